@@ -1,0 +1,54 @@
+/**
+ * Messages between a parent (RunManager, CLI) and a trainer process. Two
+ * verbs only: the parent sends commands, the trainer emits events. Unions
+ * are keyed on `type`.
+ */
+import type { BackendName, BackendReport } from './backends';
+import type { TrainingConfig } from './config';
+import type { EpochMetrics, StepMetrics } from './metrics';
+
+/** An error that crossed a process boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type TrainerCommand =
+  | {
+      type: 'start';
+      /** Run directory; run.json there holds the config unless `config` is given (new run). */
+      runDir: string;
+      /** Cached dataset folder (manifest.json + images.u8). */
+      datasetDir: string;
+      config?: TrainingConfig;
+      /** Continue from the last complete checkpoint in runDir. */
+      resume: boolean;
+      backend?: BackendName;
+    }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+export type FailureKind = 'nan' | 'out-of-memory' | 'bad-input' | 'error';
+
+export type TrainerEvent =
+  | {
+      type: 'started';
+      backend: BackendReport;
+      totalEpochs: number;
+      stepsPerEpoch: number;
+      /** Epoch/step already complete when this process started (0 for a new run). */
+      startEpoch: number;
+      startStep: number;
+    }
+  /** Coalesced: at most ~10 batches per second cross the boundary. */
+  | { type: 'steps'; steps: StepMetrics[] }
+  | { type: 'epoch'; metrics: EpochMetrics }
+  /** `file` is relative to the run directory, e.g. samples/epoch-0003.png. */
+  | { type: 'sample'; epoch: number; step: number; file: string }
+  | { type: 'checkpoint'; epoch: number; step: number; dir: string }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  | { type: 'finished'; reason: 'completed' | 'stopped'; epoch: number; step: number }
+  | { type: 'failed'; kind: FailureKind; error: SerializedError };
