@@ -1,0 +1,18 @@
+/** Run directory read/write: run.json, metrics, samples, listing. */
+export { writeFileAtomic, writeJsonAtomic } from './atomic';
+export { JsonlAppender, JsonlError, parseJsonl, readJsonl } from './jsonl';
+export { listRuns, type RunListEntry } from './list-runs';
+export {
+  createRunDir,
+  listSamples,
+  readRunMetrics,
+  readRunRecord,
+  RUN_FILES,
+  RunDirError,
+  sampleFileName,
+  truncateRunMetrics,
+  updateRunRecord,
+  writeRunRecord,
+  type SampleFile,
+} from './run-dir';
+export { isValidRunId, newRunId } from './run-id';

@@ -1,0 +1,86 @@
+/**
+ * JSON-lines files (metrics.jsonl, epochs.jsonl): appended one record per line
+ * as training goes, read back tolerantly. A process killed mid-write can leave
+ * a torn last line; readers ignore it and the next appender cuts it off, so
+ * nothing that was complete is lost and no damaged line stays behind.
+ */
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic';
+
+/** A JSON-lines file that is not a torn write but genuinely corrupt. */
+export class JsonlError extends Error {
+  override name = 'JsonlError';
+}
+
+/** Parse JSON-lines text; a torn (unparsable) last line is dropped, any other bad line throws. */
+export function parseJsonl<T>(text: string, file = 'jsonl'): T[] {
+  const lines = text.split('\n');
+  const records: T[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      records.push(JSON.parse(line) as T);
+    } catch {
+      const isLast = lines.slice(index + 1).every((rest) => rest.trim() === '');
+      if (isLast) return; // torn write from a killed process
+      throw new JsonlError(`${file}: line ${index + 1} is not valid JSON (expected one record per line). The file is damaged.`);
+    }
+  });
+  return records;
+}
+
+/** Read every complete record of a JSON-lines file; a missing file reads as empty. */
+export async function readJsonl<T>(file: string): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return parseJsonl<T>(text, file);
+}
+
+/** Rewrite a JSON-lines file keeping only the complete records `keep` accepts (atomic). */
+export async function filterJsonl<T>(file: string, keep: (record: T) => boolean): Promise<T[]> {
+  const kept = (await readJsonl<T>(file)).filter(keep);
+  await writeFileAtomic(file, kept.map((record) => JSON.stringify(record) + '\n').join(''));
+  return kept;
+}
+
+/**
+ * Appends records synchronously, one write per line, so a line reaches the
+ * OS as soon as the step ends (a SIGKILL loses at most the line in flight).
+ */
+export class JsonlAppender {
+  private fd: number | undefined;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'a+');
+    dropTornTail(this.fd);
+  }
+
+  append(record: object): void {
+    if (this.fd === undefined) throw new Error(`${this.file} is closed`);
+    writeSync(this.fd, JSON.stringify(record) + '\n');
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Cut a torn last line (no trailing newline) left by a killed writer, so appends start clean. */
+function dropTornTail(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  // Records are far smaller than this window, so the last newline is inside it.
+  const window = Math.min(size, 1 << 20);
+  const tail = Buffer.alloc(window);
+  readSync(fd, tail, 0, window, size - window);
+  if (tail[window - 1] === 0x0a) return;
+  const lastNewline = tail.lastIndexOf(0x0a);
+  ftruncateSync(fd, lastNewline < 0 ? 0 : size - window + lastNewline + 1);
+}

@@ -1,0 +1,139 @@
+/**
+ * The run directory (see docs/training.md): run.json is rewritten atomically,
+ * metrics.jsonl / epochs.jsonl are append-only and trimmed back to the last
+ * checkpoint on resume, samples/ holds the fixed-noise grids.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TrainingConfig } from '../../shared/config';
+import { trainingConfigSchema } from '../../shared/config';
+import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
+import type { RunRecord } from '../../shared/run';
+import { writeJsonAtomic } from './atomic';
+import { filterJsonl, readJsonl } from './jsonl';
+import { isValidRunId, newRunId } from './run-id';
+
+/** File and folder names inside a run directory. */
+export const RUN_FILES = {
+  record: 'run.json',
+  metrics: 'metrics.jsonl',
+  epochs: 'epochs.jsonl',
+  noise: 'noise.bin',
+  samples: 'samples',
+  checkpoints: 'checkpoints',
+  exports: 'exports',
+} as const;
+
+/** A run directory that is missing or damaged, with what to do about it. */
+export class RunDirError extends Error {
+  override name = 'RunDirError';
+}
+
+/** Create `<runsRoot>/<id>/` with samples/ and a fresh run.json (status "created"). */
+export async function createRunDir(
+  runsRoot: string,
+  init: { config: TrainingConfig; dataset: RunRecord['dataset']; name?: string; id?: string },
+): Promise<{ dir: string; record: RunRecord }> {
+  const id = init.id ?? newRunId(init.config.preset);
+  if (!isValidRunId(id)) throw new RunDirError(`Run id must be letters, digits, "-" or "_", got "${id}".`);
+  const dir = join(runsRoot, id);
+  await mkdir(join(dir, RUN_FILES.samples), { recursive: true });
+  const now = new Date().toISOString();
+  const record: RunRecord = {
+    version: 1,
+    id,
+    name: init.name ?? id,
+    config: init.config,
+    dataset: init.dataset,
+    status: 'created',
+    epoch: 0,
+    step: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await writeRunRecord(dir, record);
+  return { dir, record };
+}
+
+/** Read and check run.json. */
+export async function readRunRecord(dir: string): Promise<RunRecord> {
+  const file = join(dir, RUN_FILES.record);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : 'it is not valid JSON';
+    throw new RunDirError(`Expected a run directory with run.json at ${dir}, but ${reason}. Pick a folder under your runs folder.`);
+  }
+  const record = raw as RunRecord;
+  const config = trainingConfigSchema.safeParse(record?.config);
+  if (record?.version !== 1 || typeof record.id !== 'string' || !config.success) {
+    throw new RunDirError(`${file}: expected a version 1 run record with a complete config, got something else.`);
+  }
+  return { ...record, config: config.data };
+}
+
+/** Replace run.json atomically. */
+export async function writeRunRecord(dir: string, record: RunRecord): Promise<void> {
+  await writeJsonAtomic(join(dir, RUN_FILES.record), record);
+}
+
+/** Merge `patch` into run.json (and stamp updatedAt); returns the new record. */
+export async function updateRunRecord(dir: string, patch: Partial<Omit<RunRecord, 'version' | 'id'>>): Promise<RunRecord> {
+  const record: RunRecord = { ...(await readRunRecord(dir)), ...patch, updatedAt: new Date().toISOString() };
+  await writeRunRecord(dir, record);
+  return record;
+}
+
+/** Every complete step and epoch record of a run (torn last lines ignored). */
+export async function readRunMetrics(dir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+  const [steps, epochs] = await Promise.all([
+    readJsonl<StepMetrics>(join(dir, RUN_FILES.metrics)),
+    readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)),
+  ]);
+  return { steps, epochs };
+}
+
+/**
+ * Drop metric records past `step` (the resumed checkpoint's step), so steps
+ * re-run after a resume are not duplicated. Returns what is kept.
+ */
+export async function truncateRunMetrics(dir: string, step: number): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+  const [steps, epochs] = await Promise.all([
+    filterJsonl<StepMetrics>(join(dir, RUN_FILES.metrics), (record) => record.step <= step),
+    filterJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs), (record) => record.step <= step),
+  ]);
+  return { steps, epochs };
+}
+
+/** One sample grid of a run. */
+export interface SampleFile {
+  /** Relative to the run directory, e.g. samples/epoch-0003.png. */
+  file: string;
+  kind: 'epoch' | 'step';
+  /** The epoch (kind "epoch") or global step (kind "step") it was drawn after. */
+  index: number;
+}
+
+/** The relative path of a sample grid: samples/epoch-0001.png or samples/step-000010.png. */
+export function sampleFileName(kind: 'epoch' | 'step', index: number): string {
+  const digits = kind === 'epoch' ? 4 : 6;
+  return `${RUN_FILES.samples}/${kind}-${String(index).padStart(digits, '0')}.png`;
+}
+
+/** Sample grids on disk: early-step grids first (by step), then epoch grids (by epoch). */
+export async function listSamples(dir: string): Promise<SampleFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(dir, RUN_FILES.samples));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const samples: SampleFile[] = [];
+  for (const name of names) {
+    const match = /^(epoch|step)-(\d+)\.png$/.exec(name);
+    if (match) samples.push({ file: `${RUN_FILES.samples}/${name}`, kind: match[1] as 'epoch' | 'step', index: Number(match[2]) });
+  }
+  return samples.sort((a, b) => (a.kind === b.kind ? a.index - b.index : a.kind === 'step' ? -1 : 1));
+}

@@ -1,0 +1,14 @@
+/** Run ids: sortable, readable, unique enough for one user's runs folder. */
+import { randomBytes } from 'node:crypto';
+
+/** e.g. 2026-11-27T22-51-03-tiny-ab12 (UTC time, preset, 4 random hex digits). */
+export function newRunId(preset: string, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
+  const slug = preset.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
+  return `${stamp}-${slug}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Run ids are also folder names and URL segments: no separators, no dots first. */
+export function isValidRunId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(id);
+}
