@@ -1,0 +1,146 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StudioEvent } from '../shared/api';
+import { resolveTrainingConfig } from '../shared/config';
+import type { TrainerCommand, TrainerEvent } from '../shared/trainer-protocol';
+import { RunManager } from './run-manager';
+import { createRunDir } from './runs';
+import type { TrainerConnection } from './training/trainer-connection';
+
+/** A trainer that does whatever the test tells it to. */
+class FakeTrainer implements TrainerConnection {
+  readonly sent: TrainerCommand[] = [];
+  readonly pid = 4242;
+  killed = false;
+  private eventListeners = new Set<(event: TrainerEvent) => void>();
+  private exitListeners = new Set<(exit: { code: number | null; signal: string | null }) => void>();
+  send(command: TrainerCommand): void {
+    this.sent.push(command);
+  }
+  onEvent(listener: (event: TrainerEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+  onExit(listener: (exit: { code: number | null; signal: string | null }) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+  kill(): void {
+    this.killed = true;
+    this.exit({ code: null, signal: 'SIGKILL' });
+  }
+  emit(event: TrainerEvent): void {
+    for (const listener of this.eventListeners) listener(event);
+  }
+  exit(exit: { code: number | null; signal: string | null }): void {
+    for (const listener of this.exitListeners) listener(exit);
+  }
+}
+
+const backend = { name: 'cpu' as const, device: 'CPU', skipped: [] };
+let runsRoot: string;
+let trainers: FakeTrainer[];
+let events: StudioEvent[];
+let changed: string[];
+let manager: RunManager;
+
+async function newRun(): Promise<string> {
+  const { record } = await createRunDir(runsRoot, {
+    config: resolveTrainingConfig({ preset: 'tiny', epochs: 3, seed: 1 }),
+    dataset: { id: 'ds', name: 'ds', fingerprint: 'f', dir: join(runsRoot, '..', 'ds') },
+  });
+  return record.id;
+}
+
+async function runJson(runId: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(join(runsRoot, runId, 'run.json'), 'utf8')) as Record<string, unknown>;
+}
+
+beforeEach(async () => {
+  runsRoot = await mkdtemp(join(tmpdir(), 'gan-runmgr-'));
+  trainers = [];
+  events = [];
+  changed = [];
+  manager = new RunManager({
+    runsRoot,
+    launcher: () => {
+      const trainer = new FakeTrainer();
+      trainers.push(trainer);
+      return trainer;
+    },
+    emit: (event) => events.push(event),
+    urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
+    onRunChanged: (runId) => changed.push(runId),
+    exitGraceMs: 50,
+  });
+});
+afterEach(async () => {
+  await rm(runsRoot, { recursive: true, force: true });
+});
+
+describe('RunManager', () => {
+  it('sends start with the stored config and relays events as StudioEvents', async () => {
+    const runId = await newRun();
+    await manager.start(runId, { resume: false });
+    const trainer = trainers[0]!;
+    expect(trainer.sent[0]).toMatchObject({ type: 'start', runDir: join(runsRoot, runId), resume: false, config: { preset: 'tiny', epochs: 3 } });
+    expect((await runJson(runId)).status).toBe('running');
+
+    trainer.emit({ type: 'started', backend, totalEpochs: 3, stepsPerEpoch: 2, startEpoch: 0, startStep: 0 });
+    const step = { step: 1, epoch: 1, gen_loss: 1, disc_loss: 1, real_accuracy: 0.5, fake_accuracy: 0.5, ms: 3 };
+    trainer.emit({ type: 'steps', steps: [step] });
+    trainer.emit({ type: 'sample', epoch: 1, step: 2, file: 'samples/epoch-0001.png' });
+    expect(events).toContainEqual({ type: 'run-steps', runId, steps: [step] });
+    expect(events).toContainEqual({ type: 'run-sample', runId, epoch: 1, step: 2, url: `studio://run/${runId}/samples/epoch-0001.png` });
+
+    manager.pause(runId);
+    expect(trainer.sent.at(-1)).toEqual({ type: 'pause' });
+    trainer.emit({ type: 'paused' });
+    expect(manager.live(runId)?.status).toBe('paused');
+    await manager.resume(runId);
+    expect(trainer.sent.at(-1)).toEqual({ type: 'resume' });
+    expect(trainers).toHaveLength(1);
+
+    trainer.emit({ type: 'finished', reason: 'completed', epoch: 3, step: 6 });
+    trainer.exit({ code: 0, signal: null });
+    await manager.whenIdle(runId);
+    expect(manager.isActive(runId)).toBe(false);
+    expect(await runJson(runId)).toMatchObject({ status: 'completed', epoch: 3, step: 6, backend });
+    expect(changed).toContain(runId);
+  });
+
+  it('marks a run crashed when its trainer exits without finishing, and resumes it on request', async () => {
+    const runId = await newRun();
+    await manager.start(runId, { resume: false });
+    trainers[0]!.emit({ type: 'started', backend, totalEpochs: 3, stepsPerEpoch: 2, startEpoch: 0, startStep: 0 });
+    trainers[0]!.exit({ code: null, signal: 'SIGSEGV' });
+    await manager.whenIdle(runId);
+    const record = await runJson(runId);
+    expect(record.status).toBe('crashed');
+    expect((record.failure as { message: string }).message).toMatch(/signal SIGSEGV/);
+
+    await manager.resume(runId);
+    expect(trainers).toHaveLength(2);
+    expect(trainers[1]!.sent[0]).toMatchObject({ type: 'start', resume: true });
+    expect((await runJson(runId)).status).toBe('running');
+    expect((await runJson(runId)).failure).toBeUndefined();
+  });
+
+  it('records a trainer failure with its reason and kills a trainer that lingers', async () => {
+    const runId = await newRun();
+    await manager.start(runId, { resume: false });
+    trainers[0]!.emit({ type: 'failed', kind: 'nan', error: { name: 'NanError', message: 'gen_loss became NaN at step 7' } });
+    await manager.whenIdle(runId);
+    expect(trainers[0]!.killed).toBe(true);
+    expect(await runJson(runId)).toMatchObject({ status: 'failed', failure: { kind: 'nan', message: 'gen_loss became NaN at step 7' } });
+  });
+
+  it('refuses a second trainer for the same run and pausing an idle run', async () => {
+    const runId = await newRun();
+    expect(() => manager.pause(runId)).toThrow(/not training/);
+    await manager.start(runId, { resume: false });
+    await expect(manager.start(runId, { resume: false })).rejects.toThrow(/already training/);
+  });
+});

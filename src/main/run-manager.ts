@@ -1,0 +1,236 @@
+/**
+ * RunManager: supervises one trainer process per active run. It sends the
+ * trainer its commands, relays the trainer's (already coalesced) events as
+ * StudioEvents, and records in run.json what only a supervisor can know —
+ * that the trainer died without saying goodbye (status 'crashed'). A crash
+ * never propagates: the studio stays up and the run can be resumed.
+ * Electron-free: the process kind is hidden behind a TrainerLauncher.
+ */
+import type { StudioEvent } from '../shared/api';
+import type { BackendReport } from '../shared/backends';
+import type { RunRecord, RunStatus } from '../shared/run';
+import type { TrainerEvent } from '../shared/trainer-protocol';
+import type { TrainerConnection, TrainerLauncher } from './training/trainer-connection';
+import { StudioError } from './studio-service/errors';
+import { readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
+
+/** What the manager knows about a run whose trainer is alive (newer than run.json). */
+export interface LiveRunState {
+  status: RunStatus;
+  epoch: number;
+  step: number;
+  backend?: BackendReport;
+  failure?: { kind: string; message: string };
+}
+
+export interface RunManagerOptions {
+  runsRoot: string;
+  launcher: TrainerLauncher;
+  /** Push an event to every UI. */
+  emit(event: StudioEvent): void;
+  /** Public URL of a file inside a run (samples/…). */
+  urlForRunFile(runId: string, relPath: string): string;
+  /** Called whenever a run's summary changed (the service re-reads and emits run-updated). */
+  onRunChanged(runId: string): void;
+  /** How long a trainer may take to exit after finishing or being asked to stop before it is killed. */
+  exitGraceMs?: number;
+}
+
+interface ActiveRun {
+  connection: TrainerConnection;
+  state: LiveRunState;
+  /** The trainer's own last word (finished/failed); absent when it died silently. */
+  ending?: Extract<TrainerEvent, { type: 'finished' | 'failed' }>;
+  killTimer?: NodeJS.Timeout;
+  exited: Promise<void>;
+  dispose(): void;
+}
+
+export class RunManager {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly exitGraceMs: number;
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.exitGraceMs = options.exitGraceMs ?? 30_000;
+  }
+
+  /** The live state of a run with a trainer, or undefined when none is running. */
+  live(runId: string): LiveRunState | undefined {
+    const run = this.active.get(runId);
+    return run ? { ...run.state } : undefined;
+  }
+
+  /** True while a trainer process exists for the run. */
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Start a trainer for a stored run: a new run (resume false) or from its last checkpoint. */
+  async start(runId: string, options: { resume: boolean }): Promise<void> {
+    if (this.active.has(runId)) throw new StudioError(`Run ${runId} is already training.`, 'Pause or stop it first.');
+    const record = await readRunRecord(this.options.runsRoot, runId);
+    if (options.resume && record.status === 'completed') {
+      throw new StudioError(`Run ${runId} has already completed all ${record.config.epochs} epochs.`, 'Start a new run to train longer.');
+    }
+    // Written before the trainer exists, so no other writer races this update.
+    await updateRunRecord(this.options.runsRoot, runId, { status: 'running', failure: undefined });
+    const connection = this.options.launcher();
+    const run = this.track(runId, record, connection);
+    connection.send({
+      type: 'start',
+      runDir: runDirOf(this.options.runsRoot, runId),
+      datasetDir: record.dataset.dir,
+      config: record.config,
+      resume: options.resume,
+      ...(record.config.backend ? { backend: record.config.backend } : {}),
+    });
+    run.state.status = 'running';
+    this.options.onRunChanged(runId);
+  }
+
+  /** Ask a running trainer to pause after its current step. */
+  pause(runId: string): void {
+    const run = this.requireActive(runId, 'pause');
+    if (run.state.status !== 'running') throw new StudioError(`Run ${runId} is ${run.state.status}, not running.`);
+    run.connection.send({ type: 'pause' });
+  }
+
+  /** Resume a paused trainer, or restart a stopped/crashed/failed run from its last checkpoint. */
+  async resume(runId: string): Promise<void> {
+    const run = this.active.get(runId);
+    if (!run) return this.start(runId, { resume: true });
+    if (run.state.status !== 'paused') throw new StudioError(`Run ${runId} is ${run.state.status}, not paused.`);
+    run.connection.send({ type: 'resume' });
+  }
+
+  /** Ask the trainer to checkpoint and stop; killed if it does not exit within the grace period. */
+  stop(runId: string): void {
+    const run = this.active.get(runId);
+    if (!run) return;
+    run.connection.send({ type: 'stop' });
+    this.armKill(run);
+  }
+
+  /** Stop every trainer (app quit) and wait until all have exited. */
+  async stopAll(): Promise<void> {
+    const exits = [...this.active.entries()].map(([runId, run]) => {
+      this.stop(runId);
+      return run.exited;
+    });
+    await Promise.all(exits);
+  }
+
+  /** Resolves once the run's trainer has exited and run.json is final (immediately when idle). */
+  async whenIdle(runId: string): Promise<void> {
+    await this.active.get(runId)?.exited;
+  }
+
+  private requireActive(runId: string, verb: string): ActiveRun {
+    const run = this.active.get(runId);
+    if (!run) throw new StudioError(`Cannot ${verb} run ${runId}: it is not training.`, 'Resume it first.');
+    return run;
+  }
+
+  private track(runId: string, record: RunRecord, connection: TrainerConnection): ActiveRun {
+    let markExited!: () => void;
+    const run: ActiveRun = {
+      connection,
+      state: { status: 'running', epoch: record.epoch, step: record.step, ...(record.backend ? { backend: record.backend } : {}) },
+      exited: new Promise<void>((resolve) => (markExited = resolve)),
+      dispose: () => undefined,
+    };
+    const offEvent = connection.onEvent((event) => this.relay(runId, run, event));
+    const offExit = connection.onExit((exit) => {
+      void this.finish(runId, run, exit).finally(markExited);
+    });
+    run.dispose = () => {
+      offEvent();
+      offExit();
+      if (run.killTimer) clearTimeout(run.killTimer);
+    };
+    this.active.set(runId, run);
+    return run;
+  }
+
+  private relay(runId: string, run: ActiveRun, event: TrainerEvent): void {
+    const { emit, onRunChanged, urlForRunFile } = this.options;
+    switch (event.type) {
+      case 'started':
+        run.state = { ...run.state, status: 'running', backend: event.backend, epoch: event.startEpoch, step: event.startStep };
+        onRunChanged(runId);
+        break;
+      case 'steps':
+        emit({ type: 'run-steps', runId, steps: event.steps });
+        break;
+      case 'epoch':
+        run.state.epoch = event.metrics.epoch;
+        run.state.step = event.metrics.step;
+        emit({ type: 'run-epoch', runId, metrics: event.metrics });
+        onRunChanged(runId);
+        break;
+      case 'sample':
+        emit({ type: 'run-sample', runId, epoch: event.epoch, step: event.step, url: urlForRunFile(runId, event.file) });
+        onRunChanged(runId);
+        break;
+      case 'checkpoint':
+        break;
+      case 'paused':
+      case 'resumed':
+        run.state.status = event.type === 'paused' ? 'paused' : 'running';
+        onRunChanged(runId);
+        break;
+      case 'finished':
+      case 'failed':
+        run.ending = event;
+        run.state = { ...run.state, ...endState(event) };
+        onRunChanged(runId);
+        // The trainer exits by itself after its last word; one that lingers is killed.
+        this.armKill(run);
+        break;
+    }
+  }
+
+  private armKill(run: ActiveRun): void {
+    if (run.killTimer) return;
+    run.killTimer = setTimeout(() => run.connection.kill(), this.exitGraceMs);
+    run.killTimer.unref();
+  }
+
+  /** The process is gone: write the final status (no race — nobody else writes now) and forget it. */
+  private async finish(runId: string, run: ActiveRun, exit: { code: number | null; signal: string | null }): Promise<void> {
+    run.dispose();
+    const final: Partial<LiveRunState> = run.ending
+      ? endState(run.ending)
+      : {
+          status: 'crashed',
+          failure: {
+            kind: 'crashed',
+            message: `The trainer process exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}). Resume continues from the last checkpoint.`,
+          },
+        };
+    try {
+      const record = await readRunRecord(this.options.runsRoot, runId);
+      await updateRunRecord(this.options.runsRoot, runId, {
+        status: final.status ?? record.status,
+        ...(final.failure ? { failure: final.failure } : {}),
+        ...(run.state.backend ? { backend: run.state.backend } : {}),
+        epoch: Math.max(record.epoch, run.state.epoch),
+        step: Math.max(record.step, run.state.step),
+      });
+    } catch (error) {
+      // The run folder may have been deleted while training; there is nothing left to mark.
+      if (!(error instanceof StudioError)) throw error;
+    } finally {
+      this.active.delete(runId);
+      this.options.onRunChanged(runId);
+    }
+  }
+}
+
+function endState(event: Extract<TrainerEvent, { type: 'finished' | 'failed' }>): Partial<LiveRunState> {
+  if (event.type === 'finished') {
+    return { status: event.reason === 'completed' ? 'completed' : 'stopped', epoch: event.epoch, step: event.step };
+  }
+  return { status: 'failed', failure: { kind: event.kind, message: event.error.message } };
+}
+

@@ -1,0 +1,62 @@
+/**
+ * The studio's view of run directories, on top of src/main/runs (which the
+ * trainer writes with): id → folder with the id checked, "not found" as a
+ * user-facing error, and sample grids labelled with both epoch and step.
+ */
+import { join } from 'node:path';
+import type { EpochMetrics } from '../../shared/metrics';
+import type { RunRecord } from '../../shared/run';
+import { isValidRunId, listSamples, readRunRecord as readRecordInDir, updateRunRecord as updateRecordInDir } from '../runs';
+import { NotFoundError } from './errors';
+
+/** The folder of run `runId`; refuses any id that could name something outside the runs root. */
+export function runDirOf(runsRoot: string, runId: string): string {
+  if (!isValidRunId(runId)) throw new NotFoundError(`No run with id ${JSON.stringify(runId)}: expected letters, digits, - and _.`);
+  return join(runsRoot, runId);
+}
+
+/** Read run.json of `runId`; NotFoundError (with a hint) when the run is gone or unreadable. */
+export async function readRunRecord(runsRoot: string, runId: string): Promise<RunRecord> {
+  try {
+    return await readRecordInDir(runDirOf(runsRoot, runId));
+  } catch (error) {
+    if (error instanceof NotFoundError) throw error;
+    throw new NotFoundError(`Run ${runId} could not be read: ${(error as Error).message}`, 'It may have been deleted; refresh the runs list.');
+  }
+}
+
+/** Merge `patch` into run.json of `runId` (atomic write). */
+export async function updateRunRecord(
+  runsRoot: string,
+  runId: string,
+  patch: Partial<Omit<RunRecord, 'version' | 'id'>>,
+): Promise<RunRecord> {
+  await readRunRecord(runsRoot, runId);
+  return updateRecordInDir(runDirOf(runsRoot, runId), patch);
+}
+
+/** One saved grid with both its epoch and its global step. */
+export interface SampleEntry {
+  epoch: number;
+  step: number;
+  /** Relative to the run directory, e.g. samples/epoch-0003.png. */
+  file: string;
+}
+
+/**
+ * Every saved grid, oldest first. Epoch grids take their step from
+ * epochs.jsonl; early-step grids take the epoch the step falls in.
+ */
+export async function listSampleEntries(runDir: string, epochs: EpochMetrics[], stepsPerEpoch?: number): Promise<SampleEntry[]> {
+  const samples = await listSamples(runDir);
+  return samples.map((sample) => {
+    if (sample.kind === 'epoch') {
+      const step = epochs.find((e) => e.epoch === sample.index)?.step ?? (stepsPerEpoch ? sample.index * stepsPerEpoch : 0);
+      return { epoch: sample.index, step, file: sample.file };
+    }
+    const epoch =
+      epochs.find((e) => e.step >= sample.index)?.epoch ??
+      (stepsPerEpoch ? Math.ceil(sample.index / stepsPerEpoch) : (epochs.at(-1)?.epoch ?? 0) + 1);
+    return { epoch, step: sample.index, file: sample.file };
+  });
+}
