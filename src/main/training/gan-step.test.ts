@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveTrainingConfig } from '../../shared/config';
+import { createGanStep } from './gan-step';
+import { buildDiscriminator, buildGenerator } from './models';
+import { Rng } from './rng';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('createGanStep', () => {
+  it('returns finite plain-number metrics and keeps the tensor count flat', () => {
+    const config = resolveTrainingConfig({ preset: 'tiny', seed: 3, batchSize: 8 });
+    const generator = buildGenerator(config);
+    const discriminator = buildDiscriminator(config);
+    const gan = createGanStep({ generator, discriminator, config });
+    const rng = new Rng(1);
+    const run = () =>
+      tf.tidy(() => {
+        const real = tf.tensor4d(rng.normals(8 * 16 * 16).map(Math.tanh), [8, 16, 16, 1]);
+        const noise = tf.tensor2d(rng.normals(8 * config.latentDim), [8, config.latentDim]);
+        return gan.step(real, noise);
+      });
+    const first = run(); // creates the optimizers' moment variables
+    const afterFirst = tf.memory().numTensors;
+    const results = [run(), run(), run()];
+    expect(tf.memory().numTensors).toBe(afterFirst);
+    for (const result of [first, ...results]) {
+      for (const value of Object.values(result)) {
+        expect(typeof value).toBe('number');
+        expect(Number.isFinite(value)).toBe(true);
+      }
+      expect(result.real_accuracy).toBeGreaterThanOrEqual(0);
+      expect(result.fake_accuracy).toBeLessThanOrEqual(1);
+    }
+    gan.dispose();
+    generator.dispose();
+    discriminator.dispose();
+  });
+
+  it('rejects mismatched batches with an "expected …, got …" message', () => {
+    const config = resolveTrainingConfig({ preset: 'tiny', seed: 3 });
+    const gan = createGanStep({ generator: buildGenerator(config), discriminator: buildDiscriminator(config), config });
+    tf.tidy(() => {
+      expect(() => gan.step(tf.zeros([4, 16, 16, 1]), tf.zeros([3, config.latentDim]))).toThrow(/expected real .* got \[4,16,16,1\]/);
+    });
+    gan.dispose();
+  });
+});

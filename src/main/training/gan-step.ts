@@ -1,0 +1,97 @@
+/**
+ * The GAN train step of the TensorFlow DCGAN tutorial: one noise batch feeds
+ * both updates, both losses are binary cross-entropy on logits, and each
+ * network has its own Adam. As in the tutorial, both gradients are taken
+ * against the same (pre-update) weights and then applied together.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainingConfig } from '../../shared/config';
+
+/** One step's results as plain numbers (names as the course uses them). */
+export interface GanStepResult {
+  gen_loss: number;
+  disc_loss: number;
+  /** mean(sigmoid(D(real)) >= 0.5) */
+  real_accuracy: number;
+  /** mean(sigmoid(D(G(z))) < 0.5) */
+  fake_accuracy: number;
+}
+
+export interface GanStep {
+  /** Train both networks on one batch of real images in [-1, 1] and one noise batch. */
+  step(real: tf.Tensor4D, noise: tf.Tensor2D): GanStepResult;
+  readonly generatorOptimizer: tf.AdamOptimizer;
+  readonly discriminatorOptimizer: tf.AdamOptimizer;
+  /** Free both optimizers' state (the models belong to the caller). */
+  dispose(): void;
+}
+
+type LrConfig = Pick<
+  TrainingConfig,
+  'generatorLearningRate' | 'generatorBeta1' | 'discriminatorLearningRate' | 'discriminatorBeta1'
+>;
+
+/** Build the step for a generator ([n, latent] → images) and a discriminator (images → [n, 1] logits). */
+export function createGanStep(options: {
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+  config: LrConfig;
+}): GanStep {
+  const { generator, discriminator, config } = options;
+  const generatorOptimizer = tf.train.adam(config.generatorLearningRate, config.generatorBeta1);
+  const discriminatorOptimizer = tf.train.adam(config.discriminatorLearningRate, config.discriminatorBeta1);
+  const generatorVars = trainableVariables(generator);
+  const discriminatorVars = trainableVariables(discriminator);
+  const bce = (labels: tf.Tensor, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(labels, logits);
+
+  function step(real: tf.Tensor4D, noise: tf.Tensor2D): GanStepResult {
+    expectBatch(real, noise);
+    let accuracies: tf.Tensor1D | undefined;
+    const losses = tf.tidy(() => {
+      // Discriminator phase: push D(real) toward 1 and D(G(z)) toward 0.
+      const disc = tf.variableGrads(() => {
+        const fake = generator.apply(noise, { training: true }) as tf.Tensor;
+        const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor;
+        const fakeLogits = discriminator.apply(fake, { training: true }) as tf.Tensor;
+        // sigmoid(x) >= 0.5 exactly when the logit x >= 0.
+        accuracies = tf.keep(tf.stack([realLogits.greaterEqual(0).toFloat().mean(), fakeLogits.less(0).toFloat().mean()]) as tf.Tensor1D);
+        return bce(tf.onesLike(realLogits), realLogits).add(bce(tf.zerosLike(fakeLogits), fakeLogits)) as tf.Scalar;
+      }, discriminatorVars);
+      // Generator phase: push D(G(z)) toward 1, i.e. fool the discriminator.
+      const gen = tf.variableGrads(() => {
+        const fakeLogits = discriminator.apply(generator.apply(noise, { training: true }), { training: true }) as tf.Tensor;
+        return bce(tf.onesLike(fakeLogits), fakeLogits) as tf.Scalar;
+      }, generatorVars);
+      discriminatorOptimizer.applyGradients(disc.grads);
+      generatorOptimizer.applyGradients(gen.grads);
+      return tf.stack([gen.value, disc.value]);
+    });
+    const [gen_loss, disc_loss] = losses.dataSync();
+    const [real_accuracy, fake_accuracy] = accuracies!.dataSync();
+    tf.dispose([losses, accuracies!]);
+    return { gen_loss: gen_loss!, disc_loss: disc_loss!, real_accuracy: real_accuracy!, fake_accuracy: fake_accuracy! };
+  }
+
+  return {
+    step,
+    generatorOptimizer,
+    discriminatorOptimizer,
+    dispose() {
+      generatorOptimizer.dispose();
+      discriminatorOptimizer.dispose();
+    },
+  };
+}
+
+/** The model's trainable weights as the tf.Variables that variableGrads differentiates. */
+function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+}
+
+function expectBatch(real: tf.Tensor4D, noise: tf.Tensor2D): void {
+  if (real.rank !== 4 || noise.rank !== 2 || real.shape[0] !== noise.shape[0]) {
+    throw new Error(
+      `GAN step: expected real [n, h, w, c] and noise [n, latent] with the same n, got [${real.shape}] and [${noise.shape}].`,
+    );
+  }
+}
