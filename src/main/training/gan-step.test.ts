@@ -16,12 +16,13 @@ describe('createGanStep', () => {
     const discriminator = buildDiscriminator(config);
     const gan = createGanStep({ generator, discriminator, config });
     const rng = new Rng(1);
-    const run = () =>
-      tf.tidy(() => {
-        const real = tf.tensor4d(rng.normals(8 * 16 * 16).map(Math.tanh), [8, 16, 16, 1]);
-        const noise = tf.tensor2d(rng.normals(8 * config.latentDim), [8, config.latentDim]);
-        return gan.step(real, noise);
-      });
+    const run = () => {
+      const real = tf.tensor4d(rng.normals(8 * 16 * 16).map(Math.tanh), [8, 16, 16, 1]);
+      const noise = tf.tensor2d(rng.normals(8 * config.latentDim), [8, config.latentDim]);
+      const result = gan.step(real, noise);
+      tf.dispose([real, noise]);
+      return result;
+    };
     const first = run(); // creates the optimizers' moment variables
     const afterFirst = tf.memory().numTensors;
     const results = [run(), run(), run()];
@@ -42,9 +43,10 @@ describe('createGanStep', () => {
   it('rejects mismatched batches with an "expected …, got …" message', () => {
     const config = resolveTrainingConfig({ preset: 'tiny', seed: 3 });
     const gan = createGanStep({ generator: buildGenerator(config), discriminator: buildDiscriminator(config), config });
-    tf.tidy(() => {
-      expect(() => gan.step(tf.zeros([4, 16, 16, 1]), tf.zeros([3, config.latentDim]))).toThrow(/expected real .* got \[4,16,16,1\]/);
-    });
+    const real = tf.zeros([4, 16, 16, 1]) as tf.Tensor4D;
+    const noise = tf.zeros([3, config.latentDim]) as tf.Tensor2D;
+    expect(() => gan.step(real, noise)).toThrow(/expected real .* got \[4,16,16,1\]/);
+    tf.dispose([real, noise]);
     gan.dispose();
   });
 });

@@ -26,6 +26,9 @@ export interface GanStep {
   dispose(): void;
 }
 
+// Adam's signature says NamedVariableMap, but it only reads the gradient tensors.
+type GradientMap = Parameters<tf.AdamOptimizer['applyGradients']>[0];
+
 type LrConfig = Pick<
   TrainingConfig,
   'generatorLearningRate' | 'generatorBeta1' | 'discriminatorLearningRate' | 'discriminatorBeta1'
@@ -62,8 +65,8 @@ export function createGanStep(options: {
         const fakeLogits = discriminator.apply(generator.apply(noise, { training: true }), { training: true }) as tf.Tensor;
         return bce(tf.onesLike(fakeLogits), fakeLogits) as tf.Scalar;
       }, generatorVars);
-      discriminatorOptimizer.applyGradients(disc.grads);
-      generatorOptimizer.applyGradients(gen.grads);
+      discriminatorOptimizer.applyGradients(disc.grads as GradientMap);
+      generatorOptimizer.applyGradients(gen.grads as GradientMap);
       return tf.stack([gen.value, disc.value]);
     });
     const [gen_loss, disc_loss] = losses.dataSync();
