@@ -1,0 +1,70 @@
+/**
+ * gan-studio CLI entry: dispatches to one module per command. Commands load
+ * lazily so `--help` is instant and TensorFlow.js loads only when needed.
+ */
+import { EXIT } from './exit-codes';
+import { CliError } from './cli-error';
+
+interface Command {
+  summary: string;
+  load(): Promise<{ help: string; run(argv: string[]): Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  train: { summary: 'Train a GAN on a dataset (default: the built-in Fashion-MNIST sample)', load: () => import('./commands/train') },
+  'inspect-data': { summary: 'Import a dataset and print its report', load: () => import('./commands/inspect-data') },
+  summary: { summary: "Print a preset's generator and discriminator (Keras-style table)", load: () => import('./commands/summary') },
+  serve: { summary: 'Serve the studio UI in a browser (loopback, token-protected)', load: () => import('./commands/serve') },
+  export: { summary: "Export a run's progress as GIF/MP4/WebM, charts, CSV or the generator", load: () => import('./commands/export') },
+  evidence: { summary: 'Write a self-contained HTML evidence page for a run (and a baseline)', load: () => import('./commands/evidence') },
+};
+
+export const USAGE = `Usage: gan-studio <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(14)}${command.summary}`)
+  .join('\n')}
+
+Run "gan-studio <command> --help" for a command's options.
+Exit codes: 0 ok, 1 failed, 2 bad arguments or input, 3 missing backend/tool, 130 interrupted.`;
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const module = await command.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(module.help);
+    return EXIT.ok;
+  }
+  try {
+    return await module.run(rest);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** Print an error the way a user needs it: message and hint, no stack unless DEBUG is set. */
+export function reportError(error: unknown): number {
+  const err = error instanceof Error ? error : new Error(String(error));
+  console.error(`Error: ${err.message}`);
+  const hint = (err as { hint?: unknown }).hint;
+  if (typeof hint === 'string') console.error(`Hint: ${hint}`);
+  if (process.env.DEBUG) console.error(err.stack);
+  return err instanceof CliError ? err.exitCode : exitCodeFor(err);
+}
+
+function exitCodeFor(error: Error): number {
+  if (error.name === 'DatasetError' || error.name === 'ZodError' || error.name === 'ConfigError') return EXIT.usage;
+  if (error.name === 'BackendError' || error.name === 'FfmpegNotFoundError') return EXIT.unavailable;
+  return EXIT.failed;
+}

@@ -1,0 +1,45 @@
+/**
+ * A one-line terminal progress display. On a TTY it redraws in place; when
+ * output is piped (CI, logs) it prints a plain line at most every few seconds.
+ */
+export interface ProgressLine {
+  update(fraction: number, text: string): void;
+  /** Finish the line (keeps the last state visible). */
+  done(text?: string): void;
+}
+
+export function createProgressLine(stream: NodeJS.WriteStream = process.stderr, width = 24): ProgressLine {
+  const tty = Boolean(stream.isTTY);
+  let lastPlain = 0;
+  let last = '';
+  const render = (fraction: number, text: string): string => {
+    const clamped = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
+    const filled = Math.round(clamped * width);
+    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(clamped * 100).toFixed(0).padStart(3)}% ${text}`;
+  };
+  return {
+    update(fraction, text) {
+      last = render(fraction, text);
+      if (tty) {
+        const columns = stream.columns ?? 120;
+        stream.write(`\r${last.slice(0, columns - 1).padEnd(Math.min(columns - 1, last.length + 2))}`);
+      } else if (Date.now() - lastPlain > 5000) {
+        lastPlain = Date.now();
+        stream.write(`${last}\n`);
+      }
+    },
+    done(text) {
+      const line = text ?? last;
+      stream.write(tty ? `\r${line}\n` : `${line}\n`);
+    },
+  };
+}
+
+/** "1h 02m", "3m 05s", "12s" */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
