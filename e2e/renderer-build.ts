@@ -1,0 +1,48 @@
+/**
+ * Builds the renderer for the e2e tests when out/renderer is missing or older
+ * than its sources. Only the renderer is built (the same settings as the
+ * renderer section of electron.vite.config.ts), so the browser tests do not
+ * depend on the Electron main bundle.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { build } from 'vite';
+
+const root = resolve(import.meta.dirname, '..');
+/** Where the built renderer lands; `serve` serves this folder. */
+export const rendererOutDir = join(root, 'out', 'renderer');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when out/renderer/index.html is absent or older than a renderer or shared source. */
+export function rendererIsStale(): boolean {
+  const built = join(rendererOutDir, 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = Math.max(newestMtime(join(root, 'src', 'renderer')), newestMtime(join(root, 'src', 'shared')));
+  return statSync(built).mtimeMs < sources;
+}
+
+/** Build the renderer into out/renderer if it is stale. */
+export async function ensureRendererBuilt(): Promise<void> {
+  if (!rendererIsStale()) return;
+  await build({
+    configFile: false,
+    root: join(root, 'src', 'renderer'),
+    base: './',
+    logLevel: 'warn',
+    plugins: [svelte({ configFile: join(root, 'src', 'renderer', 'svelte.config.js') })],
+    build: {
+      outDir: rendererOutDir,
+      emptyOutDir: true,
+      rollupOptions: { input: join(root, 'src', 'renderer', 'index.html') },
+    },
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * ECharts options for the live and compare charts. Step series use LTTB
+ * sampling and large mode and draw no symbols, so 100k points stay smooth;
+ * animation is off because data arrives ten times a second.
+ */
+import type { ChartOption } from './echarts';
+import type { Point } from './run-metrics';
+
+/** Colours read from the page's CSS variables, so charts follow light/dark. */
+export interface ChartTheme {
+  text: string;
+  muted: string;
+  grid: string;
+  series: string[];
+}
+
+/** Read the current theme from CSS custom properties on :root. */
+export function readChartTheme(): ChartTheme {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string): string => css.getPropertyValue(name).trim();
+  return {
+    text: v('--text'),
+    muted: v('--muted'),
+    grid: v('--border'),
+    series: [v('--c1'), v('--c2'), v('--c3'), v('--c4')],
+  };
+}
+
+/** One line of a chart. */
+export interface LineSpec {
+  name: string;
+  data: Point[];
+  color: string;
+  /** Faint raw series sit under their smoothed counterparts. */
+  faint?: boolean;
+  dashed?: boolean;
+  /** Epoch means show their points. */
+  symbols?: boolean;
+}
+
+function line(spec: LineSpec): Record<string, unknown> {
+  return {
+    type: 'line',
+    name: spec.name,
+    data: spec.data,
+    color: spec.color,
+    showSymbol: spec.symbols ?? false,
+    symbolSize: 6,
+    sampling: 'lttb',
+    large: true,
+    largeThreshold: 2000,
+    progressive: 5000,
+    connectNulls: false,
+    lineStyle: { width: spec.faint ? 1 : 2, opacity: spec.faint ? 0.25 : 1, type: spec.dashed ? 'dashed' : 'solid' },
+    emphasis: { disabled: true },
+  };
+}
+
+/** A step-indexed line chart; `referenceY` draws a dashed horizontal marker (the 0.5 line). */
+export function lineChartOption(
+  lines: LineSpec[],
+  theme: ChartTheme,
+  options: { yName: string; yMin?: number; yMax?: number; referenceY?: number; referenceLabel?: string },
+): ChartOption {
+  const series = lines.map(line);
+  if (options.referenceY !== undefined && series[0]) {
+    series[0].markLine = {
+      silent: true,
+      symbol: 'none',
+      lineStyle: { type: 'dashed', color: theme.muted, width: 1.5 },
+      label: { formatter: options.referenceLabel ?? String(options.referenceY), color: theme.muted, position: 'insideEndTop' },
+      data: [{ yAxis: options.referenceY }],
+    };
+  }
+  return {
+    animation: false,
+    textStyle: { color: theme.text, fontFamily: 'inherit' },
+    grid: { left: 48, right: 16, top: 36, bottom: 40 },
+    legend: {
+      top: 0,
+      textStyle: { color: theme.text },
+      data: lines.filter((l) => !l.faint).map((l) => l.name),
+      itemWidth: 14,
+      itemHeight: 8,
+    },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'line' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v)) },
+    xAxis: {
+      type: 'value',
+      name: 'step',
+      nameLocation: 'middle',
+      nameGap: 26,
+      min: 'dataMin',
+      max: 'dataMax',
+      axisLine: { lineStyle: { color: theme.grid } },
+      axisLabel: { color: theme.muted },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      name: options.yName,
+      min: options.yMin,
+      max: options.yMax,
+      nameTextStyle: { color: theme.muted },
+      axisLabel: { color: theme.muted },
+      splitLine: { lineStyle: { color: theme.grid } },
+    },
+    dataZoom: [{ type: 'inside', filterMode: 'none' }],
+    series,
+  };
+}

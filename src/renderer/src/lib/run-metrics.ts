@@ -1,0 +1,76 @@
+/**
+ * Turns a run's step and epoch records into chart series and live figures.
+ * Pure functions over plain arrays: the live view keeps the arrays outside
+ * Svelte's deep reactivity so 100k points cost nothing to append.
+ */
+import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
+
+export type Point = [number, number];
+
+/** Exponential moving average with bias correction (as TensorBoard smooths). */
+export function smooth(points: Point[], weight = 0.9): Point[] {
+  const out: Point[] = new Array(points.length);
+  let last = 0;
+  let debias = 0;
+  for (let i = 0; i < points.length; i++) {
+    const [x, y] = points[i]!;
+    if (!Number.isFinite(y)) {
+      out[i] = [x, y];
+      continue;
+    }
+    last = last * weight + (1 - weight) * y;
+    debias = debias * weight + (1 - weight);
+    out[i] = [x, last / debias];
+  }
+  return out;
+}
+
+/** [step, value] pairs of one step metric. */
+export function stepSeries(steps: StepMetrics[], key: 'gen_loss' | 'disc_loss' | 'real_accuracy' | 'fake_accuracy'): Point[] {
+  return steps.map((s) => [s.step, s[key]]);
+}
+
+/** Epoch means placed at each epoch's last step, so they line up with the step series. */
+export function epochSeries(epochs: EpochMetrics[], key: 'gen_loss' | 'disc_loss' | 'real_accuracy' | 'fake_accuracy'): Point[] {
+  return epochs.map((e) => [e.step, e[key]]);
+}
+
+/** Live figures for the stat tiles. */
+export interface RunFigures {
+  imagesPerSecond?: number;
+  elapsedSeconds: number;
+  etaSeconds?: number;
+  stepsPerEpoch?: number;
+}
+
+/**
+ * Throughput from the newest epoch (else from recent steps), elapsed as the
+ * sum of training time, and ETA from the remaining steps at the recent pace.
+ */
+export function runFigures(
+  steps: StepMetrics[],
+  epochs: EpochMetrics[],
+  options: { batchSize: number; totalEpochs: number; datasetCount?: number },
+): RunFigures {
+  const lastEpoch = epochs.at(-1);
+  const elapsedFromEpochs = epochs.reduce((sum, e) => sum + e.seconds, 0);
+  const afterEpochs = lastEpoch ? steps.filter((s) => s.step > lastEpoch.step) : steps;
+  const elapsedSeconds = elapsedFromEpochs + afterEpochs.reduce((sum, s) => sum + s.ms, 0) / 1000;
+
+  const recent = steps.slice(-50);
+  const recentMs = recent.length > 0 ? recent.reduce((sum, s) => sum + s.ms, 0) / recent.length : undefined;
+  const imagesPerSecond =
+    lastEpoch?.images_per_second ?? (recentMs ? (options.batchSize * 1000) / recentMs : undefined);
+
+  const stepsPerEpoch = lastEpoch
+    ? lastEpoch.step / lastEpoch.epoch
+    : options.datasetCount
+      ? Math.ceil(options.datasetCount / options.batchSize)
+      : undefined;
+  const lastStep = steps.at(-1)?.step ?? lastEpoch?.step ?? 0;
+  const etaSeconds =
+    stepsPerEpoch !== undefined && recentMs !== undefined
+      ? (Math.max(0, stepsPerEpoch * options.totalEpochs - lastStep) * recentMs) / 1000
+      : undefined;
+  return { imagesPerSecond, elapsedSeconds, etaSeconds, stepsPerEpoch };
+}

@@ -1,0 +1,82 @@
+/**
+ * App-wide state the views share: app info, presets, datasets, the run list
+ * and long-operation progress. Filled from the API once and kept current by
+ * the event stream; views only read it and call `refresh*` after actions.
+ */
+import type { AppInfo, DatasetInfo, PresetInfo, Progress, RunSummary, StudioEvent } from '../../../shared/api';
+import { studio } from './api';
+
+/** A "New variant of this run" request the Compare/Live views hand to the New-run form. */
+export interface DraftRun {
+  datasetId: string;
+  config: Record<string, unknown>;
+  name?: string;
+}
+
+export const studioState = $state({
+  appInfo: undefined as AppInfo | undefined,
+  presets: [] as PresetInfo[],
+  datasets: [] as DatasetInfo[],
+  runs: [] as RunSummary[],
+  /** Progress of long operations, keyed by operation name; removed when done. */
+  progress: {} as Record<string, Progress>,
+  loadError: undefined as unknown,
+  draft: undefined as DraftRun | undefined,
+});
+
+function sortRuns(runs: RunSummary[]): RunSummary[] {
+  return [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+function upsertRun(run: RunSummary): void {
+  const index = studioState.runs.findIndex((r) => r.id === run.id);
+  if (index === -1) studioState.runs = sortRuns([...studioState.runs, run]);
+  else studioState.runs[index] = run;
+}
+
+function onEvent(event: StudioEvent): void {
+  switch (event.type) {
+    case 'run-updated':
+      upsertRun(event.run);
+      break;
+    case 'run-deleted':
+      studioState.runs = studioState.runs.filter((r) => r.id !== event.runId);
+      break;
+    case 'progress': {
+      const { progress } = event;
+      if (progress.total !== undefined && progress.done >= progress.total) delete studioState.progress[progress.operation];
+      else studioState.progress[progress.operation] = progress;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** Re-read the dataset list. */
+export async function refreshDatasets(): Promise<void> {
+  studioState.datasets = await studio.listDatasets();
+}
+
+/** Re-read the run list. */
+export async function refreshRuns(): Promise<void> {
+  studioState.runs = sortRuns(await studio.listRuns());
+}
+
+/** Load everything the views need and start listening for events. */
+export async function startStudioState(): Promise<void> {
+  studio.onEvent(onEvent);
+  try {
+    const [appInfo, presets] = await Promise.all([studio.getAppInfo(), studio.listPresets()]);
+    studioState.appInfo = appInfo;
+    studioState.presets = presets;
+    await Promise.all([refreshDatasets(), refreshRuns()]);
+  } catch (error) {
+    studioState.loadError = error;
+  }
+}
+
+/** Upsert a run returned by a call (create, rename) without waiting for its event. */
+export function rememberRun(run: RunSummary): void {
+  upsertRun(run);
+}
