@@ -1,0 +1,82 @@
+/**
+ * One loader per backend: make it available to tf (requiring optional
+ * packages only here, lazily) and return its tf backend name and device.
+ * A loader throws BackendUnavailable with the user-facing skip reason.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type * as TfjsBackendWasm from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { BackendName } from '../../../shared/backends';
+import { CUDA_MISSING_REASON, isCudaLoadError, missingCudaLibraries } from './cuda';
+import { BackendUnavailable } from './errors';
+import { polyfillNodeUtil } from './node-util-polyfill';
+import { registerWasmTrainingKernels } from './wasm/register';
+
+/** A backend made available to tf: its registered tf name and the device it runs on. */
+export interface LoadedBackend {
+  tfName: string;
+  device: string;
+}
+
+const requireOptional = createRequire(import.meta.url);
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.trim() || 'unknown error';
+}
+
+function ensureInstalled(pkg: string): void {
+  try {
+    requireOptional.resolve(pkg);
+  } catch {
+    throw new BackendUnavailable(`not installed (npm package ${pkg})`);
+  }
+}
+
+function loadTfjsNode(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu', gpu: boolean): LoadedBackend {
+  ensureInstalled(pkg);
+  if (gpu) {
+    const missing = missingCudaLibraries();
+    if (missing.length > 0) throw new BackendUnavailable(`${CUDA_MISSING_REASON} (${missing.join(', ')})`);
+  }
+  polyfillNodeUtil();
+  try {
+    requireOptional(pkg);
+  } catch (err) {
+    const text = errorText(err);
+    throw new BackendUnavailable(gpu && isCudaLoadError(text) ? `${CUDA_MISSING_REASON}: ${text}` : text);
+  }
+  const cores = os.availableParallelism();
+  return { tfName: 'tensorflow', device: gpu ? 'GPU (CUDA, libtensorflow)' : `CPU (libtensorflow, ${cores} cores)` };
+}
+
+let wasmPathsSet = false;
+
+function loadWasm(): LoadedBackend {
+  ensureInstalled('@tensorflow/tfjs-backend-wasm');
+  // Required lazily: importing the package registers 'wasm' above 'cpu' in
+  // tf's priority list, which would change the default backend for everyone.
+  const wasm = requireOptional('@tensorflow/tfjs-backend-wasm') as typeof TfjsBackendWasm;
+  if (!wasmPathsSet) {
+    // Emscripten looks for the .wasm next to the running script, which is
+    // wrong once bundled; point it at the package's own dist/ folder.
+    const dist = path.join(path.dirname(requireOptional.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    wasm.setWasmPaths(dist + path.sep);
+    wasmPathsSet = true;
+  }
+  registerWasmTrainingKernels();
+  if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') === undefined) {
+    throw new BackendUnavailable('the wasm backend lacks a Conv2DBackpropFilter kernel');
+  }
+  return { tfName: 'wasm', device: 'CPU (WebAssembly, XNNPACK, single thread)' };
+}
+
+/** Loaders in the order selectBackend tries them. */
+export const LOADERS: Record<BackendName, () => LoadedBackend> = {
+  'tfjs-node-gpu': () => loadTfjsNode('@tensorflow/tfjs-node-gpu', true),
+  'tfjs-node': () => loadTfjsNode('@tensorflow/tfjs-node', false),
+  wasm: loadWasm,
+  cpu: () => ({ tfName: 'cpu', device: 'CPU (pure JavaScript, single thread)' }),
+};

@@ -1,0 +1,89 @@
+/**
+ * Small helpers that run built-in wasm kernels directly on the backend, the
+ * way tfjs's own composite wasm kernels do. Working on TensorInfos (not
+ * tf.Tensors) keeps the engine's tensor count untouched and lets a kernel
+ * free its intermediates the moment they are consumed.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The part of tfjs-backend-wasm's BackendWasm the training kernels use. */
+export interface WasmBackendLike extends tf.KernelBackend {
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
+}
+
+/** Padding for one 2-D spatial conv: [top, bottom] and [left, right]. */
+export type SpatialPadding = [[number, number], [number, number]];
+
+/** Runs the wasm backend's built-in kernel `name` and returns its single output. */
+export function runWasmKernel(
+  backend: WasmBackendLike,
+  name: string,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap,
+): tf.TensorInfo {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (kernel === undefined) {
+    throw new Error(`expected the wasm backend to provide a ${name} kernel, got none (is tfjs-backend-wasm 4.22.0 installed?)`);
+  }
+  const out = kernel.kernelFunc({ inputs, attrs, backend });
+  if (Array.isArray(out)) {
+    throw new Error(`expected one output from the wasm ${name} kernel, got ${out.length}`);
+  }
+  return out;
+}
+
+/** Frees intermediates made by runWasmKernel (refcounted, so shared data survives). */
+export function release(backend: WasmBackendLike, ...infos: tf.TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/** Transposes `x` by `perm`. */
+export function transposeInfo(backend: WasmBackendLike, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  return runWasmKernel(backend, tf.Transpose, { x }, { perm });
+}
+
+/** Reshapes without copying (the wasm Reshape kernel shares data and bumps the refcount). */
+export function reshapeInfo(backend: WasmBackendLike, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return runWasmKernel(backend, tf.Reshape, { x }, { shape });
+}
+
+/** Copies the box `begin`..`begin + size` out of `x`. */
+export function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+  return runWasmKernel(backend, tf.Slice, { x }, { begin, size });
+}
+
+/**
+ * A stride-1 XNNPACK convolution of NHWC `x` with an HWIO `filter`, with the
+ * given dilation and explicit spatial padding. Negative padding crops `x`
+ * first (XNNPACK only pads), so callers can describe any window exactly.
+ */
+export function convInfo(
+  backend: WasmBackendLike,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  dilations: [number, number],
+  padding: SpatialPadding,
+): tf.TensorInfo {
+  const [[top, bottom], [left, right]] = padding;
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const cropTop = Math.max(0, -top);
+  const cropLeft = Math.max(0, -left);
+  const keepH = h - cropTop - Math.max(0, -bottom);
+  const keepW = w - cropLeft - Math.max(0, -right);
+  const cropped = keepH === h && keepW === w;
+  const input = cropped ? x : sliceInfo(backend, x, [0, cropTop, cropLeft, 0], [n, keepH, keepW, c]);
+  const pad: tf.backend_util.ExplicitPadding = [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ];
+  const out = runWasmKernel(
+    backend,
+    tf.Conv2D,
+    { x: input, filter },
+    { strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: 'floor' } as unknown as tf.NamedAttrMap,
+  );
+  if (!cropped) release(backend, input);
+  return out;
+}
