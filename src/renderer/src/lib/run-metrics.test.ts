@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
+import { epochSeries, runFigures, smooth, stepSeries } from './run-metrics';
+
+const step = (n: number, epoch: number, ms = 100): StepMetrics => ({
+  step: n,
+  epoch,
+  gen_loss: n,
+  disc_loss: 1,
+  real_accuracy: 0.5,
+  fake_accuracy: 0.25,
+  ms,
+});
+
+describe('smooth', () => {
+  it('keeps a constant series constant from the first point (bias-corrected)', () => {
+    const out = smooth([[1, 2], [2, 2], [3, 2]]);
+    for (const [, y] of out) expect(y).toBeCloseTo(2, 10);
+  });
+
+  it('lags behind a jump and passes NaN through without poisoning later points', () => {
+    const out = smooth([[1, 0], [2, Number.NaN], [3, 10]], 0.5);
+    expect(out[1]![1]).toBeNaN();
+    expect(out[2]![1]).toBeGreaterThan(0);
+    expect(out[2]![1]).toBeLessThan(10);
+  });
+});
+
+describe('series', () => {
+  it('pairs steps and epoch means with their global step', () => {
+    expect(stepSeries([step(1, 1), step(2, 1)], 'gen_loss')).toEqual([[1, 1], [2, 2]]);
+    const epoch: EpochMetrics = { epoch: 1, step: 5, gen_loss: 3, disc_loss: 1, real_accuracy: 1, fake_accuracy: 0, images_per_second: 10, seconds: 2 };
+    expect(epochSeries([epoch], 'gen_loss')).toEqual([[5, 3]]);
+  });
+});
+
+describe('runFigures', () => {
+  it('estimates steps per epoch from the dataset before the first epoch ends', () => {
+    const steps = [step(1, 1), step(2, 1)];
+    const figures = runFigures(steps, [], { batchSize: 10, totalEpochs: 2, datasetCount: 40 });
+    expect(figures.stepsPerEpoch).toBe(4);
+    // 8 steps in all, 2 done, 100 ms each.
+    expect(figures.etaSeconds).toBeCloseTo(0.6, 6);
+    expect(figures.imagesPerSecond).toBeCloseTo(100, 6);
+    expect(figures.elapsedSeconds).toBeCloseTo(0.2, 6);
+  });
+
+  it('uses finished epochs for steps per epoch, throughput and elapsed time', () => {
+    const steps = [step(1, 1), step(2, 1), step(3, 1), step(4, 2)];
+    const epochs: EpochMetrics[] = [
+      { epoch: 1, step: 3, gen_loss: 1, disc_loss: 1, real_accuracy: 1, fake_accuracy: 1, images_per_second: 77, seconds: 5 },
+    ];
+    const figures = runFigures(steps, epochs, { batchSize: 10, totalEpochs: 3 });
+    expect(figures.stepsPerEpoch).toBe(3);
+    expect(figures.imagesPerSecond).toBe(77);
+    expect(figures.elapsedSeconds).toBeCloseTo(5.1, 6);
+    expect(figures.etaSeconds).toBeCloseTo(0.5, 6);
+  });
+
+  it('has no ETA without steps', () => {
+    expect(runFigures([], [], { batchSize: 10, totalEpochs: 3 }).etaSeconds).toBeUndefined();
+  });
+});
