@@ -41,7 +41,7 @@ function buildGan(): { generator: tf.Sequential; discriminator: tf.Sequential } 
 const bce = (labels: 'ones' | 'zeros', logits: tf.Tensor): tf.Scalar =>
   tf.losses.sigmoidCrossEntropy(labels === 'ones' ? tf.onesLike(logits) : tf.zerosLike(logits), logits) as tf.Scalar;
 
-const named = (grads: tf.NamedTensorMap): tf.NamedTensor[] =>
+const named = (grads: tf.NamedTensorMap): { name: string; tensor: tf.Tensor }[] =>
   Object.entries(grads).map(([name, tensor]) => ({ name, tensor }));
 
 interface StepResult {
