@@ -1,0 +1,126 @@
+/**
+ * importDataset: detect the source, reuse the cache when the fingerprint
+ * and options match, otherwise import into a temporary folder inside the
+ * cache root and rename it into place. A failed or aborted import leaves
+ * nothing behind.
+ */
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { importOptionsSchema } from '../../shared/dataset';
+import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
+import { builtinDatasetSource } from './builtin';
+import { cacheId, MANIFEST_FILE, readCheckedManifest } from './cache';
+import { DatasetError } from './errors';
+import type { ImportJob } from './job';
+import { resolveLimits } from './limits';
+import type { ImportLimits } from './limits';
+import { planSource } from './sources/plan';
+
+export interface ImportProgress {
+  phase: string;
+  done: number;
+  total?: number;
+}
+
+export interface ImportContext {
+  /** Folder holding one subfolder per cached dataset (created when missing). */
+  cacheRoot: string;
+  /** Called as the import advances, at most about ten times a second. */
+  onProgress?: (progress: ImportProgress) => void;
+  signal?: AbortSignal;
+  /** Overrides of the archive and image size caps (tests use tiny ones). */
+  limits?: Partial<ImportLimits>;
+}
+
+export interface ImportResult {
+  /** The cache folder: pass it to loadDataset. */
+  dir: string;
+  manifest: DatasetManifest;
+  /** True when an earlier import of the unchanged source was reused. */
+  cached: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+
+function throttled(onProgress?: (p: ImportProgress) => void): ImportJob['progress'] {
+  let last = 0;
+  return (phase, done, total) => {
+    if (!onProgress) return;
+    const now = Date.now();
+    if (now - last < PROGRESS_INTERVAL_MS && done !== total) return;
+    last = now;
+    onProgress({ phase, done, total });
+  };
+}
+
+async function existingCache(dir: string): Promise<DatasetManifest | undefined> {
+  try {
+    return await readCheckedManifest(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Imports (or reuses the cached import of) the dataset at `source`. */
+export async function importDataset(source: string, options: ImportOptions, ctx: ImportContext): Promise<ImportResult> {
+  const parsedOptions = importOptionsSchema.safeParse(options);
+  if (!parsedOptions.success) {
+    const issue = parsedOptions.error.issues[0];
+    throw new DatasetError(`Invalid import option ${issue?.path.join('.') || ''}: ${issue?.message ?? 'unknown problem'}.`, 'Size must be 4–1024, channels 1 or 3, background a #rrggbb colour, maxImages a positive whole number.');
+  }
+  const resolvedOptions = parsedOptions.data;
+  ctx.signal?.throwIfAborted();
+  const progress = throttled(ctx.onProgress);
+  const path = resolve(source);
+  progress('scan', 0);
+  const plan = await planSource(path, ctx.signal);
+  const cacheRoot = resolve(ctx.cacheRoot);
+  const id = cacheId(plan.name, plan.fingerprint, resolvedOptions);
+  const dir = join(cacheRoot, id);
+
+  const hit = await existingCache(dir);
+  if (hit) return { dir, manifest: hit, cached: true };
+  await mkdir(cacheRoot, { recursive: true });
+  // A folder that exists but fails the checks is a damaged earlier import: replace it.
+  await rm(dir, { recursive: true, force: true });
+
+  const outDir = await mkdtemp(join(cacheRoot, `.import-${id}-`));
+  try {
+    const job: ImportJob = { options: resolvedOptions, limits: resolveLimits(ctx.limits), outDir, scratchRoot: cacheRoot, signal: ctx.signal, progress };
+    const outcome = await plan.run(job);
+    ctx.signal?.throwIfAborted();
+    const { result } = outcome;
+    const isBuiltin = path === resolve(builtinDatasetSource());
+    const manifest: DatasetManifest = {
+      version: 1,
+      id,
+      name: outcome.name ?? plan.name,
+      source: { path, kind: isBuiltin ? 'builtin' : outcome.kind, fingerprint: plan.fingerprint },
+      count: result.count,
+      width: result.width,
+      height: result.height,
+      channels: result.channels,
+      hasLabels: result.hasLabels,
+      classNames: result.classNames,
+      classCounts: result.classCounts,
+      skipped: result.skipped,
+      options: resolvedOptions,
+      createdAt: new Date().toISOString(),
+    };
+    await writeFile(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    try {
+      await rename(outDir, dir);
+    } catch (error) {
+      // Another import of the same source finished first: use its result.
+      const other = await existingCache(dir);
+      if (!other) throw error;
+      await rm(outDir, { recursive: true, force: true });
+      return { dir, manifest: other, cached: true };
+    }
+    progress('done', result.count, result.count);
+    return { dir, manifest, cached: false };
+  } catch (error) {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
+  }
+}

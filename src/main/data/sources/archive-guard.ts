@@ -1,0 +1,93 @@
+/**
+ * The checks every archive entry passes before a byte of it is written:
+ * its path stays inside the extraction folder, it is a plain file, and it
+ * keeps within the size caps (claimed and actual).
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { DatasetError, formatBytes } from '../errors';
+import type { ImportLimits } from '../limits';
+import { isIgnoredName } from './folder';
+
+function refuse(archive: string, detail: string): DatasetError {
+  return new DatasetError(`Refusing ${archive}: ${detail}.`, 'The archive may be malicious or damaged. Extract it yourself with a tool you trust, check the files, and import the folder.');
+}
+
+/** Error for an entry that would land outside the target (../, absolute paths, drive letters). */
+export function escapingEntry(archive: string, name: string): DatasetError {
+  return refuse(archive, `entry "${name}" points outside the extraction folder`);
+}
+
+/** Error for a symbolic or hard link entry (links could redirect later writes anywhere). */
+export function linkEntry(archive: string, name: string): DatasetError {
+  return refuse(archive, `entry "${name}" is a link; archives with links are not imported`);
+}
+
+/**
+ * The absolute path an entry extracts to, or an error when its name is
+ * absolute or climbs out of `root`. Returns null for names to ignore silently
+ * (folder litter such as __MACOSX/ or .DS_Store).
+ */
+export function entryTarget(archive: string, root: string, name: string): string | null {
+  const normal = name.replace(/\\/g, '/');
+  if (normal.startsWith('/') || /^[a-zA-Z]:/.test(normal) || isAbsolute(name)) throw escapingEntry(archive, name);
+  const parts = normal.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw escapingEntry(archive, name);
+  if (parts.length === 0 || parts.some(isIgnoredName)) return null;
+  const target = resolve(root, ...parts);
+  const rel = relative(root, target);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) throw escapingEntry(archive, name);
+  return target;
+}
+
+/** Running totals of claimed and actual bytes for one archive. */
+export class ArchiveBudget {
+  private claimed = 0;
+  private actual = 0;
+  private entries = 0;
+
+  constructor(
+    private readonly archive: string,
+    private readonly limits: ImportLimits,
+  ) {}
+
+  /** Checks an entry's declared size before extracting it. */
+  claim(name: string, size: number): void {
+    if (++this.entries > this.limits.maxEntries) throw refuse(this.archive, `it holds more than ${this.limits.maxEntries.toLocaleString('en-US')} entries`);
+    if (size > this.limits.maxEntryBytes) throw refuse(this.archive, `entry "${name}" would decompress to ${formatBytes(size)}, over the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`);
+    this.claimed += size;
+    if (this.claimed > this.limits.maxTotalBytes) throw refuse(this.archive, `its entries would decompress to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`);
+  }
+
+  /** A pass-through stream that fails as soon as an entry or the total exceeds the caps in fact. */
+  meter(name: string): Transform {
+    let entryBytes = 0;
+    return new Transform({
+      transform: (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) => {
+        entryBytes += chunk.length;
+        this.actual += chunk.length;
+        if (entryBytes > this.limits.maxEntryBytes) return done(refuse(this.archive, `entry "${name}" decompresses to more than the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`));
+        if (this.actual > this.limits.maxTotalBytes) return done(refuse(this.archive, `it decompresses to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`));
+        done(null, chunk);
+      },
+    });
+  }
+
+  /**
+   * Meters a whole decompressed archive stream. Headers and padding make it
+   * larger than its files, hence the generous cap: its job is to stop a
+   * compressed stream that never ends (e.g. gigabytes of zeros after the last entry).
+   */
+  meterStream(): Transform {
+    let bytes = 0;
+    const cap = 2 * this.limits.maxTotalBytes + 1024 * 1024;
+    return new Transform({
+      transform: (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) => {
+        bytes += chunk.length;
+        if (bytes > cap) return done(refuse(this.archive, `it decompresses to more than ${formatBytes(cap)}`));
+        done(null, chunk);
+      },
+    });
+  }
+}

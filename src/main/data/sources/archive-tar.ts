@@ -1,0 +1,73 @@
+/**
+ * Streams a .tar / .tar.gz / .tgz into a scratch folder with tar's Parser,
+ * one entry at a time. Only regular files are written; links (symbolic or
+ * hard) refuse the archive, folders are implied by file paths, and other
+ * entry types (devices, FIFOs) are skipped. Gzip is detected by magic bytes
+ * and decompressed here so the total decompressed size is metered.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { Parser } from 'tar';
+import type { ReadEntry } from 'tar';
+import { DatasetError } from '../errors';
+import type { ImportLimits } from '../limits';
+import { ArchiveBudget, entryTarget, linkEntry } from './archive-guard';
+import { isGzipFile } from './byte-stream';
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+function explain(archive: string, error: unknown): unknown {
+  if (error instanceof DatasetError || (error instanceof Error && error.name === 'AbortError')) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DatasetError(`${archive} is not a readable tar archive (${message}).`, 'Check that the file is a complete .tar or .tar.gz; re-download or re-create it.');
+}
+
+/** Extracts every regular file of the tar archive at `path` into `dest`. */
+export async function extractTar(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal): Promise<void> {
+  const archive = basename(path);
+  const budget = new ArchiveBudget(archive, limits);
+  const writes: Promise<void>[] = [];
+  const parser = new Parser({
+    strict: true,
+    // Entries stay paused until their file stream is attached (after mkdir), so no data is lost.
+    noResume: true,
+    onReadEntry: (entry: ReadEntry) => {
+      try {
+        const target = checkEntry(entry, archive, dest, budget);
+        if (target === null) {
+          entry.resume();
+          return;
+        }
+        writes.push(writeEntry(entry, target, budget));
+      } catch (error) {
+        parser.abort(error as Error);
+      }
+    },
+  });
+  const source = createReadStream(path, { signal });
+  const stages: NodeJS.ReadWriteStream[] = (await isGzipFile(path)) ? [createGunzip()] : [];
+  stages.push(budget.meterStream());
+  try {
+    await pipeline([source, ...stages, parser as unknown as NodeJS.WritableStream], { signal });
+    await Promise.all(writes);
+  } catch (error) {
+    await Promise.allSettled(writes);
+    throw explain(archive, error);
+  }
+}
+
+function checkEntry(entry: ReadEntry, archive: string, dest: string, budget: ArchiveBudget): string | null {
+  if (entry.type === 'SymbolicLink' || entry.type === 'Link') throw linkEntry(archive, entry.path);
+  const target = entryTarget(archive, dest, entry.path);
+  if (target === null || !FILE_TYPES.has(entry.type)) return null;
+  budget.claim(entry.path, entry.size);
+  return target;
+}
+
+async function writeEntry(entry: ReadEntry, target: string, budget: ArchiveBudget): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  await pipeline(entry as unknown as NodeJS.ReadableStream, budget.meter(entry.path), createWriteStream(target));
+}
