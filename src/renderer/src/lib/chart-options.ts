@@ -56,11 +56,11 @@ function line(spec: LineSpec): Record<string, unknown> {
   };
 }
 
-/** A step-indexed line chart; `referenceY` draws a dashed horizontal marker (the 0.5 line). */
+/** A step- (or epoch-) indexed line chart; `referenceY` draws a dashed horizontal marker (the 0.5 line). */
 export function lineChartOption(
   lines: LineSpec[],
   theme: ChartTheme,
-  options: { yName: string; yMin?: number; yMax?: number; referenceY?: number; referenceLabel?: string },
+  options: { yName: string; xName?: string; yMin?: number; yMax?: number; referenceY?: number; referenceLabel?: string },
 ): ChartOption {
   const series = lines.map(line);
   if (options.referenceY !== undefined && series[0]) {
@@ -86,7 +86,7 @@ export function lineChartOption(
     tooltip: { trigger: 'axis', axisPointer: { type: 'line' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v)) },
     xAxis: {
       type: 'value',
-      name: 'step',
+      name: options.xName ?? 'step',
       nameLocation: 'middle',
       nameGap: 26,
       min: 'dataMin',
