@@ -4,40 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../shared/api';
 import { resolveTrainingConfig } from '../shared/config';
-import type { TrainerCommand, TrainerEvent } from '../shared/trainer-protocol';
 import { RunManager } from './run-manager';
 import { createRunDir } from './runs';
-import type { TrainerConnection } from './training/trainer-connection';
-
-/** A trainer that does whatever the test tells it to. */
-class FakeTrainer implements TrainerConnection {
-  readonly sent: TrainerCommand[] = [];
-  readonly pid = 4242;
-  killed = false;
-  private eventListeners = new Set<(event: TrainerEvent) => void>();
-  private exitListeners = new Set<(exit: { code: number | null; signal: string | null }) => void>();
-  send(command: TrainerCommand): void {
-    this.sent.push(command);
-  }
-  onEvent(listener: (event: TrainerEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-  onExit(listener: (exit: { code: number | null; signal: string | null }) => void): () => void {
-    this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
-  }
-  kill(): void {
-    this.killed = true;
-    this.exit({ code: null, signal: 'SIGKILL' });
-  }
-  emit(event: TrainerEvent): void {
-    for (const listener of this.eventListeners) listener(event);
-  }
-  exit(exit: { code: number | null; signal: string | null }): void {
-    for (const listener of this.exitListeners) listener(exit);
-  }
-}
+import { FakeTrainer } from './studio-service/fake-trainer';
 
 const backend = { name: 'cpu' as const, device: 'CPU', skipped: [] };
 let runsRoot: string;
@@ -66,7 +35,7 @@ beforeEach(async () => {
   manager = new RunManager({
     runsRoot,
     launcher: () => {
-      const trainer = new FakeTrainer();
+      const trainer = new FakeTrainer(false);
       trainers.push(trainer);
       return trainer;
     },

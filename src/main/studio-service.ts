@@ -1,0 +1,209 @@
+/**
+ * StudioService: the whole StudioApi over the engine, with no Electron (or
+ * HTTP) in sight. Electron IPC and the `serve` WebSocket are thin transports
+ * over one instance. Run files reach the UI as URLs made by the transport
+ * (studio://… or /files/…), never by value.
+ */
+import { rm } from 'node:fs/promises';
+import type { z } from 'zod';
+import type { AppInfo, DatasetInfo, PresetInfo, RunDetail, RunSummary, StudioApi, StudioEvent } from '../shared/api';
+import type { BackendReport } from '../shared/backends';
+import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
+import type { ImportOptions } from '../shared/dataset';
+import { PRESETS } from '../shared/preset-catalog';
+import type { RunRecord } from '../shared/run';
+import { studioVersion } from './paths';
+import { RunManager } from './run-manager';
+import { createRunDir, listRuns, listSamples, readRunMetrics } from './runs';
+import { DatasetStore } from './studio-service/datasets';
+import { StudioError } from './studio-service/errors';
+import { listPresetInfos } from './studio-service/presets';
+import { listSampleEntries, readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
+import type { TrainerLauncher } from './training/trainer-connection';
+
+export interface StudioServiceOptions {
+  runsRoot: string;
+  /** Where imported datasets are cached (one folder per dataset). */
+  datasetsRoot: string;
+  /** Starts one trainer process (utilityProcess under Electron, a Node child elsewhere). */
+  launcher: TrainerLauncher;
+  shell: AppInfo['shell'];
+  /** The URL the UI loads a run file from (relPath like samples/epoch-0001.png). */
+  urlForRunFile(runId: string, relPath: string): string;
+  /** The URL of a dataset's preview grid. */
+  urlForDatasetPreview(datasetId: string): string;
+  /** Show a folder in the OS file manager (Electron only). */
+  reveal?(path: string): void | Promise<void>;
+  /** Which backend a new run would train on; cached after the first call. */
+  probeBackend(): Promise<BackendReport>;
+}
+
+type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
+
+export class StudioService implements StudioApi {
+  readonly runs: RunManager;
+  private readonly datasets: DatasetStore;
+  private readonly listeners = new Set<(event: StudioEvent) => void>();
+  private backend: Promise<BackendReport> | undefined;
+
+  constructor(private readonly options: StudioServiceOptions) {
+    this.datasets = new DatasetStore({
+      datasetsRoot: options.datasetsRoot,
+      urlForDatasetPreview: options.urlForDatasetPreview,
+      progress: (progress) => this.emit({ type: 'progress', progress }),
+    });
+    this.runs = new RunManager({
+      runsRoot: options.runsRoot,
+      launcher: options.launcher,
+      emit: (event) => this.emit(event),
+      urlForRunFile: options.urlForRunFile,
+      onRunChanged: (runId) => void this.announceRun(runId),
+    });
+  }
+
+  async getAppInfo(): Promise<AppInfo> {
+    this.backend ??= this.options.probeBackend();
+    this.backend.catch(() => (this.backend = undefined));
+    return { version: studioVersion(), runsRoot: this.options.runsRoot, shell: this.options.shell, backend: await this.backend };
+  }
+
+  listPresets(): Promise<PresetInfo[]> {
+    return listPresetInfos();
+  }
+
+  listDatasets(): Promise<DatasetInfo[]> {
+    return this.datasets.list();
+  }
+
+  importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
+    return this.datasets.import(source, options);
+  }
+
+  importBuiltinDataset(): Promise<DatasetInfo> {
+    return this.datasets.importBuiltin();
+  }
+
+  async deleteDataset(datasetId: string): Promise<void> {
+    const dir = this.datasets.dirOf(datasetId);
+    for (const { record } of await listRuns(this.options.runsRoot)) {
+      if (record.dataset.dir === dir && this.runs.isActive(record.id)) {
+        throw new StudioError(`Dataset ${datasetId} is in use by run ${record.name}, which is training.`, 'Stop the run first.');
+      }
+    }
+    await this.datasets.delete(datasetId);
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    const entries = await listRuns(this.options.runsRoot);
+    return Promise.all(entries.map(({ record }) => this.summarize(record)));
+  }
+
+  async getRun(runId: string): Promise<RunDetail> {
+    const record = await readRunRecord(this.options.runsRoot, runId);
+    const dir = runDirOf(this.options.runsRoot, runId);
+    const { steps, epochs } = await readRunMetrics(dir);
+    const samples = await listSampleEntries(dir, epochs);
+    return {
+      run: await this.summarize(record),
+      steps,
+      epochs,
+      samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
+    };
+  }
+
+  async createRun(request: CreateRunRequest): Promise<RunSummary> {
+    const config = resolveTrainingConfig(request.config);
+    // Resize (by re-import) when the dataset does not match the preset; the manifest says what trains.
+    const manifest = await this.datasets.fitToPreset(request.datasetId, PRESETS[config.preset]);
+    const { record } = await createRunDir(this.options.runsRoot, {
+      config,
+      dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: this.datasets.dirOf(manifest.id) },
+      ...(request.name ? { name: request.name } : {}),
+    });
+    await this.runs.start(record.id, { resume: false });
+    return this.summarize(await readRunRecord(this.options.runsRoot, record.id));
+  }
+
+  async pauseRun(runId: string): Promise<void> {
+    await readRunRecord(this.options.runsRoot, runId);
+    this.runs.pause(runId);
+  }
+
+  resumeRun(runId: string): Promise<void> {
+    return this.runs.resume(runId);
+  }
+
+  async stopRun(runId: string): Promise<void> {
+    const record = await readRunRecord(this.options.runsRoot, runId);
+    if (this.runs.isActive(runId)) this.runs.stop(runId);
+    else if (record.status === 'running' || record.status === 'paused') {
+      // No trainer owns it (the studio quit mid-run): stopping just settles the record.
+      await updateRunRecord(this.options.runsRoot, runId, { status: 'stopped' });
+      void this.announceRun(runId);
+    }
+  }
+
+  async renameRun(runId: string, name: string): Promise<RunSummary> {
+    const record = await updateRunRecord(this.options.runsRoot, runId, { name: name.trim() || runId });
+    const summary = await this.summarize(record);
+    this.emit({ type: 'run-updated', run: summary });
+    return summary;
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await readRunRecord(this.options.runsRoot, runId);
+    if (this.runs.isActive(runId)) {
+      this.runs.stop(runId);
+      await this.runs.whenIdle(runId);
+    }
+    await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
+    this.emit({ type: 'run-deleted', runId });
+  }
+
+  async revealRun(runId: string): Promise<string> {
+    await readRunRecord(this.options.runsRoot, runId);
+    const dir = runDirOf(this.options.runsRoot, runId);
+    await this.options.reveal?.(dir);
+    return dir;
+  }
+
+  onEvent(listener: (event: StudioEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stop every trainer (quit, server shutdown). */
+  shutdown(): Promise<void> {
+    return this.runs.stopAll();
+  }
+
+  private emit(event: StudioEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken subscriber (a closed window or socket) must not starve the others.
+      }
+    }
+  }
+
+  private async announceRun(runId: string): Promise<void> {
+    try {
+      this.emit({ type: 'run-updated', run: await this.summarize(await readRunRecord(this.options.runsRoot, runId)) });
+    } catch {
+      // The run was deleted meanwhile; run-deleted already told the UI.
+    }
+  }
+
+  /** run.json plus what only the live trainer knows yet, plus the newest grid's URL. */
+  private async summarize(record: RunRecord): Promise<RunSummary> {
+    const live = this.runs.live(record.id);
+    const samples = await listSamples(runDirOf(this.options.runsRoot, record.id));
+    const latest = samples.at(-1);
+    return {
+      ...record,
+      ...(live ?? {}),
+      latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
+    };
+  }
+}
