@@ -1,0 +1,120 @@
+/**
+ * Checkpoints: checkpoints/step-00000120/ holds generator/ and discriminator/
+ * (model.json + weights.bin), both Adam states, a copy of the fixed noise and
+ * state.json (counters + seed — the RNG streams are counter-based, see rng.ts).
+ * Each is written into a .tmp- folder and renamed into place, so a folder
+ * named step-* is always complete. The last KEEP_CHECKPOINTS are kept.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RUN_FILES } from '../runs';
+import type { GanStep } from './gan-step';
+import { loadModelFromDir, saveModelToDir } from './models';
+import { loadOptimizerState, saveOptimizerState } from './optimizer-io';
+
+/** How many complete checkpoints a run keeps (older ones are deleted after a new one lands). */
+export const KEEP_CHECKPOINTS = 3;
+
+/** Where training stands; everything needed to continue the same schedule. */
+export interface CheckpointState {
+  version: 1;
+  /** Global steps done. */
+  step: number;
+  /** Epochs fully done (their epoch record, grid and hooks included). */
+  completedEpochs: number;
+  /** Steps done in epoch completedEpochs + 1 (0 at an epoch boundary). */
+  stepInEpoch: number;
+  seed: number;
+  /** How the RNG state is represented: streams derived from (seed, purpose, counter). */
+  rng: 'mulberry32-counter';
+  savedAt: string;
+}
+
+export interface CheckpointParts {
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+  gan: GanStep;
+}
+
+const NAME_PATTERN = /^step-(\d{8})$/;
+
+/** checkpoints/step-00000120 for step 120. */
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(8, '0')}`;
+}
+
+/** Write a checkpoint atomically; returns its folder. A checkpoint already at this step is kept as is. */
+export async function saveCheckpoint(runDir: string, parts: CheckpointParts, state: Omit<CheckpointState, 'version' | 'rng' | 'savedAt'>): Promise<string> {
+  const root = join(runDir, RUN_FILES.checkpoints);
+  const final = join(root, checkpointName(state.step));
+  if (await exists(join(final, 'state.json'))) return final;
+  const temp = join(root, `.tmp-${checkpointName(state.step)}-${process.pid}`);
+  await rm(temp, { recursive: true, force: true });
+  await mkdir(join(temp, 'generator'), { recursive: true });
+  await mkdir(join(temp, 'discriminator'), { recursive: true });
+  await saveModelToDir(parts.generator, join(temp, 'generator'));
+  await saveModelToDir(parts.discriminator, join(temp, 'discriminator'));
+  await saveOptimizerState(parts.gan.generatorOptimizer, temp, 'generator-optimizer');
+  await saveOptimizerState(parts.gan.discriminatorOptimizer, temp, 'discriminator-optimizer');
+  await copyFile(join(runDir, RUN_FILES.noise), join(temp, RUN_FILES.noise));
+  const full: CheckpointState = { version: 1, ...state, rng: 'mulberry32-counter', savedAt: new Date().toISOString() };
+  await writeFile(join(temp, 'state.json'), JSON.stringify(full, null, 2));
+  await rename(temp, final);
+  await pruneCheckpoints(runDir);
+  return final;
+}
+
+/** The newest checkpoint whose folder is complete, or undefined when there is none. */
+export async function latestCompleteCheckpoint(runDir: string): Promise<{ dir: string; state: CheckpointState } | undefined> {
+  for (const name of (await checkpointNames(runDir)).reverse()) {
+    const dir = join(runDir, RUN_FILES.checkpoints, name);
+    try {
+      const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as CheckpointState;
+      if (state.version === 1 && Number.isInteger(state.step)) return { dir, state };
+    } catch {
+      // An unreadable state.json means this folder cannot be trusted; try the one before it.
+    }
+  }
+  return undefined;
+}
+
+/** Load the generator and discriminator saved in a checkpoint folder. */
+export async function loadCheckpointModels(dir: string): Promise<{ generator: tf.LayersModel; discriminator: tf.LayersModel }> {
+  const generator = await loadModelFromDir(join(dir, 'generator'));
+  const discriminator = await loadModelFromDir(join(dir, 'discriminator'));
+  return { generator, discriminator };
+}
+
+/** Restore both Adam states into a fresh GanStep built on the checkpoint's models. */
+export async function restoreOptimizers(dir: string, parts: CheckpointParts): Promise<void> {
+  await loadOptimizerState(parts.gan.generatorOptimizer, dir, 'generator-optimizer', parts.generator.trainableWeights.length);
+  await loadOptimizerState(parts.gan.discriminatorOptimizer, dir, 'discriminator-optimizer', parts.discriminator.trainableWeights.length);
+}
+
+/** Delete all but the newest KEEP_CHECKPOINTS, and temp folders left by killed trainers. */
+async function pruneCheckpoints(runDir: string): Promise<void> {
+  const root = join(runDir, RUN_FILES.checkpoints);
+  const names = await checkpointNames(runDir);
+  const stale = (await readdir(root)).filter((name) => name.startsWith('.tmp-'));
+  for (const name of [...names.slice(0, -KEEP_CHECKPOINTS), ...stale]) {
+    await rm(join(root, name), { recursive: true, force: true });
+  }
+}
+
+/** Checkpoint folder names, oldest first. */
+async function checkpointNames(runDir: string): Promise<string[]> {
+  try {
+    return (await readdir(join(runDir, RUN_FILES.checkpoints))).filter((name) => NAME_PATTERN.test(name)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

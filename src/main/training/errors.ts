@@ -1,0 +1,33 @@
+/** Training failures as values: a kind the UI can act on and a user-facing message. */
+import type { FailureKind, SerializedError } from '../../shared/trainer-protocol';
+
+/** A failure whose kind and message are already meant for the user. */
+export class TrainingError extends Error {
+  override name = 'TrainingError';
+
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const OUT_OF_MEMORY = /out of memory|\bOOM\b|failed to allocate|allocation failed|Invalid typed array length|Array buffer allocation/i;
+/** Error classes from other modules whose messages already explain bad input. */
+const BAD_INPUT_NAMES = new Set(['DatasetError', 'RunDirError', 'ModelBuildError', 'ModelIOError', 'BackendError', 'OptimizerStateError', 'ZodError']);
+
+/** Decide the failure kind of any thrown value and serialize it for the parent. */
+export function classifyFailure(error: unknown): { kind: FailureKind; error: SerializedError } {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const serialized: SerializedError = { name: err.name, message: err.message, stack: err.stack };
+  if (err instanceof TrainingError) return { kind: err.kind, error: serialized };
+  if (OUT_OF_MEMORY.test(err.message)) {
+    return {
+      kind: 'out-of-memory',
+      error: { ...serialized, message: `Out of memory: ${err.message}. Try a smaller batch size or model (--batch-size, --filter-scale).` },
+    };
+  }
+  if (BAD_INPUT_NAMES.has(err.name)) return { kind: 'bad-input', error: serialized };
+  return { kind: 'error', error: serialized };
+}

@@ -1,0 +1,163 @@
+/**
+ * The training loop: epochs of shuffled full batches through the GAN step,
+ * with every step appended to metrics.jsonl, per-epoch means to epochs.jsonl,
+ * and hooks between steps — sample grids (after each epoch and at
+ * config.earlySampleSteps), checkpoints (every config.checkpointEvery epochs,
+ * at the end and on stop) and pause/stop.
+ *
+ * Resume: a checkpoint records global step, completed epochs and steps done
+ * in the current epoch. Because shuffles and noise are derived from
+ * (seed, epoch) and (seed, step) (see rng.ts), the loop restarts mid-epoch at
+ * the exact batch an uninterrupted run would train next.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import type { TrainingConfig } from '../../shared/config';
+import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
+import type { TrainerEvent } from '../../shared/trainer-protocol';
+import { JsonlAppender, RUN_FILES, sampleFileName, updateRunRecord } from '../runs';
+import { epochOrder, noiseBatch, realBatch, stepsPerEpoch } from './batches';
+import type { CheckpointState } from './checkpoint';
+import { saveCheckpoint } from './checkpoint';
+import type { TrainingControl } from './control';
+import { TrainingError } from './errors';
+import type { GanStep } from './gan-step';
+import { Rng, withMathRandom } from './rng';
+import { writeSampleGrid } from './sample-grid';
+
+export interface LoopInput {
+  runDir: string;
+  config: TrainingConfig;
+  /** uint8 NHWC images and their shape [height, width, channels]. */
+  images: Uint8Array;
+  shape: [number, number, number];
+  count: number;
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+  gan: GanStep;
+  fixedNoise: Float32Array;
+  /** Where to continue from (all zero for a new run). */
+  start: Pick<CheckpointState, 'step' | 'completedEpochs' | 'stepInEpoch'>;
+  /** Step records already on disk for the epoch being resumed (for its means). */
+  carriedSteps: StepMetrics[];
+  control: TrainingControl;
+  /** Receives every event; the caller coalesces step events. Awaited except for steps. */
+  emit: (event: TrainerEvent) => void | Promise<void>;
+}
+
+export interface LoopResult {
+  reason: 'completed' | 'stopped';
+  /** Completed epochs and global steps at the end. */
+  epoch: number;
+  step: number;
+}
+
+/** Train until config.epochs are done or a stop is requested. NaN/Inf losses throw TrainingError('nan'). */
+export async function trainLoop(input: LoopInput): Promise<LoopResult> {
+  const { config, control, emit, runDir } = input;
+  const perEpoch = stepsPerEpoch(input.count, config.batchSize);
+  const metricsFile = new JsonlAppender(join(runDir, RUN_FILES.metrics));
+  const epochsFile = new JsonlAppender(join(runDir, RUN_FILES.epochs));
+  const grid = { rows: config.gridRows, cols: config.gridCols, latentDim: config.latentDim };
+  let { step, completedEpochs, stepInEpoch } = input.start;
+  let lastCheckpointStep = step;
+
+  const checkpoint = async () => {
+    if (step === 0) return; // nothing trained yet: a resume simply starts over
+    const dir = await saveCheckpoint(runDir, input, { step, completedEpochs, stepInEpoch, seed: config.seed });
+    lastCheckpointStep = step;
+    await emit({ type: 'checkpoint', epoch: completedEpochs, step, dir: join(RUN_FILES.checkpoints, dir.split(/[\\/]/).pop()!) });
+  };
+  const sample = async (kind: 'epoch' | 'step', index: number) => {
+    const file = sampleFileName(kind, index);
+    await writeSampleGrid(runDir, file, input.generator, input.fixedNoise, grid);
+    await emit({ type: 'sample', epoch: kind === 'epoch' ? index : completedEpochs + 1, step, file });
+  };
+  const onPause = () => emit({ type: 'paused' });
+  const onResume = () => emit({ type: 'resumed' });
+
+  try {
+    for (let epoch = completedEpochs + 1; epoch <= config.epochs; epoch += 1) {
+      const order = epochOrder(config.seed, epoch, input.count);
+      const means = new EpochMeans(stepInEpoch > 0 ? input.carriedSteps : []);
+      for (; stepInEpoch < perEpoch; stepInEpoch += 1) {
+        if (await control.shouldStop(onPause, onResume)) {
+          if (step !== lastCheckpointStep) await checkpoint();
+          return { reason: 'stopped', epoch: completedEpochs, step };
+        }
+        const metrics = trainStep(input, order, stepInEpoch, step + 1, epoch);
+        step += 1;
+        metricsFile.append(metrics);
+        void emit({ type: 'steps', steps: [metrics] });
+        means.add(metrics);
+        if (config.earlySampleSteps.includes(step)) await sample('step', step);
+      }
+      const epochMetrics = means.finish(epoch, step, config.batchSize);
+      epochsFile.append(epochMetrics);
+      completedEpochs = epoch;
+      stepInEpoch = 0;
+      await emit({ type: 'epoch', metrics: epochMetrics });
+      await sample('epoch', epoch);
+      await updateRunRecord(runDir, { epoch, step });
+      if (epoch % config.checkpointEvery === 0 || epoch === config.epochs) await checkpoint();
+    }
+    return { reason: 'completed', epoch: completedEpochs, step };
+  } finally {
+    metricsFile.close();
+    epochsFile.close();
+  }
+}
+
+/** One GAN step on batch `batchIndex` of the epoch; `step` is the 1-based global step it becomes. */
+function trainStep(input: LoopInput, order: Uint32Array, batchIndex: number, step: number, epoch: number): StepMetrics {
+  const { config } = input;
+  const started = performance.now();
+  const real = realBatch(input.images, order, batchIndex, config.batchSize, input.shape);
+  const noise = noiseBatch(config.seed, step, config.batchSize, config.latentDim);
+  let result;
+  try {
+    // Dropout masks come from Math.random inside tf.js: give them this step's own stream.
+    result = withMathRandom(Rng.stream(config.seed, 'tfOps', step), () => input.gan.step(real, noise));
+  } finally {
+    real.dispose();
+    noise.dispose();
+  }
+  if (!Number.isFinite(result.gen_loss) || !Number.isFinite(result.disc_loss)) {
+    throw new TrainingError(
+      'nan',
+      `Training diverged at step ${step} (epoch ${epoch}): gen_loss = ${result.gen_loss}, disc_loss = ${result.disc_loss}. ` +
+        'Lower the learning rates or resume from an earlier checkpoint; nothing after the last checkpoint was kept.',
+    );
+  }
+  return { step, epoch, ...result, ms: performance.now() - started };
+}
+
+/** Running sums for one epoch's means; the epoch's time is the sum of its step times (pauses excluded). */
+class EpochMeans {
+  private sums = { gen_loss: 0, disc_loss: 0, real_accuracy: 0, fake_accuracy: 0, ms: 0 };
+  private count = 0;
+
+  constructor(carried: StepMetrics[]) {
+    carried.forEach((metrics) => this.add(metrics));
+  }
+
+  add(metrics: StepMetrics): void {
+    for (const key of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[key] += metrics[key];
+    this.count += 1;
+  }
+
+  finish(epoch: number, step: number, batchSize: number): EpochMetrics {
+    const n = Math.max(this.count, 1);
+    const seconds = this.sums.ms / 1000;
+    return {
+      epoch,
+      step,
+      gen_loss: this.sums.gen_loss / n,
+      disc_loss: this.sums.disc_loss / n,
+      real_accuracy: this.sums.real_accuracy / n,
+      fake_accuracy: this.sums.fake_accuracy / n,
+      images_per_second: seconds > 0 ? (this.count * batchSize) / seconds : 0,
+      seconds,
+    };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Adam state on disk: `<name>.json` lists each weight (name, shape, dtype,
+ * byte offset) and `<name>.bin` holds the raw little-endian values, in the
+ * order optimizer.getWeights() returns them (iterations, first moments,
+ * second moments). setWeights pairs moments with variables by position, so the
+ * same model topology restores exactly.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+interface StoredWeight {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  offset: number;
+}
+
+/** An optimizer state file that does not fit the model it is restored into. */
+export class OptimizerStateError extends Error {
+  override name = 'OptimizerStateError';
+}
+
+/** Write an optimizer's state into `dir` as `<name>.json` + `<name>.bin` (call after at least one step). */
+export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string, name: string): Promise<void> {
+  const weights = await optimizer.getWeights();
+  const stored: StoredWeight[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const { name: weightName, tensor } of weights) {
+    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') {
+      throw new OptimizerStateError(`Optimizer weight ${weightName}: expected float32 or int32, got ${tensor.dtype}.`);
+    }
+    const values = (await tensor.data()) as Float32Array | Int32Array;
+    stored.push({ name: weightName, shape: tensor.shape, dtype: tensor.dtype, offset });
+    chunks.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    offset += values.byteLength;
+  }
+  // getWeights() makes a fresh scalar for the iteration count; the moments are the optimizer's own variables.
+  tf.dispose(weights.filter((weight) => weight.name === 'iter').map((weight) => weight.tensor));
+  await writeFile(join(dir, `${name}.bin`), Buffer.concat(chunks));
+  await writeFile(join(dir, `${name}.json`), JSON.stringify({ version: 1, weights: stored }));
+}
+
+/**
+ * Restore state saved by saveOptimizerState into a fresh optimizer of a model
+ * with `variableCount` trainable variables.
+ */
+export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string, name: string, variableCount: number): Promise<void> {
+  const jsonFile = join(dir, `${name}.json`);
+  const { weights } = JSON.parse(await readFile(jsonFile, 'utf8')) as { weights: StoredWeight[] };
+  const data = await readFile(join(dir, `${name}.bin`));
+  if (weights.length !== 2 * variableCount + 1) {
+    throw new OptimizerStateError(
+      `${jsonFile}: expected ${2 * variableCount + 1} weights (iterations + 2 moments per variable), got ${weights.length}. ` +
+        'The checkpoint belongs to a different model.',
+    );
+  }
+  const named = weights.map((weight) => {
+    const size = weight.shape.reduce((product, dim) => product * dim, 1);
+    const bytes = data.subarray(weight.offset, weight.offset + size * 4);
+    if (bytes.byteLength !== size * 4) throw new OptimizerStateError(`${jsonFile}: the .bin file is truncated at ${weight.name}.`);
+    const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const values = weight.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+    return { name: weight.name, tensor: tf.tensor(values, weight.shape, weight.dtype) };
+  });
+  await optimizer.setWeights(named);
+  // setWeights copies the moments into new variables and only reads the iteration count.
+  tf.dispose(named.map((weight) => weight.tensor));
+}

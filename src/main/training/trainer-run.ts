@@ -1,0 +1,179 @@
+/**
+ * One trainer session, transport-free: take a start command, prepare the run
+ * (backend, dataset, models — fresh or from the last complete checkpoint),
+ * train, and report through `emit`. run.json's status follows along. The
+ * process entry (trainer-entry.ts) wraps this; tests call it in-process.
+ */
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { TrainingConfig } from '../../shared/config';
+import type { RunRecord } from '../../shared/run';
+import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
+import { loadDataset } from '../data';
+import { readRunRecord, RUN_FILES, truncateRunMetrics, updateRunRecord, writeRunRecord } from '../runs';
+import { selectBackend } from './backend';
+import { stepsPerEpoch } from './batches';
+import type { CheckpointState } from './checkpoint';
+import { latestCompleteCheckpoint, loadCheckpointModels, restoreOptimizers } from './checkpoint';
+import type { TrainingControl } from './control';
+import { classifyFailure, TrainingError } from './errors';
+import { loadOrCreateFixedNoise } from './fixed-noise';
+import { createGanStep } from './gan-step';
+import { trainLoop } from './loop';
+import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
+import { Rng, withMathRandom } from './rng';
+
+export type StartCommand = Extract<TrainerCommand, { type: 'start' }>;
+
+/**
+ * Run a start command to its end. Never throws: the outcome is the last
+ * event emitted, `finished` or `failed` (also returned).
+ */
+export async function runTrainer(
+  command: StartCommand,
+  emit: (event: TrainerEvent) => void,
+  control: TrainingControl,
+): Promise<Extract<TrainerEvent, { type: 'finished' | 'failed' }>> {
+  const { runDir } = command;
+  let recordWritten = false;
+  const disposables: { dispose(): void }[] = [];
+  try {
+    const existing = await readExistingRecord(runDir);
+    const config = chooseConfig(command, existing);
+    const checkpoint = command.resume ? await latestCompleteCheckpoint(runDir) : undefined;
+    if (!command.resume && (await latestCompleteCheckpoint(runDir))) {
+      throw new TrainingError('bad-input', `${runDir} already has checkpoints. Resume that run, or start a new run in an empty folder.`);
+    }
+    if (checkpoint && checkpoint.state.seed !== config.seed) {
+      throw new TrainingError('bad-input', `Checkpoint ${checkpoint.dir} was made with seed ${checkpoint.state.seed}, but run.json says ${config.seed}.`);
+    }
+
+    const backend = await selectBackend(command.backend ?? config.backend ? { forced: command.backend ?? config.backend } : {});
+    const dataset = await loadDataset(command.datasetDir);
+    const { manifest } = dataset;
+    const expected = imageShapeOf(config);
+    if (manifest.width !== expected.size || manifest.height !== expected.size || manifest.channels !== expected.channels) {
+      throw new TrainingError(
+        'bad-input',
+        `Preset ${config.preset} expects ${expected.size}×${expected.size}×${expected.channels} images, got ` +
+          `${manifest.width}×${manifest.height}×${manifest.channels} in dataset "${manifest.name}". ` +
+          `Re-import it with size ${expected.size} and ${expected.channels === 1 ? 'gray' : 'RGB'} channels.`,
+      );
+    }
+    const perEpoch = stepsPerEpoch(manifest.count, config.batchSize);
+    if (perEpoch === 0) {
+      throw new TrainingError('bad-input', `Batch size ${config.batchSize} needs at least that many images, got ${manifest.count}. Lower --batch-size.`);
+    }
+
+    await writeStartRecord(runDir, existing, config, command, manifest, backend);
+    recordWritten = true;
+    const start = checkpoint?.state ?? { step: 0, completedEpochs: 0, stepInEpoch: 0 };
+    const kept = await truncateRunMetrics(runDir, start.step);
+    const models = checkpoint
+      ? await loadCheckpointModels(checkpoint.dir)
+      : withMathRandom(Rng.stream(config.seed, 'init'), () => ({ generator: buildGenerator(config), discriminator: buildDiscriminator(config) }));
+    disposables.push(models.generator, models.discriminator);
+    const gan = createGanStep({ ...models, config });
+    disposables.push(gan);
+    if (checkpoint) await restoreOptimizers(checkpoint.dir, { ...models, gan });
+    const fixedNoise = await prepareFixedNoise(runDir, config, checkpoint);
+
+    emit({ type: 'started', backend, totalEpochs: config.epochs, stepsPerEpoch: perEpoch, startEpoch: start.completedEpochs, startStep: start.step });
+    const result = await trainLoop({
+      runDir,
+      config,
+      images: dataset.images,
+      shape: [manifest.height, manifest.width, manifest.channels],
+      count: manifest.count,
+      ...models,
+      gan,
+      fixedNoise,
+      start,
+      carriedSteps: kept.steps.filter((metrics) => metrics.epoch === start.completedEpochs + 1),
+      control,
+      emit: async (event) => {
+        if (event.type === 'paused' || event.type === 'resumed') {
+          await updateRunRecord(runDir, { status: event.type === 'paused' ? 'paused' : 'running' });
+        }
+        emit(event);
+      },
+    });
+    await updateRunRecord(runDir, { status: result.reason, epoch: result.epoch, step: result.step });
+    const finished = { type: 'finished', ...result } as const;
+    emit(finished);
+    return finished;
+  } catch (error) {
+    const failure = classifyFailure(error);
+    if (recordWritten) {
+      await updateRunRecord(runDir, { status: 'failed', failure: { kind: failure.kind, message: failure.error.message } }).catch(() => undefined);
+    }
+    const failed = { type: 'failed', ...failure } as const;
+    emit(failed);
+    return failed;
+  } finally {
+    disposables.forEach((item) => item.dispose());
+  }
+}
+
+async function readExistingRecord(runDir: string): Promise<RunRecord | undefined> {
+  if (!(await exists(join(runDir, RUN_FILES.record)))) return undefined;
+  return readRunRecord(runDir);
+}
+
+/** A resumed run keeps run.json's config; a new one takes the command's. */
+function chooseConfig(command: StartCommand, existing: RunRecord | undefined): TrainingConfig {
+  if (command.resume) {
+    if (!existing) throw new TrainingError('bad-input', `Cannot resume ${command.runDir}: expected a run folder with run.json, found none.`);
+    return existing.config;
+  }
+  const config = command.config ?? existing?.config;
+  if (!config) throw new TrainingError('bad-input', `Cannot start ${command.runDir}: no config given and no run.json there.`);
+  return config;
+}
+
+async function writeStartRecord(
+  runDir: string,
+  existing: RunRecord | undefined,
+  config: TrainingConfig,
+  command: StartCommand,
+  manifest: Awaited<ReturnType<typeof loadDataset>>['manifest'],
+  backend: RunRecord['backend'],
+): Promise<void> {
+  await mkdir(join(runDir, RUN_FILES.samples), { recursive: true });
+  const now = new Date().toISOString();
+  const record: RunRecord = {
+    version: 1,
+    id: existing?.id ?? basename(runDir),
+    name: existing?.name ?? basename(runDir),
+    createdAt: existing?.createdAt ?? now,
+    epoch: 0,
+    step: 0,
+    ...existing,
+    config,
+    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: command.datasetDir },
+    status: 'running',
+    failure: undefined,
+    backend,
+    updatedAt: now,
+  };
+  await writeRunRecord(runDir, record);
+}
+
+/** A fresh run draws new fixed noise; a resumed one keeps noise.bin (restored from the checkpoint if lost). */
+async function prepareFixedNoise(
+  runDir: string,
+  config: TrainingConfig,
+  checkpoint: { dir: string; state: CheckpointState } | undefined,
+): Promise<Float32Array> {
+  const file = join(runDir, RUN_FILES.noise);
+  if (!checkpoint) await rm(file, { force: true });
+  else if (!(await exists(file))) await copyFile(join(checkpoint.dir, RUN_FILES.noise), file);
+  return loadOrCreateFixedNoise(runDir, config);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
