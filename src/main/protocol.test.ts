@@ -15,7 +15,7 @@ vi.mock('electron', () => ({
     handle: (scheme: string, handler: unknown) => registered.handled.set(scheme, handler),
   },
 }));
-const { contentSecurityPolicy, createAppHandler, createStudioFileHandler, registerPrivilegedSchemes, registerProtocolHandlers, runFileUrl } =
+const { appContentSecurityPolicy, createAppHandler, createStudioFileHandler, registerPrivilegedSchemes, registerProtocolHandlers, runFileUrl } =
   await import('./protocol');
 
 let root: string;
@@ -100,8 +100,8 @@ describe('app:// renderer', () => {
   });
 
   it('allows a dev server origin only when given', () => {
-    expect(contentSecurityPolicy()).not.toContain('localhost');
-    expect(contentSecurityPolicy('http://localhost:5173')).toContain('connect-src \'self\' http://localhost:5173 ws://localhost:5173');
+    expect(appContentSecurityPolicy()).not.toContain('localhost');
+    expect(appContentSecurityPolicy('http://localhost:5173')).toContain('connect-src \'self\' http://localhost:5173 ws://localhost:5173');
   });
 
   it('registers both schemes as privileged and handles them', () => {

@@ -7,6 +7,7 @@
  * Electron; only the register* functions touch Electron.
  */
 import { protocol } from 'electron';
+import { contentSecurityPolicy } from './studio-service/csp';
 import { AccessDeniedError, NotFoundError } from './studio-service/errors';
 import { PREVIEW_FILE } from './studio-service/datasets';
 import { fileResponse, resolveInsideRoot } from './studio-service/safe-files';
@@ -17,30 +18,9 @@ export const APP_HOST = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const FILES_SCHEME = 'studio';
 
-/**
- * The Content-Security-Policy of the app window: only our own code, images
- * from ourselves and run files, no remote anything. A dev server origin
- * (electron-vite dev) is allowed for scripts and its HMR socket only.
- */
-export function contentSecurityPolicy(devOrigin?: string): string {
-  const self = devOrigin ? `'self' ${devOrigin}` : `'self'`;
-  const connect = devOrigin ? `${self} ${devOrigin.replace(/^http/, 'ws')}` : self;
-  return [
-    `default-src 'none'`,
-    `script-src ${self}`,
-    // Svelte transitions and ECharts set inline styles; scripts stay strict.
-    `style-src ${self} 'unsafe-inline'`,
-    `img-src ${self} ${FILES_SCHEME}: data: blob:`,
-    `media-src ${self} ${FILES_SCHEME}:`,
-    `font-src ${self} data:`,
-    `connect-src ${connect}`,
-    `worker-src ${self} blob:`,
-    `object-src 'none'`,
-    `base-uri 'none'`,
-    `form-action 'none'`,
-    `frame-src 'none'`,
-    `frame-ancestors 'none'`,
-  ].join('; ');
+/** The app window's CSP: studio: images allowed; a dev server origin only in development. */
+export function appContentSecurityPolicy(devOrigin?: string): string {
+  return contentSecurityPolicy({ fileSources: [`${FILES_SCHEME}:`], ...(devOrigin ? { devOrigin } : {}) });
 }
 
 /** studio://run/<id>/<relPath> — what the UI loads a run file from. */
@@ -70,7 +50,7 @@ export function createStudioFileHandler(roots: { runsRoot: string; datasetsRoot:
 
 /** Handler for app:// — the built renderer, index.html for the root, with the CSP header. */
 export function createAppHandler(rendererDir: string): Handler {
-  const headers = { 'Content-Security-Policy': contentSecurityPolicy() };
+  const headers = { 'Content-Security-Policy': appContentSecurityPolicy() };
   return (request) =>
     respond(request, async (url) => {
       if (url.hostname !== APP_HOST) throw new NotFoundError(`Unknown app host ${url.hostname}`);

@@ -1,0 +1,83 @@
+/**
+ * Who may talk to `serve`: whoever holds the random token (query parameter
+ * or the HttpOnly cookie set when the page was first opened with it), from a
+ * Host that names this server (a loopback server refuses other Host names,
+ * which defeats DNS rebinding), and — for sockets and uploads — from a page
+ * of this server's own origin.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** A fresh 48-hex-digit token (192 bits). */
+export function newToken(): string {
+  return randomBytes(24).toString('hex');
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export type AuthResult = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+
+export interface Guard {
+  cookieName: string;
+  /** Check Host and token of any request. */
+  check(request: IncomingMessage): AuthResult;
+  /** Check Host, Origin and token of a WebSocket upgrade or a state-changing request. */
+  checkWithOrigin(request: IncomingMessage): AuthResult;
+  /** The Set-Cookie header value that lets the page's later requests (images, uploads) through. */
+  cookie(): string;
+}
+
+export function createGuard(options: { token: string; port: number; bindHost: string }): Guard {
+  const { token, port, bindHost } = options;
+  const cookieName = `gan-studio-token-${port}`;
+  const allowedHosts = isLoopback(bindHost) ? new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) : undefined;
+
+  const hostOk = (request: IncomingMessage): boolean => {
+    const host = request.headers.host?.toLowerCase();
+    return host !== undefined && (allowedHosts === undefined || allowedHosts.has(host));
+  };
+
+  const check = (request: IncomingMessage): AuthResult => {
+    if (!hostOk(request)) return { ok: false, status: 403, reason: 'This server only answers to its own address.' };
+    const url = new URL(request.url ?? '/', 'http://placeholder');
+    const fromQuery = url.searchParams.get('token');
+    const fromCookie = readCookie(request.headers.cookie, cookieName);
+    if (fromQuery === null && fromCookie === undefined) {
+      return { ok: false, status: 401, reason: 'Missing token: open the URL that `gan-studio serve` printed (it ends in ?token=…).' };
+    }
+    if (fromQuery !== null && sameSecret(fromQuery, token)) return { ok: true, viaQuery: true };
+    if (fromCookie !== undefined && sameSecret(fromCookie, token)) return { ok: true, viaQuery: false };
+    return { ok: false, status: 403, reason: 'Wrong token: open the URL that `gan-studio serve` printed for this run of the server.' };
+  };
+
+  return {
+    cookieName,
+    check,
+    checkWithOrigin(request) {
+      const origin = request.headers.origin;
+      if (!origin || origin !== `http://${request.headers.host}`) {
+        return { ok: false, status: 403, reason: `Refused origin ${origin ?? '(none)'}: only pages of this server may connect.` };
+      }
+      return check(request);
+    },
+    cookie: () => `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+  };
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Constant-time comparison, so response timing does not leak the token. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,35 @@
+/**
+ * The studio's Content-Security-Policy, one definition for the Electron
+ * window (app://) and the `serve` pages: only our own scripts, images from
+ * ourselves and the run-file origin, no remote anything, no framing.
+ */
+export interface CspOptions {
+  /** Extra script/connect origin (electron-vite's dev server). */
+  devOrigin?: string;
+  /** Where images of run files come from besides 'self' (studio: under Electron). */
+  fileSources?: string[];
+  /** Extra connect-src entries (the serve page's own ws:// origin). */
+  connect?: string[];
+}
+
+export function contentSecurityPolicy(options: CspOptions = {}): string {
+  const self = options.devOrigin ? `'self' ${options.devOrigin}` : `'self'`;
+  const connect = [self, ...(options.devOrigin ? [options.devOrigin.replace(/^http/, 'ws')] : []), ...(options.connect ?? [])].join(' ');
+  const files = (options.fileSources ?? []).map((s) => ` ${s}`).join('');
+  return [
+    `default-src 'none'`,
+    `script-src ${self}`,
+    // Svelte transitions and ECharts set inline styles; scripts stay strict.
+    `style-src ${self} 'unsafe-inline'`,
+    `img-src ${self}${files} data: blob:`,
+    `media-src ${self}${files}`,
+    `font-src ${self} data:`,
+    `connect-src ${connect}`,
+    `worker-src ${self} blob:`,
+    `object-src 'none'`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
+    `frame-src 'none'`,
+    `frame-ancestors 'none'`,
+  ].join('; ');
+}
