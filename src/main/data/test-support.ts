@@ -28,7 +28,7 @@ export interface ImageSpec {
   /** 1 gray, 3 RGB, 4 RGBA. */
   channels: 1 | 3 | 4;
   /** Fill value per channel. */
-  fill: number[];
+  fill: readonly number[];
   format?: 'png' | 'jpeg' | 'webp';
 }
 

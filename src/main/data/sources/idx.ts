@@ -5,7 +5,9 @@
  * The labels file is found next to the images by name (…images…idx3… →
  * …labels…idx1…, with or without .gz). A `classes.json` beside them,
  * `{ "name"?: string, "classes": string[] }`, names the labels (the built-in
- * Fashion-MNIST sample ships one); otherwise classes are "0", "1", ….
+ * Fashion-MNIST sample ships one). Without it, files whose path says
+ * Fashion-MNIST (fashion-mnist, fashion_mnist, FashionMNIST) get the
+ * Fashion-MNIST class names; any other IDX gets classes "0", "1", ….
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -23,6 +25,9 @@ const LABELS_NAME = /idx1-ubyte(\.gz)?$/i;
 
 /** The sidecar naming the classes of an IDX dataset. */
 export const CLASSES_FILE = 'classes.json';
+
+/** Fashion-MNIST's labels 0–9 (https://github.com/zalandoresearch/fashion-mnist#labels). */
+const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 const classesFileSchema = z.object({ name: z.string().min(1).optional(), classes: z.array(z.string().min(1)).min(1).max(256) });
 
@@ -115,7 +120,8 @@ export async function importIdx(imagesPaths: string[], job: ImportJob): Promise<
   let classNames: string[] | null = null;
   if (labelled) {
     const maxLabel = labelSets.reduce((max, set) => set.reduce((m, v) => Math.max(m, v), max), 0);
-    classNames = sidecar ? sidecar.classes : Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
+    const fashion = /fashion[-_ ]?mnist/i.test(imagesPaths[0]!) && maxLabel < FASHION_MNIST_CLASSES.length;
+    classNames = sidecar?.classes ?? (fashion ? FASHION_MNIST_CLASSES : Array.from({ length: maxLabel + 1 }, (_, i) => String(i)));
     if (maxLabel >= classNames.length) throw new DatasetError(`Label ${maxLabel} has no name: ${CLASSES_FILE} lists ${classNames.length} classes.`, `Add the missing names to ${CLASSES_FILE}, or delete it to use numbered classes.`);
   }
   const writer = await DatasetWriter.open(job, { classNames, channels: await channelsOf(imagesPaths[0]!, job.signal) });

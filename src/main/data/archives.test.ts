@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { readdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { create as createTar } from 'tar';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DatasetError, importDataset, loadDataset } from './index';
+import { buildTar, buildZip, encodeImage, put, tempDir } from './test-support';
+
+let root: string;
+let cleanup: () => Promise<void>;
+let cacheRoot: string;
+
+beforeEach(async () => {
+  ({ dir: root, cleanup } = await tempDir());
+  cacheRoot = join(root, 'cache');
+});
+afterEach(() => cleanup());
+
+const png = (fill: number[]): Promise<Buffer> => encodeImage({ width: 8, height: 8, channels: 3, fill });
+
+async function refused(source: string, limits = {}): Promise<DatasetError> {
+  const before = (await readdir(root)).sort();
+  const error = await importDataset(source, {}, { cacheRoot, limits }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DatasetError);
+  // Nothing is left in the cache root (no dataset, scratch or temporary folder), nothing lands beside the archive.
+  expect(await readdir(cacheRoot)).toEqual([]);
+  expect((await readdir(root)).sort()).toEqual([...new Set([...before, 'cache'])].sort());
+  expect(existsSync('/tmp/evil.png')).toBe(false);
+  return error as DatasetError;
+}
+
+describe('zip archives', () => {
+  it('imports a zip of a class folder, looking inside its lone top folder', async () => {
+    const zip = buildZip([
+      { name: 'animals/', method: 'store' },
+      { name: 'animals/cats/1.png', data: await png([255, 0, 0]) },
+      { name: 'animals/dogs/2.png', data: await png([0, 255, 0]), method: 'store' },
+      { name: 'animals/readme.txt', data: Buffer.from('hi') },
+      { name: '__MACOSX/animals/._1.png', data: Buffer.from('junk') },
+    ]);
+    const path = await put(join(root, 'animals.zip'), zip);
+    const { dir, manifest } = await importDataset(path, {}, { cacheRoot });
+    expect(manifest).toMatchObject({ name: 'animals', count: 2, classNames: ['cats', 'dogs'], skipped: [{ file: 'readme.txt' }] });
+    expect(manifest.source.kind).toBe('zip');
+    expect([...(await loadDataset(dir)).images.subarray(192, 195)]).toEqual([0, 255, 0]);
+    expect((await readdir(cacheRoot)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses ../ entries, absolute paths and symlinks', async () => {
+    const image = await png([1, 2, 3]);
+    const dotdot = await put(join(root, 'evil.zip'), buildZip([{ name: 'a/ok.png', data: image }, { name: 'a/../../evil.png', data: image }]));
+    expect((await refused(dotdot)).message).toMatch(/entry "a\/\.\.\/\.\.\/evil\.png" points outside/);
+    await put(dotdot, buildZip([{ name: '/tmp/evil.png', data: image }]));
+    expect((await refused(dotdot)).message).toMatch(/"\/tmp\/evil\.png" points outside/);
+    await put(dotdot, buildZip([{ name: 'link.png', data: Buffer.from('/etc/passwd'), mode: 0o120777, method: 'store' }]));
+    expect((await refused(dotdot)).message).toMatch(/"link\.png" is a link/);
+  });
+
+  it('refuses entries that claim or inflate to more than the caps', async () => {
+    const zeros = Buffer.alloc(2 * 1024 * 1024);
+    const path = await put(join(root, 'evil.zip'), buildZip([{ name: 'bomb.png', data: zeros }]));
+    const claimed = await refused(path, { maxEntryBytes: 1024 * 1024 });
+    expect(claimed.message).toMatch(/"bomb\.png" would decompress to 2\.0 MB, over the 1\.0 MB per-entry limit/);
+    // Headers that lie (claim 100 bytes) are caught while inflating.
+    await put(path, buildZip([{ name: 'bomb.png', data: zeros, claimedSize: 100 }]));
+    expect((await refused(path, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/Refusing evil\.zip/);
+    await put(path, buildZip([{ name: 'a.png', data: zeros }, { name: 'b.png', data: zeros }]));
+    expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
+  });
+
+  it('explains a file that is not a zip', async () => {
+    const path = await put(join(root, 'evil.zip'), 'PK? not really');
+    expect((await refused(path)).message).toMatch(/evil\.zip is not a readable zip archive/);
+  });
+});
+
+describe('tar archives', () => {
+  it('imports .tar, .tar.gz and .tgz made by the tar package', async () => {
+    const src = join(root, 'shapes');
+    await put(join(src, 'circles', 'a.png'), await png([10, 20, 30]));
+    await put(join(src, 'squares', 'b.png'), await png([40, 50, 60]));
+    for (const [file, gzip] of [['shapes.tar', false], ['shapes.tar.gz', true], ['shapes.tgz', true]] as const) {
+      const path = join(root, file);
+      await createTar({ file: path, cwd: root, gzip }, ['shapes']);
+      const { dir, manifest } = await importDataset(path, {}, { cacheRoot });
+      expect(manifest).toMatchObject({ name: 'shapes', count: 2, classNames: ['circles', 'squares'] });
+      expect(manifest.source.kind).toBe('tar');
+      expect([...(await loadDataset(dir)).images.subarray(0, 3)]).toEqual([10, 20, 30]);
+    }
+  });
+
+  it('refuses symlink and hard-link entries, including real symlinks packed by tar', async () => {
+    const image = await png([1, 2, 3]);
+    const path = await put(join(root, 'evil.tar'), buildTar([{ name: 'x/a.png', data: image }, { name: 'x/b.png', type: '2', linkTarget: '/etc/passwd' }]));
+    expect((await refused(path)).message).toMatch(/"x\/b\.png" is a link/);
+    await put(path, buildTar([{ name: 'x/a.png', data: image }, { name: 'x/c.png', type: '1', linkTarget: 'x/a.png' }]));
+    expect((await refused(path)).message).toMatch(/"x\/c\.png" is a link/);
+
+    const src = join(root, 'linked');
+    await put(join(src, 'a.png'), image);
+    await symlink('/etc/hostname', join(src, 'b.png'));
+    const gz = join(root, 'evil.tar.gz');
+    await createTar({ file: gz, cwd: root, gzip: true }, ['linked']);
+    expect((await refused(gz)).message).toMatch(/"linked\/b\.png" is a link/);
+  });
+
+  it('refuses ../ and absolute entries', async () => {
+    const image = await png([1, 2, 3]);
+    const path = await put(join(root, 'evil.tar.gz'), buildTar([{ name: '../evil.png', data: image }], true));
+    expect((await refused(path)).message).toMatch(/"\.\.\/evil\.png" points outside/);
+    await put(path, buildTar([{ name: '/tmp/evil.png', data: image }], true));
+    expect((await refused(path)).message).toMatch(/"\/tmp\/evil\.png" points outside/);
+  });
+
+  it('refuses entries that claim more than the per-entry cap, and archives over the total', async () => {
+    const zeros = Buffer.alloc(2 * 1024 * 1024);
+    const path = await put(join(root, 'evil.tar.gz'), buildTar([{ name: 'bomb.png', data: zeros }], true));
+    expect((await refused(path, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/"bomb\.png" would decompress to 2\.0 MB/);
+    await put(path, buildTar([{ name: 'a.png', data: zeros }, { name: 'b.png', data: zeros }], true));
+    expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
+  });
+
+  it('explains a damaged tar', async () => {
+    const path = await put(join(root, 'evil.tar'), Buffer.alloc(700, 7));
+    expect((await refused(path)).message).toMatch(/evil\.tar is not a readable tar archive/);
+  });
+});
