@@ -38,7 +38,7 @@ describe('fast cpu Conv2DBackpropFilter', () => {
       const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 2) as tf.Tensor4D;
       const expected = reference(x, dy, filterShape, c.s, c.pad);
       // The gradient of sum(conv2d(x, f) * dy) with respect to f runs Conv2DBackpropFilter.
-      const actual = tf.grad((f: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(x, f, c.s, c.pad), dy)))(tf.zeros(filterShape));
+      const actual = tf.grad((f) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, c.s, c.pad), dy)))(tf.zeros(filterShape));
       const maxError = tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0] as number;
       const scale = tf.max(tf.abs(expected)).dataSync()[0] as number;
       expect(maxError / scale).toBeLessThan(1e-5);

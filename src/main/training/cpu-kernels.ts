@@ -58,7 +58,7 @@ const conv2DBackpropFilterNHWC: KernelFunc = ({ inputs, backend, attrs }) => {
               const xv = xs[xBase + d1] as number;
               if (xv === 0) continue;
               const row = wBase + d1 * outChannels;
-              for (let d2 = 0; d2 < outChannels; d2++) dW[row + d2] += xv * (dys[dyBase + d2] as number);
+              for (let d2 = 0; d2 < outChannels; d2++) dW[row + d2] = (dW[row + d2] as number) + xv * (dys[dyBase + d2] as number);
             }
           }
         }
