@@ -18,7 +18,7 @@ import { AccessDeniedError, NotFoundError, toErrorPayload } from '../studio-serv
 import { probeBackendInProcess } from '../studio-service/probe';
 import { contentTypeFor, resolveInsideRoot } from '../studio-service/safe-files';
 import type { TrainerLauncher } from '../training/trainer-connection';
-import { createGuard, isLoopback, newToken, type Guard } from './auth';
+import { createGuard, isLoopback, newToken } from './auth';
 import { serveSocket } from './socket';
 import { receiveUpload, UploadError } from './upload';
 
@@ -74,19 +74,26 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     urlForDatasetPreview: serverPreviewUrl,
     probeBackend: options.probeBackend ?? probeBackendInProcess,
   });
-  let guard: Guard | undefined;
-  const http = createServer((request, response) => {
+  // Listen first: the guard needs the real port (0 = pick one) for its Host check and cookie name.
+  const http = createServer();
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const guard = createGuard({ token, port, bindHost: host });
+  http.on('request', (request, response) => {
     handle(request, response).catch((error: unknown) => sendError(response, 500, toErrorPayload(error).message));
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const auth = guard!.check(request);
+    const auth = guard.check(request);
     if (!auth.ok) return sendError(response, auth.status, auth.reason);
     const url = new URL(request.url ?? '/', 'http://placeholder');
     const path = url.pathname;
     if (path === '/api/upload') {
-      const originAuth = guard!.checkWithOrigin(request);
+      const originAuth = guard.checkWithOrigin(request);
       if (!originAuth.ok) return sendError(response, originAuth.status, originAuth.reason);
       if (request.method !== 'POST') return sendError(response, 405, 'Use POST to upload.');
       try {
@@ -102,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
       if (file.endsWith('.html')) {
         headers['Content-Security-Policy'] = contentSecurityPolicy({ connect: [`ws://${request.headers.host}`] });
         headers['Cache-Control'] = 'no-store';
-        if (auth.viaQuery) headers['Set-Cookie'] = guard!.cookie();
+        if (auth.viaQuery) headers['Set-Cookie'] = guard.cookie();
       }
       await sendFile(request, response, file, headers);
     } catch (error) {
@@ -137,7 +144,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
 
   http.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://placeholder').pathname;
-    const auth = path === '/api/ws' ? guard!.checkWithOrigin(request) : ({ ok: false, status: 404, reason: 'Not found' } as const);
+    const auth = path === '/api/ws' ? guard.checkWithOrigin(request) : ({ ok: false, status: 404, reason: 'Not found' } as const);
     if (!auth.ok) {
       socket.end(`HTTP/1.1 ${auth.status} ${auth.status === 401 ? 'Unauthorized' : auth.status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${auth.reason}\n`);
       return;
@@ -145,12 +152,6 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, service));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, host, () => resolve());
-  });
-  const port = (http.address() as AddressInfo).port;
-  guard = createGuard({ token, port, bindHost: host });
   const shownHost = host === '0.0.0.0' || host === '::' || isLoopback(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
