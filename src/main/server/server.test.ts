@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { RunSummary, StudioEvent } from '../../shared/api';
+import type { RunSummary } from '../../shared/api';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { ServerMessage } from '../../shared/wire';
 import { createRunDir } from '../runs';
