@@ -1,0 +1,123 @@
+/**
+ * The evidence page: one HTML file with inline CSS, no scripts and no
+ * external URLs, whose images are files in the same folder — so the folder
+ * can be zipped, mailed or opened offline and shows the same thing.
+ */
+import type { ConfigDifference } from './compare';
+import type { RunNumbers } from './evidence-summary';
+
+/** Everything the page shows; image fields are file names inside the evidence folder. */
+export interface EvidencePage {
+  runName: string;
+  runId: string;
+  datasetName: string;
+  generatedAt: string;
+  studioVersion: string;
+  setup: [string, string][];
+  images: { progressGif: string; finalGrid: string; lossChart: string; accuracyChart: string };
+  numbers: RunNumbers;
+  runText: string;
+  baseline?: {
+    name: string;
+    numbers: RunNumbers;
+    comparisonImage: string;
+    fakeAccuracyChart: string;
+    sharedNoise: boolean;
+    noiseNote: string;
+    configDiff: ConfigDifference[];
+    lines: string[];
+  };
+}
+
+/** HTML-escape text for element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const CSS = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;background:#fafafa;color:#1b1b1b;line-height:1.5}
+main{max-width:980px;margin:0 auto;padding:24px}
+h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.meta{color:#666;font-size:.9rem}
+figure{margin:12px 0}figcaption{color:#555;font-size:.9rem}
+img.pixel{image-rendering:pixelated;max-width:100%}img.chart{max-width:100%;border:1px solid #e3e3e3;background:#fff}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left;font-size:.92rem}
+th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.note{background:#fff8e5;border-left:4px solid #f0a040;padding:8px 12px}
+.ok{background:#eef8ee;border-left:4px solid #2ca02c;padding:8px 12px}
+`;
+
+const f3 = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(3));
+
+function numbersTable(runs: RunNumbers[]): string {
+  const row = (label: string, pick: (run: RunNumbers) => string): string =>
+    `<tr><th>${escapeHtml(label)}</th>${runs.map((run) => `<td class="num">${escapeHtml(pick(run))}</td>`).join('')}</tr>`;
+  return (
+    `<table><tr><th></th>${runs.map((run) => `<th>${escapeHtml(run.name)}</th>`).join('')}</tr>` +
+    row('epochs trained', (r) => String(r.epochs)) +
+    row('final fake_accuracy', (r) => f3(r.final?.fake_accuracy)) +
+    row('final real_accuracy', (r) => f3(r.final?.real_accuracy)) +
+    row(`|fake_accuracy − 0.5|, mean of last ${Math.max(...runs.map((r) => r.tailEpochs))} epochs`, (r) => f3(r.fakeAccuracyDistance)) +
+    row('final gen_loss', (r) => f3(r.final?.gen_loss)) +
+    row('final disc_loss', (r) => f3(r.final?.disc_loss)) +
+    '</table>'
+  );
+}
+
+function formatValue(value: unknown): string {
+  return value === null || value === undefined ? '(default)' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function baselineSection(page: EvidencePage): string {
+  const b = page.baseline;
+  if (!b) return '';
+  const diff = b.configDiff.length
+    ? `<table><tr><th>setting</th><th>${escapeHtml(b.name)} (baseline)</th><th>${escapeHtml(page.runName)}</th></tr>${b.configDiff
+        .map(
+          (d) =>
+            `<tr><td>${escapeHtml(d.key)}</td><td>${escapeHtml(formatValue(d.values[0]))}</td><td>${escapeHtml(formatValue(d.values[1]))}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '<p class="note">The two runs have identical configs: any difference comes from chance, not from a change.</p>';
+  return `
+<h2>Against the baseline</h2>
+<p>Baseline: <strong>${escapeHtml(b.name)}</strong>. What changed:</p>
+${diff}
+<figure><img class="pixel" src="${escapeHtml(b.comparisonImage)}" alt="Final sample grids: baseline left, this run right">
+<figcaption>Final sample grids side by side — baseline left, this run right.</figcaption></figure>
+<p class="${b.sharedNoise ? 'ok' : 'note'}">${escapeHtml(b.noiseNote)}</p>
+<figure><img class="chart" src="${escapeHtml(b.fakeAccuracyChart)}" alt="Fake accuracy per epoch, both runs, with the 0.5 line"></figure>
+${numbersTable([b.numbers, page.numbers])}
+${b.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}`;
+}
+
+/** Render the page. Every src/href points at a file name inside the evidence folder. */
+export function renderEvidenceHtml(page: EvidencePage): string {
+  const title = `GAN evidence — ${page.runName}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="generator" content="GAN Studio ${escapeHtml(page.studioVersion)}">
+<title>${escapeHtml(title)}</title><style>${CSS}</style></head>
+<body><main>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">Run ${escapeHtml(page.runId)} · dataset ${escapeHtml(page.datasetName)} · written ${escapeHtml(page.generatedAt)}</p>
+
+<h2>The generator learned</h2>
+<figure><img class="pixel" src="${escapeHtml(page.images.finalGrid)}" alt="Final sample grid">
+<figcaption>The final fixed-noise sample grid${page.numbers.final ? ` (epoch ${page.numbers.final.epoch})` : ''}.</figcaption></figure>
+<figure><img class="pixel" src="${escapeHtml(page.images.progressGif)}" alt="Sample grid after each epoch, animated">
+<figcaption>The same latent vectors after every epoch: the images sharpen as training goes on.</figcaption></figure>
+
+<h2>Training curves</h2>
+<figure><img class="chart" src="${escapeHtml(page.images.lossChart)}" alt="Generator and discriminator loss"></figure>
+<figure><img class="chart" src="${escapeHtml(page.images.accuracyChart)}" alt="Discriminator accuracy on real and fake images with a dashed 0.5 line">
+<figcaption>A discriminator that can no longer tell fakes from real images is right about half the time: fake accuracy trending toward the dashed 0.5 line shows the generator catching up.</figcaption></figure>
+<p>${escapeHtml(page.runText)}</p>
+${page.baseline ? '' : numbersTable([page.numbers])}
+${baselineSection(page)}
+
+<h2>Setup</h2>
+<table>${page.setup.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+</main></body></html>
+`;
+}

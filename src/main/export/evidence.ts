@@ -1,0 +1,165 @@
+/**
+ * The evidence pack: one folder a learner hands in — index.html plus the
+ * progress GIF, charts and grids it shows, and evidence.json with the same
+ * numbers for scripts. Built in a temp folder and renamed into place, so a
+ * cancelled pack leaves nothing behind.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Progress } from '../../shared/api';
+import { studioVersion } from '../paths';
+import { exportProgressAnimation } from './animation';
+import { writeDirAtomically } from './atomic-output';
+import { accuracyChart, fakeAccuracyComparison, lineChartSvg, lossChart } from './charts';
+import { compareRuns, type RunComparison } from './compare';
+import { throwIfCancelled } from './errors';
+import { renderEvidenceHtml, type EvidencePage } from './evidence-html';
+import { describeComparison, describeRun, runNumbers, type RunNumbers } from './evidence-summary';
+import type { ResolvedFfmpeg } from './ffmpeg';
+import { autoScale, ensureCaptionFont, layoutFor, panelTitle, renderFrame } from './frames';
+import { readMetrics, readRun, samplesInRange, type RunFiles } from './run-files';
+
+export interface EvidenceOptions {
+  runDir: string;
+  /** The run the improvement is measured against. */
+  baselineRunDir?: string;
+  /** A new or empty folder, or one a previous evidence pack wrote (it is replaced). */
+  outDir: string;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+  ffmpeg?: ResolvedFfmpeg;
+}
+
+export interface EvidenceResult {
+  dir: string;
+  index: string;
+  files: string[];
+  run: RunNumbers;
+  baseline?: RunNumbers & { comparison: RunComparison };
+}
+
+/** Marks a folder as an evidence pack, so writing the pack again may replace it. */
+const MARKER = 'evidence.json';
+
+function setupRows(run: RunFiles): [string, string][] {
+  const c = run.record.config;
+  return [
+    ['preset', c.preset],
+    ['dataset', run.record.dataset?.name ?? '—'],
+    ['epochs (planned)', String(c.epochs)],
+    ['batch size', String(c.batchSize)],
+    ['latent size', String(c.latentDim)],
+    ['generator learning rate / beta1', `${c.generatorLearningRate} / ${c.generatorBeta1}`],
+    ['discriminator learning rate / beta1', `${c.discriminatorLearningRate} / ${c.discriminatorBeta1}`],
+    ['seed', String(c.seed)],
+    ['backend', run.record.backend ? `${run.record.backend.name}` : '—'],
+    ['status', run.record.status],
+  ];
+}
+
+/** Write the evidence folder for a run (and, given one, its baseline). */
+export async function writeEvidence(options: EvidenceOptions): Promise<EvidenceResult> {
+  const { signal, onProgress } = options;
+  const operation = 'evidence pack';
+  const report = (done: number, message: string): void => onProgress?.({ operation, done, total: 100, message });
+  const run = await readRun(options.runDir);
+  const baseline = options.baselineRunDir ? await readRun(options.baselineRunDir) : undefined;
+  const finalSample = samplesInRange(run).at(-1)!;
+  const baselineFinal = baseline ? samplesInRange(baseline).at(-1)! : undefined;
+  const metrics = await readMetrics(run.dir);
+  const baselineMetrics = baseline ? await readMetrics(baseline.dir) : undefined;
+  await ensureCaptionFont();
+
+  const dir = resolve(options.outDir);
+  return writeDirAtomically(
+    dir,
+    async (temp) => {
+      report(0, 'drawing the progress GIF');
+      await exportProgressAnimation(run.dir, {
+        format: 'gif',
+        out: join(temp, 'progress.gif'),
+        signal,
+        ffmpeg: options.ffmpeg,
+        onProgress: (p) => report(Math.round((70 * p.done) / (p.total ?? p.done)), 'drawing the progress GIF'),
+      });
+      throwIfCancelled(signal);
+
+      report(70, 'rendering charts');
+      await writeFile(join(temp, 'loss.svg'), lineChartSvg(lossChart(metrics.steps, metrics.epochs, 'Loss')));
+      await writeFile(join(temp, 'accuracy.svg'), lineChartSvg(accuracyChart(metrics.steps, metrics.epochs, 'Discriminator accuracy')));
+
+      report(80, 'final grid');
+      const base = await layoutFor(finalSample.path, 1);
+      const layout = await layoutFor(finalSample.path, autoScale(base.gridWidth));
+      const caption = `epoch ${finalSample.epoch}`;
+      await writeFile(join(temp, 'final-grid.png'), await renderFrame([{ gridPath: finalSample.path, caption }], layout, caption));
+      throwIfCancelled(signal);
+
+      const numbers = runNumbers(run.record.name, metrics.epochs);
+      const page: EvidencePage = {
+        runName: run.record.name,
+        runId: run.record.id,
+        datasetName: run.record.dataset?.name ?? '—',
+        generatedAt: new Date().toISOString(),
+        studioVersion: studioVersion(),
+        setup: setupRows(run),
+        images: { progressGif: 'progress.gif', finalGrid: 'final-grid.png', lossChart: 'loss.svg', accuracyChart: 'accuracy.svg' },
+        numbers,
+        runText: describeRun(numbers),
+      };
+
+      let baselineResult: EvidenceResult['baseline'];
+      if (baseline && baselineFinal && baselineMetrics) {
+        report(85, 'baseline comparison');
+        const comparison = await compareRuns([baseline.dir, run.dir]);
+        const baselineNumbers = runNumbers(`baseline: ${baseline.record.name}`, baselineMetrics.epochs);
+        const ownNumbers = { ...numbers, name: `this run: ${run.record.name}` };
+        const bases = await Promise.all([layoutFor(baselineFinal.path, 1), base]);
+        const box = { gridWidth: Math.max(...bases.map((b) => b.gridWidth)), gridHeight: Math.max(...bases.map((b) => b.gridHeight)) };
+        const scale = autoScale(box.gridWidth);
+        const panels = [
+          { gridPath: baselineFinal.path, title: panelTitle(`baseline: ${baseline.record.name}`), caption: `final: epoch ${baselineFinal.epoch}` },
+          { gridPath: finalSample.path, title: panelTitle(`this run: ${run.record.name}`), caption: `final: epoch ${finalSample.epoch}` },
+        ];
+        const longest = [...panels.map((p) => p.title), ...panels.map((p) => p.caption)].reduce((a, b) => (b.length > a.length ? b : a));
+        await writeFile(
+          join(temp, 'baseline-vs-run.png'),
+          await renderFrame(panels, { gridWidth: box.gridWidth * scale, gridHeight: box.gridHeight * scale }, longest),
+        );
+        await writeFile(
+          join(temp, 'fake-accuracy-vs-baseline.svg'),
+          lineChartSvg(fakeAccuracyComparison([
+            { name: baselineNumbers.name, epochs: baselineMetrics.epochs },
+            { name: ownNumbers.name, epochs: metrics.epochs },
+          ])),
+        );
+        page.baseline = {
+          name: baseline.record.name,
+          numbers: baselineNumbers,
+          comparisonImage: 'baseline-vs-run.png',
+          fakeAccuracyChart: 'fake-accuracy-vs-baseline.svg',
+          sharedNoise: comparison.sharedNoise,
+          noiseNote: comparison.sharedNoise
+            ? `Both grids are drawn from the same latent vectors (same latent size and fixed noise seed)${comparison.reason ? `; ${comparison.reason}` : ''}, so each tile compares the two generators on the same input.`
+            : `The grids are NOT drawn from the same latent vectors: ${comparison.reason}. Compare overall quality, not tile by tile.`,
+          configDiff: comparison.configDiff,
+          lines: describeComparison(ownNumbers, baselineNumbers),
+        };
+        page.numbers = ownNumbers;
+        baselineResult = { ...baselineNumbers, comparison };
+      }
+
+      report(95, 'writing index.html');
+      await writeFile(join(temp, 'index.html'), renderEvidenceHtml(page));
+      await writeFile(join(temp, MARKER), JSON.stringify({ run: numbers, baseline: baselineResult ?? null }, null, 2) + '\n');
+      const files = ['index.html', MARKER, 'progress.gif', 'loss.svg', 'accuracy.svg', 'final-grid.png'];
+      if (page.baseline) files.push('baseline-vs-run.png', 'fake-accuracy-vs-baseline.svg');
+      report(100, `wrote ${dir}`);
+      return { dir, index: join(dir, 'index.html'), files: files.map((file) => join(dir, file)), run: numbers, baseline: baselineResult };
+    },
+    async (existing) => stat(join(existing, MARKER)).then(
+      () => true,
+      () => false,
+    ),
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The still exports of one run: a PNG of any grid, charts (SVG + PNG),
+ * metrics CSV and the generator as a tf.js model folder. Each output file is
+ * written atomically (see atomic-output.ts).
+ */
+import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { PRESETS } from '../../shared/preset-catalog';
+import { writeDirAtomically, writeFileAtomically } from './atomic-output';
+import { accuracyChart, lineChartSvg, lossChart, svgToPng } from './charts';
+import { EPOCH_COLUMNS, STEP_COLUMNS, toCsv } from './csv';
+import { ExportInputError, throwIfCancelled } from './errors';
+import { ensureCaptionFont } from './frames';
+import { readMetrics, readRun, samplesInRange } from './run-files';
+
+/** A PNG of one epoch's grid (default: the last), upscaled with nearest-neighbour. */
+export async function exportGridPng(
+  runDir: string,
+  options: { out: string; epoch?: number; scale?: number },
+): Promise<{ path: string; epoch: number; width: number; height: number }> {
+  const scale = options.scale ?? 1;
+  if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new ExportInputError(`Expected an integer scale from 1 to 16, got ${options.scale}.`);
+  const run = await readRun(runDir);
+  const samples = options.epoch === undefined ? samplesInRange(run) : samplesInRange(run, options.epoch, options.epoch);
+  const sample = samples.at(-1)!;
+  const meta = await sharp(sample.path).metadata();
+  const width = (meta.width ?? 0) * scale;
+  const height = (meta.height ?? 0) * scale;
+  const path = resolve(options.out);
+  await writeFileAtomically(path, async (temp) => {
+    await sharp(sample.path).resize({ width, height, kernel: 'nearest' }).png().toFile(temp);
+  });
+  return { path, epoch: sample.epoch, width, height };
+}
+
+/** steps.csv and epochs.csv in `outDir`. */
+export async function exportCsv(runDir: string, outDir: string): Promise<string[]> {
+  await readRun(runDir);
+  const { steps, epochs } = await readMetrics(runDir);
+  if (steps.length === 0 && epochs.length === 0) throw new ExportInputError(`Run ${runDir} has no metrics yet.`, 'Export after the first training steps.');
+  const files = [join(resolve(outDir), 'steps.csv'), join(resolve(outDir), 'epochs.csv')];
+  await writeFileAtomically(files[0]!, (temp) => writeFile(temp, toCsv(steps, STEP_COLUMNS)));
+  await writeFileAtomically(files[1]!, (temp) => writeFile(temp, toCsv(epochs, EPOCH_COLUMNS)));
+  return files;
+}
+
+/** loss.svg/.png and accuracy.svg/.png in `outDir`. */
+export async function exportCharts(runDir: string, outDir: string, signal?: AbortSignal): Promise<string[]> {
+  const run = await readRun(runDir);
+  const { steps, epochs } = await readMetrics(runDir);
+  if (steps.length === 0 && epochs.length === 0) throw new ExportInputError(`Run ${runDir} has no metrics yet.`, 'Export after the first training steps.');
+  await ensureCaptionFont();
+  const charts = {
+    loss: lineChartSvg(lossChart(steps, epochs, `Loss — ${run.record.name}`)),
+    accuracy: lineChartSvg(accuracyChart(steps, epochs, `Discriminator accuracy — ${run.record.name}`)),
+  };
+  const files: string[] = [];
+  for (const [name, svg] of Object.entries(charts)) {
+    throwIfCancelled(signal);
+    const svgPath = join(resolve(outDir), `${name}.svg`);
+    const pngPath = join(resolve(outDir), `${name}.png`);
+    await writeFileAtomically(svgPath, (temp) => writeFile(temp, svg));
+    const png = await svgToPng(svg);
+    await writeFileAtomically(pngPath, (temp) => writeFile(temp, png));
+    files.push(svgPath, pngPath);
+  }
+  return files;
+}
+
+/** Written next to model.json so a user knows what the model expects and makes. */
+export const GENERATOR_INFO_FILE = 'gan-studio-generator.json';
+
+/** The newest checkpoints/step-*\/generator folder holding model.json and weights.bin. */
+export async function latestGeneratorDir(runDir: string): Promise<{ dir: string; step: number } | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(join(runDir, 'checkpoints'));
+  } catch {
+    return undefined;
+  }
+  // Only step-* names: the trainer writes .tmp-* folders first and renames them when complete.
+  const steps = names.filter((name) => /^step-\d+$/.test(name)).sort().reverse();
+  for (const name of steps) {
+    const dir = join(runDir, 'checkpoints', name, 'generator');
+    const complete = await Promise.all(['model.json', 'weights.bin'].map((file) => stat(join(dir, file)).then(() => true, () => false)));
+    if (complete.every(Boolean)) return { dir, step: Number(name.slice('step-'.length)) };
+  }
+  return undefined;
+}
+
+/** model.json plus every weight file its manifest names (flat names only: nothing outside the folder). */
+async function modelFiles(dir: string): Promise<string[]> {
+  const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest?: { paths: string[] }[] };
+  const paths = (modelJson.weightsManifest ?? []).flatMap((group) => group.paths);
+  const bad = paths.find((path) => path !== basename(path) || path.startsWith('.'));
+  if (bad) throw new ExportInputError(`${join(dir, 'model.json')} names a weight file outside its folder: ${bad}.`);
+  return ['model.json', ...new Set(paths)];
+}
+
+/** Copy the latest generator into `outDir` as a tf.js LayersModel folder (model.json + weights.bin). */
+export async function exportGenerator(runDir: string, outDir: string): Promise<{ dir: string; step: number }> {
+  const run = await readRun(runDir);
+  const latest = await latestGeneratorDir(run.dir);
+  if (!latest) throw new ExportInputError(`Run "${run.record.name}" has no saved checkpoint yet.`, 'Export the generator after the first checkpoint (at the end of an epoch).');
+  const preset = PRESETS[run.record.config.preset];
+  const info = {
+    run: run.record.id,
+    step: latest.step,
+    preset: run.record.config.preset,
+    latentDim: run.record.config.latentDim,
+    input: `float32 [n, ${run.record.config.latentDim}] drawn from a standard normal`,
+    output: `float32 [n, ${preset.imageSize}, ${preset.imageSize}, ${preset.channels}] in [-1, 1] (tanh): pixel = (x + 1) * 127.5`,
+    load: "tf.loadLayersModel('file://…/model.json') with tfjs-node, or tf.io.fromMemory / an HTTP URL in the browser",
+  };
+  const dir = resolve(outDir);
+  await writeDirAtomically(
+    dir,
+    async (temp) => {
+      for (const file of await modelFiles(latest.dir)) await copyFile(join(latest.dir, file), join(temp, file));
+      await writeFile(join(temp, GENERATOR_INFO_FILE), JSON.stringify(info, null, 2) + '\n');
+    },
+    async (existing) => stat(join(existing, GENERATOR_INFO_FILE)).then(() => true, () => false),
+  );
+  return { dir, step: latest.step };
+}
