@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { create as createTar } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatasetError, importDataset, loadDataset } from './index';
+import type { ImportProgress } from './index';
 import { buildTar, buildZip, encodeImage, put, tempDir } from './test-support';
 
 let root: string;
@@ -39,7 +41,9 @@ describe('zip archives', () => {
       { name: '__MACOSX/animals/._1.png', data: Buffer.from('junk') },
     ]);
     const path = await put(join(root, 'animals.zip'), zip);
-    const { dir, manifest } = await importDataset(path, {}, { cacheRoot });
+    const progress: ImportProgress[] = [];
+    const { dir, manifest } = await importDataset(path, {}, { cacheRoot, onProgress: (p) => progress.push(p) });
+    expect(progress).toContainEqual({ phase: 'extract', done: 5, total: 5 });
     expect(manifest).toMatchObject({ name: 'animals', count: 2, classNames: ['cats', 'dogs'], skipped: [{ file: 'readme.txt' }] });
     expect(manifest.source.kind).toBe('zip');
     expect([...(await loadDataset(dir)).images.subarray(192, 195)]).toEqual([0, 255, 0]);
@@ -63,7 +67,7 @@ describe('zip archives', () => {
     expect(claimed.message).toMatch(/"bomb\.png" would decompress to 2\.0 MB, over the 1\.0 MB per-entry limit/);
     // Headers that lie (claim 100 bytes) are caught while inflating.
     await put(path, buildZip([{ name: 'bomb.png', data: zeros, claimedSize: 100 }]));
-    expect((await refused(path, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/Refusing evil\.zip/);
+    expect((await refused(path, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/Refusing evil\.zip: an entry's data does not match its declared size/);
     await put(path, buildZip([{ name: 'a.png', data: zeros }, { name: 'b.png', data: zeros }]));
     expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
   });
@@ -118,6 +122,12 @@ describe('tar archives', () => {
     expect((await refused(path, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/"bomb\.png" would decompress to 2\.0 MB/);
     await put(path, buildTar([{ name: 'a.png', data: zeros }, { name: 'b.png', data: zeros }], true));
     expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
+  });
+
+  it('stops a compressed stream that keeps inflating after the last entry', async () => {
+    const tar = buildTar([{ name: 'a.png', data: await png([1, 2, 3]) }]);
+    const path = await put(join(root, 'evil.tar.gz'), gzipSync(Buffer.concat([tar, Buffer.alloc(4 * 1024 * 1024)])));
+    expect((await refused(path, { maxTotalBytes: 1024 * 1024 })).message).toMatch(/decompresses to more than 3\.0 MB/);
   });
 
   it('explains a damaged tar', async () => {

@@ -113,6 +113,13 @@ describe('IDX', () => {
     expect((await importError(images)).message).toMatch(/holds 2 images but its labels file holds 3 labels/);
     expect((await importError(join(root, 'bad', 'a-labels-idx1-ubyte'))).message).toMatch(/is an IDX labels file/);
   });
+
+  it('refuses a (gzipped) header that promises more than the size limit before reading pixels', async () => {
+    const images = await put(join(root, 'bomb', 'b-images-idx3-ubyte.gz'), idxFile([1_000_000, 28, 28], pixels(1, 28), true));
+    const error = await importDataset(images, {}, { cacheRoot, limits: { maxTotalBytes: 1024 * 1024 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as Error).message).toMatch(/claims 1,000,000 images of 28×28×1 \(748 MB\), over the 1\.0 MB limit/);
+  });
 });
 
 describe('NPY', () => {

@@ -25,17 +25,19 @@ function explain(archive: string, error: unknown): unknown {
   return new DatasetError(`${archive} is not a readable tar archive (${message}).`, 'Check that the file is a complete .tar or .tar.gz; re-download or re-create it.');
 }
 
-/** Extracts every regular file of the tar archive at `path` into `dest`. */
-export async function extractTar(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal): Promise<void> {
+/** Extracts every regular file of the tar archive at `path` into `dest`; `onEntry` counts entries for progress. */
+export async function extractTar(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number) => void): Promise<void> {
   const archive = basename(path);
   const budget = new ArchiveBudget(archive, limits);
   const writes: Promise<void>[] = [];
+  let done = 0;
   const parser = new Parser({
     strict: true,
     // Entries stay paused until their file stream is attached (after mkdir), so no data is lost.
     noResume: true,
     onReadEntry: (entry: ReadEntry) => {
       try {
+        onEntry?.(++done);
         const target = checkEntry(entry, archive, dest, budget);
         if (target === null) {
           entry.resume();

@@ -47,8 +47,8 @@ function explain(archive: string, error: unknown): unknown {
   return new DatasetError(`${archive} is not a readable zip archive (${message}).`, 'Check that the file is a complete .zip; re-download or re-create it.');
 }
 
-/** Extracts every file entry of the zip at `path` into `dest`. */
-export async function extractZip(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal): Promise<void> {
+/** Extracts every file entry of the zip at `path` into `dest`; `onEntry` counts entries for progress. */
+export async function extractZip(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number, total: number) => void): Promise<void> {
   const archive = basename(path);
   const budget = new ArchiveBudget(archive, limits);
   let zip: ZipFile;
@@ -65,8 +65,12 @@ export async function extractZip(path: string, dest: string, limits: ImportLimit
       };
       zip.on('error', fail);
       zip.on('end', () => resolve());
+      let done = 0;
       zip.on('entry', (entry: Entry) => {
-        extractEntry(zip, entry, dest, archive, budget, signal).then(() => zip.readEntry(), fail);
+        extractEntry(zip, entry, dest, archive, budget, signal).then(() => {
+          onEntry?.(++done, zip.entryCount);
+          zip.readEntry();
+        }, fail);
       });
       zip.readEntry();
     });

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { shapeRaw } from '../decode';
-import { DatasetError } from '../errors';
+import { DatasetError, formatBytes } from '../errors';
 import type { ImportJob, ImportOutcome } from '../job';
 import { DatasetWriter } from '../writer';
 import { ByteStream } from './byte-stream';
@@ -83,11 +83,15 @@ function lengthError(path: string, what: string, expected: number, got: string):
   return new DatasetError(`${basename(path)} has the wrong length: its header promises ${expected.toLocaleString('en-US')} ${what}, ${got}.`, 'The file is truncated or altered; download it again.');
 }
 
-async function readLabels(path: string, signal?: AbortSignal): Promise<Uint8Array> {
+/** Reads a labels file, which must hold exactly `expected` labels (checked before its body is read). */
+async function readLabels(path: string, imagesPath: string, expected: number, signal?: AbortSignal): Promise<Uint8Array> {
   const stream = await ByteStream.open(path, basename(path), signal);
   try {
     const { dims } = await readHeader(stream, path, [1]);
     const count = dims[0]!;
+    if (count !== expected) {
+      throw new DatasetError(`${basename(imagesPath)} holds ${expected} images but its labels file holds ${count} labels.`, 'Pair each images file with the labels file of the same split (train/t10k).');
+    }
     const labels = await stream.read(count);
     if (!labels) throw lengthError(path, 'labels', count, 'but the file ends early');
     if (!(await stream.atEnd())) throw lengthError(path, 'labels', count, 'but more bytes follow');
@@ -115,7 +119,8 @@ async function readClassesFile(dir: string): Promise<{ name?: string; classes: s
 export async function importIdx(imagesPaths: string[], job: ImportJob): Promise<ImportOutcome> {
   const labelPaths = imagesPaths.map(labelsFileFor);
   const labelled = labelPaths.every((p) => p !== undefined);
-  const labelSets = labelled ? await Promise.all(labelPaths.map((p) => readLabels(p!, job.signal))) : [];
+  const headers = await Promise.all(imagesPaths.map((p) => imagesHeader(p, job)));
+  const labelSets = labelled ? await Promise.all(labelPaths.map((p, i) => readLabels(p!, imagesPaths[i]!, headers[i]!.count, job.signal))) : [];
   const sidecar = await readClassesFile(dirname(imagesPaths[0]!));
   let classNames: string[] | null = null;
   if (labelled) {
@@ -124,7 +129,7 @@ export async function importIdx(imagesPaths: string[], job: ImportJob): Promise<
     classNames = sidecar?.classes ?? (fashion ? FASHION_MNIST_CLASSES : Array.from({ length: maxLabel + 1 }, (_, i) => String(i)));
     if (maxLabel >= classNames.length) throw new DatasetError(`Label ${maxLabel} has no name: ${CLASSES_FILE} lists ${classNames.length} classes.`, `Add the missing names to ${CLASSES_FILE}, or delete it to use numbered classes.`);
   }
-  const writer = await DatasetWriter.open(job, { classNames, channels: await channelsOf(imagesPaths[0]!, job.signal) });
+  const writer = await DatasetWriter.open(job, { classNames, channels: headers[0]!.channels });
   try {
     for (const [fileIndex, path] of imagesPaths.entries()) {
       if (writer.full) break;
@@ -137,12 +142,26 @@ export async function importIdx(imagesPaths: string[], job: ImportJob): Promise<
   }
 }
 
-/** The channel count an images file declares (1 for three-dimensional files). */
-async function channelsOf(path: string, signal?: AbortSignal): Promise<1 | 3> {
-  const stream = await ByteStream.open(path, basename(path), signal);
+interface ImagesShape {
+  count: number;
+  channels: 1 | 3;
+}
+
+/**
+ * Reads an images file's header and checks it against the limits before any
+ * pixel is read: a gzipped file could otherwise promise (and inflate to) any size.
+ */
+async function imagesHeader(path: string, job: ImportJob): Promise<ImagesShape> {
+  const stream = await ByteStream.open(path, basename(path), job.signal);
   try {
     const { dims } = await readHeader(stream, path, [3, 4]);
-    return dims[3] === 3 ? 3 : 1;
+    const [count, height, width, channels = 1] = dims as [number, number, number, number?];
+    if (channels !== 1 && channels !== 3) throw new DatasetError(`${basename(path)} has ${channels} channels per pixel; expected 1 or 3.`);
+    const bytes = count * height * width * channels;
+    if (bytes > job.limits.maxTotalBytes) {
+      throw new DatasetError(`${basename(path)} claims ${count.toLocaleString('en-US')} images of ${width}×${height}×${channels} (${formatBytes(bytes)}), over the ${formatBytes(job.limits.maxTotalBytes)} limit.`, 'Check the file; split very large datasets or import fewer images.');
+    }
+    return { count, channels };
   } finally {
     await stream.close();
   }
@@ -152,11 +171,7 @@ async function importOne(path: string, labels: Uint8Array | undefined, writer: D
   const stream = await ByteStream.open(path, basename(path), job.signal);
   try {
     const { dims } = await readHeader(stream, path, [3, 4]);
-    const [count, height, width, channels = 1] = dims as [number, number, number, number?];
-    if (channels !== 1 && channels !== 3) throw new DatasetError(`${basename(path)} has ${channels} channels per pixel; expected 1 or 3.`);
-    if (labels && labels.length !== count) {
-      throw new DatasetError(`${basename(path)} holds ${count} images but its labels file holds ${labels.length} labels.`, 'Pair each images file with the labels file of the same split (train/t10k).');
-    }
+    const [count, height, width, channels = 1] = dims as [number, number, number, 1 | 3 | undefined];
     const recordBytes = height * width * channels;
     for (let i = 0; i < count && !writer.full; i++) {
       if (i % 1000 === 0) {

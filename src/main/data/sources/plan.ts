@@ -59,8 +59,9 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
       const scratch = await mkdtemp(join(job.scratchRoot, '.extract-'));
       try {
         job.progress('extract', 0);
-        if (kind === 'zip') await extractZip(path, scratch, job.limits, job.signal);
-        else await extractTar(path, scratch, job.limits, job.signal);
+        const onEntry = (done: number, total?: number): void => job.progress('extract', done, total);
+        if (kind === 'zip') await extractZip(path, scratch, job.limits, job.signal, onEntry);
+        else await extractTar(path, scratch, job.limits, job.signal, onEntry);
         const listing = stripLoneFolder(await listFolder(scratch, job.signal));
         return await importFolderContents(listing, job, kind, 'archive');
       } finally {
