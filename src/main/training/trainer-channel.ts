@@ -1,0 +1,89 @@
+/**
+ * The trainer's side of its message channel, one code path for both hosts:
+ * an Electron utilityProcess (process.parentPort: 'message' events carry
+ * { data }, replies via postMessage) and a Node child forked with IPC
+ * (process.on('message') / process.send). Plus the step coalescer that keeps
+ * step events to about ten messages a second.
+ */
+import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
+
+export interface ParentChannel {
+  send(event: TrainerEvent): void;
+  onMessage(listener: (command: TrainerCommand) => void): void;
+  /** Called when the parent goes away (Node child only; Electron kills utility processes with their parent). */
+  onDisconnect(listener: () => void): void;
+  /** Resolves once every sent event has been handed to the parent. */
+  drain(): Promise<void>;
+}
+
+/** Electron's utilityProcess parent port (not in @types/node). */
+interface ParentPort {
+  on(event: 'message', listener: (message: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+/** Open the channel to whichever parent started this process. */
+export function openParentChannel(): ParentChannel {
+  const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (parentPort) {
+    return {
+      send: (event) => parentPort.postMessage(event),
+      onMessage: (listener) => parentPort.on('message', (message) => listener(message.data as TrainerCommand)),
+      onDisconnect: () => undefined,
+      // postMessage queues synchronously; one turn of the loop lets it go out.
+      drain: () => new Promise((resolve) => setImmediate(resolve)),
+    };
+  }
+  if (!process.send) {
+    throw new Error('The trainer must be started as a child process with an IPC channel (child_process.fork or utilityProcess.fork).');
+  }
+  let pending = 0;
+  let drained: (() => void) | undefined;
+  return {
+    send(event) {
+      if (!process.connected) return; // the parent is gone; run.json still records the outcome
+      pending += 1;
+      process.send!(event, undefined, {}, () => {
+        pending -= 1;
+        if (pending === 0) drained?.();
+      });
+    },
+    onMessage: (listener) => process.on('message', (message) => listener(message as TrainerCommand)),
+    onDisconnect: (listener) => process.on('disconnect', listener),
+    drain: () => (pending === 0 || !process.connected ? Promise.resolve() : new Promise((resolve) => (drained = resolve))),
+  };
+}
+
+/**
+ * Forwards events in order but batches step events: at most one `steps`
+ * message per interval, flushed early whenever another event goes out.
+ */
+export class StepCoalescer {
+  private buffered: Extract<TrainerEvent, { type: 'steps' }>['steps'] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly send: (event: TrainerEvent) => void,
+    private readonly intervalMs = 100,
+  ) {}
+
+  push(event: TrainerEvent): void {
+    if (event.type === 'steps') {
+      this.buffered.push(...event.steps);
+      this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+      return;
+    }
+    this.flush();
+    this.send(event);
+  }
+
+  /** Send buffered steps now. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffered.length === 0) return;
+    const steps = this.buffered;
+    this.buffered = [];
+    this.send({ type: 'steps', steps });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * A real trainer child process (forked under tsx): a complete run directory,
+ * and SIGKILL mid-epoch followed by a resume that loses and duplicates nothing.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveTrainingConfig } from '../../shared/config';
+import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
+import { listSamples, readRunMetrics, readRunRecord } from '../runs';
+import { latestCompleteCheckpoint } from './checkpoint';
+import { loadModelFromDir } from './models';
+import { gridSize } from './sample-grid';
+import type { TrainerConnection } from './trainer-connection';
+import { spawnTrainerProcess } from './trainer-process';
+import { writeSquaresDataset } from './test-support';
+
+let root: string;
+let datasetDir: string;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = await mkdtemp(join(tmpdir(), 'trainer-process-'));
+  datasetDir = await writeSquaresDataset(join(root, 'dataset'), 20);
+});
+
+// 20 images, batch 8: 2 steps per epoch.
+const config = resolveTrainingConfig({ preset: 'tiny', seed: 11, batchSize: 8, epochs: 3, gridRows: 2, gridCols: 3, earlySampleSteps: [1] });
+
+/** Start a trainer; `onEvent` may act on the connection (e.g. kill it). Resolves at exit. */
+function runProcess(command: TrainerCommand, onEvent: (event: TrainerEvent, trainer: TrainerConnection) => void = () => undefined) {
+  const trainer = spawnTrainerProcess();
+  const events: TrainerEvent[] = [];
+  return new Promise<{ events: TrainerEvent[]; exit: { code: number | null; signal: string | null } }>((resolve) => {
+    trainer.onEvent((event) => {
+      events.push(event);
+      onEvent(event, trainer);
+    });
+    trainer.onExit((exit) => resolve({ events, exit }));
+    trainer.send(command);
+  });
+}
+
+const lastStep = (events: TrainerEvent[]) => events.flatMap((e) => (e.type === 'steps' ? e.steps.map((s) => s.step) : []));
+
+describe('trainer child process', () => {
+  it('produces a complete run directory', async () => {
+    const runDir = join(root, 'complete');
+    const { events, exit } = await runProcess({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'cpu' });
+    expect(exit.code).toBe(0);
+    expect(events[0]).toMatchObject({ type: 'started', backend: { name: 'cpu' }, stepsPerEpoch: 2 });
+    expect(events.at(-1)).toMatchObject({ type: 'finished', reason: 'completed', epoch: 3, step: 6 });
+    expect(lastStep(events)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(3);
+
+    const record = await readRunRecord(runDir);
+    expect(record).toMatchObject({ status: 'completed', epoch: 3, step: 6, config: JSON.parse(JSON.stringify(config)), dataset: { dir: datasetDir } });
+    const { steps, epochs } = await readRunMetrics(runDir);
+    expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const s of steps) for (const value of Object.values(s)) expect(Number.isFinite(value)).toBe(true);
+    expect(epochs.map((e) => [e.epoch, e.step])).toEqual([[1, 2], [2, 4], [3, 6]]);
+
+    const samples = await listSamples(runDir);
+    expect(samples.map((s) => s.file)).toEqual(['samples/step-000001.png', 'samples/epoch-0001.png', 'samples/epoch-0002.png', 'samples/epoch-0003.png']);
+    const meta = await sharp(join(runDir, samples[1]!.file)).metadata();
+    expect(meta).toMatchObject({ format: 'png', ...gridSize(2, 3, 16) });
+
+    const checkpoint = await latestCompleteCheckpoint(runDir);
+    expect(checkpoint?.state).toMatchObject({ step: 6, completedEpochs: 3, stepInEpoch: 0, seed: 11 });
+    const generator = await loadModelFromDir(join(checkpoint!.dir, 'generator'));
+    const out = generator.predict(tf.zeros([1, config.latentDim])) as tf.Tensor;
+    expect(out.shape).toEqual([1, 16, 16, 1]);
+    tf.dispose(out);
+    await expect(loadModelFromDir(join(checkpoint!.dir, 'discriminator'))).resolves.toBeDefined();
+  });
+
+  it('survives SIGKILL mid-epoch: resume loses nothing complete and duplicates nothing', async () => {
+    const runDir = join(root, 'killed');
+    const killed = await runProcess({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'cpu' }, (event, trainer) => {
+      // Step 3 is the first step of epoch 2, after epoch 1's checkpoint.
+      if (event.type === 'steps' && event.steps.some((s) => s.step >= 3)) trainer.kill();
+    });
+    expect(killed.exit.signal).toBe('SIGKILL');
+    const before = await readRunMetrics(runDir);
+    expect(before.steps.length).toBeGreaterThanOrEqual(3);
+    expect(before.steps.map((s) => s.step)).toEqual(before.steps.map((_, i) => i + 1));
+    const checkpoint = (await latestCompleteCheckpoint(runDir))!;
+    expect(checkpoint.state.step).toBeGreaterThanOrEqual(2);
+    await expect(loadModelFromDir(join(checkpoint.dir, 'generator'))).resolves.toBeDefined();
+
+    const resumed = await runProcess({ type: 'start', runDir, datasetDir, resume: true, backend: 'cpu' });
+    expect(resumed.exit.code).toBe(0);
+    expect(resumed.events[0]).toMatchObject({ type: 'started', startStep: checkpoint.state.step });
+    expect(lastStep(resumed.events)[0]).toBe(checkpoint.state.step + 1);
+    const after = await readRunMetrics(runDir);
+    expect(after.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(after.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    // Steps that were complete before the kill and before the checkpoint are kept as they were.
+    expect(after.steps.slice(0, checkpoint.state.step)).toEqual(before.steps.slice(0, checkpoint.state.step));
+    expect((await readRunRecord(runDir)).status).toBe('completed');
+  });
+});
