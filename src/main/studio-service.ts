@@ -10,7 +10,6 @@ import type { AppInfo, DatasetInfo, PresetInfo, RunDetail, RunSummary, StudioApi
 import type { BackendReport } from '../shared/backends';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
-import { PRESETS } from '../shared/preset-catalog';
 import type { RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
@@ -20,6 +19,7 @@ import { StudioError } from './studio-service/errors';
 import { listPresetInfos } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
 import type { TrainerLauncher } from './training/trainer-connection';
+import { imageShapeOf } from './training/models';
 
 export interface StudioServiceOptions {
   runsRoot: string;
@@ -114,7 +114,8 @@ export class StudioService implements StudioApi {
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
     const config = resolveTrainingConfig(request.config);
     // Resize (by re-import) when the dataset does not match the preset; the manifest says what trains.
-    const manifest = await this.datasets.fitToPreset(request.datasetId, PRESETS[config.preset]);
+    const shape = imageShapeOf(config);
+    const manifest = await this.datasets.fitToPreset(request.datasetId, { name: config.preset, imageSize: shape.size, channels: shape.channels });
     const { record } = await createRunDir(this.options.runsRoot, {
       config,
       dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: this.datasets.dirOf(manifest.id) },

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { DatasetInfo, Progress } from '../../shared/api';
 import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
-import type { ModelPreset } from '../../shared/presets';
 import { builtinDatasetSource, importDataset } from '../data';
 import { NotFoundError, StudioError } from './errors';
 
@@ -91,7 +90,7 @@ export class DatasetStore {
    * itself, or a re-import of its source at the preset's shape (cached, so
    * the second run on the same pair is instant).
    */
-  async fitToPreset(datasetId: string, preset: Pick<ModelPreset, 'imageSize' | 'channels' | 'name'>): Promise<DatasetManifest> {
+  async fitToPreset(datasetId: string, preset: { name: string; imageSize: number; channels: 1 | 3 }): Promise<DatasetManifest> {
     const manifest = await this.manifest(datasetId);
     if (manifest.width === preset.imageSize && manifest.height === preset.imageSize && manifest.channels === preset.channels) {
       return manifest;

@@ -1,0 +1,61 @@
+/**
+ * One real tiny run through StudioService → RunManager → a Node trainer
+ * child process: events arrive as StudioEvents with studio URLs, and the run
+ * ends completed with its metrics and grids readable through the API.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import type { StudioEvent } from '../shared/api';
+import { StudioService } from './studio-service';
+import { writeSquaresDataset } from './training/test-support';
+import { spawnTrainerProcess } from './training/trainer-process';
+
+let root: string;
+let service: StudioService;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gan-real-run-'));
+  await writeSquaresDataset(join(root, 'datasets', 'squares-test'), 20);
+  service = new StudioService({
+    runsRoot: join(root, 'runs'),
+    datasetsRoot: join(root, 'datasets'),
+    launcher: () => spawnTrainerProcess(),
+    shell: 'browser',
+    urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
+    urlForDatasetPreview: (id) => `studio://dataset/${id}/preview.png`,
+    probeBackend: async () => ({ name: 'cpu', device: 'CPU', skipped: [] }),
+  });
+});
+afterAll(async () => {
+  await service.shutdown();
+  await rm(root, { recursive: true, force: true });
+});
+
+it('trains a tiny run in a child process and reports it through the API', async () => {
+  const events: StudioEvent[] = [];
+  service.onEvent((event) => events.push(event));
+  const run = await service.createRun({
+    name: 'real tiny',
+    datasetId: 'squares-test',
+    config: { preset: 'tiny', epochs: 2, batchSize: 8, seed: 5, backend: 'cpu', gridRows: 2, gridCols: 2, earlySampleSteps: [1] },
+  });
+  expect(run.status).toBe('running');
+  await vi.waitFor(
+    () => expect(events).toContainEqual(expect.objectContaining({ type: 'run-updated', run: expect.objectContaining({ id: run.id, status: 'completed' }) })),
+    { timeout: 90_000, interval: 200 },
+  );
+  await service.runs.whenIdle(run.id);
+
+  const steps = events.flatMap((e) => (e.type === 'run-steps' && e.runId === run.id ? e.steps.map((s) => s.step) : []));
+  expect(steps).toEqual([1, 2, 3, 4]);
+  expect(events.filter((e) => e.type === 'run-epoch')).toHaveLength(2);
+  expect(events).toContainEqual({ type: 'run-sample', runId: run.id, epoch: 2, step: 4, url: `studio://run/${run.id}/samples/epoch-0002.png` });
+
+  const detail = await service.getRun(run.id);
+  expect(detail.run).toMatchObject({ name: 'real tiny', status: 'completed', epoch: 2, step: 4, backend: { name: 'cpu' } });
+  expect(detail.steps.every((s) => Number.isFinite(s.gen_loss) && Number.isFinite(s.disc_loss))).toBe(true);
+  expect(detail.samples.map((s) => [s.epoch, s.step])).toEqual([[1, 1], [1, 2], [2, 4]]);
+  expect(detail.run.latestSampleUrl).toBe(`studio://run/${run.id}/samples/epoch-0002.png`);
+});
