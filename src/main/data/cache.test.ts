@@ -87,17 +87,21 @@ describe('cache', () => {
     expect(manifest.source.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it('honours an abort signal and leaves nothing behind', async () => {
+  it('honours an abort signal mid-import and leaves nothing behind', async () => {
     const src = await imageFolder(40);
     const controller = new AbortController();
+    const seen: ImportProgress[] = [];
     const run = importDataset(src, {}, {
       cacheRoot,
       onProgress: (p) => {
+        seen.push(p);
         if (p.phase === 'decode') controller.abort();
       },
       signal: controller.signal,
     });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    // Aborted after the first few images were decoded into the temporary folder, which is gone.
+    expect(seen.filter((p) => p.phase === 'decode')).toEqual([{ phase: 'decode', done: 4, total: 40 }]);
     expect(await readdir(cacheRoot)).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ export interface ImportProgress {
 export interface ImportContext {
   /** Folder holding one subfolder per cached dataset (created when missing). */
   cacheRoot: string;
-  /** Called as the import advances, at most about ten times a second. */
+  /** Called as the import advances: on each phase change, then at most about ten times a second. */
   onProgress?: (progress: ImportProgress) => void;
   signal?: AbortSignal;
   /** Overrides of the archive and image size caps (tests use tiny ones). */
@@ -44,11 +44,14 @@ const PROGRESS_INTERVAL_MS = 100;
 
 function throttled(onProgress?: (p: ImportProgress) => void): ImportJob['progress'] {
   let last = 0;
+  let lastPhase = '';
   return (phase, done, total) => {
     if (!onProgress) return;
     const now = Date.now();
-    if (now - last < PROGRESS_INTERVAL_MS && done !== total) return;
+    // Phase changes and completions always get through; steps within a phase are rate-limited.
+    if (phase === lastPhase && done !== total && now - last < PROGRESS_INTERVAL_MS) return;
     last = now;
+    lastPhase = phase;
     onProgress({ phase, done, total });
   };
 }
