@@ -50,6 +50,7 @@ describe('image folders', () => {
     const { images, labels } = await loadDataset(dir);
     expect(labels).toBeUndefined();
     expect(images.every((v) => v === 100)).toBe(true);
+    expect((await importError(src, { classes: ['a'] })).message).toMatch(/has no classes/);
   });
 
   it('skips and reports mislabelled and non-image files, and symbolic links', async () => {

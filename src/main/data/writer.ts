@@ -89,7 +89,12 @@ export class DatasetWriter {
   /** Creates images.u8 in the job's output folder. */
   static async open(job: ImportJob, setup: WriterSetup): Promise<DatasetWriter> {
     const file = await open(join(job.outDir, IMAGES_FILE), 'w');
-    return new DatasetWriter(job, file, setup);
+    try {
+      return new DatasetWriter(job, file, setup);
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
   }
 
   /** True once maxImages images are stored. */
