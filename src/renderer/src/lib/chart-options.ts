@@ -91,6 +91,7 @@ export function lineChartOption(
       nameGap: 26,
       min: 'dataMin',
       max: 'dataMax',
+      minInterval: 1,
       axisLine: { lineStyle: { color: theme.grid } },
       axisLabel: { color: theme.muted },
       splitLine: { show: false },

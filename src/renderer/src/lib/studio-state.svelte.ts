@@ -63,17 +63,27 @@ export async function refreshRuns(): Promise<void> {
   studioState.runs = sortRuns(await studio.listRuns());
 }
 
-/** Load everything the views need and start listening for events. */
-export async function startStudioState(): Promise<void> {
+/**
+ * Load what the views need. Each part loads on its own, so a slow or failing
+ * backend probe does not hide the presets, datasets or runs.
+ */
+export async function loadStudioState(): Promise<void> {
+  studioState.loadError = undefined;
+  const fail = (error: unknown): void => {
+    studioState.loadError ??= error;
+  };
+  await Promise.all([
+    studio.getAppInfo().then((info) => (studioState.appInfo = info), fail),
+    studio.listPresets().then((presets) => (studioState.presets = presets), fail),
+    refreshDatasets().catch(fail),
+    refreshRuns().catch(fail),
+  ]);
+}
+
+/** Start listening for events, then load. */
+export function startStudioState(): Promise<void> {
   studio.onEvent(onEvent);
-  try {
-    const [appInfo, presets] = await Promise.all([studio.getAppInfo(), studio.listPresets()]);
-    studioState.appInfo = appInfo;
-    studioState.presets = presets;
-    await Promise.all([refreshDatasets(), refreshRuns()]);
-  } catch (error) {
-    studioState.loadError = error;
-  }
+  return loadStudioState();
 }
 
 /** Upsert a run returned by a call (create, rename) without waiting for its event. */

@@ -1,0 +1,58 @@
+/**
+ * Shared Playwright setup for the e2e specs: Debian's Chromium, headless,
+ * with the network-chatty features off, plus small page helpers.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium; the specs skip with a reason when it is missing. */
+export const chromiumPath = '/usr/bin/chromium';
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** True when the browser the specs drive exists on this machine. */
+export function hasChromium(): boolean {
+  return existsSync(chromiumPath);
+}
+
+/** Launch headless Chromium. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
+
+/** Collect page errors and console errors so a spec can assert the UI stayed clean. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+/** Resolves when the <img> matched by `selector` has decoded pixels. */
+export async function waitForImage(page: Page, selector: string, timeout = 60_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    (sel) => {
+      const img = document.querySelector(sel) as HTMLImageElement | null;
+      return img && img.complete && img.naturalWidth > 0 ? img.naturalWidth : 0;
+    },
+    selector,
+    { timeout },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** The number of points the chart in `section` holds (the Chart component's data-points). */
+export async function chartPoints(page: Page, section: string): Promise<number> {
+  const value = await page.locator(`section[aria-label="${section}"] .chart`).getAttribute('data-points');
+  return Number(value ?? 0);
+}

@@ -1,0 +1,75 @@
+/**
+ * The same happy path in the Electron window (Playwright `_electron`). Runs
+ * only where an Electron binary is installed; elsewhere it is skipped with
+ * the reason printed. The binary is located from electron's path.txt
+ * without `require('electron')`, which would try to download it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetSource } from '../src/main/data';
+import { watchErrors } from './browser';
+import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** The Electron binary, or why there is none. */
+function electronBinary(): { path: string } | { reason: string } {
+  const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
+  if (!existsSync(pathFile)) return { reason: `no Electron binary: ${pathFile} is missing (the download is blocked here)` };
+  const binary = join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? { path: binary } : { reason: `no Electron binary at ${binary}` };
+}
+
+const binary = electronBinary();
+if ('reason' in binary) console.warn(`[e2e/electron] skipped: ${binary.reason}`);
+
+describe.skipIf('reason' in binary)('studio in the Electron window', () => {
+  let work: string;
+  let app: ElectronApplication;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    if (!('path' in binary)) return;
+    const main = join(root, 'out', 'main', 'index.js');
+    if (!existsSync(main)) throw new Error(`expected a built app at ${main}; run \`npm run build\` first`);
+    work = await mkdtemp(join(tmpdir(), 'gan-studio-electron-'));
+    app = await _electron.launch({
+      executablePath: binary.path,
+      args: [main],
+      env: { ...process.env, GAN_STUDIO_HOME: work, GAN_STUDIO_RUNS: join(work, 'runs') },
+    });
+    page = await app.firstWindow();
+    errors = watchErrors(page);
+    await page.locator('[data-connection="open"]').waitFor();
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('exposes only the studio API to the page', async () => {
+    const exposed = await page.evaluate(() => ({
+      studio: typeof (window as unknown as { studio?: unknown }).studio,
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+    }));
+    expect(exposed).toEqual({ studio: 'object', require: 'undefined', process: 'undefined' });
+  });
+
+  it('imports, trains, pauses, resumes, stops and lists a tiny run', async () => {
+    expect(await importBuiltinSample(page)).toBeGreaterThan(0);
+    await importTypedPath(page, builtinDatasetSource(), 16, 2000);
+    const base = page.url().split('#')[0] ?? page.url();
+    const runId = await startTinyRun(page, base, '2,000 · 16×16×1', 'electron tiny');
+    await seeGridAndCharts(page);
+    await pauseResumeStop(page);
+    await findInHistory(page, base, runId, 'electron tiny');
+    expect(errors).toEqual([]);
+  });
+});

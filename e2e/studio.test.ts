@@ -1,0 +1,126 @@
+/**
+ * End to end in Debian Chromium against the real `serve` server: import the
+ * built-in sample and a dropped zip, train a tiny run, watch the grid and
+ * charts, pause/resume/stop, and find the run in history after a reload.
+ * Screenshots for the README are taken along the way.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { builtinDatasetSource } from '../src/main/data';
+import { startServer } from '../src/main/server';
+import { spawnTrainerProcess } from '../src/main/training/trainer-process';
+import { chartPoints, hasChromium, launchChromium, watchErrors } from './browser';
+import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
+import { makePngZip } from './fixtures';
+import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
+
+const screenshots = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+const ZIP_IMAGES = 24;
+/** Enough 16×16 images (batch 4) that the run is still training when the test pauses it. */
+const RUN_IMAGES = 2000;
+
+describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
+  let work: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    work = await mkdtemp(join(tmpdir(), 'gan-studio-e2e-'));
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      runsRoot: join(work, 'runs'),
+      datasetsRoot: join(work, 'datasets'),
+      rendererDir: rendererOutDir,
+      launcher: () => spawnTrainerProcess(),
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
+    errors = watchErrors(page);
+    await mkdir(screenshots, { recursive: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('serves the UI at the ready URL and connects', async () => {
+    await page.goto(server.url);
+    await page.locator('[data-connection="open"]').waitFor();
+    await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+  });
+
+  it('imports the built-in sample with one click', async () => {
+    expect(await importBuiltinSample(page)).toBeGreaterThan(0);
+  });
+
+  it('imports a zip chosen in the browser (uploaded to the server)', async () => {
+    const zip = await makePngZip(work, ZIP_IMAGES);
+    await page.setInputFiles('input[type="file"]', zip);
+    const report = page.locator('section[aria-label="Import report"]');
+    await report.getByRole('heading', { name: /shapes/ }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('dataset-count').textContent()).toBe(String(ZIP_IMAGES));
+    expect(await report.textContent()).toContain('left');
+  });
+
+  it('imports a typed server path with size and max-images options', async () => {
+    await importTypedPath(page, builtinDatasetSource(), 16, RUN_IMAGES);
+  });
+
+  let runId = '';
+
+  it('starts a tiny run and shows the grid and growing charts', async () => {
+    runId = await startTinyRun(page, server.url, `${RUN_IMAGES.toLocaleString('en-US')} · 16×16×1`, 'e2e tiny');
+    expect(runId).not.toBe('');
+    await seeGridAndCharts(page);
+    // For the README: wait until the charts have some shape and the early grids (steps 1, 10, 50) exist.
+    await expect.poll(() => chartPoints(page, 'Loss chart'), { timeout: 180_000 }).toBeGreaterThanOrEqual(60);
+    await expect.poll(() => page.getByLabel('Saved grid').getAttribute('max'), { timeout: 60_000 }).toBe('2');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(screenshots, 'live-run.png') });
+  });
+
+  it('pauses, resumes and stops the run', async () => {
+    await pauseResumeStop(page);
+  });
+
+  it('finds the run in history after a reload', async () => {
+    await findInHistory(page, server.url, runId, 'e2e tiny');
+    await page.screenshot({ path: join(screenshots, 'runs.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses a missing or wrong token and a foreign Origin', async () => {
+    const base = new URL(server.url);
+    const token = base.searchParams.get('token') ?? '';
+    const root = `${base.protocol}//${base.host}`;
+    expect((await fetch(`${root}/`)).status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${root}/?token=wrong-${token}`)).status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${root}/?token=${token}`)).status).toBe(200);
+
+    const refused = (url: string, origin?: string): Promise<number> =>
+      new Promise((done) => {
+        const socket = new WebSocket(url, origin ? { origin } : {});
+        socket.on('open', () => {
+          socket.close();
+          done(101);
+        });
+        socket.on('unexpected-response', (_req, res) => done(res.statusCode ?? 0));
+        socket.on('error', () => done(0));
+      });
+    const ws = `ws://${base.host}/api/ws`;
+    expect(await refused(`${ws}?token=${token}`, root)).toBe(101);
+    expect(await refused(ws, root)).not.toBe(101);
+    expect(await refused(`${ws}?token=nope`, root)).not.toBe(101);
+    expect(await refused(`${ws}?token=${token}`, 'http://evil.example')).not.toBe(101);
+  });
+});
