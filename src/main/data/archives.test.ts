@@ -72,9 +72,11 @@ describe('zip archives', () => {
     expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
   });
 
-  it('explains a file that is not a zip', async () => {
+  it('explains a file that is not a zip, and an empty zip', async () => {
     const path = await put(join(root, 'evil.zip'), 'PK? not really');
     expect((await refused(path)).message).toMatch(/evil\.zip is not a readable zip archive/);
+    await put(path, buildZip([{ name: 'empty/', method: 'store' }]));
+    expect((await refused(path)).message).toBe('The archive is empty.');
   });
 });
 
