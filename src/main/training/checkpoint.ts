@@ -88,16 +88,20 @@ export async function loadCheckpointModels(dir: string): Promise<{ generator: tf
 
 /** Restore both Adam states into a fresh GanStep built on the checkpoint's models. */
 export async function restoreOptimizers(dir: string, parts: CheckpointParts): Promise<void> {
-  await loadOptimizerState(parts.gan.generatorOptimizer, dir, 'generator-optimizer', parts.generator.trainableWeights.length);
-  await loadOptimizerState(parts.gan.discriminatorOptimizer, dir, 'discriminator-optimizer', parts.discriminator.trainableWeights.length);
+  const shapes = (model: tf.LayersModel) => model.trainableWeights.map((weight) => weight.shape as number[]);
+  await loadOptimizerState(parts.gan.generatorOptimizer, dir, 'generator-optimizer', shapes(parts.generator));
+  await loadOptimizerState(parts.gan.discriminatorOptimizer, dir, 'discriminator-optimizer', shapes(parts.discriminator));
 }
 
-/** Delete all but the newest KEEP_CHECKPOINTS, and temp folders left by killed trainers. */
+/** Delete all but the newest KEEP_CHECKPOINTS complete ones, incomplete folders and temp folders left by killed trainers. */
 async function pruneCheckpoints(runDir: string): Promise<void> {
   const root = join(runDir, RUN_FILES.checkpoints);
   const names = await checkpointNames(runDir);
+  const complete: string[] = [];
+  for (const name of names) if (await exists(join(root, name, 'state.json'))) complete.push(name);
+  const keep = new Set(complete.slice(-KEEP_CHECKPOINTS));
   const stale = (await readdir(root)).filter((name) => name.startsWith('.tmp-'));
-  for (const name of [...names.slice(0, -KEEP_CHECKPOINTS), ...stale]) {
+  for (const name of [...names.filter((name) => !keep.has(name)), ...stale]) {
     await rm(join(root, name), { recursive: true, force: true });
   }
 }

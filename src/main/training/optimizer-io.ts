@@ -44,15 +44,25 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string, n
 
 /**
  * Restore state saved by saveOptimizerState into a fresh optimizer of a model
- * with `variableCount` trainable variables.
+ * whose trainable variables have `variableShapes` (in trainableWeights order).
  */
-export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string, name: string, variableCount: number): Promise<void> {
+export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string, name: string, variableShapes: number[][]): Promise<void> {
+  const variableCount = variableShapes.length;
   const jsonFile = join(dir, `${name}.json`);
   const { weights } = JSON.parse(await readFile(jsonFile, 'utf8')) as { weights: StoredWeight[] };
   const data = await readFile(join(dir, `${name}.bin`));
   if (weights.length !== 2 * variableCount + 1) {
     throw new OptimizerStateError(
       `${jsonFile}: expected ${2 * variableCount + 1} weights (iterations + 2 moments per variable), got ${weights.length}. ` +
+        'The checkpoint belongs to a different model.',
+    );
+  }
+  // Moments are stored as [iterations, m_1..m_n, v_1..v_n], each m_i / v_i shaped like variable i.
+  const expectedShapes = [[], ...variableShapes, ...variableShapes];
+  const mismatch = weights.findIndex((weight, i) => weight.shape.join('x') !== expectedShapes[i]!.join('x'));
+  if (mismatch >= 0) {
+    throw new OptimizerStateError(
+      `${jsonFile}: expected ${weights[mismatch]!.name} of shape [${expectedShapes[mismatch]}], got [${weights[mismatch]!.shape}]. ` +
         'The checkpoint belongs to a different model.',
     );
   }
