@@ -1,0 +1,184 @@
+/**
+ * Electron entry. Thin on purpose: it follows the app's lifecycle (single
+ * instance, ready, activate, quit), locks the window down, and wires the
+ * Electron-free StudioService to IPC, the custom protocols and the
+ * utilityProcess trainer launcher. Everything it calls is tested without
+ * Electron.
+ */
+import { app, BrowserWindow, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { utilityTrainerLauncher } from './electron-trainer';
+import { forwardEvents, registerIpcHandlers } from './ipc';
+import {
+  APP_ORIGIN,
+  appContentSecurityPolicy,
+  datasetPreviewUrl,
+  registerPrivilegedSchemes,
+  registerProtocolHandlers,
+  runFileUrl,
+} from './protocol';
+import { loadSettings, resolveRunsRoot } from './settings';
+import { StudioService } from './studio-service';
+import { PathGrants } from './studio-service/path-grants';
+import { probeBackendInProcess } from './studio-service/probe';
+
+const here = dirname(fileURLToPath(import.meta.url)); // out/main
+/** electron-vite dev serves the renderer over HTTP; never honoured in a packaged app. */
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const devOrigin = devUrl ? new URL(devUrl).origin : undefined;
+const trustedOrigins = [APP_ORIGIN, ...(devOrigin ? [devOrigin] : [])];
+
+let mainWindow: BrowserWindow | undefined;
+
+// Schemes must be privileged before 'ready'.
+registerPrivilegedSchemes();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const settings = await loadSettings(join(userData, 'settings.json'));
+  const runsRoot = resolveRunsRoot({ env: process.env, settings, defaultRoot: join(userData, 'runs') });
+  const datasetsRoot = join(userData, 'datasets');
+
+  hardenSession();
+  registerProtocolHandlers({ rendererDir: join(here, '..', 'renderer'), runsRoot, datasetsRoot });
+  const service = new StudioService({
+    runsRoot,
+    datasetsRoot,
+    launcher: utilityTrainerLauncher(join(here, 'trainer.js')),
+    shell: 'electron',
+    urlForRunFile: runFileUrl,
+    urlForDatasetPreview: datasetPreviewUrl,
+    reveal: (path) => shell.showItemInFolder(path),
+    probeBackend: probeBackendInProcess,
+  });
+  registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants() });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(runsRoot)));
+
+  mainWindow = createWindow(service);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(service);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  // Trainers get the chance to checkpoint before the app exits.
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping) return;
+    event.preventDefault();
+    stopping = true;
+    void service.shutdown().finally(() => app.quit());
+  });
+}
+
+function createWindow(service: StudioService): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'GAN Studio',
+    webPreferences: {
+      preload: join(here, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  forwardEvents(service, window.webContents);
+  void window.loadURL(devUrl ?? `${APP_ORIGIN}/`);
+  return window;
+}
+
+/** No navigation away from the app, no new windows (https links open in the OS browser), no webviews. */
+function lockDown(contents: Electron.WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isTrustedUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isTrustedUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+/** Deny every permission, send the CSP with every response, and load nothing remote. */
+function hardenSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [appContentSecurityPolicy(devOrigin)] } });
+  });
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const url = details.url;
+    const local = /^(app|studio|data|blob|devtools|chrome-extension):/.test(url) || (devOrigin !== undefined && isDevUrl(url));
+    callback({ cancel: !local });
+  });
+}
+
+function isTrustedUrl(url: string): boolean {
+  return url.startsWith(`${APP_ORIGIN}/`) || (devOrigin !== undefined && isDevUrl(url));
+}
+
+function isDevUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol.replace('ws', 'http')}//${parsed.host}` === devOrigin;
+  } catch {
+    return false;
+  }
+}
+
+function menuTemplate(runsRoot: string): MenuItemConstructorOptions[] {
+  return [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Show Runs Folder', click: () => void shell.openPath(runsRoot) },
+        { type: 'separator' },
+        process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        ...(devUrl ? [{ role: 'toggleDevTools' as const }] : []),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+    { role: 'help', submenu: [{ label: `GAN Studio ${app.getVersion()}`, enabled: false }] },
+  ];
+}
