@@ -108,6 +108,8 @@ describe('IDX', () => {
     expect((await importError(images)).message).toMatch(/wrong length: its header promises 3 images .* data ends after 2/);
     await put(images, idxFile([2, 4, 4], pixels(3, 4)));
     expect((await importError(images)).message).toMatch(/wrong length: .* more bytes follow/);
+    await put(images, idxFile([4_000_000, 0, 28], new Uint8Array()));
+    expect((await importError(images)).message).toMatch(/declares images of 28×0 pixels/);
     await put(images, idxFile([2, 4, 4], pixels(2, 4), true));
     await put(join(root, 'bad', 'a-labels-idx1-ubyte'), idxFile([3], Uint8Array.from([0, 1, 2])));
     expect((await importError(images)).message).toMatch(/holds 2 images but its labels file holds 3 labels/);
