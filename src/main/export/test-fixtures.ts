@@ -25,20 +25,20 @@ const TILE = 16;
 const GAP = 2;
 
 /**
- * A grid whose tiles hold a bright disk growing with the epoch on a
- * background that darkens, so consecutive frames clearly differ.
+ * A grid whose tiles hold a bright disk that grows every epoch (up to
+ * epoch 8) on a dark background, so consecutive frames clearly differ.
  */
 export async function fixtureGrid(epoch: number, rows = 4, cols = 4): Promise<Buffer> {
   const width = cols * TILE + (cols - 1) * GAP;
   const height = rows * TILE + (rows - 1) * GAP;
   const pixels = new Uint8Array(width * height).fill(255);
-  const radius = Math.min(7.5, 1 + epoch);
+  const radius = Math.min(7.5, 1.5 + 0.75 * epoch);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       for (let y = 0; y < TILE; y++) {
         for (let x = 0; x < TILE; x++) {
           const inside = (x - 7.5) ** 2 + (y - 7.5) ** 2 <= radius ** 2;
-          const value = inside ? 230 : Math.max(0, 140 - epoch * 25 + ((r + c) % 2) * 10);
+          const value = inside ? 230 : 40 + ((r + c) % 2) * 20;
           pixels[(r * (TILE + GAP) + y) * width + c * (TILE + GAP) + x] = value;
         }
       }
