@@ -5,7 +5,7 @@
  * utilityProcess trainer launcher. Everything it calls is tested without
  * Electron.
  */
-import { app, BrowserWindow, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { utilityTrainerLauncher } from './electron-trainer';
@@ -18,7 +18,7 @@ import {
   registerProtocolHandlers,
   runFileUrl,
 } from './protocol';
-import { loadSettings, resolveRunsRoot } from './settings';
+import { loadSettings, resolveRunsRoot, saveSettings, type Settings } from './settings';
 import { StudioService } from './studio-service';
 import { PathGrants } from './studio-service/path-grants';
 import { probeBackendInProcess } from './studio-service/probe';
@@ -47,7 +47,8 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
-  const settings = await loadSettings(join(userData, 'settings.json'));
+  const settingsFile = join(userData, 'settings.json');
+  const settings = await loadSettings(settingsFile);
   const runsRoot = resolveRunsRoot({ env: process.env, settings, defaultRoot: join(userData, 'runs') });
   const datasetsRoot = join(userData, 'datasets');
 
@@ -64,7 +65,9 @@ async function start(): Promise<void> {
     probeBackend: probeBackendInProcess,
   });
   registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants() });
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(runsRoot)));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(runsRoot, () => void chooseRunsRoot(settingsFile, settings))),
+  );
 
   mainWindow = createWindow(service);
   app.on('activate', () => {
@@ -153,13 +156,33 @@ function isDevUrl(url: string): boolean {
   }
 }
 
-function menuTemplate(runsRoot: string): MenuItemConstructorOptions[] {
+/** Let the user move the runs root (saved in settings.json); takes effect after a restart. */
+async function chooseRunsRoot(settingsFile: string, settings: Settings): Promise<void> {
+  const owner = mainWindow ?? new BrowserWindow({ show: false });
+  const picked = await dialog.showOpenDialog(owner, { title: 'Choose the runs folder', properties: ['openDirectory', 'createDirectory'] });
+  const folder = picked.filePaths[0];
+  if (picked.canceled || !folder) return;
+  await saveSettings(settingsFile, { ...settings, runsRoot: folder });
+  const note = process.env.GAN_STUDIO_RUNS ? ' (GAN_STUDIO_RUNS is set and still wins over this setting)' : '';
+  const { response } = await dialog.showMessageBox(owner, {
+    message: `Runs will be kept in ${folder}${note}.`,
+    detail: 'GAN Studio restarts to switch folders; running trainers checkpoint first.',
+    buttons: ['Restart now', 'Later'],
+  });
+  if (response === 0) {
+    app.relaunch();
+    app.quit();
+  }
+}
+
+function menuTemplate(runsRoot: string, changeRunsRoot: () => void): MenuItemConstructorOptions[] {
   return [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
       label: 'File',
       submenu: [
         { label: 'Show Runs Folder', click: () => void shell.openPath(runsRoot) },
+        { label: 'Change Runs Folder…', click: changeRunsRoot },
         { type: 'separator' },
         process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
       ],

@@ -1,0 +1,54 @@
+/**
+ * `gan-studio serve` as a user runs it: a child process prints the ready URL,
+ * the URL (and only the URL with its token) opens the page, and Ctrl-C stops
+ * it cleanly. Without a built UI it must say to run `npm run build`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { packageRoot } from '../../main/paths';
+
+let home: string;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'gan-serve-cli-'));
+});
+afterAll(() => rm(home, { recursive: true, force: true }));
+
+it('prints a token URL, serves with it, refuses without it, and stops on SIGINT', async () => {
+  const child = spawn(process.execPath, [join(packageRoot(), 'src', 'cli', 'gan-studio.js'), 'serve', '--port', '0', '--runs', join(home, 'runs')], {
+    env: { ...process.env, GAN_STUDIO_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  if (!existsSync(join(packageRoot(), 'out', 'renderer', 'index.html'))) {
+    expect(await exited).toBe(2);
+    expect(output).toMatch(/npm run build/);
+    return;
+  }
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready URL in: ${output}`)), 60_000);
+    const poll = setInterval(() => {
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}/.exec(output);
+      if (match) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    }, 50);
+  });
+  const page = await fetch(url);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/<div id="app">/);
+  expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
+
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(output).toMatch(/Stopping/);
+});
