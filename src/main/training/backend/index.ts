@@ -5,3 +5,4 @@ export { BackendError } from './errors';
 export { polyfillNodeUtil } from './node-util-polyfill';
 export { missingCudaLibraries, CUDA_LIBRARIES, CUDA_MISSING_REASON } from './cuda';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register';
+export { installLazyFusedGradients } from './wasm/lazy-fused-gradients';

@@ -12,6 +12,7 @@ import type { BackendName } from '../../../shared/backends';
 import { CUDA_MISSING_REASON, isCudaLoadError, missingCudaLibraries } from './cuda';
 import { BackendUnavailable } from './errors';
 import { polyfillNodeUtil } from './node-util-polyfill';
+import { installLazyFusedGradients } from './wasm/lazy-fused-gradients';
 import { registerWasmTrainingKernels } from './wasm/register';
 
 /** A backend made available to tf: its registered tf name and the device it runs on. */
@@ -67,6 +68,7 @@ function loadWasm(): LoadedBackend {
     wasmPathsSet = true;
   }
   registerWasmTrainingKernels();
+  installLazyFusedGradients();
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') === undefined) {
     throw new BackendUnavailable('the wasm backend lacks a Conv2DBackpropFilter kernel');
   }

@@ -7,12 +7,12 @@
  * kh ≡ h + pt (mod s). Grouping dx rows by residue a = h mod s therefore
  * gives s independent stride-1 correlations of dy with a slice of the
  * reversed filter (every s-th row). s_h·s_w such convs, each of 1/(s_h·s_w)
- * of the work, are interleaved back into dx — no zero-insertion, no wasted
+ * of the work, are scattered back into dx — no zero-insertion, no wasted
  * multiplies.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from './kernel-ops';
-import { convInfo, release, reshapeInfo, runWasmKernel, sliceInfo, transposeInfo } from './kernel-ops';
+import { convInfo, release, runWasmKernel, transposeInfo } from './kernel-ops';
 
 /** Geometry of one phase along one spatial axis. */
 interface Phase {
@@ -70,35 +70,66 @@ function conv2dBackpropInput(args: {
   const reversed = runWasmKernel(backend, tf.Reverse, { x: swapped }, { dims: [0, 1] });
   release(backend, swapped);
 
-  const hc = Math.ceil(h / sh);
-  const wc = Math.ceil(w / sw);
-  const rows: tf.TensorInfo[] = [];
+  if (sh === 1 && sw === 1) {
+    const ph = phaseAlongAxis(0, h, kh, 1, info.padInfo.top, info.outHeight);
+    const pw = phaseAlongAxis(0, w, kw, 1, info.padInfo.left, info.outWidth);
+    const out = phaseOutput(backend, dy, reversed, ph, pw, [1, 1], [ci, co]);
+    release(backend, reversed);
+    return out;
+  }
+  const out = backend.makeOutput([n, h, w, ci], 'float32');
   for (let a = 0; a < sh; a++) {
     const ph = phaseAlongAxis(a, h, kh, sh, info.padInfo.top, info.outHeight);
-    const cols: tf.TensorInfo[] = [];
     for (let b = 0; b < sw; b++) {
       const pw = phaseAlongAxis(b, w, kw, sw, info.padInfo.left, info.outWidth);
-      const part = phaseOutput(backend, dy, reversed, ph, pw, [sh, sw], [n, ci, co]);
-      // Pad every phase to a common size so they interleave by reshape.
-      const padded = padTo(backend, part, hc, wc);
-      if (sh * sw === 1) {
-        cols.push(padded);
-      } else {
-        cols.push(reshapeInfo(backend, padded, [n, hc, wc, 1, ci]));
-        release(backend, padded);
-      }
+      if (ph.count === 0 || pw.count === 0) continue;
+      const part = ph.taps === 0 || pw.taps === 0 ? undefined : phaseOutput(backend, dy, reversed, ph, pw, [sh, sw], [ci, co]);
+      // Views taken after the phase's allocations: heap growth detaches older ones.
+      const dst = backend.typedArrayFromHeap(out) as Float32Array;
+      const src = part === undefined ? undefined : (backend.typedArrayFromHeap(part) as Float32Array);
+      scatterPhase(dst, src, { n, h, w, c: ci }, [a, b], [sh, sw], [ph.count, pw.count]);
+      if (part !== undefined) release(backend, part);
     }
-    rows.push(joinAxis(backend, cols, 3, [n, hc, 1, wc * sw, ci]));
   }
   release(backend, reversed);
-  const joined = joinAxis(backend, rows, 2, [n, hc * sh, wc * sw, ci]);
-  if (hc * sh === h && wc * sw === w) return joined;
-  const out = sliceInfo(backend, joined, [0, 0, 0, 0], [n, h, w, ci]);
-  release(backend, joined);
   return out;
 }
 
-/** One phase: a stride-1 conv of dy with every s-th tap of the reversed filter. */
+/**
+ * Writes phase (a, b)'s [n, na, nb, c] result into dx rows a, a+sh, … and
+ * columns b, b+sw, … (zeros when the phase has no filter taps).
+ */
+function scatterPhase(
+  dst: Float32Array,
+  src: Float32Array | undefined,
+  dims: { n: number; h: number; w: number; c: number },
+  [a, b]: [number, number],
+  [sh, sw]: [number, number],
+  [na, nb]: [number, number],
+): void {
+  const { n, h, w, c } = dims;
+  for (let img = 0; img < n; img++) {
+    for (let i = 0; i < na; i++) {
+      const rowStart = (img * h + a + i * sh) * w;
+      for (let j = 0; j < nb; j++) {
+        const d = (rowStart + b + j * sw) * c;
+        if (src === undefined) {
+          dst.fill(0, d, d + c);
+          continue;
+        }
+        const s = ((img * na + i) * nb + j) * c;
+        // subarray+set pays off for wide pixels; a plain loop wins for a few channels.
+        if (c >= 16) {
+          dst.set(src.subarray(s, s + c), d);
+        } else {
+          for (let k = 0; k < c; k++) dst[d + k] = src[s + k]!;
+        }
+      }
+    }
+  }
+}
+
+/** One phase: a stride-1 conv of dy with every s-th tap of the reversed filter (taps > 0). */
 function phaseOutput(
   backend: WasmBackendLike,
   dy: tf.TensorInfo,
@@ -106,62 +137,32 @@ function phaseOutput(
   ph: Phase,
   pw: Phase,
   strides: [number, number],
-  [n, ci, co]: [number, number, number],
+  [ci, co]: [number, number],
 ): tf.TensorInfo {
-  if (ph.count === 0 || pw.count === 0 || ph.taps === 0 || pw.taps === 0) {
-    return runWasmKernel(backend, tf.Fill, {}, { shape: [n, ph.count, pw.count, ci], value: 0, dtype: 'float32' });
-  }
-  const taps = runWasmKernel(
-    backend,
-    tf.StridedSlice,
-    { x: reversed },
-    {
-      begin: [ph.tapStart, pw.tapStart, 0, 0],
-      end: [ph.tapStart + (ph.taps - 1) * strides[0] + 1, pw.tapStart + (pw.taps - 1) * strides[1] + 1, co, ci],
-      strides: [strides[0], strides[1], 1, 1],
-      beginMask: 0,
-      endMask: 0,
-      ellipsisMask: 0,
-      newAxisMask: 0,
-      shrinkAxisMask: 0,
-    },
-  );
+  const [kh, kw] = reversed.shape as [number, number, number, number];
+  const whole = ph.taps === kh && pw.taps === kw;
+  const taps = whole
+    ? reversed
+    : runWasmKernel(
+        backend,
+        tf.StridedSlice,
+        { x: reversed },
+        {
+          begin: [ph.tapStart, pw.tapStart, 0, 0],
+          end: [ph.tapStart + (ph.taps - 1) * strides[0] + 1, pw.tapStart + (pw.taps - 1) * strides[1] + 1, co, ci],
+          strides: [strides[0], strides[1], 1, 1],
+          beginMask: 0,
+          endMask: 0,
+          ellipsisMask: 0,
+          newAxisMask: 0,
+          shrinkAxisMask: 0,
+        },
+      );
   const out = convInfo(backend, dy, taps, [1, 1], [
     [ph.padBefore, ph.padAfter],
     [pw.padBefore, pw.padAfter],
   ]);
-  release(backend, taps);
-  return out;
-}
-
-/** Zero-pads an NHWC phase output at the bottom/right to hc × wc. */
-function padTo(backend: WasmBackendLike, x: tf.TensorInfo, hc: number, wc: number): tf.TensorInfo {
-  const [, ph, pw] = x.shape as [number, number, number, number];
-  if (ph === hc && pw === wc) return x;
-  const out = runWasmKernel(
-    backend,
-    tf.PadV2,
-    { x },
-    {
-      paddings: [
-        [0, 0],
-        [0, hc - ph],
-        [0, wc - pw],
-        [0, 0],
-      ],
-      constantValue: 0,
-    },
-  );
-  release(backend, x);
-  return out;
-}
-
-/** Concatenates along `axis` (or passes a single part through) and reshapes; frees the parts. */
-function joinAxis(backend: WasmBackendLike, parts: tf.TensorInfo[], axis: number, shape: number[]): tf.TensorInfo {
-  const joined = parts.length === 1 ? parts[0]! : runWasmKernel(backend, tf.Concat, parts as unknown as tf.NamedTensorInfoMap, { axis });
-  const out = reshapeInfo(backend, joined, shape);
-  release(backend, joined);
-  if (parts.length > 1) release(backend, ...parts);
+  if (!whole) release(backend, taps);
   return out;
 }
 

@@ -9,6 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 /** The part of tfjs-backend-wasm's BackendWasm the training kernels use. */
 export interface WasmBackendLike extends tf.KernelBackend {
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  /** Allocates an output on the wasm heap (uninitialised). */
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /**
+   * A view of a tensor's heap memory. Views go stale when the heap grows, so
+   * take them after the last allocation that precedes their use.
+   */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 /** Padding for one 2-D spatial conv: [top, bottom] and [left, right]. */

@@ -1,0 +1,61 @@
+/**
+ * Measures one training step of a preset at a batch size on the current tf
+ * backend: the real models (models helper) and the real step (gan-step.ts),
+ * warm-up steps first (kernel setup, XNNPACK operator creation, heap growth),
+ * then the median of timed steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { resolveTrainingConfig } from '../shared/config';
+import type { PresetName } from '../shared/presets';
+import { createGanStep } from '../main/training/gan-step';
+import { buildDiscriminator, buildGenerator, imageShapeOf } from '../main/training/models/index';
+
+/** What to measure and how many steps. */
+export interface MeasureOptions {
+  preset: PresetName;
+  batchSize: number;
+  warmupSteps: number;
+  timedSteps: number;
+}
+
+/** One measured row. */
+export interface Measurement {
+  preset: PresetName;
+  batchSize: number;
+  /** Median wall time of one full step (D and G updates), ms. */
+  stepMs: number;
+  imagesPerSecond: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Builds the preset's G and D on the current backend and times its train step. */
+export function measureStep(options: MeasureOptions): Measurement {
+  const config = resolveTrainingConfig({ preset: options.preset, batchSize: options.batchSize, seed: 1 });
+  const { size, channels } = imageShapeOf(config);
+  const generator = buildGenerator(config);
+  const discriminator = buildDiscriminator(config);
+  const ganStep = createGanStep({ generator, discriminator, config });
+  const real = tf.randomUniform([options.batchSize, size, size, channels], -1, 1, 'float32', 2) as tf.Tensor4D;
+  const noise = tf.randomNormal([options.batchSize, config.latentDim], 0, 1, 'float32', 3) as tf.Tensor2D;
+  try {
+    for (let i = 0; i < options.warmupSteps; i++) ganStep.step(real, noise);
+    const times: number[] = [];
+    for (let i = 0; i < options.timedSteps; i++) {
+      const start = performance.now();
+      ganStep.step(real, noise);
+      times.push(performance.now() - start);
+    }
+    const stepMs = median(times);
+    return { preset: options.preset, batchSize: options.batchSize, stepMs, imagesPerSecond: options.batchSize / (stepMs / 1000) };
+  } finally {
+    tf.dispose([real, noise]);
+    ganStep.dispose();
+    generator.dispose();
+    discriminator.dispose();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: images/s of one GAN training step for seed-model-one
+ * (batch 16 and 64) and tf-tutorial (batch 64) on every backend that loads,
+ * as a table, or with --json one JSON object per line
+ * ({backend, preset, batchSize, imagesPerSecond}).
+ */
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { BACKEND_NAMES } from '../shared/backends';
+import type { BackendName } from '../shared/backends';
+import { PRESET_NAMES } from '../shared/presets';
+import type { PresetName } from '../shared/presets';
+import { selectBackend } from '../main/training/backend/index';
+import { measureStep } from './bench-measure';
+import type { Measurement } from './bench-measure';
+import { CliError } from './cli-error';
+import { EXIT } from './exit-codes';
+
+export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [--preset NAME --batch-size N] [--steps N]
+
+Times one training step (discriminator + generator update, after warm-up;
+median of the timed steps) and prints images/s per backend, preset and batch:
+seed-model-one at batch 16 and 64, tf-tutorial at batch 64.
+
+Options:
+  --json            One JSON object per line: {backend, preset, batchSize, imagesPerSecond}
+  --all             Also run rows the pure-JS cpu backend needs minutes per step for
+  --backend NAME    Only this backend (${BACKEND_NAMES.join(', ')}); default: every one that loads
+  --preset NAME     Only this preset (${PRESET_NAMES.join(', ')}); with --batch-size, one custom row
+  --batch-size N    Only this batch size
+  --steps N         Timed steps per row (default 3; 1 warm-up step first)
+  -h, --help        Show this help`;
+
+/** The rows the issue asks for. */
+const DEFAULT_ROWS: { preset: PresetName; batchSize: number }[] = [
+  { preset: 'seed-model-one', batchSize: 16 },
+  { preset: 'seed-model-one', batchSize: 64 },
+  { preset: 'tf-tutorial', batchSize: 64 },
+];
+
+/** Rows the pure-JS backend cannot finish in reasonable time (measured ~500 s per seed-model-one step). */
+const CPU_TOO_SLOW: Partial<Record<PresetName, string>> = {
+  'seed-model-one': 'the pure-JS cpu backend needs ~500 s per seed-model-one step',
+  'seed-model-four': 'the pure-JS cpu backend needs minutes per seed-model-four step',
+  'dcgan-64': 'the pure-JS cpu backend needs minutes per dcgan-64 step',
+};
+
+interface BenchOptions {
+  json: boolean;
+  all: boolean;
+  backends: readonly BackendName[];
+  rows: { preset: PresetName; batchSize: number }[];
+  steps: number;
+}
+
+function parseOptions(argv: string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        backend: { type: 'string' },
+        preset: { type: 'string' },
+        'batch-size': { type: 'string' },
+        steps: { type: 'string', default: '3' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n\n${help}`);
+  }
+  const backend = values.backend;
+  if (backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(backend)) {
+    throw new CliError(`expected --backend to be one of ${BACKEND_NAMES.join(', ')}, got "${backend}"`);
+  }
+  const preset = values.preset;
+  if (preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new CliError(`expected --preset to be one of ${PRESET_NAMES.join(', ')}, got "${preset}"`);
+  }
+  const positive = (name: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`expected --${name} to be a positive integer, got "${text}"`);
+    return n;
+  };
+  const batchSize = positive('batch-size', values['batch-size']);
+  let rows = DEFAULT_ROWS.filter((row) => (preset === undefined || row.preset === preset) && (batchSize === undefined || row.batchSize === batchSize));
+  if (rows.length === 0 && preset !== undefined) rows = [{ preset: preset as PresetName, batchSize: batchSize ?? 64 }];
+  if (rows.length === 0) throw new CliError(`no benchmark row has batch size ${batchSize}; add --preset NAME to pick the model`);
+  return {
+    json: values.json,
+    all: values.all,
+    backends: backend === undefined ? BACKEND_NAMES : [backend as BackendName],
+    rows,
+    steps: positive('steps', values.steps)!,
+  };
+}
+
+const TABLE_HEADER = `${'backend'.padEnd(14)}${'preset'.padEnd(16)}${'batch'.padStart(6)}${'images/s'.padStart(11)}${'step ms'.padStart(11)}`;
+
+function tableRow(backend: BackendName, m: Measurement): string {
+  const ips = m.imagesPerSecond >= 100 ? m.imagesPerSecond.toFixed(0) : m.imagesPerSecond.toPrecision(3);
+  return `${backend.padEnd(14)}${m.preset.padEnd(16)}${String(m.batchSize).padStart(6)}${ips.padStart(11)}${m.stepMs.toFixed(0).padStart(11)}`;
+}
+
+/** Runs the benchmark; returns the exit code. Notes (skips) go to stderr with --json, to stdout otherwise. */
+export async function run(argv: string[]): Promise<number> {
+  const options = parseOptions(argv);
+  const note = (text: string) => (options.json ? console.error(text) : console.log(text));
+  if (!options.json) console.log(TABLE_HEADER);
+  let measured = 0;
+  for (const backend of options.backends) {
+    try {
+      await selectBackend({ forced: backend });
+    } catch (err) {
+      note(`${backend}: not available — ${err instanceof Error && 'reason' in err ? String(err.reason) : String(err)}`);
+      continue;
+    }
+    for (const row of options.rows) {
+      const tooSlow = backend === 'cpu' && !options.all ? CPU_TOO_SLOW[row.preset] : undefined;
+      if (tooSlow !== undefined) {
+        note(`${backend}: skipped ${row.preset} batch ${row.batchSize} — ${tooSlow} (add --all to run it)`);
+        continue;
+      }
+      const m = measureStep({ ...row, warmupSteps: 1, timedSteps: options.steps });
+      measured++;
+      if (options.json) {
+        console.log(JSON.stringify({ backend, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }));
+      } else {
+        console.log(tableRow(backend, m));
+      }
+    }
+  }
+  return measured > 0 ? EXIT.ok : EXIT.unavailable;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(help);
+  } else {
+    run(argv).then(
+      (code) => (process.exitCode = code),
+      (err: unknown) => {
+        console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = err instanceof CliError ? err.exitCode : EXIT.failed;
+      },
+    );
+  }
+}
