@@ -27,8 +27,8 @@ beforeAll(async () => {
   datasetDir = await writeSquaresDataset(join(root, 'dataset'), 20);
 });
 
-// 20 images, batch 8: 2 steps per epoch.
-const config = resolveTrainingConfig({ preset: 'tiny', seed: 11, batchSize: 8, epochs: 3, gridRows: 2, gridCols: 3, earlySampleSteps: [1] });
+// 20 images, batch 8: 2 steps per epoch, 4 in all.
+const config = resolveTrainingConfig({ preset: 'tiny', seed: 11, batchSize: 8, epochs: 2, gridRows: 2, gridCols: 3, earlySampleSteps: [1] });
 
 /** Start a trainer; `onEvent` may act on the connection (e.g. kill it). Resolves at exit. */
 function runProcess(command: TrainerCommand, onEvent: (event: TrainerEvent, trainer: TrainerConnection) => void = () => undefined) {
@@ -52,24 +52,24 @@ describe('trainer child process', () => {
     const { events, exit } = await runProcess({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'cpu' });
     expect(exit.code).toBe(0);
     expect(events[0]).toMatchObject({ type: 'started', backend: { name: 'cpu' }, stepsPerEpoch: 2 });
-    expect(events.at(-1)).toMatchObject({ type: 'finished', reason: 'completed', epoch: 3, step: 6 });
-    expect(lastStep(events)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(3);
+    expect(events.at(-1)).toMatchObject({ type: 'finished', reason: 'completed', epoch: 2, step: 4 });
+    expect(lastStep(events)).toEqual([1, 2, 3, 4]);
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
 
     const record = await readRunRecord(runDir);
-    expect(record).toMatchObject({ status: 'completed', epoch: 3, step: 6, config: JSON.parse(JSON.stringify(config)), dataset: { dir: datasetDir } });
+    expect(record).toMatchObject({ status: 'completed', epoch: 2, step: 4, config: JSON.parse(JSON.stringify(config)), dataset: { dir: datasetDir } });
     const { steps, epochs } = await readRunMetrics(runDir);
-    expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4]);
     for (const s of steps) for (const value of Object.values(s)) expect(Number.isFinite(value)).toBe(true);
-    expect(epochs.map((e) => [e.epoch, e.step])).toEqual([[1, 2], [2, 4], [3, 6]]);
+    expect(epochs.map((e) => [e.epoch, e.step])).toEqual([[1, 2], [2, 4]]);
 
     const samples = await listSamples(runDir);
-    expect(samples.map((s) => s.file)).toEqual(['samples/step-000001.png', 'samples/epoch-0001.png', 'samples/epoch-0002.png', 'samples/epoch-0003.png']);
+    expect(samples.map((s) => s.file)).toEqual(['samples/step-000001.png', 'samples/epoch-0001.png', 'samples/epoch-0002.png']);
     const meta = await sharp(join(runDir, samples[1]!.file)).metadata();
     expect(meta).toMatchObject({ format: 'png', ...gridSize(2, 3, 16) });
 
     const checkpoint = await latestCompleteCheckpoint(runDir);
-    expect(checkpoint?.state).toMatchObject({ step: 6, completedEpochs: 3, stepInEpoch: 0, seed: 11 });
+    expect(checkpoint?.state).toMatchObject({ step: 4, completedEpochs: 2, stepInEpoch: 0, seed: 11 });
     const generator = await loadModelFromDir(join(checkpoint!.dir, 'generator'));
     const out = generator.predict(tf.zeros([1, config.latentDim])) as tf.Tensor;
     expect(out.shape).toEqual([1, 16, 16, 1]);
@@ -96,10 +96,40 @@ describe('trainer child process', () => {
     expect(resumed.events[0]).toMatchObject({ type: 'started', startStep: checkpoint.state.step });
     expect(lastStep(resumed.events)[0]).toBe(checkpoint.state.step + 1);
     const after = await readRunMetrics(runDir);
-    expect(after.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(after.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(after.steps.map((s) => s.step)).toEqual([1, 2, 3, 4]);
+    expect(after.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     // Steps that were complete before the kill and before the checkpoint are kept as they were.
     expect(after.steps.slice(0, checkpoint.state.step)).toEqual(before.steps.slice(0, checkpoint.state.step));
     expect((await readRunRecord(runDir)).status).toBe('completed');
+  });
+
+  it('obeys pause, resume and stop commands sent over the channel', async () => {
+    const runDir = join(root, 'commands');
+    let sentPause = false;
+    let resumed = false;
+    const { events, exit } = await runProcess({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'cpu' }, (event, trainer) => {
+      if (event.type === 'steps' && !sentPause) {
+        sentPause = true;
+        trainer.send({ type: 'pause' });
+      }
+      if (event.type === 'paused') {
+        void readRunRecord(runDir).then((record) => {
+          expect(record.status).toBe('paused');
+          trainer.send({ type: 'resume' });
+        });
+      }
+      if (event.type === 'resumed') {
+        resumed = true;
+        trainer.send({ type: 'stop' });
+      }
+    });
+    expect(resumed).toBe(true);
+    expect(exit.code).toBe(0);
+    const finished = events.at(-1);
+    expect(finished).toMatchObject({ type: 'finished', reason: 'stopped' });
+    const stoppedAt = finished?.type === 'finished' ? finished.step : -1;
+    expect(stoppedAt).toBeLessThan(4);
+    expect((await latestCompleteCheckpoint(runDir))?.state.step).toBe(stoppedAt);
+    expect(await readRunRecord(runDir)).toMatchObject({ status: 'stopped' });
   });
 });
