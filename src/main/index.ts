@@ -158,13 +158,13 @@ function isDevUrl(url: string): boolean {
 
 /** Let the user move the runs root (saved in settings.json); takes effect after a restart. */
 async function chooseRunsRoot(settingsFile: string, settings: Settings): Promise<void> {
-  const owner = mainWindow ?? new BrowserWindow({ show: false });
-  const picked = await dialog.showOpenDialog(owner, { title: 'Choose the runs folder', properties: ['openDirectory', 'createDirectory'] });
+  const options: Electron.OpenDialogOptions = { title: 'Choose the runs folder', properties: ['openDirectory', 'createDirectory'] };
+  const picked = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
   const folder = picked.filePaths[0];
   if (picked.canceled || !folder) return;
   await saveSettings(settingsFile, { ...settings, runsRoot: folder });
   const note = process.env.GAN_STUDIO_RUNS ? ' (GAN_STUDIO_RUNS is set and still wins over this setting)' : '';
-  const { response } = await dialog.showMessageBox(owner, {
+  const { response } = await dialog.showMessageBox({
     message: `Runs will be kept in ${folder}${note}.`,
     detail: 'GAN Studio restarts to switch folders; running trainers checkpoint first.',
     buttons: ['Restart now', 'Later'],
