@@ -25,6 +25,13 @@ export interface Measurement {
   /** Median wall time of one full step (D and G updates), ms. */
   stepMs: number;
   imagesPerSecond: number;
+  /**
+   * Images per second of this process's CPU time (user + system). On a
+   * machine shared with other work this estimates what an idle machine gives
+   * a single-threaded backend (wasm, cpu); multi-threaded tfjs-node spends
+   * several CPU-seconds per wall second, so there it reads low.
+   */
+  imagesPerCpuSecond: number;
 }
 
 const median = (values: number[]): number => {
@@ -45,13 +52,23 @@ export function measureStep(options: MeasureOptions): Measurement {
   try {
     for (let i = 0; i < options.warmupSteps; i++) ganStep.step(real, noise);
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let i = 0; i < options.timedSteps; i++) {
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       ganStep.step(real, noise);
+      const cpu = process.cpuUsage(cpuStart);
       times.push(performance.now() - start);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
     }
     const stepMs = median(times);
-    return { preset: options.preset, batchSize: options.batchSize, stepMs, imagesPerSecond: options.batchSize / (stepMs / 1000) };
+    return {
+      preset: options.preset,
+      batchSize: options.batchSize,
+      stepMs,
+      imagesPerSecond: options.batchSize / (stepMs / 1000),
+      imagesPerCpuSecond: options.batchSize / (median(cpuTimes) / 1000),
+    };
   } finally {
     tf.dispose([real, noise]);
     ganStep.dispose();

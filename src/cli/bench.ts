@@ -20,7 +20,9 @@ export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [
 
 Times one training step (discriminator + generator update, after warm-up;
 median of the timed steps) and prints images/s per backend, preset and batch:
-seed-model-one at batch 16 and 64, tf-tutorial at batch 64.
+seed-model-one at batch 16 and 64, tf-tutorial at batch 64. The table's
+img/CPU-s column divides by this process's CPU time instead of wall time: on a
+busy machine it shows what a single-threaded backend (wasm, cpu) does alone.
 
 Options:
   --json            One JSON object per line: {backend, preset, batchSize, imagesPerSecond}
@@ -98,22 +100,27 @@ function parseOptions(argv: string[]): BenchOptions {
   };
 }
 
-const TABLE_HEADER = `${'backend'.padEnd(14)}${'preset'.padEnd(16)}${'batch'.padStart(6)}${'images/s'.padStart(11)}${'step ms'.padStart(11)}`;
+const TABLE_HEADER = `${'backend'.padEnd(14)}${'preset'.padEnd(16)}${'batch'.padStart(6)}${'images/s'.padStart(11)}${'step ms'.padStart(11)}${'img/CPU-s'.padStart(11)}`;
+
+const rate = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
 function tableRow(backend: BackendName, m: Measurement): string {
-  const ips = m.imagesPerSecond >= 100 ? m.imagesPerSecond.toFixed(0) : m.imagesPerSecond.toPrecision(3);
-  return `${backend.padEnd(14)}${m.preset.padEnd(16)}${String(m.batchSize).padStart(6)}${ips.padStart(11)}${m.stepMs.toFixed(0).padStart(11)}`;
+  return (
+    `${backend.padEnd(14)}${m.preset.padEnd(16)}${String(m.batchSize).padStart(6)}` +
+    `${rate(m.imagesPerSecond).padStart(11)}${m.stepMs.toFixed(0).padStart(11)}${rate(m.imagesPerCpuSecond).padStart(11)}`
+  );
 }
 
 /** Runs the benchmark; returns the exit code. Notes (skips) go to stderr with --json, to stdout otherwise. */
 export async function run(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
-  const note = (text: string) => (options.json ? console.error(text) : console.log(text));
+  const note = (text: string) => (options.json ? console.error(text) : console.log(`  · ${text}`));
   if (!options.json) console.log(TABLE_HEADER);
   let measured = 0;
   for (const backend of options.backends) {
     try {
-      await selectBackend({ forced: backend });
+      const report = await selectBackend({ forced: backend });
+      note(`${backend}: ${report.device}`);
     } catch (err) {
       note(`${backend}: not available — ${err instanceof Error && 'reason' in err ? String(err.reason) : String(err)}`);
       continue;
