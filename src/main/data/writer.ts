@@ -66,7 +66,8 @@ export class DatasetWriter {
     private readonly file: FileHandle,
     setup: WriterSetup,
   ) {
-    const { classes } = job.options;
+    // An empty filter means no filter (a CLI flag given without names).
+    const classes = job.options.classes?.length ? job.options.classes : undefined;
     if (setup.classNames === null) {
       if (classes) throw new DatasetError('This dataset has no classes, so it cannot be filtered by class.', 'Drop the class filter, or put the images into one subfolder per class.');
       this.labelMap = null;
@@ -190,7 +191,7 @@ export class DatasetWriter {
     const skipped = this.skippedFiles;
     if (skipped.length === 0) {
       const filter = this.job.options.classes;
-      if (filter) return new DatasetError(`No images in the selected classes (${filter.join(', ')}).`, 'Check the class names, or drop the class filter.');
+      if (filter?.length) return new DatasetError(`No images in the selected classes (${filter.join(', ')}).`, 'Check the class names, or drop the class filter.');
       return new DatasetError('The source holds no images.', 'Point at a folder of PNG/JPEG/WebP images (one subfolder per class), an archive of one, or a CIFAR, IDX or NPY file.');
     }
     const examples = skipped.slice(0, 3).map((s) => `${s.file}: ${s.reason}`).join('; ');
