@@ -1,0 +1,201 @@
+/**
+ * `gan-studio train`: import a dataset, create a run directory and train it
+ * in a supervised trainer child process, with a terminal progress bar.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
+import {
+  describeConfigError,
+  resolveTrainingConfig,
+  trainingConfigInputSchema,
+  type TrainingConfig,
+  type TrainingConfigInput,
+} from '../../shared/config';
+import { PRESETS } from '../../shared/preset-catalog';
+import { PRESET_NAMES, type PresetName } from '../../shared/presets';
+import { builtinDatasetSource, importDataset } from '../../main/data';
+import { createRunDir, readRunRecord, updateRunRecord } from '../../main/runs';
+import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
+import { CliError } from '../cli-error';
+import { EXIT } from '../exit-codes';
+import { createProgressLine } from '../progress-bar';
+import { superviseTraining } from '../supervise-training';
+
+export const help = `Usage: gan-studio train [options]
+
+Trains a GAN and writes a run directory (run.json, metrics.jsonl, epochs.jsonl,
+samples/, checkpoints/). Ctrl-C stops after the current step and saves a
+checkpoint; --resume continues it later.
+
+Data and run:
+  --data PATH          image folder, .zip/.tar/.tar.gz, CIFAR batches, IDX or NPY
+                       (default: the built-in Fashion-MNIST sample)
+  --preset NAME        ${PRESET_NAMES.join(', ')} (default: tiny)
+  --max-images N       use at most N images
+  --image-size N       resize images to N×N on import (default: the preset's size;
+                       must equal it — pick a preset for other sizes)
+  --classes A,B        keep only these classes
+  --out DIR            runs folder (default: $GAN_STUDIO_RUNS or ~/.gan-studio/runs)
+  --name TEXT          a display name for the run
+  --resume RUN_DIR     continue a stopped, crashed or finished run from its last
+                       checkpoint (--epochs may extend it)
+  --backend NAME       force ${BACKEND_NAMES.join(', ')} (or env GAN_STUDIO_BACKEND)
+
+Hyper-parameters (default: the preset's):
+  --epochs N  --batch-size N  --seed N  --latent-dim N  --filter-scale X
+  --g-lr X  --d-lr X  --g-beta1 X  --d-beta1 X
+  --bn-momentum X  --leaky-alpha X  --dropout X  --checkpoint-every N
+
+Exit codes: 0 finished, 1 training failed or crashed, 2 bad arguments or data,
+3 forced backend unavailable, 130 stopped with Ctrl-C (checkpoint saved).`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  preset: { type: 'string' },
+  'max-images': { type: 'string' },
+  'image-size': { type: 'string' },
+  classes: { type: 'string' },
+  out: { type: 'string' },
+  name: { type: 'string' },
+  resume: { type: 'string' },
+  backend: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  seed: { type: 'string' },
+  'latent-dim': { type: 'string' },
+  'filter-scale': { type: 'string' },
+  'g-lr': { type: 'string' },
+  'd-lr': { type: 'string' },
+  'g-beta1': { type: 'string' },
+  'd-beta1': { type: 'string' },
+  'bn-momentum': { type: 'string' },
+  'leaky-alpha': { type: 'string' },
+  dropout: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  const backend = parseBackend(values.backend ?? process.env.GAN_STUDIO_BACKEND);
+  const progress = createProgressLine();
+  if (values.resume) return resumeRun(values, backend, progress);
+
+  const config = resolveConfig(configInput(values));
+  const preset = PRESETS[config.preset];
+  const imageSize = optionalNumber(values, 'image-size') ?? preset.imageSize;
+  if (imageSize !== preset.imageSize) {
+    throw new CliError(
+      `The ${preset.name} preset generates ${preset.imageSize}×${preset.imageSize} images, but --image-size is ${imageSize}.`,
+      EXIT.usage,
+      `Omit --image-size (images are resized to ${preset.imageSize}) or pick a preset of that size: ${sizesOfPresets()}.`,
+    );
+  }
+  const source = values.data ? resolve(values.data) : builtinDatasetSource();
+  const imported = await importDataset(
+    source,
+    {
+      size: preset.imageSize,
+      channels: preset.channels,
+      maxImages: optionalNumber(values, 'max-images'),
+      classes: values.classes?.split(',').map((name) => name.trim()).filter(Boolean),
+    },
+    {
+      cacheRoot: defaultDatasetsRoot(),
+      onProgress: (p) => progress.update(p.total ? p.done / p.total : 0, `importing: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
+    },
+  );
+  const { manifest } = imported;
+  progress.done(`dataset: ${manifest.name} — ${manifest.count} images ${manifest.width}×${manifest.height}×${manifest.channels}${imported.cached ? ' (cached)' : ''}`);
+  if (manifest.count < config.batchSize) {
+    throw new CliError(
+      `The dataset has ${manifest.count} usable images, fewer than one batch of ${config.batchSize}.`,
+      EXIT.usage,
+      'Use a smaller --batch-size or a larger dataset.',
+    );
+  }
+
+  const runsRoot = resolve(values.out ?? defaultRunsRoot());
+  const { dir } = await createRunDir(runsRoot, {
+    config,
+    name: values.name,
+    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: imported.dir },
+  });
+  console.error(`run: ${dir}`);
+  return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
+}
+
+async function resumeRun(values: Values, backend: BackendName | undefined, progress: ReturnType<typeof createProgressLine>): Promise<number> {
+  const runDir = resolve(values.resume as string);
+  const record = await readRunRecord(runDir);
+  if (!existsSync(record.dataset.dir)) {
+    throw new CliError(
+      `The run's dataset cache ${record.dataset.dir} no longer exists.`,
+      EXIT.usage,
+      'Re-import the same dataset (gan-studio inspect-data PATH) so its cache is rebuilt, then resume again.',
+    );
+  }
+  const epochs = optionalNumber(values, 'epochs');
+  if (epochs !== undefined) {
+    if (epochs < record.epoch) throw new CliError(`--epochs ${epochs} is below the ${record.epoch} epochs already trained.`);
+    await updateRunRecord(runDir, { config: { ...record.config, epochs } });
+  }
+  console.error(`resuming run: ${runDir} (epoch ${record.epoch}, step ${record.step})`);
+  return superviseTraining({ runDir, datasetDir: record.dataset.dir, resume: true, batchSize: record.config.batchSize, backend, progress });
+}
+
+function configInput(values: Values): TrainingConfigInput {
+  const preset = values.preset ?? 'tiny';
+  if (!(PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new CliError(`Unknown preset "${preset}".`, EXIT.usage, `Choose one of: ${PRESET_NAMES.join(', ')}.`);
+  }
+  return {
+    preset: preset as PresetName,
+    epochs: optionalNumber(values, 'epochs'),
+    batchSize: optionalNumber(values, 'batch-size'),
+    seed: optionalNumber(values, 'seed'),
+    latentDim: optionalNumber(values, 'latent-dim'),
+    filterScale: optionalNumber(values, 'filter-scale'),
+    generatorLearningRate: optionalNumber(values, 'g-lr'),
+    discriminatorLearningRate: optionalNumber(values, 'd-lr'),
+    generatorBeta1: optionalNumber(values, 'g-beta1'),
+    discriminatorBeta1: optionalNumber(values, 'd-beta1'),
+    batchNormMomentum: optionalNumber(values, 'bn-momentum'),
+    leakyReluAlpha: optionalNumber(values, 'leaky-alpha'),
+    dropout: optionalNumber(values, 'dropout'),
+    checkpointEvery: optionalNumber(values, 'checkpoint-every'),
+  };
+}
+
+function resolveConfig(input: TrainingConfigInput): TrainingConfig {
+  const parsed = trainingConfigInputSchema.safeParse(input);
+  if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeConfigError(parsed.error)}`);
+  return resolveTrainingConfig(parsed.data);
+}
+
+function optionalNumber(values: Values, key: keyof Values): number | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
+    throw new CliError(`--${key} expects a number, got "${String(raw)}".`);
+  }
+  return value;
+}
+
+function parseBackend(name: string | undefined): BackendName | undefined {
+  if (name === undefined || name === '') return undefined;
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new CliError(`Unknown backend "${name}".`, EXIT.usage, `Choose one of: ${BACKEND_NAMES.join(', ')}.`);
+  }
+  return name as BackendName;
+}
+
+function sizesOfPresets(): string {
+  return Object.values(PRESETS)
+    .map((preset) => `${preset.name} (${preset.imageSize})`)
+    .join(', ');
+}

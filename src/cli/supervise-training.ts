@@ -1,0 +1,132 @@
+/**
+ * Runs one trainer child process for the CLI and turns its events into a
+ * progress bar. Ctrl-C asks the trainer to stop (it checkpoints); a second
+ * Ctrl-C kills it — the last complete checkpoint still resumes.
+ */
+import type { BackendName } from '../shared/backends';
+import type { TrainingConfig } from '../shared/config';
+import type { TrainerEvent } from '../shared/trainer-protocol';
+import { spawnTrainerProcess } from '../main/training/trainer-process';
+import { EXIT } from './exit-codes';
+import { formatDuration, type ProgressLine } from './progress-bar';
+
+export interface SuperviseOptions {
+  runDir: string;
+  datasetDir: string;
+  /** Only for a new run; a resumed run reads its config from run.json. */
+  config?: TrainingConfig;
+  resume: boolean;
+  /** Images per step, for the images/s figure. */
+  batchSize: number;
+  backend?: BackendName;
+  progress: ProgressLine;
+}
+
+export function superviseTraining(options: SuperviseOptions): Promise<number> {
+  const { progress } = options;
+  const trainer = spawnTrainerProcess();
+  let totalSteps = 0;
+  let stepsPerEpoch = 0;
+  let totalEpochs = 0;
+  let startStep = 0;
+  let startedAt = Date.now();
+  let outcome: number | undefined;
+  let interrupts = 0;
+
+  const onSigint = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      progress.done('stopping after this step and saving a checkpoint… (Ctrl-C again to kill)');
+      trainer.send({ type: 'stop' });
+    } else {
+      trainer.kill();
+    }
+  };
+  process.on('SIGINT', onSigint);
+
+  const handle = (event: TrainerEvent): void => {
+    switch (event.type) {
+      case 'started': {
+        const { backend } = event;
+        totalEpochs = event.totalEpochs;
+        stepsPerEpoch = event.stepsPerEpoch;
+        totalSteps = totalEpochs * stepsPerEpoch;
+        startStep = event.startStep;
+        startedAt = Date.now();
+        console.error(`backend: ${backend.name} — ${backend.device}`);
+        for (const skipped of backend.skipped) console.error(`  skipped ${skipped.name}: ${skipped.reason}`);
+        if (event.startStep > 0) console.error(`resumed at epoch ${event.startEpoch}, step ${event.startStep}`);
+        break;
+      }
+      case 'steps': {
+        const last = event.steps.at(-1);
+        if (!last) break;
+        const done = last.step - startStep;
+        const elapsed = (Date.now() - startedAt) / 1000;
+        const rate = done / Math.max(elapsed, 1e-3);
+        const eta = (totalSteps - last.step) / Math.max(rate, 1e-9);
+        const imagesPerSecond = rate * options.batchSize;
+        const stepInEpoch = last.step - (last.epoch - 1) * stepsPerEpoch;
+        progress.update(
+          totalSteps ? last.step / totalSteps : 0,
+          `epoch ${last.epoch}/${totalEpochs} step ${stepInEpoch}/${stepsPerEpoch} ` +
+            `g ${last.gen_loss.toFixed(3)} d ${last.disc_loss.toFixed(3)} fake_acc ${last.fake_accuracy.toFixed(2)} ` +
+            `${imagesPerSecond.toFixed(1)} img/s ETA ${formatDuration(eta)}`,
+        );
+        break;
+      }
+      case 'epoch': {
+        const m = event.metrics;
+        progress.done(
+          `epoch ${m.epoch}/${totalEpochs}: gen_loss ${m.gen_loss.toFixed(4)} disc_loss ${m.disc_loss.toFixed(4)} ` +
+            `real_acc ${m.real_accuracy.toFixed(3)} fake_acc ${m.fake_accuracy.toFixed(3)} ` +
+            `${m.images_per_second.toFixed(1)} img/s (${formatDuration(m.seconds)})`,
+        );
+        break;
+      }
+      case 'checkpoint':
+        break;
+      case 'sample':
+        break;
+      case 'paused':
+      case 'resumed':
+        break;
+      case 'finished':
+        outcome = event.reason === 'completed' ? EXIT.ok : EXIT.interrupted;
+        console.error(
+          event.reason === 'completed'
+            ? `finished: ${event.epoch} epochs, ${event.step} steps — ${options.runDir}`
+            : `stopped at epoch ${event.epoch}, step ${event.step}; resume with: gan-studio train --resume ${options.runDir}`,
+        );
+        break;
+      case 'failed':
+        outcome = event.kind === 'bad-input' ? EXIT.usage : EXIT.failed;
+        console.error(`training failed (${event.kind}): ${event.error.message}`);
+        if (process.env.DEBUG && event.error.stack) console.error(event.error.stack);
+        break;
+    }
+  };
+
+  return new Promise((resolvePromise) => {
+    trainer.onEvent(handle);
+    trainer.onExit(({ code, signal }) => {
+      process.off('SIGINT', onSigint);
+      if (outcome === undefined) {
+        console.error(
+          `The trainer process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}). ` +
+            `Nothing complete is lost: resume with gan-studio train --resume ${options.runDir}`,
+        );
+        outcome = interrupts > 0 ? EXIT.interrupted : EXIT.failed;
+      }
+      resolvePromise(outcome);
+    });
+    trainer.send({
+      type: 'start',
+      runDir: options.runDir,
+      datasetDir: options.datasetDir,
+      config: options.config,
+      resume: options.resume,
+      backend: options.backend,
+    });
+  });
+}
