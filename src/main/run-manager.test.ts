@@ -112,4 +112,20 @@ describe('RunManager', () => {
     await manager.start(runId, { resume: false });
     await expect(manager.start(runId, { resume: false })).rejects.toThrow(/already training/);
   });
+
+  it('marks the run failed with the reason when no trainer can be launched', async () => {
+    const runId = await newRun();
+    const broken = new RunManager({
+      runsRoot,
+      launcher: () => {
+        throw new Error('Cannot find the built trainer');
+      },
+      emit: () => undefined,
+      urlForRunFile: () => '',
+      onRunChanged: () => undefined,
+    });
+    await expect(broken.start(runId, { resume: false })).rejects.toThrow(/Could not start the trainer process: Cannot find the built trainer/);
+    expect(await runJson(runId)).toMatchObject({ status: 'failed', failure: { kind: 'error' } });
+    expect(broken.isActive(runId)).toBe(false);
+  });
 });

@@ -74,7 +74,15 @@ export class RunManager {
     }
     // Written before the trainer exists, so no other writer races this update.
     await updateRunRecord(this.options.runsRoot, runId, { status: 'running', failure: undefined });
-    const connection = this.options.launcher();
+    let connection: TrainerConnection;
+    try {
+      connection = this.options.launcher();
+    } catch (error) {
+      const message = `Could not start the trainer process: ${(error as Error).message}`;
+      await updateRunRecord(this.options.runsRoot, runId, { status: 'failed', failure: { kind: 'error', message } });
+      this.options.onRunChanged(runId);
+      throw new StudioError(message, 'Run "npm run build" if the trainer is not built, then resume the run.');
+    }
     const run = this.track(runId, record, connection);
     connection.send({
       type: 'start',

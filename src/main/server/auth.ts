@@ -33,7 +33,8 @@ export interface Guard {
 export function createGuard(options: { token: string; port: number; bindHost: string }): Guard {
   const { token, port, bindHost } = options;
   const cookieName = `gan-studio-token-${port}`;
-  const allowedHosts = isLoopback(bindHost) ? new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) : undefined;
+  const bound = bindHost.includes(':') ? `[${bindHost}]:${port}` : `${bindHost}:${port}`;
+  const allowedHosts = isLoopback(bindHost) ? new Set([bound, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) : undefined;
 
   const hostOk = (request: IncomingMessage): boolean => {
     const host = request.headers.host?.toLowerCase();

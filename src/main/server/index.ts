@@ -18,7 +18,7 @@ import { AccessDeniedError, NotFoundError, toErrorPayload } from '../studio-serv
 import { probeBackendInProcess } from '../studio-service/probe';
 import { contentTypeFor, resolveInsideRoot } from '../studio-service/safe-files';
 import type { TrainerLauncher } from '../training/trainer-connection';
-import { createGuard, isLoopback, newToken } from './auth';
+import { createGuard, newToken } from './auth';
 import { serveSocket } from './socket';
 import { receiveUpload, UploadError } from './upload';
 
@@ -152,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, service));
   });
 
-  const shownHost = host === '0.0.0.0' || host === '::' || isLoopback(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
     port,
