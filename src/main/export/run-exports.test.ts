@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Tensor } from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accuracyChart, lineChartSvg } from './charts';
@@ -111,7 +112,7 @@ describe('exportGenerator', () => {
     const tf = await import('@tensorflow/tfjs');
     const { loadModelFromDir } = await import('../training/models');
     const model = await loadModelFromDir(out);
-    const image = model.predict(tf.randomNormal([1, 16])) as import('@tensorflow/tfjs').Tensor;
+    const image = model.predict(tf.randomNormal([1, 16])) as Tensor;
     expect(image.shape).toEqual([1, 16, 16, 1]);
     const values = await image.data();
     expect(Math.max(...values)).toBeLessThanOrEqual(1);
