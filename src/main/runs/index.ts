@@ -5,6 +5,7 @@ export { listRuns, type RunListEntry } from './list-runs';
 export {
   createRunDir,
   listSamples,
+  pruneSamplesAfter,
   readRunMetrics,
   readRunRecord,
   RUN_FILES,

@@ -3,7 +3,7 @@
  * metrics.jsonl / epochs.jsonl are append-only and trimmed back to the last
  * checkpoint on resume, samples/ holds the fixed-noise grids.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import { trainingConfigSchema } from '../../shared/config';
@@ -136,4 +136,16 @@ export async function listSamples(dir: string): Promise<SampleFile[]> {
     if (match) samples.push({ file: `${RUN_FILES.samples}/${name}`, kind: match[1] as 'epoch' | 'step', index: Number(match[2]) });
   }
   return samples.sort((a, b) => (a.kind === b.kind ? a.index - b.index : a.kind === 'step' ? -1 : 1));
+}
+
+/**
+ * Delete grids drawn after a checkpoint (epoch grids past `epoch`, step grids
+ * past `step`), so a resumed run's samples match its trimmed metrics; the
+ * resumed training draws them again.
+ */
+export async function pruneSamplesAfter(dir: string, position: { epoch: number; step: number }): Promise<void> {
+  for (const sample of await listSamples(dir)) {
+    const limit = sample.kind === 'epoch' ? position.epoch : position.step;
+    if (sample.index > limit) await rm(join(dir, sample.file), { force: true });
+  }
 }

@@ -10,6 +10,7 @@ import {
   listRuns,
   listSamples,
   parseJsonl,
+  pruneSamplesAfter,
   readRunMetrics,
   readRunRecord,
   RunDirError,
@@ -98,5 +99,7 @@ describe('samples', () => {
       'samples/epoch-0001.png',
       'samples/epoch-0002.png',
     ]);
+    await pruneSamplesAfter(dir, { epoch: 1, step: 5 });
+    expect((await listSamples(dir)).map((s) => s.file)).toEqual(['samples/step-000001.png', 'samples/epoch-0001.png']);
   });
 });

@@ -10,7 +10,7 @@ import type { TrainingConfig } from '../../shared/config';
 import type { RunRecord } from '../../shared/run';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
 import { loadDataset } from '../data';
-import { readRunRecord, RUN_FILES, truncateRunMetrics, updateRunRecord, writeRunRecord } from '../runs';
+import { pruneSamplesAfter, readRunRecord, RUN_FILES, truncateRunMetrics, updateRunRecord, writeRunRecord } from '../runs';
 import { selectBackend } from './backend';
 import { stepsPerEpoch } from './batches';
 import type { CheckpointState } from './checkpoint';
@@ -39,6 +39,8 @@ export async function runTrainer(
   const disposables: { dispose(): void }[] = [];
   try {
     const existing = await readExistingRecord(runDir);
+    // An existing run.json gets the failure too; a new run's is written once its inputs check out.
+    recordWritten = existing !== undefined;
     const config = chooseConfig(command, existing);
     const checkpoint = command.resume ? await latestCompleteCheckpoint(runDir) : undefined;
     if (!command.resume && (await latestCompleteCheckpoint(runDir))) {
@@ -69,6 +71,7 @@ export async function runTrainer(
     recordWritten = true;
     const start = checkpoint?.state ?? { step: 0, completedEpochs: 0, stepInEpoch: 0 };
     const kept = await truncateRunMetrics(runDir, start.step);
+    await pruneSamplesAfter(runDir, { epoch: start.completedEpochs, step: start.step });
     const models = checkpoint
       ? await loadCheckpointModels(checkpoint.dir)
       : withMathRandom(Rng.stream(config.seed, 'init'), () => ({ generator: buildGenerator(config), discriminator: buildDiscriminator(config) }));
