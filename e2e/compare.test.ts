@@ -1,0 +1,105 @@
+/**
+ * The Compare view in Chromium against `serve`: two tiny runs that differ in
+ * one hyper-parameter (set up through the server's own StudioService), the
+ * epoch slider moving both grids, and the diff table naming the change.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../src/main/server';
+import { spawnTrainerProcess } from '../src/main/training/trainer-process';
+import { hasChromium, launchChromium, watchErrors } from './browser';
+import { makePngZip } from './fixtures';
+import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
+
+const screenshots = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+const EPOCHS = 3;
+
+/** Poll `check` until it is true (expect.poll only works inside a test). */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}
+
+describe.skipIf(!hasChromium())('compare view in Chromium against serve', () => {
+  let work: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    work = await mkdtemp(join(tmpdir(), 'gan-studio-compare-'));
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      runsRoot: join(work, 'runs'),
+      rendererDir: rendererOutDir,
+      launcher: () => spawnTrainerProcess(),
+    });
+    const dataset = await server.service.importDataset(await makePngZip(work, 32));
+    const common = { preset: 'tiny' as const, epochs: EPOCHS, batchSize: 8, seed: 11 };
+    const baseline = await server.service.createRun({ name: 'baseline', datasetId: dataset.manifest.id, config: common });
+    const variant = await server.service.createRun({
+      name: 'faster G',
+      datasetId: dataset.manifest.id,
+      config: { ...common, generatorLearningRate: 0.004 },
+    });
+    const ids = [baseline.id, variant.id];
+    await waitFor(async () => {
+      const runs = (await server.service.listRuns()).filter((r) => ids.includes(r.id));
+      const failed = runs.find((r) => r.status === 'failed' || r.status === 'crashed');
+      if (failed) throw new Error(`run ${failed.name} ${failed.status}: ${failed.failure?.message}`);
+      return runs.length === 2 && runs.every((r) => r.status === 'completed');
+    }, 240_000);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
+    errors = watchErrors(page);
+    await mkdir(screenshots, { recursive: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const gridSources = (): Promise<string[]> =>
+    page.getByTestId('compare-grid').evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).src));
+
+  it('moves both grids with one slider and lists only the changed hyper-parameter', async () => {
+    await page.goto(`${server.url}#/compare`);
+    await page.getByRole('checkbox', { name: /baseline/ }).check();
+    await page.getByRole('checkbox', { name: /faster G/ }).check();
+    await expect.poll(async () => (await gridSources()).length, { timeout: 30_000 }).toBe(2);
+
+    const slider = page.getByLabel('Epoch', { exact: true });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.getByTestId('compare-epoch').textContent()).toBe('1');
+    const atFirst = await gridSources();
+    await page.keyboard.press('End');
+    await expect.poll(() => page.getByTestId('compare-epoch').textContent()).toBe(String(EPOCHS));
+    const atLast = await gridSources();
+    expect(atLast[0]).not.toBe(atFirst[0]);
+    expect(atLast[1]).not.toBe(atFirst[1]);
+    await expect
+      .poll(() => page.getByTestId('compare-grid').evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0)))
+      .toBe(true);
+
+    const diff = page.getByTestId('config-diff');
+    const rows = await diff.locator('tbody tr td:first-child').allTextContents();
+    expect(rows).toEqual(['generatorLearningRate']);
+    expect(await diff.textContent()).toContain('0.004');
+    expect(await page.getByText('same latent vectors').count()).toBe(1);
+
+    await page.screenshot({ path: join(screenshots, 'compare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
