@@ -11,7 +11,7 @@
  * the exact batch an uninterrupted run would train next.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
@@ -66,7 +66,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
     if (step === 0) return; // nothing trained yet: a resume simply starts over
     const dir = await saveCheckpoint(runDir, input, { step, completedEpochs, stepInEpoch, seed: config.seed });
     lastCheckpointStep = step;
-    await emit({ type: 'checkpoint', epoch: completedEpochs, step, dir: join(RUN_FILES.checkpoints, dir.split(/[\\/]/).pop()!) });
+    await emit({ type: 'checkpoint', epoch: completedEpochs, step, dir: relative(runDir, dir) });
   };
   const sample = async (kind: 'epoch' | 'step', index: number) => {
     const file = sampleFileName(kind, index);

@@ -62,6 +62,13 @@ export async function runTrainer(
           `Re-import it with size ${expected.size} and ${expected.channels === 1 ? 'gray' : 'RGB'} channels.`,
       );
     }
+    if (command.resume && existing && existing.dataset.fingerprint !== manifest.source.fingerprint) {
+      throw new TrainingError(
+        'bad-input',
+        `Run ${existing.id} was trained on dataset "${existing.dataset.name}" (fingerprint ${existing.dataset.fingerprint}), ` +
+          `got "${manifest.name}" (fingerprint ${manifest.source.fingerprint}). Resume it with the same dataset.`,
+      );
+    }
     const perEpoch = stepsPerEpoch(manifest.count, config.batchSize);
     if (perEpoch === 0) {
       throw new TrainingError('bad-input', `Batch size ${config.batchSize} needs at least that many images, got ${manifest.count}. Lower --batch-size.`);
