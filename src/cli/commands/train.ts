@@ -16,6 +16,7 @@ import {
 import { PRESETS } from '../../shared/preset-catalog';
 import { PRESET_NAMES, type PresetName } from '../../shared/presets';
 import { builtinDatasetSource, importDataset } from '../../main/data';
+import { selectBackend } from '../../main/training/backend';
 import { createRunDir, readRunRecord, updateRunRecord } from '../../main/runs';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
 import { CliError } from '../cli-error';
@@ -81,6 +82,8 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: tru
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   const backend = parseBackend(values.backend ?? process.env.GAN_STUDIO_BACKEND);
+  // A forced backend that cannot load should fail before a run folder exists.
+  if (backend) await selectBackend({ forced: backend });
   const progress = createProgressLine();
   if (values.resume) return resumeRun(values, backend, progress);
 

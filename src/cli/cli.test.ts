@@ -1,0 +1,121 @@
+/**
+ * The gan-studio command as a user runs it: a real process, real files, real
+ * trainer child. Exit codes and messages are part of the contract.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, 'gan-studio.js');
+let home: string;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, GAN_STUDIO_HOME: home, GAN_STUDIO_RUNS: join(home, 'runs') },
+      timeout: 180_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** A two-class folder of small real PNGs (bright squares vs dark discs). */
+async function writeImageFolder(dir: string, perClass: number): Promise<void> {
+  for (const [label, fill] of [['squares', 230], ['discs', 40]] as const) {
+    await mkdir(join(dir, label), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const size = 20;
+      const pixels = Buffer.alloc(size * size * 3, 255 - fill);
+      for (let y = 4 + (i % 3); y < 14 + (i % 3); y++) for (let x = 5; x < 15; x++) pixels.fill(fill, (y * size + x) * 3, (y * size + x) * 3 + 3);
+      await sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png().toFile(join(dir, label, `${i}.png`));
+    }
+  }
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'gan-cli-'));
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('gan-studio CLI', () => {
+  it('prints usage and rejects unknown commands', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: gan-studio <command>');
+    const unknown = await cli(['fly']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "fly"');
+    const trainHelp = await cli(['train', '--help']);
+    expect(trainHelp.code).toBe(0);
+    expect(trainHelp.stdout).toContain('--resume RUN_DIR');
+  });
+
+  it('trains a tiny run on an image folder, then resumes it for another epoch', async () => {
+    const data = join(home, 'shapes');
+    await writeImageFolder(data, 24);
+    const out = join(home, 'cli-runs');
+    const first = await cli(['train', '--data', data, '--epochs', '1', '--batch-size', '16', '--seed', '7', '--out', out]);
+    expect(first.stderr).not.toMatch(/\n\s+at /); // no stack traces
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/epoch 1\/1: gen_loss [\d.]+ disc_loss [\d.]+/);
+    const [runId] = await readdir(out);
+    const runDir = join(out, runId as string);
+    const record = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+    expect(record).toMatchObject({ status: 'completed', epoch: 1, step: 3 });
+    expect(record.dataset.name).toBeTruthy();
+    const grid = await sharp(join(runDir, 'samples', 'epoch-0001.png')).metadata();
+    expect(grid.format).toBe('png');
+
+    const second = await cli(['train', '--resume', runDir, '--epochs', '2']);
+    expect(second.code).toBe(0);
+    const resumed = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+    expect(resumed).toMatchObject({ status: 'completed', epoch: 2, step: 6 });
+    const steps = (await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line).step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('explains bad input with exit code 2 and no stack trace', async () => {
+    const empty = join(home, 'empty');
+    await mkdir(empty);
+    const noImages = await cli(['train', '--data', empty, '--out', join(home, 'never')]);
+    expect(noImages.code).toBe(2);
+    expect(noImages.stderr).toMatch(/Error: .*/);
+    expect(noImages.stderr).not.toMatch(/\n\s+at /);
+    await expect(readdir(join(home, 'never'))).rejects.toThrow();
+
+    const preset = await cli(['train', '--preset', 'giant']);
+    expect(preset.code).toBe(2);
+    expect(preset.stderr).toContain('Choose one of: tf-tutorial');
+
+    const ambiguous = await cli(['train', '--g-lr', '-1']);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('--g-lr=-XYZ');
+
+    const lr = await cli(['train', '--g-lr=-1']);
+    expect(lr.code).toBe(2);
+    expect(lr.stderr).toContain('generatorLearningRate');
+  });
+
+  it('fails with exit code 3 when a forced backend cannot load', async () => {
+    const result = await cli(['train', '--backend', 'tfjs-node-gpu']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('tfjs-node-gpu');
+  });
+
+  it('prints the Keras-style summary with the course totals', async () => {
+    const result = await cli(['summary', '--preset', 'seed-model-one']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('2,733,504');
+    expect(result.stdout).toContain('2,700,352');
+  });
+});
