@@ -9,6 +9,8 @@ import { resolveTrainingConfig } from '../shared/config';
 import type { PresetName } from '../shared/presets';
 import { createGanStep } from '../main/training/gan-step';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from '../main/training/models/index';
+import { profileKernels } from './bench-profile';
+import type { KernelShare } from './bench-profile';
 
 /** What to measure and how many steps. */
 export interface MeasureOptions {
@@ -16,6 +18,8 @@ export interface MeasureOptions {
   batchSize: number;
   warmupSteps: number;
   timedSteps: number;
+  /** Also profile one more step by kernel. */
+  profile?: boolean;
 }
 
 /** One measured row. */
@@ -32,6 +36,8 @@ export interface Measurement {
    * several CPU-seconds per wall second, so there it reads low.
    */
   imagesPerCpuSecond: number;
+  /** Kernels by time for one step, when asked for. */
+  kernels?: KernelShare[];
 }
 
 const median = (values: number[]): number => {
@@ -41,7 +47,7 @@ const median = (values: number[]): number => {
 };
 
 /** Builds the preset's G and D on the current backend and times its train step. */
-export function measureStep(options: MeasureOptions): Measurement {
+export async function measureStep(options: MeasureOptions): Promise<Measurement> {
   const config = resolveTrainingConfig({ preset: options.preset, batchSize: options.batchSize, seed: 1 });
   const { size, channels } = imageShapeOf(config);
   const generator = buildGenerator(config);
@@ -62,7 +68,9 @@ export function measureStep(options: MeasureOptions): Measurement {
       cpuTimes.push((cpu.user + cpu.system) / 1000);
     }
     const stepMs = median(times);
+    const kernels = options.profile ? await profileKernels(() => void ganStep.step(real, noise)) : undefined;
     return {
+      kernels,
       preset: options.preset,
       batchSize: options.batchSize,
       stepMs,

@@ -12,15 +12,16 @@ import { PRESET_NAMES } from '../shared/presets';
 import type { PresetName } from '../shared/presets';
 import { selectBackend } from '../main/training/backend/index';
 import { measureStep } from './bench-measure';
+import { formatKernelShares } from './bench-profile';
 import type { Measurement } from './bench-measure';
 import { CliError } from './cli-error';
 import { EXIT } from './exit-codes';
 
-export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [--preset NAME --batch-size N] [--steps N]
+export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [--preset NAME --batch-size N] [--steps N] [--profile]
 
 Times one training step (discriminator + generator update, after warm-up;
 median of the timed steps) and prints images/s per backend, preset and batch:
-seed-model-one at batch 16 and 64, tf-tutorial at batch 64. The table's
+seed-model-one at batch 16 and 64, tf-tutorial and tiny at batch 64. The table's
 img/CPU-s column divides by this process's CPU time instead of wall time: on a
 busy machine it shows what a single-threaded backend (wasm, cpu) does alone.
 
@@ -31,6 +32,7 @@ Options:
   --preset NAME     Only this preset (${PRESET_NAMES.join(', ')}); with --batch-size, one custom row
   --batch-size N    Only this batch size
   --steps N         Timed steps per row (default 3; 1 warm-up step first)
+  --profile         After each row, the kernels one step spends its time in (table mode)
   -h, --help        Show this help`;
 
 /** The rows the issue asks for. */
@@ -38,6 +40,8 @@ const DEFAULT_ROWS: { preset: PresetName; batchSize: number }[] = [
   { preset: 'seed-model-one', batchSize: 16 },
   { preset: 'seed-model-one', batchSize: 64 },
   { preset: 'tf-tutorial', batchSize: 64 },
+  // Small enough for every backend, so the pure-JS cpu backend gets a row too.
+  { preset: 'tiny', batchSize: 64 },
 ];
 
 /** Rows the pure-JS backend cannot finish in reasonable time (measured ~500 s per seed-model-one step). */
@@ -53,6 +57,7 @@ interface BenchOptions {
   backends: readonly BackendName[];
   rows: { preset: PresetName; batchSize: number }[];
   steps: number;
+  profile: boolean;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -67,6 +72,7 @@ function parseOptions(argv: string[]): BenchOptions {
         preset: { type: 'string' },
         'batch-size': { type: 'string' },
         steps: { type: 'string', default: '3' },
+        profile: { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -97,6 +103,7 @@ function parseOptions(argv: string[]): BenchOptions {
     backends: backend === undefined ? BACKEND_NAMES : [backend as BackendName],
     rows,
     steps: positive('steps', values.steps)!,
+    profile: values.profile,
   };
 }
 
@@ -131,12 +138,13 @@ export async function run(argv: string[]): Promise<number> {
         note(`${backend}: skipped ${row.preset} batch ${row.batchSize} — ${tooSlow} (add --all to run it)`);
         continue;
       }
-      const m = measureStep({ ...row, warmupSteps: 1, timedSteps: options.steps });
+      const m = await measureStep({ ...row, warmupSteps: 1, timedSteps: options.steps, profile: options.profile && !options.json });
       measured++;
       if (options.json) {
         console.log(JSON.stringify({ backend, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }));
       } else {
         console.log(tableRow(backend, m));
+        if (m.kernels !== undefined) console.log(formatKernelShares(m.kernels));
       }
     }
   }
