@@ -1,10 +1,13 @@
 /**
- * The desktop app's trainer launcher: each trainer is an Electron
+ * The desktop app's child processes: each trainer is an Electron
  * utilityProcess (a Chromium-managed Node process, so the window's event
- * loop never trains), wrapped as the TrainerConnection the RunManager uses.
+ * loop never trains), wrapped as the TrainerConnection the RunManager uses;
+ * the backend probe runs the same way.
  */
 import { utilityProcess } from 'electron';
+import type { BackendReport } from '../shared/backends';
 import type { TrainerEvent } from '../shared/trainer-protocol';
+import { probeBackendWith } from './studio-service/probe';
 import type { TrainerConnection, TrainerLauncher } from './training/trainer-connection';
 
 type Exit = { code: number | null; signal: string | null };
@@ -39,4 +42,16 @@ export function utilityTrainerLauncher(trainerScript: string): TrainerLauncher {
       },
     } satisfies TrainerConnection;
   };
+}
+
+/** Ask a probe utility process (out/main/probe.js) which backend would train. */
+export function probeBackendInUtility(probeScript: string): Promise<BackendReport> {
+  return probeBackendWith(() => {
+    const child = utilityProcess.fork(probeScript, [], { serviceName: 'GAN Studio backend probe', stdio: 'ignore' });
+    return {
+      onMessage: (listener) => child.once('message', listener),
+      onExit: (listener) => child.once('exit', (code) => listener(code)),
+      kill: () => void child.kill(),
+    };
+  });
 }

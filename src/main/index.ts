@@ -8,7 +8,7 @@
 import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { utilityTrainerLauncher } from './electron-trainer';
+import { probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
@@ -21,7 +21,6 @@ import {
 import { loadSettings, resolveRunsRoot, saveSettings, type Settings } from './settings';
 import { StudioService } from './studio-service';
 import { PathGrants } from './studio-service/path-grants';
-import { probeBackendInProcess } from './studio-service/probe';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 /** electron-vite dev serves the renderer over HTTP; never honoured in a packaged app. */
@@ -62,7 +61,7 @@ async function start(): Promise<void> {
     urlForRunFile: runFileUrl,
     urlForDatasetPreview: datasetPreviewUrl,
     reveal: (path) => shell.showItemInFolder(path),
-    probeBackend: probeBackendInProcess,
+    probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
   });
   registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants() });
   Menu.setApplicationMenu(

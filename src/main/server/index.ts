@@ -15,7 +15,7 @@ import { StudioService } from '../studio-service';
 import { contentSecurityPolicy } from '../studio-service/csp';
 import { PREVIEW_FILE } from '../studio-service/datasets';
 import { AccessDeniedError, NotFoundError, toErrorPayload } from '../studio-service/errors';
-import { probeBackendInProcess } from '../studio-service/probe';
+import { probeBackendInChild } from '../studio-service/probe';
 import { contentTypeFor, resolveInsideRoot } from '../studio-service/safe-files';
 import type { TrainerLauncher } from '../training/trainer-connection';
 import { createGuard, newToken } from './auth';
@@ -72,7 +72,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     shell: 'browser',
     urlForRunFile: serverRunFileUrl,
     urlForDatasetPreview: serverPreviewUrl,
-    probeBackend: options.probeBackend ?? probeBackendInProcess,
+    probeBackend: options.probeBackend ?? probeBackendInChild,
   });
   // Listen first: the guard needs the real port (0 = pick one) for its Host check and cookie name.
   const http = createServer();

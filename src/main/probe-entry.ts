@@ -1,0 +1,33 @@
+/**
+ * Backend probe process entry: select the backend exactly as a trainer
+ * would, report it to the parent, exit. It runs in its own process so the
+ * studio's main process never loads native TensorFlow or opens a GPU
+ * context (which would reserve device memory the trainers need).
+ */
+import type { BackendReport } from '../shared/backends';
+import { selectBackend } from './training/backend';
+
+/** What the probe sends its parent: one message, then it exits. */
+export type ProbeMessage = { ok: true; report: BackendReport } | { ok: false; message: string };
+
+interface ParentPort {
+  postMessage(message: unknown): void;
+}
+
+function send(message: ProbeMessage): Promise<void> {
+  const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (parentPort) {
+    parentPort.postMessage(message);
+    // postMessage queues; one turn of the loop lets it go out.
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+  return new Promise((resolve) => (process.send ? process.send(message, undefined, {}, () => resolve()) : resolve()));
+}
+
+process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
+void selectBackend({})
+  .then(
+    (report) => send({ ok: true, report }),
+    (error: unknown) => send({ ok: false, message: error instanceof Error ? error.message : String(error) }),
+  )
+  .finally(() => process.exit(0));
