@@ -26,16 +26,17 @@ export async function importTypedPath(page: Page, path: string, size: number, ma
     .toBe(String(maxImages));
 }
 
-/** Fill the New-run form for a `tiny` run on the dataset whose option contains `datasetText`; returns the run id. */
-export async function startTinyRun(page: Page, baseUrl: string, datasetText: string, name: string): Promise<string> {
+/** Fill the New-run form for a 2-epoch `tiny` run on the dataset whose option contains `datasetText`; returns the run id. */
+export async function startTinyRun(page: Page, baseUrl: string, datasetText: string, name: string, screenshot?: string): Promise<string> {
   await page.goto(`${baseUrl}#/new`);
   await page.getByRole('radio', { name: /Tiny/ }).check({ force: true });
   const dataset = page.getByLabel('Dataset', { exact: true });
   const value = await dataset.locator('option', { hasText: datasetText }).first().getAttribute('value');
   await dataset.selectOption(value ?? '');
   await page.getByLabel('Epochs', { exact: true }).fill('2');
-  await page.getByLabel('Batch size', { exact: true }).fill('4');
+  await page.getByLabel('Batch size', { exact: true }).fill('8');
   await page.getByLabel('Run name', { exact: true }).fill(name);
+  if (screenshot) await page.screenshot({ path: screenshot });
   await page.getByRole('button', { name: /Start training/ }).click();
   await page.waitForURL(/#\/runs\/.+/);
   return decodeURIComponent(page.url().split('#/runs/')[1] ?? '');

@@ -68,7 +68,7 @@ export function lineChartOption(
       silent: true,
       symbol: 'none',
       lineStyle: { type: 'dashed', color: theme.muted, width: 1.5 },
-      label: { formatter: options.referenceLabel ?? String(options.referenceY), color: theme.muted, position: 'insideEndTop' },
+      label: { formatter: options.referenceLabel ?? String(options.referenceY), color: theme.muted, position: 'insideStartTop' },
       data: [{ yAxis: options.referenceY }],
     };
   }
