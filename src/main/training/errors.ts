@@ -20,12 +20,15 @@ const BAD_INPUT_NAMES = new Set(['DatasetError', 'RunDirError', 'ModelBuildError
 /** Decide the failure kind of any thrown value and serialize it for the parent. */
 export function classifyFailure(error: unknown): { kind: FailureKind; error: SerializedError } {
   const err = error instanceof Error ? error : new Error(String(error));
-  const serialized: SerializedError = { name: err.name, message: err.message, stack: err.stack };
+  // Some modules' errors carry what to do next in `hint` (DatasetError); it must cross the boundary too.
+  const hint = (err as { hint?: unknown }).hint;
+  const message = typeof hint === 'string' && hint ? `${err.message} ${hint}` : err.message;
+  const serialized: SerializedError = { name: err.name, message, stack: err.stack };
   if (err instanceof TrainingError) return { kind: err.kind, error: serialized };
   if (OUT_OF_MEMORY.test(err.message)) {
     return {
       kind: 'out-of-memory',
-      error: { ...serialized, message: `Out of memory: ${err.message}. Try a smaller batch size or model (--batch-size, --filter-scale).` },
+      error: { ...serialized, message: `Out of memory: ${message} Try a smaller batch size or model (--batch-size, --filter-scale).` },
     };
   }
   if (BAD_INPUT_NAMES.has(err.name)) return { kind: 'bad-input', error: serialized };

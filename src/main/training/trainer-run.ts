@@ -50,7 +50,8 @@ export async function runTrainer(
       throw new TrainingError('bad-input', `Checkpoint ${checkpoint.dir} was made with seed ${checkpoint.state.seed}, but run.json says ${config.seed}.`);
     }
 
-    const backend = await selectBackend(command.backend ?? config.backend ? { forced: command.backend ?? config.backend } : {});
+    const forced = command.backend ?? config.backend;
+    const backend = await selectBackend(forced ? { forced } : {});
     const dataset = await loadDataset(command.datasetDir);
     const { manifest } = dataset;
     const expected = imageShapeOf(config);
