@@ -3,10 +3,10 @@
  * written where asked, exit codes and messages for bad input.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeFixtureRun } from '../../main/export/test-fixtures';
 import { EXIT } from '../exit-codes';
 import { run as evidence } from './evidence';
@@ -21,6 +21,8 @@ beforeAll(async () => {
   runA = await makeFixtureRun(root, { id: 'a', epochs: 2 });
   runB = await makeFixtureRun(root, { id: 'b', epochs: 3 });
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** Run a command, capturing what it prints to stderr. */
 async function capture(command: Promise<number>): Promise<{ code: number; stderr: string }> {

@@ -3,10 +3,10 @@
  * frame per epoch, the expected size, frames that change, epoch ranges,
  * comparison frames, and cancel leaving nothing behind.
  */
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '../../shared/api';
 import { exportComparisonAnimation, exportProgressAnimation } from './animation';
 import { ExportCancelledError, ExportInputError } from './errors';
@@ -27,6 +27,8 @@ beforeAll(async () => {
   runA = await makeFixtureRun(root, { id: 'run-a', name: 'Baseline', epochs: 5, config: { epochs: 8 } });
   runB = await makeFixtureRun(root, { id: 'run-b', name: 'Lower D learning rate', epochs: 3 });
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('exportProgressAnimation', () => {
   it('writes a looping GIF with one frame per epoch at the expected size', async () => {

@@ -2,10 +2,10 @@
  * compareRuns on fixture runs: the shared-latents verdict (latent size, seed,
  * noise.bin) and a config diff that lists only what differs.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns } from './compare';
 import { makeFixtureRun } from './test-fixtures';
 
@@ -16,6 +16,8 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'export-compare-'));
   base = await makeFixtureRun(root, { id: 'base', epochs: 1, config: { seed: 5 } });
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('compareRuns', () => {
   it('lists only the changed hyper-parameters, in run order', async () => {

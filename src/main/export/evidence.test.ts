@@ -4,11 +4,11 @@
  * numbers and config diff, replacement of an earlier pack, and cancel.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, normalize, sep } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportCancelledError } from './errors';
 import { writeEvidence } from './evidence';
 import { makeFixtureRun } from './test-fixtures';
@@ -22,6 +22,8 @@ beforeAll(async () => {
   baseline = await makeFixtureRun(root, { id: 'baseline', name: 'Baseline <tiny>', epochs: 3 });
   improved = await makeFixtureRun(root, { id: 'improved', name: 'Lower D lr', epochs: 4, config: { discriminatorLearningRate: 0.0002 } });
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** Every src= and href= value of an HTML page. */
 function references(html: string): string[] {

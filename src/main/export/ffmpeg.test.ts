@@ -2,11 +2,11 @@
  * ffmpeg resolution order (FFMPEG_PATH → ffmpeg-static → @ffmpeg-installer →
  * PATH) with real binaries, and running ffmpeg: failure messages, cancel.
  */
-import { chmod, mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomically } from './atomic-output';
 import { ExportCancelledError, ExportError, FfmpegNotFoundError } from './errors';
 import { resolveFfmpeg } from './ffmpeg';
@@ -34,6 +34,8 @@ beforeAll(async () => {
   await mkdir(pathDir);
   await symlink(installerPath, join(pathDir, 'ffmpeg'));
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('resolveFfmpeg', () => {
   it('prefers FFMPEG_PATH', () => {
@@ -104,7 +106,7 @@ describe('runFfmpeg', () => {
   });
 
   it('cancelling kills ffmpeg and leaves no partial file', async () => {
-    const outDir = await mkdtemp(join(tmpdir(), 'export-cancel-'));
+    const outDir = await mkdtemp(join(root, 'cancel-'));
     const controller = new AbortController();
     let frames = 0;
     // A long synthetic video: cancelled as soon as ffmpeg reports progress.

@@ -128,8 +128,8 @@ async function panelComposites(panel: Panel, layout: PanelLayout, geometry: Pane
 }
 
 /**
- * Draw panels side by side into one PNG frame. `longestTexts` are the widest
- * caption/title the whole animation will use, so every frame has one size.
+ * Draw panels side by side into one PNG frame. `longestText` is the widest
+ * caption or title the whole animation uses, so every frame has one size.
  */
 export async function renderFrame(panels: Panel[], layout: PanelLayout, longestText: string): Promise<Buffer> {
   const hasTitle = panels.some((panel) => panel.title !== undefined);

@@ -4,10 +4,10 @@
  * folder loads, and the evidence pack is self-contained.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
 import { writeSquaresDataset } from '../training/test-support';
@@ -41,6 +41,8 @@ beforeAll(async () => {
   const last = await train({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'cpu' });
   expect(last).toMatchObject({ type: 'finished', reason: 'completed' });
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('exports of a real training run', () => {
   it('animates one frame per epoch at the grid size', async () => {

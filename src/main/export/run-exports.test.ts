@@ -3,12 +3,12 @@
  * 0.5 line where 0.5 is on the axis, chart PNGs, a grid PNG and a generator
  * folder that tf.js loads and runs.
  */
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accuracyChart, lineChartSvg } from './charts';
 import { EPOCH_COLUMNS, STEP_COLUMNS } from './csv';
 import { ExportInputError } from './errors';
@@ -22,6 +22,8 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'export-stills-'));
   runDir = await makeFixtureRun(root, { id: 'stills', epochs: 3, stepsPerEpoch: 4 });
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('exportCsv', () => {
   it('writes steps.csv and epochs.csv with the course column names and one row per record', async () => {
