@@ -63,7 +63,7 @@ async function start(): Promise<void> {
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
   });
-  registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants() });
+  registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants(), confirmPath });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(menuTemplate(runsRoot, () => void chooseRunsRoot(settingsFile, settings))),
   );
@@ -153,6 +153,20 @@ function isDevUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A typed import path is read only after the user confirms it here, where the page cannot answer for them. */
+async function confirmPath(path: string): Promise<boolean> {
+  const options: Electron.MessageBoxOptions = {
+    type: 'question',
+    message: 'Import this dataset?',
+    detail: `GAN Studio will read ${path}.`,
+    buttons: ['Import', 'Cancel'],
+    defaultId: 0,
+    cancelId: 1,
+  };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  return response === 0;
 }
 
 /** Let the user move the runs root (saved in settings.json); takes effect after a restart. */

@@ -42,6 +42,8 @@ let imagesDir: string;
 let service: InstanceType<typeof StudioService>;
 const trainers: InstanceType<typeof FakeTrainer>[] = [];
 const revealed: string[] = [];
+/** Paths the (simulated) user confirms in the native dialog. */
+const confirmed: string[] = [];
 
 async function call(name: StudioCallName | string, args: unknown[], event: unknown = APP): Promise<IpcResult> {
   const handler = electron.handlers.get(callChannel(name)) as Handler | undefined;
@@ -79,7 +81,7 @@ beforeAll(async () => {
     reveal: (path) => void revealed.push(path),
     probeBackend: async () => ({ name: 'cpu', device: 'CPU (test)', skipped: [] }),
   });
-  registerIpcHandlers({ service, allowedOrigins: ['app://studio'], grants: new PathGrants() });
+  registerIpcHandlers({ service, allowedOrigins: ['app://studio'], grants: new PathGrants(), confirmPath: async (path) => confirmed.includes(path) });
 });
 
 afterAll(async () => {
@@ -150,6 +152,14 @@ describe('paths outside the allowed roots', () => {
     const result = await call('importDataset', ['/etc']);
     expect(result).toMatchObject({ ok: false, error: { name: 'AccessDeniedError' } });
     expect((await call('importDataset', [join(imagesDir, '..', '..', '..')])).ok).toBe(false);
+  });
+  it('allows a typed path only after the user confirms it', async () => {
+    const typed = join(imagesDir, 'a');
+    expect(await call('importDataset', [typed, { channels: 1 }])).toMatchObject({ ok: false, error: { name: 'AccessDeniedError' } });
+    confirmed.push(typed);
+    expect(await call('importDataset', [typed, { channels: 1 }])).toMatchObject({ ok: true, value: { manifest: { count: 4 } } });
+    // Confirming one folder does not open its parent.
+    expect((await call('importDataset', [imagesDir])).ok).toBe(false);
   });
   it('ignores a grant from a foreign sender, honours one from the app page', async () => {
     electron.listeners.get(GRANT_PATH_CHANNEL)!(FOREIGN, imagesDir);

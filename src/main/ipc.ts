@@ -17,6 +17,11 @@ export interface IpcOptions {
   allowedOrigins: string[];
   /** Paths the user chose; importDataset is refused for anything else. */
   grants: PathGrants;
+  /**
+   * Ask the user, outside the renderer (a native dialog), whether a path
+   * they typed may be read. Without it, only dropped paths are allowed.
+   */
+  confirmPath?(path: string): Promise<boolean>;
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
@@ -41,14 +46,19 @@ export function isTrustedSender(event: SenderEvent, allowedOrigins: string[]): b
 
 /** Register every StudioApi handler; returns a function that removes them. */
 export function registerIpcHandlers(options: IpcOptions): () => void {
-  const { service, allowedOrigins, grants } = options;
+  const { service, allowedOrigins, grants, confirmPath } = options;
+  // A typed path becomes a chosen one only when the user confirms it in a dialog the page cannot fake.
+  const checkPath = async (path: string): Promise<void> => {
+    if (!(await grants.allows(path)) && confirmPath && (await confirmPath(path))) grants.grant(path);
+    await grants.check(path);
+  };
   for (const name of STUDIO_CALL_NAMES) {
     ipcMain.handle(callChannel(name), async (event, ...args: unknown[]): Promise<IpcResult> => {
       try {
         if (!isTrustedSender(event, allowedOrigins)) {
           throw new AccessDeniedError(`Refused ${name}: the request did not come from the studio window.`);
         }
-        if (name === 'importDataset' && typeof args[0] === 'string') await grants.check(args[0]);
+        if (name === 'importDataset' && typeof args[0] === 'string') await checkPath(args[0]);
         return { ok: true, value: await dispatchStudioCall(service, name, args) };
       } catch (error) {
         return { ok: false, error: toErrorPayload(error) };

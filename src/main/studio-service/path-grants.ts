@@ -1,7 +1,7 @@
 /**
  * Which local paths the desktop UI may ask the studio to read: the ones the
- * user chose (dropped onto the window, reported by the trusted preload) and
- * a few fixed roots (the bundled sample). Anything else a renderer names —
+ * user chose (dropped onto the window and reported by the trusted preload,
+ * or typed and then confirmed in a native dialog) and any fixed roots. Anything else a renderer names —
  * e.g. a compromised page asking to import ~/.ssh — is refused.
  */
 import { realpath } from 'node:fs/promises';
@@ -43,8 +43,8 @@ export class PathGrants {
   async check(path: string): Promise<void> {
     if (!(await this.allows(path))) {
       throw new AccessDeniedError(
-        `The studio may only read files you chose: ${path} was not dropped onto the window or picked.`,
-        'Drag the file or folder onto the window to import it.',
+        `The studio may only read files you chose: ${path} was not dropped onto the window or confirmed.`,
+        'Drag the file or folder onto the window, or confirm the path when the studio asks.',
       );
     }
   }
