@@ -2,7 +2,8 @@
  * The trainer process entry (Electron utilityProcess or Node child): wait for
  * a start command, train, stream events back, exit — 0 after `finished`,
  * 1 after `failed`. Pause/resume/stop commands steer the running session; if
- * the parent disappears the trainer stops at the next step and checkpoints.
+ * the parent disappears, or SIGINT/SIGTERM arrives, the trainer stops at the
+ * next step and checkpoints.
  */
 import type { TrainerCommand } from '../../shared/trainer-protocol';
 import { TrainingControl } from './control';
@@ -27,6 +28,11 @@ function main(): void {
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
   channel.onDisconnect(() => control.stop());
+  // Ctrl-C in a terminal reaches the whole process group, this child included: treat it (and
+  // SIGTERM) like a stop command so the parent's "stop and checkpoint" still happens.
+  const stopOnSignal = () => (started ? control.stop() : exitAfterDrain(0));
+  process.on('SIGINT', stopOnSignal);
+  process.on('SIGTERM', stopOnSignal);
 
   channel.onMessage((command: TrainerCommand) => {
     switch (command?.type) {
