@@ -8,6 +8,7 @@
 import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinDatasetSource } from './data';
 import { probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import {
@@ -19,6 +20,7 @@ import {
   runFileUrl,
 } from './protocol';
 import { loadSettings, resolveRunsRoot, saveSettings, type Settings } from './settings';
+import { defaultDatasetsRoot } from './studio-home';
 import { StudioService } from './studio-service';
 import { PathGrants } from './studio-service/path-grants';
 
@@ -49,7 +51,8 @@ async function start(): Promise<void> {
   const settingsFile = join(userData, 'settings.json');
   const settings = await loadSettings(settingsFile);
   const runsRoot = resolveRunsRoot({ env: process.env, settings, defaultRoot: join(userData, 'runs') });
-  const datasetsRoot = join(userData, 'datasets');
+  // GAN_STUDIO_HOME (shared with the CLI) wins, so a scripted or test launch never touches the real profile.
+  const datasetsRoot = process.env.GAN_STUDIO_HOME ? defaultDatasetsRoot() : join(userData, 'datasets');
 
   hardenSession();
   registerProtocolHandlers({ rendererDir: join(here, '..', 'renderer'), runsRoot, datasetsRoot });
@@ -63,7 +66,7 @@ async function start(): Promise<void> {
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
   });
-  registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants(), confirmPath });
+  registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants([builtinDatasetSource()]), confirmPath });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(menuTemplate(runsRoot, () => void chooseRunsRoot(settingsFile, settings))),
   );
