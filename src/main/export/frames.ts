@@ -55,15 +55,25 @@ function textBar(text: string, width: number, height: number, fontSize: number, 
 
 const even = (n: number): number => n + (n % 2);
 
+async function inkOf(text: string): Promise<number> {
+  const { data, info } = await sharp(textBar(text, 120, 30, 16, '#ffffff')).raw().toBuffer({ resolveWithObject: true });
+  let lit = 0;
+  for (let i = 0; i < data.length; i += info.channels) if ((data[i + info.channels - 1] ?? 0) > 128) lit++;
+  return lit;
+}
+
 let fontCheck: Promise<void> | undefined;
 
-/** Throw a clear error when no font can draw captions (sharp would silently draw nothing). */
+/**
+ * Throw a clear error when no font can draw captions. Without fonts sharp
+ * draws nothing, or an empty box per character ("tofu"); only a real font
+ * gives "iiii" some ink and "MMMM" far more.
+ */
 export function ensureCaptionFont(): Promise<void> {
   fontCheck ??= (async () => {
-    const { data, info } = await sharp(textBar('epoch 8', 120, 30, 16, '#ffffff')).raw().toBuffer({ resolveWithObject: true });
-    let lit = 0;
-    for (let i = 0; i < data.length; i += info.channels) if ((data[i + info.channels - 1] ?? 0) > 128) lit++;
-    if (lit < 20) {
+    const wide = await inkOf('MMMM');
+    const narrow = await inkOf('iiii');
+    if (narrow === 0 || wide < 2 * narrow) {
       fontCheck = undefined;
       throw new ExportError(
         'No font is available to draw frame captions and chart labels.',

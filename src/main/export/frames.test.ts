@@ -1,0 +1,78 @@
+/**
+ * Frame drawing: captions really appear (and in orange once a run has
+ * ended), and a machine without any font gets a clear error instead of
+ * captionless frames — simulated with an empty fontconfig in a child process.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../paths';
+import { layoutFor, renderFrame } from './frames';
+import { fixtureGrid, makeFixtureRun } from './test-fixtures';
+
+let root: string;
+let gridPath: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'export-frames-'));
+  gridPath = join(root, 'grid.png');
+  await writeFile(gridPath, await fixtureGrid(3));
+});
+
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** Count pixels of the caption bar (below the grid) that are orange-ish and white-ish. */
+async function captionColours(png: Buffer, gridHeight: number): Promise<{ orange: number; white: number }> {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  let orange = 0;
+  let white = 0;
+  for (let y = gridHeight; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const i = (y * info.width + x) * info.channels;
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      if (r > 200 && g > 120 && g < 200 && b < 110) orange++;
+      if (r > 200 && g > 200 && b > 200) white++;
+    }
+  }
+  return { orange, white };
+}
+
+describe('renderFrame', () => {
+  it('draws the caption under the grid, in orange once the run has ended', async () => {
+    const layout = await layoutFor(gridPath, 2);
+    const running = await renderFrame([{ gridPath, caption: 'epoch 3 / 9' }], layout, 'ended at epoch 3 / 9');
+    const ended = await renderFrame([{ gridPath, caption: 'ended at epoch 3 / 9', ended: true }], layout, 'ended at epoch 3 / 9');
+    // Same size whatever the caption: every frame of an animation must match.
+    expect((await sharp(running).metadata()).width).toBe((await sharp(ended).metadata()).width);
+    const a = await captionColours(running, layout.gridHeight);
+    const b = await captionColours(ended, layout.gridHeight);
+    expect(a.white).toBeGreaterThan(30);
+    expect(a.orange).toBe(0);
+    expect(b.orange).toBeGreaterThan(30);
+  });
+});
+
+describe('without fonts', () => {
+  it('stops with an error naming the package to install, and writes nothing', async () => {
+    const runDir = await makeFixtureRun(root, { id: 'nofont', epochs: 2 });
+    const fontsConf = join(root, 'no-fonts.conf');
+    await writeFile(
+      fontsConf,
+      `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>${join(root, 'no-font-dir')}</dir><cachedir>${join(root, 'fc-cache')}</cachedir></fontconfig>`,
+    );
+    const out = join(root, 'nofont.gif');
+    const result = spawnSync(process.execPath, [join(packageRoot(), 'src/cli/gan-studio.js'), 'export', runDir, '--out', out], {
+      env: { ...process.env, FONTCONFIG_FILE: fontsConf },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.stderr).toMatch(/No font is available/);
+    expect(result.stderr).toMatch(/fonts-dejavu-core/);
+    expect(result.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+});
