@@ -15,10 +15,10 @@ import { polyfillNodeUtil } from './node-util-polyfill';
 import { installLazyFusedGradients } from './wasm/lazy-fused-gradients';
 import { registerWasmTrainingKernels } from './wasm/register';
 
-/** A backend made available to tf: its registered tf name and the device it runs on. */
+/** A backend made available to tf: its registered tf name and (once active) the device it runs on. */
 export interface LoadedBackend {
   tfName: string;
-  device: string;
+  device(): string;
 }
 
 const requireOptional = createRequire(import.meta.url);
@@ -49,8 +49,11 @@ function loadTfjsNode(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu'
     const text = errorText(err);
     throw new BackendUnavailable(gpu && isCudaLoadError(text) ? `${CUDA_MISSING_REASON}: ${text}` : text);
   }
-  const cores = os.availableParallelism();
-  return { tfName: 'tensorflow', device: gpu ? 'GPU (CUDA, libtensorflow)' : `CPU (libtensorflow, ${cores} cores)` };
+  const cpu = `CPU (libtensorflow, ${os.availableParallelism()} cores)`;
+  if (!gpu) return { tfName: 'tensorflow', device: () => cpu };
+  // libtensorflow falls back to the CPU when the driver sees no GPU: say so rather than claim CUDA.
+  const usingGpu = () => (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+  return { tfName: 'tensorflow', device: () => (usingGpu() ? 'GPU (CUDA, libtensorflow)' : `${cpu}; no CUDA device visible`) };
 }
 
 let wasmPathsSet = false;
@@ -72,7 +75,7 @@ function loadWasm(): LoadedBackend {
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') === undefined) {
     throw new BackendUnavailable('the wasm backend lacks a Conv2DBackpropFilter kernel');
   }
-  return { tfName: 'wasm', device: 'CPU (WebAssembly, XNNPACK, single thread)' };
+  return { tfName: 'wasm', device: () => 'CPU (WebAssembly, XNNPACK, single thread)' };
 }
 
 /** Loaders in the order selectBackend tries them. */
@@ -80,5 +83,5 @@ export const LOADERS: Record<BackendName, () => LoadedBackend> = {
   'tfjs-node-gpu': () => loadTfjsNode('@tensorflow/tfjs-node-gpu', true),
   'tfjs-node': () => loadTfjsNode('@tensorflow/tfjs-node', false),
   wasm: loadWasm,
-  cpu: () => ({ tfName: 'cpu', device: 'CPU (pure JavaScript, single thread)' }),
+  cpu: () => ({ tfName: 'cpu', device: () => 'CPU (pure JavaScript, single thread)' }),
 };

@@ -56,8 +56,8 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const order = options.forced === undefined ? BACKEND_NAMES : [options.forced];
   for (const name of order) {
     try {
-      const { device } = await activate(name);
-      return { name, device, skipped };
+      const loaded = await activate(name);
+      return { name, device: loaded.device(), skipped };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (options.forced !== undefined) throw new BackendError(name, reason);

@@ -77,5 +77,9 @@ export function runGradientSmoke(): number {
   });
 }
 
-/** Smoke results above this relative error disqualify a backend (float32 rounding is ~1e-7). */
-export const SMOKE_TOLERANCE = 1e-4;
+/**
+ * Smoke results above this relative error disqualify a backend. float32 gives
+ * ~1e-7, but libtensorflow uses TF32 (10-bit mantissa) for convs on Ampere
+ * GPUs (~1e-3); a wrong kernel is off by O(1).
+ */
+export const SMOKE_TOLERANCE = 1e-2;
