@@ -4,6 +4,7 @@
  * charts, pause/resume/stop, and find the run in history after a reload.
  * Screenshots for the README are taken along the way.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { WebSocket } from 'ws';
 import { builtinDatasetSource } from '../src/main/data';
 import { startServer } from '../src/main/server';
 import { spawnTrainerProcess } from '../src/main/training/trainer-process';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { chartPoints, hasChromium, launchChromium, watchErrors } from './browser';
 import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
 import { makePngZip } from './fixtures';
 import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
@@ -22,6 +23,16 @@ const screenshots = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
 const ZIP_IMAGES = 24;
 /** Enough 16×16 images (250 steps of 8 per epoch) that the run is still training when the test pauses it. */
 const RUN_IMAGES = 2000;
+
+/** Trainer child processes of this test process (the server runs in-process), oldest first. */
+function trainerPids(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes('trainer'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
+    .filter((pid) => pid > 0);
+}
 
 describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
   let work: string;
@@ -101,6 +112,31 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
     await findInHistory(page, server.url, runId, 'e2e tiny');
     await page.screenshot({ path: join(screenshots, 'runs.png') });
     expect(errors).toEqual([]);
+  });
+
+  it('shows a crashed trainer with the reason, and resumes it', async () => {
+    const small = (await server.service.listDatasets()).find((d) => d.manifest.width === 16 && d.manifest.count === RUN_IMAGES);
+    expect(small).toBeDefined();
+    const run = await server.service.createRun({ name: 'to crash', datasetId: small!.manifest.id, config: { preset: 'tiny', epochs: 20, batchSize: 8 } });
+    await page.goto(`${server.url}#/runs/${encodeURIComponent(run.id)}`);
+    const status = page.getByTestId('run-status');
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('running');
+    await expect.poll(() => chartPoints(page, 'Loss chart'), { timeout: 60_000 }).toBeGreaterThan(0);
+
+    // A native fault or OOM kill looks like this to the studio: the trainer vanishes without a word.
+    const trainer = trainerPids().at(-1);
+    expect(trainer).toBeDefined();
+    process.kill(trainer!, 'SIGKILL');
+    const failure = page.getByTestId('failure');
+    await failure.waitFor({ timeout: 30_000 });
+    expect(await status.textContent()).toBe('crashed');
+    expect(await failure.textContent()).toContain('SIGKILL');
+
+    await failure.getByRole('button', { name: /Resume/ }).click();
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('running');
+    await failure.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: /Stop/ }).click();
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('stopped');
   });
 
   it('refuses a missing or wrong token and a foreign Origin', async () => {
