@@ -21,6 +21,8 @@ export interface EvidencePage {
     name: string;
     numbers: RunNumbers;
     comparisonImage: string;
+    /** Both runs at the last epoch they share, when their lengths differ. */
+    sameEpochImage?: string;
     fakeAccuracyChart: string;
     sharedNoise: boolean;
     noiseNote: string;
@@ -85,6 +87,12 @@ function baselineSection(page: EvidencePage): string {
 ${diff}
 <figure><img class="pixel" src="${escapeHtml(b.comparisonImage)}" alt="Final sample grids: baseline left, this run right">
 <figcaption>Final sample grids side by side — baseline left, this run right.</figcaption></figure>
+${
+  b.sameEpochImage
+    ? `<figure><img class="pixel" src="${escapeHtml(b.sameEpochImage)}" alt="Both runs at the same epoch">
+<figcaption>The runs trained for different numbers of epochs; here both are shown after the same epoch.</figcaption></figure>`
+    : ''
+}
 <p class="${b.sharedNoise ? 'ok' : 'note'}">${escapeHtml(b.noiseNote)}</p>
 <figure><img class="chart" src="${escapeHtml(b.fakeAccuracyChart)}" alt="Fake accuracy per epoch, both runs, with the 0.5 line"></figure>
 ${numbersTable([b.numbers, page.numbers])}

@@ -66,7 +66,8 @@ describe('writeEvidence', () => {
     const progress: number[] = [];
     const result = await writeEvidence({ runDir: improved, baselineRunDir: baseline, outDir: out, onProgress: (p) => progress.push(p.done) });
     const refs = await expectSelfContained(out);
-    expect(refs).toEqual(expect.arrayContaining(['baseline-vs-run.png', 'fake-accuracy-vs-baseline.svg']));
+    // The runs trained 3 and 4 epochs: also both grids after epoch 3.
+    expect(refs).toEqual(expect.arrayContaining(['baseline-vs-run.png', 'baseline-vs-run-epoch-3.png', 'fake-accuracy-vs-baseline.svg']));
     const html = await readFile(join(out, 'index.html'), 'utf8');
     // The run name is escaped, never raw HTML.
     expect(html).toContain('Baseline &lt;tiny&gt;');

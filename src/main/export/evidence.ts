@@ -10,13 +10,14 @@ import type { Progress } from '../../shared/api';
 import { studioVersion } from '../paths';
 import { exportProgressAnimation } from './animation';
 import { writeDirAtomically } from './atomic-output';
-import { accuracyChart, fakeAccuracyComparison, lineChartSvg, lossChart } from './charts';
-import { compareRuns, type RunComparison } from './compare';
+import { accuracyChart, lineChartSvg, lossChart } from './charts';
+import type { RunComparison } from './compare';
 import { throwIfCancelled } from './errors';
 import { renderEvidenceHtml, type EvidencePage } from './evidence-html';
-import { describeComparison, describeRun, runNumbers, type RunNumbers } from './evidence-summary';
+import { writeBaselineSection } from './evidence-baseline';
+import { describeRun, runNumbers, type RunNumbers } from './evidence-summary';
 import type { ResolvedFfmpeg } from './ffmpeg';
-import { autoScale, ensureCaptionFont, layoutFor, panelTitle, renderFrame } from './frames';
+import { autoScale, ensureCaptionFont, layoutFor, renderFrame } from './frames';
 import { readMetrics, readRun, samplesInRange, type RunFiles } from './run-files';
 
 export interface EvidenceOptions {
@@ -65,7 +66,8 @@ export async function writeEvidence(options: EvidenceOptions): Promise<EvidenceR
   const run = await readRun(options.runDir);
   const baseline = options.baselineRunDir ? await readRun(options.baselineRunDir) : undefined;
   const finalSample = samplesInRange(run).at(-1)!;
-  const baselineFinal = baseline ? samplesInRange(baseline).at(-1)! : undefined;
+  // Fail before any work when the baseline has no grid yet.
+  if (baseline) samplesInRange(baseline);
   const metrics = await readMetrics(run.dir);
   const baselineMetrics = baseline ? await readMetrics(baseline.dir) : undefined;
   await ensureCaptionFont();
@@ -109,51 +111,23 @@ export async function writeEvidence(options: EvidenceOptions): Promise<EvidenceR
       };
 
       let baselineResult: EvidenceResult['baseline'];
-      if (baseline && baselineFinal && baselineMetrics) {
+      const files = ['index.html', MARKER, 'progress.gif', 'loss.svg', 'accuracy.svg', 'final-grid.png'];
+      if (baseline && baselineMetrics) {
         report(85, 'baseline comparison');
-        const comparison = await compareRuns([baseline.dir, run.dir]);
-        const baselineNumbers = runNumbers(`baseline: ${baseline.record.name}`, baselineMetrics.epochs);
-        const ownNumbers = { ...numbers, name: `this run: ${run.record.name}` };
-        const bases = await Promise.all([layoutFor(baselineFinal.path, 1), base]);
-        const box = { gridWidth: Math.max(...bases.map((b) => b.gridWidth)), gridHeight: Math.max(...bases.map((b) => b.gridHeight)) };
-        const scale = autoScale(box.gridWidth);
-        const panels = [
-          { gridPath: baselineFinal.path, title: panelTitle(`baseline: ${baseline.record.name}`), caption: `final: epoch ${baselineFinal.epoch}` },
-          { gridPath: finalSample.path, title: panelTitle(`this run: ${run.record.name}`), caption: `final: epoch ${finalSample.epoch}` },
-        ];
-        const longest = [...panels.map((p) => p.title), ...panels.map((p) => p.caption)].reduce((a, b) => (b.length > a.length ? b : a));
-        await writeFile(
-          join(temp, 'baseline-vs-run.png'),
-          await renderFrame(panels, { gridWidth: box.gridWidth * scale, gridHeight: box.gridHeight * scale }, longest),
+        const parts = await writeBaselineSection(
+          temp,
+          { run: baseline, epochs: baselineMetrics.epochs, label: `baseline: ${baseline.record.name}` },
+          { run, epochs: metrics.epochs, label: `this run: ${run.record.name}` },
         );
-        await writeFile(
-          join(temp, 'fake-accuracy-vs-baseline.svg'),
-          lineChartSvg(fakeAccuracyComparison([
-            { name: baselineNumbers.name, epochs: baselineMetrics.epochs },
-            { name: ownNumbers.name, epochs: metrics.epochs },
-          ])),
-        );
-        page.baseline = {
-          name: baseline.record.name,
-          numbers: baselineNumbers,
-          comparisonImage: 'baseline-vs-run.png',
-          fakeAccuracyChart: 'fake-accuracy-vs-baseline.svg',
-          sharedNoise: comparison.sharedNoise,
-          noiseNote: comparison.sharedNoise
-            ? `Both grids are drawn from the same latent vectors (same latent size and fixed noise seed)${comparison.reason ? `; ${comparison.reason}` : ''}, so each tile compares the two generators on the same input.`
-            : `The grids are NOT drawn from the same latent vectors: ${comparison.reason}. Compare overall quality, not tile by tile.`,
-          configDiff: comparison.configDiff,
-          lines: describeComparison(ownNumbers, baselineNumbers),
-        };
-        page.numbers = ownNumbers;
-        baselineResult = { ...baselineNumbers, comparison };
+        page.baseline = parts.section;
+        page.numbers = parts.ownNumbers;
+        files.push(...parts.files);
+        baselineResult = { ...parts.numbers, comparison: parts.comparison };
       }
 
       report(95, 'writing index.html');
       await writeFile(join(temp, 'index.html'), renderEvidenceHtml(page));
       await writeFile(join(temp, MARKER), JSON.stringify({ run: numbers, baseline: baselineResult ?? null }, null, 2) + '\n');
-      const files = ['index.html', MARKER, 'progress.gif', 'loss.svg', 'accuracy.svg', 'final-grid.png'];
-      if (page.baseline) files.push('baseline-vs-run.png', 'fake-accuracy-vs-baseline.svg');
       report(100, `wrote ${dir}`);
       return { dir, index: join(dir, 'index.html'), files: files.map((file) => join(dir, file)), run: numbers, baseline: baselineResult };
     },
