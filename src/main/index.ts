@@ -66,7 +66,13 @@ async function start(): Promise<void> {
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
   });
-  registerIpcHandlers({ service, allowedOrigins: trustedOrigins, grants: new PathGrants([builtinDatasetSource()]), confirmPath });
+  registerIpcHandlers({
+    service,
+    allowedOrigins: trustedOrigins,
+    grants: new PathGrants([builtinDatasetSource()]),
+    confirmPath,
+    chosenBefore: (path) => service.isDatasetSource(path),
+  });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(menuTemplate(runsRoot, () => void chooseRunsRoot(settingsFile, settings))),
   );

@@ -42,6 +42,7 @@ let imagesDir: string;
 let service: InstanceType<typeof StudioService>;
 const trainers: InstanceType<typeof FakeTrainer>[] = [];
 const revealed: string[] = [];
+let disposeIpc: () => void;
 /** Paths the (simulated) user confirms in the native dialog. */
 const confirmed: string[] = [];
 
@@ -81,7 +82,13 @@ beforeAll(async () => {
     reveal: (path) => void revealed.push(path),
     probeBackend: async () => ({ name: 'cpu', device: 'CPU (test)', skipped: [] }),
   });
-  registerIpcHandlers({ service, allowedOrigins: ['app://studio'], grants: new PathGrants(), confirmPath: async (path) => confirmed.includes(path) });
+  disposeIpc = registerIpcHandlers({
+    service,
+    allowedOrigins: ['app://studio'],
+    grants: new PathGrants(),
+    confirmPath: async (path) => confirmed.includes(path),
+    chosenBefore: (path) => service.isDatasetSource(path),
+  });
 });
 
 afterAll(async () => {
@@ -168,6 +175,18 @@ describe('paths outside the allowed roots', () => {
     const info = await ok<DatasetInfo>('importDataset', imagesDir, { channels: 1 });
     expect(info.manifest).toMatchObject({ count: 8, width: 16, channels: 1, classNames: ['a', 'b'] });
     // A sibling of the chosen folder is still not allowed.
+    expect((await call('importDataset', [join(imagesDir, '..')])).ok).toBe(false);
+  });
+  it("re-imports a cached dataset's source without asking again (a later session)", async () => {
+    // A restart: the same service, new handlers, no grants and nobody to confirm.
+    disposeIpc();
+    disposeIpc = registerIpcHandlers({
+      service,
+      allowedOrigins: ['app://studio'],
+      grants: new PathGrants(),
+      chosenBefore: (path) => service.isDatasetSource(path),
+    });
+    expect(await call('importDataset', [imagesDir, { channels: 1 }])).toMatchObject({ ok: true, value: { manifest: { count: 8 } } });
     expect((await call('importDataset', [join(imagesDir, '..')])).ok).toBe(false);
   });
 });

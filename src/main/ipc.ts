@@ -22,6 +22,8 @@ export interface IpcOptions {
    * they typed may be read. Without it, only dropped paths are allowed.
    */
   confirmPath?(path: string): Promise<boolean>;
+  /** True for a path the user chose in an earlier session (a cached dataset's source): re-import needs no dialog. */
+  chosenBefore?(path: string): Promise<boolean>;
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
@@ -46,10 +48,11 @@ export function isTrustedSender(event: SenderEvent, allowedOrigins: string[]): b
 
 /** Register every StudioApi handler; returns a function that removes them. */
 export function registerIpcHandlers(options: IpcOptions): () => void {
-  const { service, allowedOrigins, grants, confirmPath } = options;
+  const { service, allowedOrigins, grants, confirmPath, chosenBefore } = options;
   // A typed path becomes a chosen one only when the user confirms it in a dialog the page cannot fake.
   const checkPath = async (path: string): Promise<void> => {
-    if (!(await grants.allows(path)) && confirmPath && (await confirmPath(path))) grants.grant(path);
+    if (await grants.allows(path)) return;
+    if ((await chosenBefore?.(path)) || (await confirmPath?.(path))) grants.grant(path);
     await grants.check(path);
   };
   for (const name of STUDIO_CALL_NAMES) {

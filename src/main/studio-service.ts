@@ -19,7 +19,6 @@ import { StudioError } from './studio-service/errors';
 import { listPresetInfos } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
 import type { TrainerLauncher } from './training/trainer-connection';
-import { imageShapeOf } from './training/models';
 
 export interface StudioServiceOptions {
   runsRoot: string;
@@ -83,6 +82,11 @@ export class StudioService implements StudioApi {
     return this.datasets.importBuiltin();
   }
 
+  /** True when `path` is the source of a cached dataset (the desktop app lets such a path be re-imported). */
+  isDatasetSource(path: string): Promise<boolean> {
+    return this.datasets.isSource(path);
+  }
+
   async deleteDataset(datasetId: string): Promise<void> {
     const dir = this.datasets.dirOf(datasetId);
     for (const { record } of await listRuns(this.options.runsRoot)) {
@@ -113,9 +117,9 @@ export class StudioService implements StudioApi {
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
     const config = resolveTrainingConfig(request.config);
-    // Resize (by re-import) when the dataset does not match the preset; the manifest says what trains.
-    const shape = imageShapeOf(config);
-    const manifest = await this.datasets.fitToPreset(request.datasetId, { name: config.preset, imageSize: shape.size, channels: shape.channels });
+    // A dataset of another shape is the trainer's to refuse (a failed run with the reason and what to do);
+    // the New run view offers the re-import at the preset's shape before it gets that far.
+    const manifest = await this.datasets.manifest(request.datasetId);
     const { record } = await createRunDir(this.options.runsRoot, {
       config,
       dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: this.datasets.dirOf(manifest.id) },

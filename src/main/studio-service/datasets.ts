@@ -4,12 +4,12 @@
  * the cache and served by URL). Importing reports progress as events.
  */
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { DatasetInfo, Progress } from '../../shared/api';
 import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
 import { builtinDatasetSource, importDataset } from '../data';
-import { NotFoundError, StudioError } from './errors';
+import { NotFoundError } from './errors';
 
 /** File name of the preview grid inside a dataset's cache folder. */
 export const PREVIEW_FILE = 'preview.png';
@@ -85,28 +85,24 @@ export class DatasetStore {
     await rm(this.dirOf(datasetId), { recursive: true, force: true });
   }
 
-  /**
-   * A dataset whose images match the preset's size and channels: the dataset
-   * itself, or a re-import of its source at the preset's shape (cached, so
-   * the second run on the same pair is instant).
-   */
-  async fitToPreset(datasetId: string, preset: { name: string; imageSize: number; channels: 1 | 3 }): Promise<DatasetManifest> {
-    const manifest = await this.manifest(datasetId);
-    if (manifest.width === preset.imageSize && manifest.height === preset.imageSize && manifest.channels === preset.channels) {
-      return manifest;
-    }
-    const source = manifest.source.kind === 'builtin' ? builtinDatasetSource() : manifest.source.path;
+  /** True when `path` is the source of a cached dataset (the user chose it in an earlier session). */
+  async isSource(path: string): Promise<boolean> {
+    const target = resolve(path);
+    let names: string[];
     try {
-      await stat(source);
+      names = await readdir(this.options.datasetsRoot);
     } catch {
-      throw new StudioError(
-        `Dataset ${manifest.name} is ${manifest.width}×${manifest.height}×${manifest.channels} but preset ${preset.name} needs ` +
-          `${preset.imageSize}×${preset.imageSize}×${preset.channels}, and its source ${source} is gone, so it cannot be resized.`,
-        `Import the source again with size ${preset.imageSize}, or pick a preset that matches.`,
-      );
+      return false;
     }
-    const options = { ...manifest.options, size: preset.imageSize, channels: preset.channels };
-    return (await this.import(source, options)).manifest;
+    for (const name of names) {
+      if (!ID_PATTERN.test(name)) continue;
+      try {
+        if ((await this.manifest(name)).source.path === target) return true;
+      } catch {
+        // Not a dataset folder.
+      }
+    }
+    return false;
   }
 
   private async info(manifest: DatasetManifest): Promise<DatasetInfo> {
