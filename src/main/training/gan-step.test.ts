@@ -23,7 +23,13 @@ describe('createGanStep', () => {
       tf.dispose([real, noise]);
       return result;
     };
+    const snapshot = () => [generator, discriminator].map((model) => model.trainableWeights.map((w) => [...w.read().dataSync()]));
+    const before = snapshot();
     const first = run(); // creates the optimizers' moment variables
+    const after = snapshot();
+    // Both networks moved: each Adam applied its own gradients.
+    expect(after[0]).not.toEqual(before[0]);
+    expect(after[1]).not.toEqual(before[1]);
     const afterFirst = tf.memory().numTensors;
     const results = [run(), run(), run()];
     expect(tf.memory().numTensors).toBe(afterFirst);

@@ -2,7 +2,8 @@
  * The GAN train step of the TensorFlow DCGAN tutorial: one noise batch feeds
  * both updates, both losses are binary cross-entropy on logits, and each
  * network has its own Adam. As in the tutorial, both gradients are taken
- * against the same (pre-update) weights and then applied together.
+ * against the same (pre-update) weights and then applied together, and the
+ * generator runs once per step: its output feeds the discriminator phase.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../shared/config';
@@ -50,28 +51,32 @@ export function createGanStep(options: {
   function step(real: tf.Tensor4D, noise: tf.Tensor2D): GanStepResult {
     expectBatch(real, noise);
     let accuracies: tf.Tensor1D | undefined;
+    let fake: tf.Tensor | undefined;
     const losses = tf.tidy(() => {
-      // Discriminator phase: push D(real) toward 1 and D(G(z)) toward 0.
+      // Generator phase: push D(G(z)) toward 1, i.e. fool the discriminator.
+      const gen = tf.variableGrads(() => {
+        // G runs once per step (as in the tutorial), so BatchNorm's moving statistics move once.
+        const images = generator.apply(noise, { training: true }) as tf.Tensor;
+        fake = tf.keep(images);
+        const fakeLogits = discriminator.apply(images, { training: true }) as tf.Tensor;
+        return bce(tf.onesLike(fakeLogits), fakeLogits) as tf.Scalar;
+      }, generatorVars);
+      // Discriminator phase: push D(real) toward 1 and D(G(z)) toward 0, the same fakes as constants.
       const disc = tf.variableGrads(() => {
-        const fake = generator.apply(noise, { training: true }) as tf.Tensor;
         const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor;
-        const fakeLogits = discriminator.apply(fake, { training: true }) as tf.Tensor;
+        const fakeLogits = discriminator.apply(fake!, { training: true }) as tf.Tensor;
         // sigmoid(x) >= 0.5 exactly when the logit x >= 0.
         accuracies = tf.keep(tf.stack([realLogits.greaterEqual(0).toFloat().mean(), fakeLogits.less(0).toFloat().mean()]) as tf.Tensor1D);
         return bce(tf.onesLike(realLogits), realLogits).add(bce(tf.zerosLike(fakeLogits), fakeLogits)) as tf.Scalar;
       }, discriminatorVars);
-      // Generator phase: push D(G(z)) toward 1, i.e. fool the discriminator.
-      const gen = tf.variableGrads(() => {
-        const fakeLogits = discriminator.apply(generator.apply(noise, { training: true }), { training: true }) as tf.Tensor;
-        return bce(tf.onesLike(fakeLogits), fakeLogits) as tf.Scalar;
-      }, generatorVars);
+      // Both gradients were taken against the pre-update weights; apply them together.
       discriminatorOptimizer.applyGradients(disc.grads as GradientMap);
       generatorOptimizer.applyGradients(gen.grads as GradientMap);
       return tf.stack([gen.value, disc.value]);
     });
     const [gen_loss, disc_loss] = losses.dataSync();
     const [real_accuracy, fake_accuracy] = accuracies!.dataSync();
-    tf.dispose([losses, accuracies!]);
+    tf.dispose([losses, accuracies!, fake!]);
     return { gen_loss: gen_loss!, disc_loss: disc_loss!, real_accuracy: real_accuracy!, fake_accuracy: fake_accuracy! };
   }
 
