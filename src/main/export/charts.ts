@@ -123,6 +123,9 @@ export function accuracyChart(steps: StepMetrics[], epochs: EpochMetrics[], titl
   };
 }
 
+/** One strong, distinguishable colour per run (ECharts' default second colour is a pale green). */
+const RUN_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+
 /** Epoch-mean fake accuracy of several runs on one chart (evidence pack: baseline vs this run). */
 export function fakeAccuracyComparison(runs: { name: string; epochs: EpochMetrics[] }[]): LineChartSpec {
   return {
@@ -131,6 +134,10 @@ export function fakeAccuracyComparison(runs: { name: string; epochs: EpochMetric
     yName: 'fake_accuracy',
     yRange: [0, 1],
     referenceY: 0.5,
-    series: runs.map((run) => ({ name: run.name, points: run.epochs.map((e) => [e.epoch, e.fake_accuracy]) })),
+    series: runs.map((run, index) => ({
+      name: run.name,
+      points: run.epochs.map((e) => [e.epoch, e.fake_accuracy]),
+      color: RUN_COLOURS[index % RUN_COLOURS.length],
+    })),
   };
 }
