@@ -65,7 +65,13 @@ export async function writeDirAtomically<T>(
     await mkdir(temp);
     const result = await write(temp);
     if (exists) await rename(target, old);
-    await rename(temp, target);
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      // Put the previous export back rather than deleting it below.
+      if (exists) await rename(old, target);
+      throw error;
+    }
     return result;
   } finally {
     await rm(temp, { recursive: true, force: true });
