@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendName } from '../../../shared/backends';
+import { registerFastCpuKernels } from '../cpu-kernels';
 import { CUDA_MISSING_REASON, isCudaLoadError, missingCudaLibraries } from './cuda';
 import { BackendUnavailable } from './errors';
 import { polyfillNodeUtil } from './node-util-polyfill';
@@ -83,5 +84,9 @@ export const LOADERS: Record<BackendName, () => LoadedBackend> = {
   'tfjs-node-gpu': () => loadTfjsNode('@tensorflow/tfjs-node-gpu', true),
   'tfjs-node': () => loadTfjsNode('@tensorflow/tfjs-node', false),
   wasm: loadWasm,
-  cpu: () => ({ tfName: 'cpu', device: () => 'CPU (pure JavaScript, single thread)' }),
+  cpu: () => {
+    // tfjs's own cpu Conv2DBackpropFilter reads element by element; the engine's NHWC one is ~7× faster.
+    registerFastCpuKernels();
+    return { tfName: 'cpu', device: () => 'CPU (pure JavaScript, single thread)' };
+  },
 };
