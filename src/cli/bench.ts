@@ -46,7 +46,7 @@ const DEFAULT_ROWS: { preset: PresetName; batchSize: number }[] = [
 
 /** Rows the pure-JS backend cannot finish in reasonable time (its Conv2DBackpropFilter is a scalar loop). */
 const CPU_TOO_SLOW: Partial<Record<PresetName, string>> = {
-  'seed-model-one': 'the pure-JS cpu backend needs ~500 s per seed-model-one step',
+  'seed-model-one': 'the pure-JS cpu backend needs minutes per seed-model-one step',
   'tf-tutorial': 'the pure-JS cpu backend needs minutes per tf-tutorial step',
   'seed-model-four': 'the pure-JS cpu backend needs minutes per seed-model-four step',
   'dcgan-64': 'the pure-JS cpu backend needs minutes per dcgan-64 step',
