@@ -36,7 +36,11 @@ export async function startTinyRun(page: Page, baseUrl: string, datasetText: str
   await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Batch size', { exact: true }).fill('8');
   await page.getByLabel('Run name', { exact: true }).fill(name);
-  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  if (screenshot) {
+    // Sticky sidebar: capture from the top so it sits where a person sees it.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshot, fullPage: true });
+  }
   await page.getByRole('button', { name: /Start training/ }).click();
   await page.waitForURL(/#\/runs\/.+/);
   return decodeURIComponent(page.url().split('#/runs/')[1] ?? '');

@@ -5,7 +5,7 @@
  * Screenshots for the README are taken along the way.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -84,6 +84,25 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
     expect(await report.textContent()).toContain('left');
   });
 
+  it('imports a zip dropped anywhere on the window', async () => {
+    const zip = await makePngZip(join(work, 'drop'), 12);
+    const base64 = (await readFile(zip)).toString('base64');
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dropped.zip', { type: 'application/zip' }));
+      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      (window as unknown as { transfer: DataTransfer }).transfer = transfer;
+    }, base64);
+    await page.locator('.dropzone').waitFor();
+    await page.evaluate(() => {
+      const { transfer } = window as unknown as { transfer: DataTransfer };
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    await page.locator('.dropzone').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('dataset-count').textContent(), { timeout: 60_000 }).toBe('12');
+  });
+
   it('imports a typed server path with size and max-images options', async () => {
     await importTypedPath(page, builtinDatasetSource(), 16, RUN_IMAGES);
   });
@@ -137,6 +156,28 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
     await failure.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /Stop/ }).click();
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('stopped');
+  });
+
+  it('renames and deletes a run from history (delete asks first)', async () => {
+    await page.goto(`${server.url}#/runs`);
+    const runId = await page.locator('li', { hasText: 'to crash' }).getAttribute('data-run-id');
+    const renamed = page.locator(`[data-run-id="${runId}"]`);
+    await renamed.getByRole('button', { name: 'Rename' }).click();
+    await renamed.getByRole('textbox').fill('crashed once');
+    await renamed.getByRole('textbox').press('Enter');
+    await expect.poll(() => renamed.locator('.name').textContent()).toBe('crashed once');
+
+    await renamed.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.locator(`[data-run-id="${runId}"]`).count()).toBe(1);
+    await renamed.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByRole('button', { name: 'Delete run' }).click();
+    await page.locator(`[data-run-id="${runId}"]`).waitFor({ state: 'detached' });
+    await page.reload();
+    await page.locator('[data-run-id]').first().waitFor();
+    expect(await page.locator(`[data-run-id="${runId}"]`).count()).toBe(0);
   });
 
   it('refuses a missing or wrong token and a foreign Origin', async () => {
