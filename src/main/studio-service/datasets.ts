@@ -23,7 +23,7 @@ export interface DatasetStoreOptions {
   progress(progress: Progress): void;
 }
 
-/** The datasets root: list, import, delete, preview, and fit a dataset to a preset. */
+/** The datasets root: list, import, delete, preview, and recognise earlier sources. */
 export class DatasetStore {
   constructor(private readonly options: DatasetStoreOptions) {}
 

@@ -47,16 +47,14 @@ export interface SampleEntry {
  * Every saved grid, oldest first. Epoch grids take their step from
  * epochs.jsonl; early-step grids take the epoch the step falls in.
  */
-export async function listSampleEntries(runDir: string, epochs: EpochMetrics[], stepsPerEpoch?: number): Promise<SampleEntry[]> {
+export async function listSampleEntries(runDir: string, epochs: EpochMetrics[]): Promise<SampleEntry[]> {
   const samples = await listSamples(runDir);
   return samples.map((sample) => {
     if (sample.kind === 'epoch') {
-      const step = epochs.find((e) => e.epoch === sample.index)?.step ?? (stepsPerEpoch ? sample.index * stepsPerEpoch : 0);
-      return { epoch: sample.index, step, file: sample.file };
+      return { epoch: sample.index, step: epochs.find((e) => e.epoch === sample.index)?.step ?? 0, file: sample.file };
     }
-    const epoch =
-      epochs.find((e) => e.step >= sample.index)?.epoch ??
-      (stepsPerEpoch ? Math.ceil(sample.index / stepsPerEpoch) : (epochs.at(-1)?.epoch ?? 0) + 1);
+    // An early-step grid belongs to the first epoch that ends at or after its step (or the one in progress).
+    const epoch = epochs.find((e) => e.step >= sample.index)?.epoch ?? (epochs.at(-1)?.epoch ?? 0) + 1;
     return { epoch, step: sample.index, file: sample.file };
   });
 }
