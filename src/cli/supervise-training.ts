@@ -6,6 +6,7 @@
 import type { BackendName } from '../shared/backends';
 import type { TrainingConfig } from '../shared/config';
 import type { TrainerEvent } from '../shared/trainer-protocol';
+import { updateRunRecord } from '../main/runs';
 import { spawnTrainerProcess } from '../main/training/trainer-process';
 import { EXIT } from './exit-codes';
 import { formatDuration, type ProgressLine } from './progress-bar';
@@ -109,11 +110,16 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
 
   return new Promise((resolvePromise) => {
     trainer.onEvent(handle);
-    trainer.onExit(({ code, signal }) => {
+    trainer.onExit(async ({ code, signal }) => {
       process.off('SIGINT', onSigint);
       if (outcome === undefined) {
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        await updateRunRecord(options.runDir, {
+          status: 'crashed',
+          failure: { kind: 'crashed', message: `The trainer process ended unexpectedly (${how}).` },
+        }).catch(() => undefined); // the run folder itself may be what failed
         console.error(
-          `The trainer process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}). ` +
+          `The trainer process ended unexpectedly (${how}). ` +
             `Nothing complete is lost: resume with gan-studio train --resume ${options.runDir}`,
         );
         outcome = interrupts > 0 ? EXIT.interrupted : EXIT.failed;
