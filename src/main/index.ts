@@ -51,8 +51,8 @@ async function start(): Promise<void> {
   const settingsFile = join(userData, 'settings.json');
   const settings = await loadSettings(settingsFile);
   const runsRoot = resolveRunsRoot({ env: process.env, settings, defaultRoot: join(userData, 'runs') });
-  // GAN_STUDIO_HOME (shared with the CLI) wins, so a scripted or test launch never touches the real profile.
-  const datasetsRoot = process.env.GAN_STUDIO_HOME ? defaultDatasetsRoot() : join(userData, 'datasets');
+  // One dataset cache for the app, the CLI and serve (~/.gan-studio/datasets or $GAN_STUDIO_HOME/datasets).
+  const datasetsRoot = defaultDatasetsRoot();
 
   hardenSession();
   registerProtocolHandlers({ rendererDir: join(here, '..', 'renderer'), runsRoot, datasetsRoot });

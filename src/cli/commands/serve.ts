@@ -21,7 +21,7 @@ machine's, or a laptop's through an SSH tunnel) can train and watch runs.
 Prints a URL with a random token; every request without it is refused.
 
 Options:
-  --port N            Port to listen on (default 8787; 0 picks a free one)
+  --port N            Port to listen on (default 8765; 0 picks a free one)
   --host ADDR         Address to bind (default 127.0.0.1, this machine only).
                       Binding another address exposes the studio to that network:
                       anyone with the URL can read files this user can read.
@@ -30,7 +30,7 @@ Options:
   -h, --help          Show this help
 
 Needs the built UI: run "npm run build" once first.
-Remote use: ssh -L 8787:127.0.0.1:8787 gpu-box, then open the printed URL locally.
+Remote use: ssh -L 8765:127.0.0.1:8765 gpu-box, then open the printed URL locally.
 Exit codes: 0 stopped with Ctrl-C, 2 bad arguments or UI not built, 1 failed to start.`;
 
 /** Runs the command; resolves with the exit code after Ctrl-C. */
@@ -95,7 +95,7 @@ function parseOptions(argv: string[]): ServeOptions {
   } catch (error) {
     throw new CliError(`${(error as Error).message}`, EXIT.usage, 'See gan-studio serve --help.');
   }
-  const port = Number(values.port ?? 8787);
+  const port = Number(values.port ?? 8765);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: expected a whole number 0–65535, got ${values.port}.`);
   const maxUploadMb = Number(values['max-upload-mb'] ?? 2048);
   if (!Number.isFinite(maxUploadMb) || maxUploadMb <= 0) throw new CliError(`--max-upload-mb: expected a positive number, got ${values['max-upload-mb']}.`);
