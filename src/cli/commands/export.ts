@@ -8,17 +8,13 @@ import { parseArgs } from 'node:util';
 import type { Progress } from '../../shared/api';
 import {
   ANIMATION_FORMATS,
-  exportCharts,
-  exportComparisonAnimation,
-  exportCsv,
-  exportGenerator,
-  exportGridPng,
-  exportProgressAnimation,
+  EXPORT_FORMATS,
   ExportCancelledError,
   ExportError,
   ExportInputError,
   FfmpegNotFoundError,
-  type AnimationFormat,
+  runExport,
+  type ExportRequest,
 } from '../../main/export/index';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
@@ -54,8 +50,7 @@ ffmpeg is found as FFMPEG_PATH, then ffmpeg-static, then @ffmpeg-installer/ffmpe
 then ffmpeg on PATH. Exit codes: 0 written, 1 export failed, 2 bad arguments or
 run folder, 3 no ffmpeg, 130 cancelled (nothing partial is kept).`;
 
-const FORMATS = [...ANIMATION_FORMATS, 'png', 'charts', 'csv', 'generator'] as const;
-type Format = (typeof FORMATS)[number];
+type Format = (typeof EXPORT_FORMATS)[number];
 
 const USAGE_HINT = 'Run "gan-studio export --help" for the options.';
 
@@ -129,7 +124,7 @@ function parse(argv: string[]) {
   }
   const { values, positionals } = parsed;
   const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new CliError(`Expected --format ${FORMATS.join(' | ')}, got "${values.format}".`, EXIT.usage, USAGE_HINT);
+  if (!EXPORT_FORMATS.includes(format)) throw new CliError(`Expected --format ${EXPORT_FORMATS.join(' | ')}, got "${values.format}".`, EXIT.usage, USAGE_HINT);
   const compare = values.compare ?? [];
   // "--compare B C" leaves C as a positional; accept it only in compare mode.
   if (positionals.length === 0) throw new CliError('Expected a RUN_DIR.', EXIT.usage, USAGE_HINT);
@@ -152,36 +147,32 @@ function parse(argv: string[]) {
   };
 }
 
+/** The request for parsed arguments, with outputs defaulting to RUN_DIR/exports/. */
+function toRequest(args: ReturnType<typeof parse>): ExportRequest {
+  const runDir = args.runs[0]!;
+  const exportsDir = join(runDir, 'exports');
+  switch (args.format) {
+    case 'gif':
+    case 'mp4':
+    case 'webm': {
+      const name = args.runs.length > 1 ? 'compare' : 'progress';
+      const { fps, scale, fromEpoch, toEpoch } = args;
+      return { format: args.format, runDirs: args.runs, out: args.out ?? join(exportsDir, `${name}.${args.format}`), fps, scale, fromEpoch, toEpoch };
+    }
+    case 'png':
+      return { format: 'png', runDir, out: args.out ?? join(exportsDir, `grid-epoch-${args.epoch ?? 'last'}.png`), epoch: args.epoch, scale: args.scale };
+    case 'generator':
+      return { format: 'generator', runDir, out: args.out ?? join(exportsDir, 'generator') };
+    default:
+      return { format: args.format, runDir, out: args.out ?? exportsDir };
+  }
+}
+
 /** Runs the command; returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
   return runWithProgress(async (signal, onProgress) => {
-    const args = parse(argv);
-    const runDir = args.runs[0]!;
-    const exportsDir = join(runDir, 'exports');
-    if ((ANIMATION_FORMATS as readonly string[]).includes(args.format)) {
-      const format = args.format as AnimationFormat;
-      const options = { format, fps: args.fps, scale: args.scale, fromEpoch: args.fromEpoch, toEpoch: args.toEpoch, signal, onProgress };
-      const started = Date.now();
-      const result =
-        args.runs.length > 1
-          ? await exportComparisonAnimation(args.runs, { ...options, out: args.out ?? join(exportsDir, `compare.${format}`) })
-          : await exportProgressAnimation(runDir, { ...options, out: args.out ?? join(exportsDir, `progress.${format}`) });
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      return `Wrote ${result.path} (${result.frames} frames, epochs ${result.epochs[0]}–${result.epochs[1]}, ${result.width}×${result.height}, ${seconds} s)`;
-    }
-    switch (args.format) {
-      case 'png': {
-        const result = await exportGridPng(runDir, { out: args.out ?? join(exportsDir, `grid-epoch-${args.epoch ?? 'last'}.png`), epoch: args.epoch, scale: args.scale });
-        return `Wrote ${result.path} (epoch ${result.epoch}, ${result.width}×${result.height})`;
-      }
-      case 'charts':
-        return `Wrote ${(await exportCharts(runDir, args.out ?? exportsDir, signal)).join(', ')}`;
-      case 'csv':
-        return `Wrote ${(await exportCsv(runDir, args.out ?? exportsDir)).join(', ')}`;
-      default: {
-        const result = await exportGenerator(runDir, args.out ?? join(exportsDir, 'generator'));
-        return `Wrote ${result.dir} (generator from step ${result.step}; load model.json with tf.loadLayersModel)`;
-      }
-    }
+    const started = Date.now();
+    const outcome = await runExport(toRequest(parse(argv)), { signal, onProgress });
+    return `Wrote ${outcome.summary} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
   });
 }

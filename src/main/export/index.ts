@@ -12,3 +12,5 @@ export type { EvidenceOptions, EvidenceResult } from './evidence';
 export { resolveFfmpeg } from './ffmpeg';
 export type { FfmpegSource, ResolvedFfmpeg } from './ffmpeg';
 export { exportCharts, exportCsv, exportGenerator, exportGridPng, GENERATOR_INFO_FILE } from './run-exports';
+export { EXPORT_FORMATS, exportRequestSchema, runExport } from './request';
+export type { ExportOutcome, ExportRequest } from './request';
