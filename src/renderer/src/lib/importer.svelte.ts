@@ -6,7 +6,7 @@
 import type { DatasetInfo } from '../../../shared/api';
 import type { ImportOptions } from '../../../shared/dataset';
 import { isElectron, studio } from './api';
-import { refreshDatasets } from './studio-state.svelte';
+import { refreshDatasets, studioState } from './studio-state.svelte';
 import { StudioError } from './studio-error';
 import { uploadFile } from './upload';
 
@@ -44,6 +44,10 @@ async function run(stage: string, work: () => Promise<DatasetInfo>): Promise<voi
   } finally {
     importer.busy = false;
     importer.upload = undefined;
+    // A failed import sends no final progress event; drop its entry so it cannot linger.
+    for (const operation of Object.keys(studioState.progress)) {
+      if (operation.startsWith('Importing')) delete studioState.progress[operation];
+    }
   }
 }
 
