@@ -2,8 +2,9 @@
  * `npm run bench -- --profile`: where one training step's time goes, by
  * kernel. Op-level wrappers that tf.profile also lists (names ending in
  * "__op", e.g. fusedConv2d__op around FusedConv2D) are left out so nothing
- * is counted twice. Kernel times are wall-clock, so a busy machine inflates
- * them all alike; the shares stay meaningful.
+ * is counted twice. Kernel times are this process's CPU time, not wall time:
+ * on a machine shared with other work, wall-clock kernel times jump by ±50%
+ * with whatever else runs, CPU time does not.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -16,7 +17,23 @@ export interface KernelShare {
 
 /** Profiles `run` and returns kernels by total time, largest first. */
 export async function profileKernels(run: () => void): Promise<KernelShare[]> {
-  const info = await tf.profile(run);
+  const backend = tf.backend() as unknown as { time(f: () => void): Promise<{ kernelMs: number }> };
+  // tf.profile times each kernel through backend.time(); swap in a CPU-time clock for the run.
+  const ownTime = Object.prototype.hasOwnProperty.call(backend, 'time');
+  const original = backend.time;
+  backend.time = async (f) => {
+    const start = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(start);
+    return { kernelMs: (used.user + used.system) / 1000 };
+  };
+  let info: Awaited<ReturnType<typeof tf.profile>>;
+  try {
+    info = await tf.profile(run);
+  } finally {
+    if (ownTime) backend.time = original;
+    else delete (backend as { time?: unknown }).time;
+  }
   const totals = new Map<string, number>();
   for (const k of info.kernels) {
     if (k.name.endsWith('__op')) continue;
