@@ -55,7 +55,7 @@ type Format = (typeof EXPORT_FORMATS)[number];
 const USAGE_HINT = 'Run "gan-studio export --help" for the options.';
 
 /** Parse a positive whole-number flag. */
-export function intFlag(flag: string, value: string | undefined): number | undefined {
+function intFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`Expected ${flag} to be a positive whole number, got "${value}".`, EXIT.usage, USAGE_HINT);
@@ -63,7 +63,7 @@ export function intFlag(flag: string, value: string | undefined): number | undef
 }
 
 /** Map an export failure to the CLI's exit codes. */
-export function exitCodeFor(error: unknown): number {
+function exitCodeFor(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof ExportCancelledError) return EXIT.interrupted;
   if (error instanceof FfmpegNotFoundError) return EXIT.unavailable;
