@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// Three builds: main (Electron entry, the trainer and backend-probe process entries and the CLI
-// share one Node bundle graph), a CommonJS preload (sandboxed preloads must be
+// Three builds: main (Electron entry plus the trainer and backend-probe process entries;
+// the CLI runs from source through tsx), a CommonJS preload (sandboxed preloads must be
 // CJS), and the Svelte renderer.
 export default defineConfig({
   main: {
@@ -15,7 +15,6 @@ export default defineConfig({
           trainer: resolve(__dirname, 'src/main/training/trainer-entry.ts'),
           // Backend probe: a short-lived process, so main never loads native TF or a GPU context.
           probe: resolve(__dirname, 'src/main/probe-entry.ts'),
-          cli: resolve(__dirname, 'src/cli/main.ts'),
         },
       },
     },
