@@ -75,12 +75,17 @@ export async function exportProgressAnimation(runDir: string, options: Animation
   return encodeAnimation(plans, layout, longest, options, [samples[0]!.epoch, samples.at(-1)!.epoch]);
 }
 
-/** The grid a run shows at `epoch`: its own, or its last one once it has ended. */
+/** The grid a run shows at `epoch`: its own, or its last one once it has no later grid. */
 function panelAt(run: RunFiles, samples: EpochSample[], epoch: number): Panel {
   const planned = plannedEpochs(run);
   const last = samples.at(-1)!;
   const title = panelTitle(run.record.name);
-  if (epoch > last.epoch) return { gridPath: last.path, title, caption: `ended at epoch ${last.epoch} / ${planned}`, ended: true };
+  if (epoch > last.epoch) {
+    // A run that is still training has not ended; it only has no later grid yet.
+    const live = ['created', 'running', 'paused'].includes(run.record.status);
+    const caption = live ? `epoch ${last.epoch} / ${planned} (still training)` : `ended at epoch ${last.epoch} / ${planned}`;
+    return { gridPath: last.path, title, caption, ended: true };
+  }
   const shown = [...samples].reverse().find((sample) => sample.epoch <= epoch) ?? samples[0]!;
   return { gridPath: shown.path, title, caption: `epoch ${shown.epoch} / ${planned}` };
 }
