@@ -56,6 +56,25 @@ function line(spec: LineSpec): Record<string, unknown> {
   };
 }
 
+interface TooltipItem {
+  marker?: string;
+  seriesName?: string;
+  value?: unknown;
+}
+
+/** "step 1,234" then one row per series; ECharts would print the step as 1,234.00. */
+function tooltipFormatter(xName: string): (params: unknown) => string {
+  return (params) => {
+    const items = (Array.isArray(params) ? params : [params]) as TooltipItem[];
+    const x = Array.isArray(items[0]?.value) ? Number(items[0].value[0]) : Number.NaN;
+    const rows = items.map((item) => {
+      const y = Array.isArray(item.value) ? Number(item.value[1]) : Number.NaN;
+      return `${item.marker ?? ''}${item.seriesName ?? ''} <b>${Number.isFinite(y) ? y.toFixed(3) : '—'}</b>`;
+    });
+    return [`${xName} ${Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : ''}`, ...rows].join('<br>');
+  };
+}
+
 /** A step- (or epoch-) indexed line chart; `referenceY` draws a dashed horizontal marker (the 0.5 line). */
 export function lineChartOption(
   lines: LineSpec[],
@@ -83,7 +102,7 @@ export function lineChartOption(
       itemWidth: 14,
       itemHeight: 8,
     },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'line' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v)) },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'line' }, formatter: tooltipFormatter(options.xName ?? 'step') },
     xAxis: {
       type: 'value',
       name: options.xName ?? 'step',

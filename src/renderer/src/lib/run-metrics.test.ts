@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
-import { epochSeries, runFigures, smooth, stepSeries } from './run-metrics';
+import { epochSeries, runFigures, smooth, smoothingWeight, stepSeries } from './run-metrics';
 
 const step = (n: number, epoch: number, ms = 100): StepMetrics => ({
   step: n,
@@ -23,6 +23,13 @@ describe('smooth', () => {
     expect(out[1]![1]).toBeNaN();
     expect(out[2]![1]).toBeGreaterThan(0);
     expect(out[2]![1]).toBeLessThan(10);
+  });
+});
+
+describe('smoothingWeight', () => {
+  it('remembers about ten points for short runs and n/300 for long ones', () => {
+    expect(smoothingWeight(50)).toBeCloseTo(0.9, 10);
+    expect(smoothingWeight(100_000)).toBeCloseTo(1 - 300 / 100_000, 10);
   });
 });
 

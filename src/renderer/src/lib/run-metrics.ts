@@ -7,8 +7,18 @@ import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
 
 export type Point = [number, number];
 
+/**
+ * A smoothing weight that keeps the curve readable at any length: about ten
+ * points of memory for short runs, growing to n/300 so 100k steps still read
+ * as a trend rather than a band of noise.
+ */
+export function smoothingWeight(length: number): number {
+  const window = Math.max(10, length / 300);
+  return 1 - 1 / window;
+}
+
 /** Exponential moving average with bias correction (as TensorBoard smooths). */
-export function smooth(points: Point[], weight = 0.9): Point[] {
+export function smooth(points: Point[], weight = smoothingWeight(points.length)): Point[] {
   const out: Point[] = new Array(points.length);
   let last = 0;
   let debias = 0;
