@@ -4,6 +4,7 @@
  * the reason printed. The binary is located from electron's path.txt
  * without `require('electron')`, which would try to download it.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetSource } from '../src/main/data';
 import { watchErrors } from './browser';
+import { rendererIsStale } from './renderer-build';
 import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
 
 const root = resolve(import.meta.dirname, '..');
@@ -36,7 +38,8 @@ describe.skipIf('reason' in binary)('studio in the Electron window', () => {
   beforeAll(async () => {
     if (!('path' in binary)) return;
     const main = join(root, 'out', 'main', 'index.js');
-    if (!existsSync(main)) throw new Error(`expected a built app at ${main}; run \`npm run build\` first`);
+    // The window loads the whole electron-vite build (main, preload, renderer); build it when stale.
+    if (!existsSync(main) || rendererIsStale()) execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
     work = await mkdtemp(join(tmpdir(), 'gan-studio-electron-'));
     app = await _electron.launch({
       executablePath: binary.path,
