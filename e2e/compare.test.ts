@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium())('compare view in Chromium against serve', () => 
       rendererDir: rendererOutDir,
       launcher: () => spawnTrainerProcess(),
     });
-    const dataset = await server.service.importDataset(await makePngZip(work, 32));
+    const dataset = await server.service.importDataset(await makePngZip(work, 32), { channels: 1 });
     const common = { preset: 'tiny' as const, epochs: EPOCHS, batchSize: 8, seed: 11 };
     const baseline = await server.service.createRun({ name: 'baseline', datasetId: dataset.manifest.id, config: common });
     const variant = await server.service.createRun({
