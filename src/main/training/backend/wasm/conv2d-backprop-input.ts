@@ -27,6 +27,11 @@ interface Phase {
   padAfter: number;
 }
 
+/**
+ * dx positions h = a + i·s along one axis. Writing h + pad = q·s + r, the taps
+ * that reach h are kh = r + j·s, each meeting dy position q − j: a stride-1
+ * correlation of dy (starting at q_min − taps + 1) with those taps reversed.
+ */
 function phaseAlongAxis(a: number, size: number, kernel: number, stride: number, padBefore: number, dySize: number): Phase {
   const count = a < size ? Math.ceil((size - a) / stride) : 0;
   const r = (a + padBefore) % stride;

@@ -63,6 +63,8 @@ export function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: num
  * A stride-1 XNNPACK convolution of NHWC `x` with an HWIO `filter`, with the
  * given dilation and explicit spatial padding. Negative padding crops `x`
  * first (XNNPACK only pads), so callers can describe any window exactly.
+ * When the crop leaves nothing, every window lies in the padding and the
+ * result is zeros (XNNPACK rejects an empty input).
  */
 export function convInfo(
   backend: WasmBackendLike,
@@ -73,10 +75,15 @@ export function convInfo(
 ): tf.TensorInfo {
   const [[top, bottom], [left, right]] = padding;
   const [n, h, w, c] = x.shape as [number, number, number, number];
+  const [kh, kw, , co] = filter.shape as [number, number, number, number];
   const cropTop = Math.max(0, -top);
   const cropLeft = Math.max(0, -left);
   const keepH = h - cropTop - Math.max(0, -bottom);
   const keepW = w - cropLeft - Math.max(0, -right);
+  if (keepH <= 0 || keepW <= 0) {
+    const outShape = [n, h + top + bottom - (kh - 1) * dilations[0], w + left + right - (kw - 1) * dilations[1], co];
+    return runWasmKernel(backend, tf.Fill, {}, { shape: outShape, value: 0, dtype: 'float32' });
+  }
   const cropped = keepH === h && keepW === w;
   const input = cropped ? x : sliceInfo(backend, x, [0, cropTop, cropLeft, 0], [n, keepH, keepW, c]);
   const pad: tf.backend_util.ExplicitPadding = [
