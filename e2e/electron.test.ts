@@ -67,9 +67,9 @@ describe.skipIf('reason' in binary)('studio in the Electron window', () => {
 
   it('imports, trains, pauses, resumes, stops and lists a tiny run', async () => {
     expect(await importBuiltinSample(page)).toBeGreaterThan(0);
-    await importTypedPath(page, builtinDatasetSource(), 16, 2000);
+    await importTypedPath(page, builtinDatasetSource(), 16, 3000);
     const base = page.url().split('#')[0] ?? page.url();
-    const runId = await startTinyRun(page, base, '2,000 · 16×16×1', 'electron tiny');
+    const runId = await startTinyRun(page, base, '3,000 · 16×16×1', 'electron tiny');
     await seeGridAndCharts(page);
     await pauseResumeStop(page);
     await findInHistory(page, base, runId, 'electron tiny');

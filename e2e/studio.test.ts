@@ -14,15 +14,15 @@ import { WebSocket } from 'ws';
 import { builtinDatasetSource } from '../src/main/data';
 import { startServer } from '../src/main/server';
 import { spawnTrainerProcess } from '../src/main/training/trainer-process';
-import { chartPoints, hasChromium, launchChromium, watchErrors } from './browser';
+import { chartPoints, hasChromium, launchChromium, waitForImage, watchErrors } from './browser';
 import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
 import { makePngZip } from './fixtures';
 import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
 
 const screenshots = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
 const ZIP_IMAGES = 24;
-/** Enough 16×16 images (250 steps of 8 per epoch) that the run is still training when the test pauses it. */
-const RUN_IMAGES = 2000;
+/** Enough 16×16 images (375 steps of 8 per epoch) that the run is still training when the test pauses it. */
+const RUN_IMAGES = 3000;
 
 /** Trainer child processes of this test process (the server runs in-process), oldest first. */
 function trainerPids(): number[] {
@@ -129,7 +129,6 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
 
   it('finds the run in history after a reload', async () => {
     await findInHistory(page, server.url, runId, 'e2e tiny');
-    await page.screenshot({ path: join(screenshots, 'runs.png') });
     expect(errors).toEqual([]);
   });
 
@@ -166,6 +165,9 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
     await renamed.getByRole('textbox').fill('crashed once');
     await renamed.getByRole('textbox').press('Enter');
     await expect.poll(() => renamed.locator('.name').textContent()).toBe('crashed once');
+    // The crashed run may have no grid yet; the first thumbnail that exists must have loaded.
+    await waitForImage(page, '[data-run-id] img');
+    await page.screenshot({ path: join(screenshots, 'runs.png') });
 
     await renamed.getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog');
