@@ -4,8 +4,12 @@
  * give the cpu backend's losses and gradients, and leak nothing.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { maxRelativeError, seededValues, useWasm } from './test-support';
+
+// XNNPACK only logs rejected geometries; the wasm module binds console.warn when it initialises.
+const warnings = vi.spyOn(console, 'warn');
+const xnnErrors = () => warnings.mock.calls.flat().filter((m) => String(m).includes('XNN status'));
 
 const BATCH = 4;
 const LATENT = 8;
@@ -111,6 +115,7 @@ describe('a seeded DCGAN training step on wasm', () => {
     }
     console.log(`training step: worst gradient relative error wasm vs cpu ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-4);
+    expect(xnnErrors()).toEqual([]);
   });
 
   it('keeps the tensor count and the wasm heap flat over many steps', async () => {
@@ -126,5 +131,6 @@ describe('a seeded DCGAN training step on wasm', () => {
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
     expect(after.heap).toBe(before.heap);
+    expect(xnnErrors()).toEqual([]);
   });
 });
