@@ -32,6 +32,8 @@ export default defineConfig({
     root: 'src/renderer',
     build: {
       outDir: 'out/renderer',
+      // The renderer is web content: ship it minified (1.76 MB → ~0.73 MB).
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },
     plugins: [svelte()],
