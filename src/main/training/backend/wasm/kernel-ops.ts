@@ -49,13 +49,8 @@ export function transposeInfo(backend: WasmBackendLike, x: tf.TensorInfo, perm: 
   return runWasmKernel(backend, tf.Transpose, { x }, { perm });
 }
 
-/** Reshapes without copying (the wasm Reshape kernel shares data and bumps the refcount). */
-export function reshapeInfo(backend: WasmBackendLike, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-  return runWasmKernel(backend, tf.Reshape, { x }, { shape });
-}
-
 /** Copies the box `begin`..`begin + size` out of `x`. */
-export function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
   return runWasmKernel(backend, tf.Slice, { x }, { begin, size });
 }
 
