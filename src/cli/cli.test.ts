@@ -82,6 +82,15 @@ describe('gan-studio CLI', () => {
     expect(resumed).toMatchObject({ status: 'completed', epoch: 2, step: 6 });
     const steps = (await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line).step);
     expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+
+    // A bad --epochs on resume is refused before run.json is touched (it would make the run unreadable).
+    const fractional = await cli(['train', '--resume', runDir, '--epochs', '2.5']);
+    expect(fractional.code).toBe(2);
+    expect(fractional.stderr).toContain('--epochs (epochs)');
+    const lower = await cli(['train', '--resume', runDir, '--epochs', '1']);
+    expect(lower.code).toBe(2);
+    expect(lower.stderr).toContain('Hint: Pass --epochs 3 or more');
+    expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')).config.epochs).toBe(2);
   });
 
   it('explains bad input with exit code 2 and no stack trace', async () => {
@@ -103,7 +112,11 @@ describe('gan-studio CLI', () => {
 
     const lr = await cli(['train', '--g-lr=-1']);
     expect(lr.code).toBe(2);
-    expect(lr.stderr).toContain('generatorLearningRate');
+    expect(lr.stderr).toContain('--g-lr (generatorLearningRate)');
+
+    const notARun = await cli(['train', '--resume', empty]);
+    expect(notARun.code).toBe(2);
+    expect(notARun.stderr).toContain('Expected a run directory');
   });
 
   it('fails with exit code 3 when a forced backend cannot load', async () => {

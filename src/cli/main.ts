@@ -66,7 +66,8 @@ export function reportError(error: unknown): number {
 function exitCodeFor(error: Error): number {
   // node:util parseArgs: unknown option, missing or ambiguous value.
   if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) return EXIT.usage;
-  if (error.name === 'DatasetError' || error.name === 'ZodError' || error.name === 'ConfigError') return EXIT.usage;
+  // RunDirError: the path given is not a (readable) run folder — bad input, as README's exit codes say.
+  if (['DatasetError', 'ZodError', 'ConfigError', 'RunDirError'].includes(error.name)) return EXIT.usage;
   if (error.name === 'BackendError' || error.name === 'FfmpegNotFoundError') return EXIT.unavailable;
   return EXIT.failed;
 }

@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import {
-  describeConfigError,
   resolveTrainingConfig,
   trainingConfigInputSchema,
   type TrainingConfig,
@@ -20,6 +19,7 @@ import { selectBackend } from '../../main/training/backend';
 import { createRunDir, readRunRecord, updateRunRecord } from '../../main/runs';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
 import { CliError } from '../cli-error';
+import { describeHyperParameterError } from '../config-errors';
 import { EXIT } from '../exit-codes';
 import { createProgressLine } from '../progress-bar';
 import { superviseTraining } from '../supervise-training';
@@ -143,7 +143,16 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
   }
   const epochs = optionalNumber(values, 'epochs');
   if (epochs !== undefined) {
-    if (epochs < record.epoch) throw new CliError(`--epochs ${epochs} is below the ${record.epoch} epochs already trained.`);
+    // Validate before writing: a bad value in run.json would make the run unreadable.
+    const parsed = trainingConfigInputSchema.pick({ epochs: true }).safeParse({ epochs });
+    if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
+    if (epochs < record.epoch) {
+      throw new CliError(
+        `--epochs ${epochs} is below the ${record.epoch} epochs already trained.`,
+        EXIT.usage,
+        `Pass --epochs ${record.epoch + 1} or more to train further, or omit it to finish the planned ${record.config.epochs}.`,
+      );
+    }
     await updateRunRecord(runDir, { config: { ...record.config, epochs } });
   }
   console.error(`resuming run: ${runDir} (epoch ${record.epoch}, step ${record.step})`);
@@ -175,7 +184,7 @@ function configInput(values: Values): TrainingConfigInput {
 
 function resolveConfig(input: TrainingConfigInput): TrainingConfig {
   const parsed = trainingConfigInputSchema.safeParse(input);
-  if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeConfigError(parsed.error)}`);
+  if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
   return resolveTrainingConfig(parsed.data);
 }
 
