@@ -131,6 +131,9 @@ describe('invalid input', () => {
     renameRun: ['run', ''],
     deleteRun: ['a b'],
     revealRun: [{ id: 'x' }],
+    exportRun: [{ runId: '../x', format: 'gif' }],
+    writeEvidence: [{ runId: 'a', baselineRunId: 'a' }],
+    cancelExport: ['a/b'],
   };
   it('covers every call', () => {
     expect(Object.keys(invalid).sort()).toEqual([...STUDIO_CALL_NAMES].sort());
@@ -142,6 +145,18 @@ describe('invalid input', () => {
       expect(result.error.name).toBe('InvalidArgumentError');
       expect(result.error.message).toContain(name);
     }
+  });
+  it.each([
+    ['an unknown format', { runId: 'r', format: 'avi' }],
+    ['a comparison of one run', { runIds: ['r'], format: 'gif' }],
+    ['a comparison of five runs', { runIds: ['a', 'b', 'c', 'd', 'e'], format: 'gif' }],
+    ['a WebM comparison', { runIds: ['a', 'b'], format: 'webm' }],
+    ['an output path', { runId: 'r', format: 'gif', out: '/tmp/x.gif' }],
+    ['a fractional scale', { runId: 'r', format: 'gif', scale: 1.5 }],
+    ['fps over 60', { runId: 'r', format: 'gif', fps: 120 }],
+    ['a bad export id', { runId: 'r', format: 'gif', exportId: 'a/b' }],
+  ])('exportRun refuses %s', async (_label, request) => {
+    expect(await call('exportRun', [request])).toMatchObject({ ok: false, error: { name: 'InvalidArgumentError' } });
   });
   it('refuses ids that pass the schema but name no run, touching nothing', async () => {
     for (const id of ['..', '.', '.hidden']) {
@@ -235,6 +250,28 @@ describe('valid input works for every handler', () => {
     await ok('deleteDataset', dataset.manifest.id);
     expect((await ok<DatasetInfo[]>('listDatasets')).map((d) => d.manifest.id)).not.toContain(dataset.manifest.id);
     expect(events.some((e) => e.type === 'progress')).toBe(true);
+  });
+
+  it('exports a run, writes its evidence pack and cancels through IPC', async () => {
+    const { makeFixtureRun } = await import('./export/test-fixtures');
+    await makeFixtureRun(join(root, 'runs'), { id: 'fixture', epochs: 2, config: { gridRows: 2, gridCols: 2 } });
+    const events: StudioEvent[] = [];
+    const unsubscribe = service.onEvent((event) => events.push(event));
+    expect(await ok('exportRun', { runId: 'fixture', format: 'gif', fps: 2, exportId: 'ipc-gif' })).toEqual({
+      exportId: 'ipc-gif',
+      files: [{ name: 'progress.gif', url: 'studio://run/fixture/exports/progress.gif' }],
+    });
+    expect(events).toContainEqual({ type: 'progress', progress: expect.objectContaining({ id: 'ipc-gif' }) });
+    const pack = await ok<{ url: string }>('writeEvidence', { runId: 'fixture' });
+    expect(pack.url).toBe('studio://run/fixture/exports/evidence/index.html');
+    expect(await ok('cancelExport', 'not-running')).toBe(false);
+    const file = join(root, 'runs', 'fixture', 'exports', 'progress.gif');
+    expect(await ok('revealRun', 'fixture', 'exports/progress.gif')).toBe(file);
+    expect(revealed.at(-1)).toBe(file);
+    expect(await call('revealRun', ['fixture', '../../secret'])).toMatchObject({ ok: false, error: { name: 'AccessDeniedError' } });
+    expect(await call('exportRun', [{ runId: 'no-such-run', format: 'csv' }])).toMatchObject({ ok: false, error: { name: 'NotFoundError' } });
+    unsubscribe();
+    await ok('deleteRun', 'fixture');
   });
 
   it('imports the built-in sample', async () => {

@@ -34,6 +34,9 @@ beforeAll(async () => {
   await mkdir(rendererDir, { recursive: true });
   await writeFile(join(runsRoot, 'run-1', 'samples', 'epoch-0001.png'), 'png-bytes');
   await writeFile(join(runsRoot, 'run-1', 'run.json'), '{}');
+  await mkdir(join(runsRoot, 'run-1', 'exports', 'evidence'), { recursive: true });
+  for (const name of ['progress.gif', 'progress.mp4', 'progress.webm', 'loss.svg', 'steps.csv']) await writeFile(join(runsRoot, 'run-1', 'exports', name), 'x');
+  await writeFile(join(runsRoot, 'run-1', 'exports', 'evidence', 'index.html'), '<!doctype html><p>pack</p>');
   await writeFile(join(datasetsRoot, 'ds-1', 'preview.png'), 'preview');
   await writeFile(join(datasetsRoot, 'ds-1', 'manifest.json'), '{}');
   await writeFile(join(root, 'secret.txt'), 'TOP-SECRET-CONTENT');
@@ -70,6 +73,25 @@ describe('studio:// run files', () => {
     const response = await get(url);
     expect([403, 404]).toContain(response.status);
     expect(await response.text()).not.toContain('TOP-SECRET-CONTENT');
+  });
+
+  it('serves exports in subfolders with their types, and every run file with a CSP that forbids scripts', async () => {
+    const types: [string, string][] = [
+      ['exports/progress.gif', 'image/gif'],
+      ['exports/progress.mp4', 'video/mp4'],
+      ['exports/progress.webm', 'video/webm'],
+      ['exports/loss.svg', 'image/svg+xml'],
+      ['exports/steps.csv', 'text/csv; charset=utf-8'],
+      ['exports/evidence/index.html', 'text/html; charset=utf-8'],
+    ];
+    for (const [rel, type] of types) {
+      const response = await get(runFileUrl('run-1', rel));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(type);
+      const csp = response.headers.get('content-security-policy')!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('script-src');
+    }
   });
 
   it('answers 404 for missing files and folders, 405 for writes', async () => {

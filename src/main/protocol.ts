@@ -7,7 +7,7 @@
  * Electron; only the register* functions touch Electron.
  */
 import { protocol } from 'electron';
-import { contentSecurityPolicy } from './studio-service/csp';
+import { contentSecurityPolicy, runFileContentSecurityPolicy } from './studio-service/csp';
 import { AccessDeniedError, NotFoundError } from './studio-service/errors';
 import { PREVIEW_FILE } from './studio-service/datasets';
 import { fileResponse, resolveInsideRoot } from './studio-service/safe-files';
@@ -40,7 +40,9 @@ export function createStudioFileHandler(roots: { runsRoot: string; datasetsRoot:
   return (request) =>
     respond(request, async (url) => {
       const rel = decodePath(url.pathname);
-      if (url.hostname === 'run') return fileResponse(await resolveInsideRoot(roots.runsRoot, rel));
+      if (url.hostname === 'run') {
+        return fileResponse(await resolveInsideRoot(roots.runsRoot, rel), { 'Content-Security-Policy': runFileContentSecurityPolicy() });
+      }
       if (url.hostname === 'dataset' && rel.split('/')[1] === PREVIEW_FILE && rel.split('/').length === 2) {
         return fileResponse(await resolveInsideRoot(roots.datasetsRoot, rel));
       }

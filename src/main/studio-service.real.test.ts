@@ -1,9 +1,10 @@
 /**
  * One real tiny run through StudioService → RunManager → a Node trainer
  * child process: events arrive as StudioEvents with studio URLs, and the run
- * ends completed with its metrics and grids readable through the API.
+ * ends completed with its metrics and grids readable through the API; then
+ * that run is exported as a GIF and an evidence pack through the same API.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -14,6 +15,7 @@ import { spawnTrainerProcess } from './training/trainer-process';
 
 let root: string;
 let service: StudioService;
+let runId: string | undefined;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-real-run-'));
@@ -42,6 +44,7 @@ it('trains a tiny run in a child process and reports it through the API', async 
     config: { preset: 'tiny', epochs: 2, batchSize: 8, seed: 5, backend: 'cpu', gridRows: 2, gridCols: 2, earlySampleSteps: [1] },
   });
   expect(run.status).toBe('running');
+  runId = run.id;
   await vi.waitFor(
     () => expect(events).toContainEqual(expect.objectContaining({ type: 'run-updated', run: expect.objectContaining({ id: run.id, status: 'completed' }) })),
     { timeout: 90_000, interval: 200 },
@@ -59,3 +62,16 @@ it('trains a tiny run in a child process and reports it through the API', async 
   expect(detail.samples.map((s) => [s.epoch, s.step])).toEqual([[1, 1], [1, 2], [2, 4]]);
   expect(detail.run.latestSampleUrl).toBe(`studio://run/${run.id}/samples/epoch-0002.png`);
 });
+
+it('exports the trained run as a GIF and an evidence pack', async () => {
+  expect(runId).toBeDefined();
+  const id = runId!;
+  const gif = await service.exportRun({ runId: id, format: 'gif', exportId: 'real-gif' });
+  expect(gif.files).toEqual([{ name: 'progress.gif', url: `studio://run/${id}/exports/progress.gif` }]);
+  const bytes = await readFile(join(root, 'runs', id, 'exports', 'progress.gif'));
+  expect(bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+  const pack = await service.writeEvidence({ runId: id });
+  expect(pack.url).toBe(`studio://run/${id}/exports/evidence/index.html`);
+  const folder = await readdir(join(root, 'runs', id, 'exports', 'evidence'));
+  expect(folder).toEqual(expect.arrayContaining(['index.html', 'progress.gif', 'final-grid.png', 'loss.svg', 'accuracy.svg', 'evidence.json']));
+}, 60_000);

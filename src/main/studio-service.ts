@@ -6,7 +6,19 @@
  */
 import { rm } from 'node:fs/promises';
 import type { z } from 'zod';
-import type { AppInfo, DatasetInfo, PresetInfo, RunDetail, RunSummary, StudioApi, StudioEvent } from '../shared/api';
+import type {
+  AppInfo,
+  DatasetInfo,
+  EvidenceRequest,
+  EvidenceResult,
+  ExportResult,
+  ExportRunRequest,
+  PresetInfo,
+  RunDetail,
+  RunSummary,
+  StudioApi,
+  StudioEvent,
+} from '../shared/api';
 import type { BackendReport } from '../shared/backends';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
@@ -16,8 +28,10 @@ import { RunManager } from './run-manager';
 import { createRunDir, listRuns, listSamples, readRunMetrics } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
+import { ExportJobs } from './studio-service/exports';
 import { listPresetInfos } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { resolveInsideRoot } from './studio-service/safe-files';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -42,6 +56,7 @@ type CreateRunRequest = { name?: string; datasetId: string; config: z.input<type
 export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
+  private readonly exports: ExportJobs;
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
 
@@ -49,6 +64,11 @@ export class StudioService implements StudioApi {
     this.datasets = new DatasetStore({
       datasetsRoot: options.datasetsRoot,
       urlForDatasetPreview: options.urlForDatasetPreview,
+      progress: (progress) => this.emit({ type: 'progress', progress }),
+    });
+    this.exports = new ExportJobs({
+      runsRoot: options.runsRoot,
+      urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
     this.runs = new RunManager({
@@ -165,11 +185,25 @@ export class StudioService implements StudioApi {
     this.emit({ type: 'run-deleted', runId });
   }
 
-  async revealRun(runId: string): Promise<string> {
+  async revealRun(runId: string, file?: string): Promise<string> {
     await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
-    await this.options.reveal?.(dir);
-    return dir;
+    // A file (an export) is shown selected in its folder; it must really be inside the run folder.
+    const target = file === undefined ? dir : await resolveInsideRoot(dir, file);
+    await this.options.reveal?.(target);
+    return target;
+  }
+
+  exportRun(request: ExportRunRequest): Promise<ExportResult> {
+    return this.exports.exportRun(request);
+  }
+
+  writeEvidence(request: EvidenceRequest): Promise<EvidenceResult> {
+    return this.exports.writeEvidence(request);
+  }
+
+  async cancelExport(exportId: string): Promise<boolean> {
+    return this.exports.cancel(exportId);
   }
 
   onEvent(listener: (event: StudioEvent) => void): () => void {
@@ -177,8 +211,9 @@ export class StudioService implements StudioApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stop every trainer (quit, server shutdown). */
+  /** Stop every trainer and cancel every export (quit, server shutdown). */
   shutdown(): Promise<void> {
+    this.exports.cancelAll();
     return this.runs.stopAll();
   }
 

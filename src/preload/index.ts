@@ -10,6 +10,7 @@ import { callChannel, EVENT_CHANNEL, GRANT_PATH_CHANNEL, type IpcResult } from '
 const CALLS = [
   'getAppInfo', 'listPresets', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
   'listRuns', 'getRun', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
+  'exportRun', 'writeEvidence', 'cancelExport',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
 
 async function call(name: string, args: unknown[]): Promise<unknown> {

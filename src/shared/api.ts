@@ -56,6 +56,31 @@ export interface Progress {
   done: number;
   total?: number;
   message?: string;
+  /** The export (or other cancellable job) this progress belongs to, so the UI can match and cancel it. */
+  id?: string;
+}
+
+/** Export formats of one run (animations, a grid PNG, charts, CSV, the generator model). */
+export const RUN_EXPORT_FORMATS = ['gif', 'mp4', 'webm', 'png', 'csv', 'charts', 'generator'] as const;
+/** Formats of a side-by-side comparison of 2–4 runs. */
+export const COMPARE_EXPORT_FORMATS = ['gif', 'mp4'] as const;
+
+/** One written file of an export; `name` is relative to the export's folder, e.g. progress.gif or generator/model.json. */
+export interface ExportFile {
+  name: string;
+  url: string;
+}
+
+/** What a finished export resolves with. */
+export interface ExportResult {
+  exportId: string;
+  files: ExportFile[];
+}
+
+/** A finished evidence pack: the page to open plus every file in its folder. */
+export interface EvidenceResult extends ExportResult {
+  /** URL of the pack's index.html. */
+  url: string;
 }
 
 /** Events streamed to the UI. */
@@ -69,6 +94,32 @@ export type StudioEvent =
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected an id of letters, digits, . _ -');
 const path = z.string().min(1).max(4096);
+const epoch = z.number().int().positive().max(1_000_000);
+const animationOptions = {
+  /** Chosen by the UI so it can match progress events and cancel before the call resolves; else generated. */
+  exportId: id.optional(),
+  fps: z.number().positive().max(60).optional(),
+  scale: z.number().int().min(1).max(16).optional(),
+  fromEpoch: epoch.optional(),
+  toEpoch: epoch.optional(),
+};
+
+/** One run exported in any format, or 2–4 runs side by side as GIF/MP4. */
+export const exportRunRequestSchema = z.union([
+  z.object({ runId: id, format: z.enum(RUN_EXPORT_FORMATS), epoch: epoch.optional(), ...animationOptions }).strict(),
+  z.object({ runIds: z.array(id).min(2).max(4), format: z.enum(COMPARE_EXPORT_FORMATS), ...animationOptions }).strict(),
+]);
+export type ExportRunRequest = z.input<typeof exportRunRequestSchema>;
+
+/** The evidence pack of a run, optionally measured against a baseline run. */
+export const evidenceRequestSchema = z
+  .object({ runId: id, baselineRunId: id.optional(), exportId: id.optional() })
+  .strict()
+  .refine((r) => r.baselineRunId !== r.runId, { message: 'expected a baseline other than the run itself' });
+export type EvidenceRequest = z.input<typeof evidenceRequestSchema>;
+
+/** A file inside a run folder, relative (exports/progress.gif); resolved inside the run before use. */
+const runRelPath = z.string().min(1).max(1024).regex(/^[^\\\0]+$/, 'expected a relative path inside the run folder');
 
 /** Argument schemas, one tuple per call; the receiving side validates with these. */
 export const studioCallSchemas = {
@@ -88,7 +139,10 @@ export const studioCallSchemas = {
   stopRun: z.tuple([id]),
   renameRun: z.tuple([id, z.string().min(1).max(200)]),
   deleteRun: z.tuple([id]),
-  revealRun: z.tuple([id]),
+  revealRun: z.tuple([id, runRelPath.optional()]),
+  exportRun: z.tuple([exportRunRequestSchema]),
+  writeEvidence: z.tuple([evidenceRequestSchema]),
+  cancelExport: z.tuple([id]),
 } as const;
 
 export type StudioCallName = keyof typeof studioCallSchemas;
@@ -111,8 +165,20 @@ export interface StudioApi {
   stopRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   deleteRun(runId: string): Promise<void>;
-  /** Show the run folder in the OS file manager (Electron only; a no-op that returns the path in a browser). */
-  revealRun(runId: string): Promise<string>;
+  /**
+   * Show the run folder — or, given `file` (relative, e.g. exports/progress.gif), that file in its folder —
+   * in the OS file manager (Electron only; a no-op that returns the path in a browser).
+   */
+  revealRun(runId: string, file?: string): Promise<string>;
+  /**
+   * Export a run (or a comparison) into runs/<id>/exports/; progress events carry the export id.
+   * Rejects with ExportCancelledError after cancelExport, leaving no partial file.
+   */
+  exportRun(request: ExportRunRequest): Promise<ExportResult>;
+  /** Write the evidence pack into runs/<id>/exports/evidence[-vs-<baseline>]/. */
+  writeEvidence(request: EvidenceRequest): Promise<EvidenceResult>;
+  /** Cancel a running export or evidence pack; false when no such export is running. */
+  cancelExport(exportId: string): Promise<boolean>;
   /** Subscribe to studio events; call the returned function to unsubscribe. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }

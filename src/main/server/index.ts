@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { BackendReport } from '../../shared/backends';
 import { StudioService } from '../studio-service';
-import { contentSecurityPolicy } from '../studio-service/csp';
+import { contentSecurityPolicy, runFileContentSecurityPolicy } from '../studio-service/csp';
 import { PREVIEW_FILE } from '../studio-service/datasets';
 import { AccessDeniedError, NotFoundError, toErrorPayload } from '../studio-service/errors';
 import { probeBackendInChild } from '../studio-service/probe';
@@ -106,7 +106,10 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     try {
       const file = await resolveRequestFile(path);
       const headers: Record<string, string> = {};
-      if (file.endsWith('.html')) {
+      if (path.startsWith('/files/')) {
+        // Run files (an evidence pack's index.html, SVG charts) are documents that must never run scripts.
+        headers['Content-Security-Policy'] = runFileContentSecurityPolicy();
+      } else if (file.endsWith('.html')) {
         headers['Content-Security-Policy'] = contentSecurityPolicy({ connect: [`ws://${request.headers.host}`] });
         headers['Cache-Control'] = 'no-store';
         if (auth.viaQuery) headers['Set-Cookie'] = guard.cookie();

@@ -33,3 +33,22 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     `frame-ancestors 'none'`,
   ].join('; ');
 }
+
+/**
+ * The CSP every run file is served with (studio://run/… and /files/run/…).
+ * An evidence pack's index.html is opened as a page, and an SVG opened by
+ * itself is a document too: neither may run scripts (default-src 'none' and
+ * no script-src), submit forms or be framed; they only show their own folder's
+ * images and videos with their inline styles.
+ */
+export function runFileContentSecurityPolicy(): string {
+  return [
+    `default-src 'none'`,
+    `img-src 'self'`,
+    `media-src 'self'`,
+    `style-src 'unsafe-inline'`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
+    `frame-ancestors 'none'`,
+  ].join('; ');
+}

@@ -31,6 +31,7 @@ const OPEN = 1;
 const CALLS = [
   'getAppInfo', 'listPresets', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
   'listRuns', 'getRun', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
+  'exportRun', 'writeEvidence', 'cancelExport',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
 
 /** A StudioApi whose connection can be watched and closed. */
