@@ -44,6 +44,8 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'progress': {
       const { progress } = event;
+      // Exports carry an id and are shown (and cancelled) by their own panel, not the app-wide bar.
+      if (progress.id !== undefined) break;
       if (progress.total !== undefined && progress.done >= progress.total) delete studioState.progress[progress.operation];
       else studioState.progress[progress.operation] = progress;
       break;

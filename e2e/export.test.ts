@@ -1,0 +1,109 @@
+/**
+ * Exports from the UI in Chromium against `serve`: a GIF of a tiny real run
+ * from the run view (the link appears and the file is served as image/gif),
+ * its evidence pack (served with a CSP that forbids scripts), and a
+ * comparison GIF from the Compare view.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../src/main/server';
+import { spawnTrainerProcess } from '../src/main/training/trainer-process';
+import { hasChromium, launchChromium, watchErrors } from './browser';
+import { makePngZip } from './fixtures';
+import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
+
+const screenshots = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+
+/** Poll `check` until it is true (expect.poll only works inside a test). */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}
+
+describe.skipIf(!hasChromium())('exports from the UI in Chromium against serve', () => {
+  let work: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let ids: string[];
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    work = await mkdtemp(join(tmpdir(), 'gan-studio-export-'));
+    server = await startServer({ host: '127.0.0.1', port: 0, runsRoot: join(work, 'runs'), rendererDir: rendererOutDir, launcher: () => spawnTrainerProcess() });
+    const dataset = await server.service.importDataset(await makePngZip(work, 24), { channels: 1 });
+    const common = { preset: 'tiny' as const, epochs: 2, batchSize: 8, seed: 3, gridRows: 2, gridCols: 2 };
+    const a = await server.service.createRun({ name: 'export A', datasetId: dataset.manifest.id, config: common });
+    const b = await server.service.createRun({ name: 'export B', datasetId: dataset.manifest.id, config: { ...common, seed: 4 } });
+    ids = [a.id, b.id];
+    await waitFor(async () => {
+      const runs = (await server.service.listRuns()).filter((r) => ids.includes(r.id));
+      const failed = runs.find((r) => r.status === 'failed' || r.status === 'crashed');
+      if (failed) throw new Error(`run ${failed.name} ${failed.status}: ${failed.failure?.message}`);
+      return runs.length === 2 && runs.every((r) => r.status === 'completed');
+    }, 240_000);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+    errors = watchErrors(page);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** GET `href` from the page (same origin, the session cookie) → status and headers. */
+  const fetchInPage = (href: string): Promise<{ status: number; type: string | null; csp: string | null; size: number }> =>
+    page.evaluate(async (url) => {
+      const response = await fetch(url);
+      const size = (await response.arrayBuffer()).byteLength;
+      return { status: response.status, type: response.headers.get('content-type'), csp: response.headers.get('content-security-policy'), size };
+    }, href);
+
+  it('exports a GIF of a run and serves it', async () => {
+    await page.goto(`${server.url}#/runs/${ids[0]}`);
+    await page.getByLabel('Export format').selectOption('gif');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const link = page.getByTestId('export-link').first();
+    await link.waitFor({ timeout: 60_000 });
+    expect(await link.textContent()).toContain('progress.gif');
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toMatch(new RegExp(`^/files/run/${ids[0]}/exports/progress\\.gif\\?v=`));
+    expect(await fetchInPage(href)).toMatchObject({ status: 200, type: 'image/gif' });
+    expect((await fetchInPage(href)).size).toBeGreaterThan(100);
+    await mkdir(screenshots, { recursive: true });
+    await page.getByRole('region', { name: 'Export', exact: true }).screenshot({ path: join(screenshots, 'export.png') });
+  });
+
+  it('writes an evidence pack whose page may not run scripts', async () => {
+    await page.getByLabel('Baseline run').selectOption({ label: 'export B' });
+    await page.getByRole('button', { name: 'Write evidence pack' }).click();
+    const link = page.getByRole('link', { name: /Open evidence-vs-.*index\.html/ });
+    await link.waitFor({ timeout: 90_000 });
+    const served = await fetchInPage((await link.getAttribute('href'))!);
+    expect(served).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+    expect(served.csp).toContain("default-src 'none'");
+    expect(served.csp).not.toContain('script-src');
+  });
+
+  it('exports a comparison GIF from the Compare view', async () => {
+    await page.goto(`${server.url}#/compare`);
+    await page.getByRole('checkbox', { name: /export A/ }).check();
+    await page.getByRole('checkbox', { name: /export B/ }).check();
+    await page.getByRole('button', { name: 'Export comparison' }).click();
+    const link = page.getByTestId('export-link').first();
+    await link.waitFor({ timeout: 60_000 });
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toContain(`/files/run/${ids[0]}/exports/compare-${ids[1]}.gif`);
+    expect(await fetchInPage(href)).toMatchObject({ status: 200, type: 'image/gif' });
+    expect(errors).toEqual([]);
+  });
+});
