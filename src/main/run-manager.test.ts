@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../shared/api';
 import { resolveTrainingConfig } from '../shared/config';
 import { RunManager } from './run-manager';
-import { createRunDir } from './runs';
+import { acquireRunLock, createRunDir } from './runs';
 import { FakeTrainer } from './studio-service/fake-trainer';
 
 const backend = { name: 'cpu' as const, device: 'CPU', skipped: [] };
@@ -111,6 +111,18 @@ describe('RunManager', () => {
     expect(() => manager.pause(runId)).toThrow(/not training/);
     await manager.start(runId, { resume: false });
     await expect(manager.start(runId, { resume: false })).rejects.toThrow(/already training/);
+  });
+
+  it('refuses to start a run a trainer outside this studio holds, leaving run.json alone', async () => {
+    const runId = await newRun();
+    const lock = await acquireRunLock(join(runsRoot, runId));
+    try {
+      await expect(manager.start(runId, { resume: true })).rejects.toThrow(/already being trained \(process/);
+      expect(trainers).toHaveLength(0);
+      expect((await runJson(runId)).status).toBe('created');
+    } finally {
+      await lock.release();
+    }
   });
 
   it('marks the run failed with the reason when no trainer can be launched', async () => {

@@ -11,6 +11,7 @@ import type { BackendReport } from '../shared/backends';
 import type { RunRecord, RunStatus } from '../shared/run';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import type { TrainerConnection, TrainerLauncher } from './training/trainer-connection';
+import { activeRunLock, lockedError } from './runs';
 import { StudioError } from './studio-service/errors';
 import { readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
 
@@ -72,6 +73,10 @@ export class RunManager {
     if (options.resume && record.status === 'completed') {
       throw new StudioError(`Run ${runId} has already completed all ${record.config.epochs} epochs.`, 'Start a new run to train longer.');
     }
+    // A trainer outside this studio (a terminal, another window) may hold the run: leave its run.json alone.
+    const runDir = runDirOf(this.options.runsRoot, runId);
+    const owner = await activeRunLock(runDir);
+    if (owner) throw new StudioError(lockedError(runDir, owner).message, 'Stop it where it runs, then resume it here.');
     // Written before the trainer exists, so no other writer races this update.
     await updateRunRecord(this.options.runsRoot, runId, { status: 'running', failure: undefined });
     let connection: TrainerConnection;
@@ -86,7 +91,7 @@ export class RunManager {
     const run = this.track(runId, record, connection);
     connection.send({
       type: 'start',
-      runDir: runDirOf(this.options.runsRoot, runId),
+      runDir,
       datasetDir: record.dataset.dir,
       config: record.config,
       resume: options.resume,

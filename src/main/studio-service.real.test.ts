@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { StudioEvent } from '../shared/api';
+import { resolveTrainingConfig } from '../shared/config';
+import { acquireRunLock, createRunDir, readRunRecord, updateRunRecord } from './runs';
 import { StudioService } from './studio-service';
 import { writeSquaresDataset } from './training/test-support';
 import { spawnTrainerProcess } from './training/trainer-process';
@@ -75,3 +77,21 @@ it('exports the trained run as a GIF and an evidence pack', async () => {
   const folder = await readdir(join(root, 'runs', id, 'exports', 'evidence'));
   expect(folder).toEqual(expect.arrayContaining(['index.html', 'progress.gif', 'final-grid.png', 'loss.svg', 'accuracy.svg', 'evidence.json']));
 }, 60_000);
+
+it('will not stop or delete a run that a trainer outside the studio (a terminal) is training', async () => {
+  const { record, dir } = await createRunDir(join(root, 'runs'), {
+    config: resolveTrainingConfig({ preset: 'tiny', epochs: 1, seed: 1 }),
+    dataset: { id: 'squares-test', name: 'squares', fingerprint: 'f', dir: join(root, 'datasets', 'squares-test') },
+  });
+  await updateRunRecord(dir, { status: 'running' });
+  const lock = await acquireRunLock(dir);
+  try {
+    await expect(service.stopRun(record.id)).rejects.toThrow(/being trained by process \d+ outside this studio/);
+    await expect(service.deleteRun(record.id)).rejects.toThrow(/outside this studio/);
+    expect((await readRunRecord(dir)).status).toBe('running');
+  } finally {
+    await lock.release();
+  }
+  await service.deleteRun(record.id); // nobody holds it any more
+  await expect(readdir(dir)).rejects.toThrow();
+});

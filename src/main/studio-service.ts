@@ -25,7 +25,7 @@ import type { ImportOptions } from '../shared/dataset';
 import type { RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { createRunDir, listRuns, listSamples, readRunMetrics } from './runs';
+import { activeRunLock, createRunDir, listRuns, listSamples, readRunMetrics } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
@@ -162,6 +162,7 @@ export class StudioService implements StudioApi {
     const record = await readRunRecord(this.options.runsRoot, runId);
     if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
+      await this.refuseIfTrainedElsewhere(runId, 'stop');
       // No trainer owns it (the studio quit mid-run): stopping just settles the record.
       await updateRunRecord(this.options.runsRoot, runId, { status: 'stopped' });
       void this.announceRun(runId);
@@ -180,9 +181,20 @@ export class StudioService implements StudioApi {
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);
-    }
+    } else await this.refuseIfTrainedElsewhere(runId, 'delete');
     await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
     this.emit({ type: 'run-deleted', runId });
+  }
+
+  /** A trainer this studio did not start (a terminal's) holds the run: it must be stopped there. */
+  private async refuseIfTrainedElsewhere(runId: string, verb: string): Promise<void> {
+    const owner = await activeRunLock(runDirOf(this.options.runsRoot, runId));
+    if (owner) {
+      throw new StudioError(
+        `Cannot ${verb} run ${runId}: it is being trained by process ${owner.pid} outside this studio.`,
+        'Stop it where it runs (Ctrl-C in its terminal), then try again.',
+      );
+    }
   }
 
   async revealRun(runId: string, file?: string): Promise<string> {

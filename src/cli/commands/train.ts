@@ -16,7 +16,7 @@ import { PRESETS } from '../../shared/preset-catalog';
 import { PRESET_NAMES, type PresetName } from '../../shared/presets';
 import { builtinDatasetSource, importDataset } from '../../main/data';
 import { selectBackend } from '../../main/training/backend';
-import { createRunDir, readRunRecord, updateRunRecord } from '../../main/runs';
+import { activeRunLock, createRunDir, lockedError, readRunRecord, updateRunRecord } from '../../main/runs';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
 import { CliError } from '../cli-error';
 import { describeHyperParameterError } from '../config-errors';
@@ -134,6 +134,9 @@ export async function run(argv: string[]): Promise<number> {
 async function resumeRun(values: Values, backend: BackendName | undefined, progress: ReturnType<typeof createProgressLine>): Promise<number> {
   const runDir = resolve(values.resume as string);
   const record = await readRunRecord(runDir);
+  // Checked here too, so a second terminal does not even change the live run's --epochs.
+  const owner = await activeRunLock(runDir);
+  if (owner) throw lockedError(runDir, owner);
   if (!existsSync(record.dataset.dir)) {
     throw new CliError(
       `The run's dataset cache ${record.dataset.dir} no longer exists.`,

@@ -17,3 +17,4 @@ export {
   type SampleFile,
 } from './run-dir';
 export { isValidRunId, newRunId } from './run-id';
+export { acquireRunLock, activeRunLock, lockedError, RUN_LOCK_FILE, type RunLock } from './run-lock';

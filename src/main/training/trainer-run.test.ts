@@ -3,6 +3,7 @@
  * exact continuation after stop + resume, pause, NaN and bad input.
  */
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingConfigInput } from '../../shared/config';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
-import { readRunMetrics, readRunRecord } from '../runs';
+import { acquireRunLock, readRunMetrics, readRunRecord, RUN_LOCK_FILE } from '../runs';
 import { latestCompleteCheckpoint } from './checkpoint';
 import { TrainingControl } from './control';
 import { runTrainer } from './trainer-run';
@@ -132,6 +133,19 @@ describe('runTrainer', () => {
     expect(end.type === 'failed' && end.error.message).toMatch(/diverged at step 3 \(epoch 2\).*gen_loss = NaN/);
     expect(await readRunRecord(runDir)).toMatchObject({ status: 'failed', failure: { kind: 'nan' } });
     expect((await readRunMetrics(runDir)).steps.map((s) => s.step)).toEqual([1, 2]);
+  });
+
+  it('refuses a run another live trainer holds, and leaves its run.json alone', async () => {
+    expect(existsSync(join(referenceDir, RUN_LOCK_FILE))).toBe(false); // released after the session
+    const lock = await acquireRunLock(referenceDir);
+    try {
+      const { end } = await train(referenceDir, { resume: true });
+      expect(end).toMatchObject({ type: 'failed', kind: 'bad-input' });
+      expect(end.type === 'failed' && end.error.message).toMatch(/is already being trained \(process \d+/);
+      expect(await readRunRecord(referenceDir)).toMatchObject({ status: 'completed', step: 6 });
+    } finally {
+      await lock.release();
+    }
   });
 
   it('refuses a dataset of the wrong size with a bad-input message', async () => {

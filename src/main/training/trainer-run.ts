@@ -10,7 +10,16 @@ import type { TrainingConfig } from '../../shared/config';
 import type { RunRecord } from '../../shared/run';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
 import { loadDataset } from '../data';
-import { pruneSamplesAfter, readRunRecord, RUN_FILES, truncateRunMetrics, updateRunRecord, writeRunRecord } from '../runs';
+import {
+  acquireRunLock,
+  pruneSamplesAfter,
+  readRunRecord,
+  RUN_FILES,
+  truncateRunMetrics,
+  updateRunRecord,
+  writeRunRecord,
+  type RunLock,
+} from '../runs';
 import { selectBackend } from './backend';
 import { stepsPerEpoch } from './batches';
 import type { CheckpointState } from './checkpoint';
@@ -36,12 +45,16 @@ export async function runTrainer(
 ): Promise<Extract<TrainerEvent, { type: 'finished' | 'failed' }>> {
   const { runDir } = command;
   let recordWritten = false;
+  let lock: RunLock | undefined;
   const disposables: { dispose(): void }[] = [];
   try {
     const existing = await readExistingRecord(runDir);
+    const config = chooseConfig(command, existing);
+    await mkdir(runDir, { recursive: true });
+    // Before anything is written: a run another trainer holds must not get this session's status.
+    lock = await acquireRunLock(runDir);
     // An existing run.json gets the failure too; a new run's is written once its inputs check out.
     recordWritten = existing !== undefined;
-    const config = chooseConfig(command, existing);
     const checkpoint = command.resume ? await latestCompleteCheckpoint(runDir) : undefined;
     if (!command.resume && (await latestCompleteCheckpoint(runDir))) {
       throw new TrainingError('bad-input', `${runDir} already has checkpoints. Resume that run, or start a new run in an empty folder.`);
@@ -110,6 +123,8 @@ export async function runTrainer(
       },
     });
     await updateRunRecord(runDir, { status: result.reason, epoch: result.epoch, step: result.step });
+    // Released before the parent hears the end, so it may resume the run right away.
+    await lock.release();
     const finished = { type: 'finished', ...result } as const;
     emit(finished);
     return finished;
@@ -118,6 +133,7 @@ export async function runTrainer(
     if (recordWritten) {
       await updateRunRecord(runDir, { status: 'failed', failure: { kind: failure.kind, message: failure.error.message } }).catch(() => undefined);
     }
+    await lock?.release().catch(() => undefined);
     const failed = { type: 'failed', ...failure } as const;
     emit(failed);
     return failed;
