@@ -151,6 +151,7 @@ describe('invalid input', () => {
     ['a comparison of one run', { runIds: ['r'], format: 'gif' }],
     ['a comparison of five runs', { runIds: ['a', 'b', 'c', 'd', 'e'], format: 'gif' }],
     ['a WebM comparison', { runIds: ['a', 'b'], format: 'webm' }],
+    ['a comparison of a run with itself', { runIds: ['a', 'a'], format: 'gif' }],
     ['an output path', { runId: 'r', format: 'gif', out: '/tmp/x.gif' }],
     ['a fractional scale', { runId: 'r', format: 'gif', scale: 1.5 }],
     ['fps over 60', { runId: 'r', format: 'gif', fps: 120 }],

@@ -107,7 +107,17 @@ const animationOptions = {
 /** One run exported in any format, or 2–4 runs side by side as GIF/MP4. */
 export const exportRunRequestSchema = z.union([
   z.object({ runId: id, format: z.enum(RUN_EXPORT_FORMATS), epoch: epoch.optional(), ...animationOptions }).strict(),
-  z.object({ runIds: z.array(id).min(2).max(4), format: z.enum(COMPARE_EXPORT_FORMATS), ...animationOptions }).strict(),
+  z
+    .object({
+      runIds: z
+        .array(id)
+        .min(2)
+        .max(4)
+        .refine((ids) => new Set(ids).size === ids.length, { message: 'expected 2–4 different runs' }),
+      format: z.enum(COMPARE_EXPORT_FORMATS),
+      ...animationOptions,
+    })
+    .strict(),
 ]);
 export type ExportRunRequest = z.input<typeof exportRunRequestSchema>;
 

@@ -120,6 +120,10 @@ describe('run files', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('image/png');
     expect(reply.body).toBe('png-bytes');
+    // Run files are documents when opened alone (an evidence page, an SVG): their CSP allows no scripts.
+    const csp = String(reply.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('script-src');
   });
 
   it.each([
