@@ -12,6 +12,9 @@ const CALLS = [
   'listRuns', 'getRun', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
   'exportRun', 'writeEvidence', 'cancelExport',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
+// Fails to compile when a StudioApi call is missing from CALLS (a new call would silently not exist here).
+const CALLS_COMPLETE: Exclude<keyof StudioApi, 'onEvent' | (typeof CALLS)[number]> extends never ? true : never = true;
+void CALLS_COMPLETE;
 
 async function call(name: string, args: unknown[]): Promise<unknown> {
   const result = (await ipcRenderer.invoke(callChannel(name), ...args)) as IpcResult;
