@@ -95,3 +95,12 @@ it('will not stop or delete a run that a trainer outside the studio (a terminal)
   await service.deleteRun(record.id); // nobody holds it any more
   await expect(readdir(dir)).rejects.toThrow();
 });
+
+it('refuses a batch size larger than the dataset before any run folder exists', async () => {
+  const before = await readdir(join(root, 'runs'));
+  await expect(service.createRun({ datasetId: 'squares-test', config: { preset: 'tiny', batchSize: 32 } })).rejects.toMatchObject({
+    message: expect.stringMatching(/Batch size 32 needs at least that many images, but dataset .* has 20/),
+    hint: expect.stringContaining('20 or less'),
+  });
+  expect(await readdir(join(root, 'runs'))).toEqual(before);
+});

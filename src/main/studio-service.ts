@@ -140,6 +140,13 @@ export class StudioService implements StudioApi {
     // A dataset of another shape is the trainer's to refuse (a failed run with the reason and what to do);
     // the New run view offers the re-import at the preset's shape before it gets that far.
     const manifest = await this.datasets.manifest(request.datasetId);
+    // Unlike a shape mismatch, nothing about the dataset fixes this: refuse before a (failed) run exists.
+    if (manifest.count < config.batchSize) {
+      throw new StudioError(
+        `Batch size ${config.batchSize} needs at least that many images, but dataset "${manifest.name}" has ${manifest.count}.`,
+        `Set the batch size to ${manifest.count} or less, or pick a larger dataset.`,
+      );
+    }
     const { record } = await createRunDir(this.options.runsRoot, {
       config,
       dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: this.datasets.dirOf(manifest.id) },

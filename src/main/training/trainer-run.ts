@@ -85,7 +85,7 @@ export async function runTrainer(
     }
     const perEpoch = stepsPerEpoch(manifest.count, config.batchSize);
     if (perEpoch === 0) {
-      throw new TrainingError('bad-input', `Batch size ${config.batchSize} needs at least that many images, got ${manifest.count}. Lower --batch-size.`);
+      throw new TrainingError('bad-input', `Batch size ${config.batchSize} needs at least that many images, got ${manifest.count}. Lower the batch size to ${manifest.count} or less.`);
     }
 
     await writeStartRecord(runDir, existing, config, command, manifest, backend);
