@@ -2,14 +2,15 @@
  * Exports from the UI in Chromium against `serve`: a GIF of a tiny real run
  * from the run view (the link appears and the file is served as image/gif),
  * its evidence pack (served with a CSP that forbids scripts), and a
- * comparison GIF from the Compare view.
+ * comparison GIF from the Compare view; Cancel on a long export leaves no file.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src/main/server';
+import { makeFixtureRun } from '../src/main/export/test-fixtures';
 import { spawnTrainerProcess } from '../src/main/training/trainer-process';
 import { hasChromium, launchChromium, watchErrors } from './browser';
 import { makePngZip } from './fixtures';
@@ -104,6 +105,19 @@ describe.skipIf(!hasChromium())('exports from the UI in Chromium against serve',
     const href = (await link.getAttribute('href'))!;
     expect(href).toContain(`/files/run/${ids[0]}/exports/compare-${ids[1]}.gif`);
     expect(await fetchInPage(href)).toMatchObject({ status: 200, type: 'image/gif' });
+  });
+
+  it('cancels a long export from its progress bar, leaving no file', async () => {
+    // 60 epochs of a 4×4 grid at scale 16: long enough to cancel while frames are drawn.
+    const dir = await makeFixtureRun(join(work, 'runs'), { id: 'long-fixture', name: 'long', epochs: 60 });
+    await page.goto(`${server.url}#/runs/long-fixture`);
+    await page.getByLabel('Scale').fill('16');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const progress = page.getByTestId('export-progress');
+    await progress.waitFor({ timeout: 30_000 });
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Export cancelled').waitFor({ timeout: 30_000 });
+    expect(await readdir(join(dir, 'exports')).catch(() => [])).toEqual([]);
     expect(errors).toEqual([]);
   });
 });
