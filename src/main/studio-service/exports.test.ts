@@ -92,6 +92,20 @@ describe('exportRun', () => {
     expect(await service.cancelExport('gif-cancel')).toBe(false);
   });
 
+  it('passes a missing ffmpeg through with its message and hint, leaving no file', async () => {
+    const saved = process.env.FFMPEG_PATH;
+    process.env.FFMPEG_PATH = join(root, 'no-such-ffmpeg');
+    try {
+      const error = await service.exportRun({ runId: 'base', format: 'webm' }).catch((e: unknown) => e as { name: string; message: string; hint?: string });
+      expect(error).toMatchObject({ name: 'FfmpegNotFoundError', message: expect.stringContaining('FFMPEG_PATH') });
+      expect(error.hint).toBeTruthy();
+    } finally {
+      if (saved === undefined) delete process.env.FFMPEG_PATH;
+      else process.env.FFMPEG_PATH = saved;
+    }
+    expect(await readdir(join(runsRoot, 'base', 'exports')).catch(() => [])).not.toContain('progress.webm');
+  });
+
   it('refuses a missing run, a run without grids and a second export with a running id', async () => {
     await expect(service.exportRun({ runId: 'nope', format: 'gif' })).rejects.toMatchObject({ name: 'NotFoundError' });
     await expect(service.exportRun({ runId: 'variant', format: 'png', epoch: 99 })).rejects.toMatchObject({ name: 'ExportInputError' });
