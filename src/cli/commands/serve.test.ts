@@ -52,3 +52,19 @@ it('prints a token URL, serves with it, refuses without it, and stops on SIGINT'
   expect(await exited).toBe(0);
   expect(output).toMatch(/Stopping/);
 });
+
+it('explains a --host it cannot bind (exit 2, no raw getaddrinfo error)', async () => {
+  const child = spawn(process.execPath, [join(packageRoot(), 'src', 'cli', 'gan-studio.js'), 'serve', '--port', '0', '--host', '999.1.1.1', '--runs', join(home, 'runs')], {
+    env: { ...process.env, GAN_STUDIO_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  expect(code).toBe(2);
+  if (!existsSync(join(packageRoot(), 'out', 'renderer', 'index.html'))) return; // refused earlier: UI not built
+  expect(output).toContain('Cannot bind --host 999.1.1.1');
+  expect(output).toContain('Hint: Use --host 127.0.0.1');
+  expect(output).not.toContain('getaddrinfo');
+}, 60_000);

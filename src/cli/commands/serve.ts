@@ -53,10 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       maxUploadBytes: options.maxUploadMb * 2 ** 20,
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`Port ${options.port} is already in use.`, EXIT.usage, 'Pick another with --port N (0 = any free port).');
-    if (code === 'EADDRNOTAVAIL') throw new CliError(`Cannot bind ${options.host}: no such address on this machine.`, EXIT.usage);
-    throw error;
+    throw bindError(error, options);
   }
   console.log(`GAN Studio is serving runs from ${options.runsRoot}`);
   if (!isLoopback(options.host)) console.log(`Warning: bound to ${options.host}; anyone who can reach it and has the URL can use the studio.`);
@@ -74,6 +71,25 @@ export async function run(argv: string[]): Promise<number> {
   console.log('\nStopping…');
   await server.close();
   return EXIT.ok;
+}
+
+/** What a failed listen means for the user; anything unexpected passes through unchanged. */
+function bindError(error: unknown, options: ServeOptions): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const hostHint = 'Use --host 127.0.0.1 (this machine only) or an address of this machine (see "ip addr"); 0.0.0.0 binds them all.';
+  switch (code) {
+    case 'EADDRINUSE':
+      return new CliError(`Port ${options.port} is already in use.`, EXIT.usage, 'Pick another with --port N (0 = any free port).');
+    case 'EACCES':
+      return new CliError(`Not allowed to listen on port ${options.port}.`, EXIT.usage, 'Ports below 1024 need administrator rights: pick --port 1024 or higher (0 = any free port).');
+    case 'EADDRNOTAVAIL':
+      return new CliError(`Cannot bind ${options.host}: no such address on this machine.`, EXIT.usage, hostHint);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new CliError(`Cannot bind --host ${options.host}: it is not an address or a host name that resolves.`, EXIT.usage, hostHint);
+    default:
+      return error;
+  }
 }
 
 interface ServeOptions {
