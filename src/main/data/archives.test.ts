@@ -132,6 +132,14 @@ describe('tar archives', () => {
     expect((await refused(path, { maxTotalBytes: 1024 * 1024 })).message).toMatch(/decompresses to more than 3\.0 MB/);
   });
 
+  it('explains a .tar.gz cut off in the middle of an entry (it used to hang the import)', async () => {
+    // Random bytes do not compress, so cutting the gzip at half lands inside the entry's data.
+    const noise = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 2654435761) >>> 24));
+    const whole = buildTar([{ name: 'x/a.png', data: await png([1, 2, 3]) }, { name: 'x/noise.bin', data: noise }], true);
+    const path = await put(join(root, 'cut.tar.gz'), whole.subarray(0, whole.length / 2));
+    expect((await refused(path)).message).toMatch(/cut\.tar\.gz is not a readable tar archive \(unexpected end of file\)/);
+  }, 10_000);
+
   it('explains a damaged tar', async () => {
     const path = await put(join(root, 'evil.tar'), Buffer.alloc(700, 7));
     expect((await refused(path)).message).toMatch(/evil\.tar is not a readable tar archive/);

@@ -30,6 +30,9 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
   const archive = basename(path);
   const budget = new ArchiveBudget(archive, limits);
   const writes: Promise<void>[] = [];
+  // Aborts the entry writes still waiting for data when the archive stream fails: a truncated gzip
+  // ends the parser mid-entry, and that entry's stream would otherwise never end (the import hung).
+  const abandon = new AbortController();
   let done = 0;
   const parser = new Parser({
     strict: true,
@@ -43,7 +46,7 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
           entry.resume();
           return;
         }
-        writes.push(writeEntry(entry, target, budget));
+        writes.push(writeEntry(entry, target, budget, abandon.signal));
       } catch (error) {
         parser.abort(error as Error);
       }
@@ -56,6 +59,7 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
     await pipeline([source, ...stages, parser as unknown as NodeJS.WritableStream], { signal });
     await Promise.all(writes);
   } catch (error) {
+    abandon.abort();
     await Promise.allSettled(writes);
     throw explain(archive, error);
   }
@@ -69,7 +73,7 @@ function checkEntry(entry: ReadEntry, archive: string, dest: string, budget: Arc
   return target;
 }
 
-async function writeEntry(entry: ReadEntry, target: string, budget: ArchiveBudget): Promise<void> {
+async function writeEntry(entry: ReadEntry, target: string, budget: ArchiveBudget, signal: AbortSignal): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
-  await pipeline(entry as unknown as NodeJS.ReadableStream, budget.meter(entry.path), createWriteStream(target));
+  await pipeline(entry as unknown as NodeJS.ReadableStream, budget.meter(entry.path), createWriteStream(target), { signal });
 }
