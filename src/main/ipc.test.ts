@@ -224,7 +224,7 @@ describe('valid input works for every handler', () => {
     expect((await stat(join(root, 'datasets', dataset.manifest.id, 'preview.png'))).size).toBeGreaterThan(0);
     expect((await ok<DatasetInfo[]>('listDatasets')).map((d) => d.manifest.id)).toContain(dataset.manifest.id);
 
-    const run = await ok<RunSummary>('createRun', { name: 'first', datasetId: dataset.manifest.id, config: { preset: 'tiny', epochs: 2 } });
+    const run = await ok<RunSummary>('createRun', { name: 'first', datasetId: dataset.manifest.id, config: { preset: 'tiny', epochs: 2, batchSize: 4 } });
     expect(run).toMatchObject({ name: 'first', status: 'running', dataset: { id: dataset.manifest.id } });
     expect(trainers.at(-1)!.sent[0]).toMatchObject({ type: 'start', resume: false, datasetDir: join(root, 'datasets', dataset.manifest.id) });
 

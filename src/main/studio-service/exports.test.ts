@@ -96,7 +96,10 @@ describe('exportRun', () => {
     const saved = process.env.FFMPEG_PATH;
     process.env.FFMPEG_PATH = join(root, 'no-such-ffmpeg');
     try {
-      const error = await service.exportRun({ runId: 'base', format: 'webm' }).catch((e: unknown) => e as { name: string; message: string; hint?: string });
+      const error = (await service.exportRun({ runId: 'base', format: 'webm' }).then(
+        () => ({ name: 'no error', message: '' }),
+        (e: unknown) => e,
+      )) as { name: string; message: string; hint?: string };
       expect(error).toMatchObject({ name: 'FfmpegNotFoundError', message: expect.stringContaining('FFMPEG_PATH') });
       expect(error.hint).toBeTruthy();
     } finally {
