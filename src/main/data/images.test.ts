@@ -159,8 +159,8 @@ describe('bad folders', () => {
     await put(join(src, 'a.png'), await encodeImage(red));
     await put(join(src, 'b.png'), await encodeImage({ ...red, width: 10 }));
     const error = await importError(src);
-    expect(error.message).toMatch(/mixed sizes: expected 8×8 .* got 10×8/);
-    expect(error.hint).toMatch(/--size/);
+    expect(error.message).toBe('Images have mixed sizes: expected 8×8 like the first image (a.png), got 10×8 in b.png.');
+    expect(error.hint).toMatch(/--size 8 for gan-studio inspect-data, "Resize to" in the studio/);
     expect(await readdir(cacheRoot)).toEqual([]);
     const { manifest } = await importDataset(src, { size: 8 }, { cacheRoot });
     expect(manifest.count).toBe(2);

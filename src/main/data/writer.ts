@@ -53,6 +53,8 @@ export class DatasetWriter {
   private count = 0;
   private width = 0;
   private height = 0;
+  /** The file that set width × height, named when another file disagrees. */
+  private firstFile: string | undefined;
   private allGray = true;
   /** Source label → output label, or -1 when the class filter drops it. */
   private readonly labelMap: number[] | null;
@@ -120,16 +122,23 @@ export class DatasetWriter {
     this.skippedFiles.push({ file, reason });
   }
 
-  /** Appends one image; `label` is the source label (ignored for unlabelled sources). */
-  async add(image: DecodedImage, label?: number): Promise<void> {
+  /**
+   * Appends one image; `label` is the source label (ignored for unlabelled sources), `file` its
+   * source file (for messages).
+   */
+  async add(image: DecodedImage, label?: number, file?: string): Promise<void> {
     if (!this.wants(label)) return;
     if (this.count === 0) {
       this.width = image.width;
       this.height = image.height;
+      this.firstFile = file;
     } else if (image.width !== this.width || image.height !== this.height) {
+      const first = this.firstFile ? ` (${this.firstFile})` : '';
       throw new DatasetError(
-        `Images have mixed sizes: expected ${this.width}×${this.height} like the first image, got ${image.width}×${image.height}.`,
-        'Pass a target size (e.g. --size 64) so every image is resized to the same square.',
+        `Images have mixed sizes: expected ${this.width}×${this.height} like the first image${first}, got ${image.width}×${image.height}${file ? ` in ${file}` : ''}.`,
+        // Said for every front end: this message reaches the CLI and the studio's Datasets view alike.
+        `Set a target size so every image is resized to one square: --size ${this.width} for gan-studio inspect-data, ` +
+          `"Resize to" in the studio's Datasets view. (gan-studio train resizes to its preset's size by itself.)`,
       );
     }
     if (!image.sourceGray) this.allGray = false;

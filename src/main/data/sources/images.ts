@@ -80,7 +80,7 @@ export async function importImageFiles(listing: FolderListing, job: ImportJob, k
       for (const [i, result] of decoded.entries()) {
         const { file, label } = window[i]!;
         if (result instanceof Error) writer.skip(file.rel, skipReason(result, job.limits.maxImagePixels));
-        else await writer.add(result, label);
+        else await writer.add(result, label, file.rel);
       }
       job.progress('decode', Math.min(start + window.length, total), total);
     }
