@@ -3,6 +3,7 @@
  * with the network-chatty features off, plus small page helpers.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium; the specs skip with a reason when it is missing. */
@@ -56,3 +57,14 @@ export async function chartPoints(page: Page, section: string): Promise<number> 
   const value = await page.locator(`section[aria-label="${section}"] .chart`).getAttribute('data-points');
   return Number(value ?? 0);
 }
+
+/**
+ * Where e2e screenshots go: the README's docs/screenshots when
+ * UPDATE_SCREENSHOTS=1 (to refresh them), else test-output/ so a test run
+ * leaves the source tree clean.
+ */
+export const screenshotsDir = resolve(
+  import.meta.dirname,
+  '..',
+  ...(process.env.UPDATE_SCREENSHOTS === '1' ? ['docs', 'screenshots'] : ['test-output', 'screenshots']),
+);

@@ -5,16 +5,16 @@
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src/main/server';
 import { spawnTrainerProcess } from '../src/main/training/trainer-process';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, launchChromium, screenshotsDir, watchErrors } from './browser';
 import { makePngZip } from './fixtures';
 import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
 
-const screenshots = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 const EPOCHS = 3;
 
 /** Poll `check` until it is true (expect.poll only works inside a test). */

@@ -7,19 +7,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { builtinDatasetSource } from '../src/main/data';
 import { startServer } from '../src/main/server';
 import { spawnTrainerProcess } from '../src/main/training/trainer-process';
-import { chartPoints, hasChromium, launchChromium, waitForImage, watchErrors } from './browser';
+import { chartPoints, hasChromium, launchChromium, waitForImage, screenshotsDir, watchErrors } from './browser';
 import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
 import { makePngZip } from './fixtures';
 import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
 
-const screenshots = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 const ZIP_IMAGES = 24;
 /** Enough 16×16 images (375 steps of 8 per epoch) that the run is still training when the test pauses it. */
 const RUN_IMAGES = 3000;
