@@ -94,11 +94,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         break;
       case 'finished':
         outcome = event.reason === 'completed' ? EXIT.ok : EXIT.interrupted;
-        console.error(
-          event.reason === 'completed'
-            ? `finished: ${event.epoch} epochs, ${event.step} steps — ${options.runDir}`
-            : `stopped at epoch ${event.epoch}, step ${event.step}; resume with: gan-studio train --resume ${options.runDir}`,
-        );
+        console.error(describeFinish(event, stepsPerEpoch, options.runDir));
         break;
       case 'failed':
         outcome = event.kind === 'bad-input' ? EXIT.usage : EXIT.failed;
@@ -135,4 +131,15 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
       backend: options.backend,
     });
   });
+}
+
+/**
+ * The last line of a session. `event.epoch` counts *completed* epochs, so a stop mid-epoch
+ * says which epoch it was in ("stopped at epoch 0" read as if nothing had been trained).
+ */
+export function describeFinish(event: Extract<TrainerEvent, { type: 'finished' }>, stepsPerEpoch: number, runDir: string): string {
+  if (event.reason === 'completed') return `finished: ${event.epoch} epochs, ${event.step} steps — ${runDir}`;
+  const inEpoch = stepsPerEpoch > 0 ? event.step - event.epoch * stepsPerEpoch : 0;
+  const where = inEpoch > 0 ? `in epoch ${event.epoch + 1} (step ${inEpoch}/${stepsPerEpoch})` : `after epoch ${event.epoch}`;
+  return `stopped ${where}, step ${event.step} overall; checkpoint saved. Resume with: gan-studio train --resume ${runDir}`;
 }
