@@ -110,6 +110,11 @@ describe('gan-studio CLI', () => {
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain('--g-lr=-XYZ');
 
+    const unknown = await cli(['train', '--bogus-flag']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--bogus-flag'");
+    expect(unknown.stderr).toContain('Hint: Run "gan-studio train --help" for its options.');
+
     const lr = await cli(['train', '--g-lr=-1']);
     expect(lr.code).toBe(2);
     expect(lr.stderr).toContain('--g-lr (generatorLearningRate)');

@@ -49,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await module.run(rest);
   } catch (error) {
+    // parseArgs says what is wrong ("Unknown option '--x'") but not where the options are listed.
+    if (isParseArgsError(error) && (error as { hint?: unknown }).hint === undefined) {
+      Object.assign(error, { hint: `Run "gan-studio ${name} --help" for its options.` });
+    }
     return reportError(error);
   }
 }
@@ -63,9 +67,13 @@ export function reportError(error: unknown): number {
   return err instanceof CliError ? err.exitCode : exitCodeFor(err);
 }
 
+/** node:util parseArgs: unknown option, missing or ambiguous value. */
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+}
+
 function exitCodeFor(error: Error): number {
-  // node:util parseArgs: unknown option, missing or ambiguous value.
-  if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) return EXIT.usage;
+  if (isParseArgsError(error)) return EXIT.usage;
   // RunDirError: the path given is not a (readable) run folder — bad input, as README's exit codes say.
   if (['DatasetError', 'ZodError', 'ConfigError', 'RunDirError'].includes(error.name)) return EXIT.usage;
   if (error.name === 'BackendError' || error.name === 'FfmpegNotFoundError') return EXIT.unavailable;
