@@ -91,6 +91,15 @@ describe('gan-studio CLI', () => {
     expect(lower.code).toBe(2);
     expect(lower.stderr).toContain('Hint: Pass --epochs 3 or more');
     expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')).config.epochs).toBe(2);
+
+    // A deleted dataset cache is rebuilt from --data at the preset's shape (inspect-data alone would not match).
+    await rm(record.dataset.dir, { recursive: true });
+    const noCache = await cli(['train', '--resume', runDir, '--epochs', '3']);
+    expect(noCache.code).toBe(2);
+    expect(noCache.stderr).toContain(`--resume ${runDir} --data PATH`);
+    const rebuilt = await cli(['train', '--resume', runDir, '--epochs', '3', '--data', data]);
+    expect(rebuilt.code).toBe(0);
+    expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'completed', epoch: 3, step: 9 });
   });
 
   it('explains bad input with exit code 2 and no stack trace', async () => {

@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // parseArgs says what is wrong ("Unknown option '--x'") but not where the options are listed.
     if (isParseArgsError(error) && (error as { hint?: unknown }).hint === undefined) {
-      Object.assign(error, { hint: `Run "gan-studio ${name} --help" for its options.` });
+      Object.assign(error as Error, { hint: `Run "gan-studio ${name} --help" for its options.` });
     }
     return reportError(error);
   }
@@ -68,7 +68,7 @@ export function reportError(error: unknown): number {
 }
 
 /** node:util parseArgs: unknown option, missing or ambiguous value. */
-function isParseArgsError(error: unknown): error is Error {
+function isParseArgsError(error: unknown): boolean {
   return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
 }
 

@@ -13,7 +13,8 @@ import {
   type TrainingConfigInput,
 } from '../../shared/config';
 import { PRESETS } from '../../shared/preset-catalog';
-import { PRESET_NAMES, type PresetName } from '../../shared/presets';
+import { PRESET_NAMES, type ModelPreset, type PresetName } from '../../shared/presets';
+import type { RunRecord } from '../../shared/run';
 import { builtinDatasetSource, importDataset } from '../../main/data';
 import { selectBackend } from '../../main/training/backend';
 import { activeRunLock, createRunDir, lockedError, readRunRecord, updateRunRecord } from '../../main/runs';
@@ -21,7 +22,7 @@ import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
 import { CliError } from '../cli-error';
 import { describeHyperParameterError } from '../config-errors';
 import { EXIT } from '../exit-codes';
-import { createProgressLine } from '../progress-bar';
+import { createProgressLine, type ProgressLine } from '../progress-bar';
 import { superviseTraining } from '../supervise-training';
 
 export const help = `Usage: gan-studio train [options]
@@ -41,7 +42,8 @@ Data and run:
   --out DIR            runs folder (default: $GAN_STUDIO_RUNS or ~/.gan-studio/runs)
   --name TEXT          a display name for the run
   --resume RUN_DIR     continue a stopped, crashed or finished run from its last
-                       checkpoint (--epochs may extend it)
+                       checkpoint (--epochs may extend it; --data rebuilds its
+                       dataset cache if that was deleted)
   --backend NAME       force ${BACKEND_NAMES.join(', ')} (or env GAN_STUDIO_BACKEND)
 
 Hyper-parameters (default: the preset's):
@@ -98,19 +100,7 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   const source = values.data ? resolve(values.data) : builtinDatasetSource();
-  const imported = await importDataset(
-    source,
-    {
-      size: preset.imageSize,
-      channels: preset.channels,
-      maxImages: optionalNumber(values, 'max-images'),
-      classes: values.classes?.split(',').map((name) => name.trim()).filter(Boolean),
-    },
-    {
-      cacheRoot: defaultDatasetsRoot(),
-      onProgress: (p) => progress.update(p.total ? p.done / p.total : 0, `importing: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
-    },
-  );
+  const imported = await importForPreset(source, preset, values, progress);
   const { manifest } = imported;
   progress.done(`dataset: ${manifest.name} — ${manifest.count} images ${manifest.width}×${manifest.height}×${manifest.channels}${imported.cached ? ' (cached)' : ''}`);
   if (manifest.count < config.batchSize) {
@@ -131,19 +121,13 @@ export async function run(argv: string[]): Promise<number> {
   return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
 }
 
-async function resumeRun(values: Values, backend: BackendName | undefined, progress: ReturnType<typeof createProgressLine>): Promise<number> {
+async function resumeRun(values: Values, backend: BackendName | undefined, progress: ProgressLine): Promise<number> {
   const runDir = resolve(values.resume as string);
   const record = await readRunRecord(runDir);
   // Checked here too, so a second terminal does not even change the live run's --epochs.
   const owner = await activeRunLock(runDir);
   if (owner) throw lockedError(runDir, owner);
-  if (!existsSync(record.dataset.dir)) {
-    throw new CliError(
-      `The run's dataset cache ${record.dataset.dir} no longer exists.`,
-      EXIT.usage,
-      'Re-import the same dataset (gan-studio inspect-data PATH) so its cache is rebuilt, then resume again.',
-    );
-  }
+  const datasetDir = existsSync(record.dataset.dir) ? record.dataset.dir : await reimportDataset(runDir, record, values, progress);
   const epochs = optionalNumber(values, 'epochs');
   if (epochs !== undefined) {
     // Validate before writing: a bad value in run.json would make the run unreadable.
@@ -159,7 +143,52 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
     await updateRunRecord(runDir, { config: { ...record.config, epochs } });
   }
   console.error(`resuming run: ${runDir} (epoch ${record.epoch}, step ${record.step})`);
-  return superviseTraining({ runDir, datasetDir: record.dataset.dir, resume: true, batchSize: record.config.batchSize, backend, progress });
+  return superviseTraining({ runDir, datasetDir, resume: true, batchSize: record.config.batchSize, backend, progress });
+}
+
+/**
+ * The run's dataset cache was deleted: rebuild it from `--data` at the preset's shape (a plain
+ * `inspect-data PATH` would cache another shape, which the run cannot use), check it is the same
+ * source, and point run.json at the new cache.
+ */
+async function reimportDataset(runDir: string, record: RunRecord, values: Values, progress: ProgressLine): Promise<string> {
+  const preset = PRESETS[record.config.preset];
+  if (!values.data) {
+    throw new CliError(
+      `The run's dataset cache ${record.dataset.dir} no longer exists.`,
+      EXIT.usage,
+      `Pass the dataset "${record.dataset.name}" again: gan-studio train --resume ${runDir} --data PATH ` +
+        `(with the --max-images and --classes the run started with); it is re-imported at ${preset.imageSize}×${preset.imageSize}×${preset.channels}.`,
+    );
+  }
+  const { dir, manifest } = await importForPreset(resolve(values.data), preset, values, progress);
+  progress.done(`dataset: ${manifest.name} — re-imported, ${manifest.count} images`);
+  if (manifest.source.fingerprint !== record.dataset.fingerprint) {
+    throw new CliError(
+      `${values.data} is not the dataset this run was trained on ("${record.dataset.name}"): its files differ.`,
+      EXIT.usage,
+      'Pass the same folder or file the run started with, unchanged; or start a new run on this dataset.',
+    );
+  }
+  await updateRunRecord(runDir, { dataset: { ...record.dataset, id: manifest.id, dir } });
+  return dir;
+}
+
+/** Import (or reuse the cache of) `source` at the preset's size and channels, with --max-images / --classes. */
+function importForPreset(source: string, preset: ModelPreset, values: Values, progress: ProgressLine): ReturnType<typeof importDataset> {
+  return importDataset(
+    source,
+    {
+      size: preset.imageSize,
+      channels: preset.channels,
+      maxImages: optionalNumber(values, 'max-images'),
+      classes: values.classes?.split(',').map((name) => name.trim()).filter(Boolean),
+    },
+    {
+      cacheRoot: defaultDatasetsRoot(),
+      onProgress: (p) => progress.update(p.total ? p.done / p.total : 0, `importing: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
+    },
+  );
 }
 
 function configInput(values: Values): TrainingConfigInput {
