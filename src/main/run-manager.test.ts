@@ -10,6 +10,7 @@ import { FakeTrainer } from './studio-service/fake-trainer';
 
 const backend = { name: 'cpu' as const, device: 'CPU', skipped: [] };
 let runsRoot: string;
+let datasetDir: string;
 let trainers: FakeTrainer[];
 let events: StudioEvent[];
 let changed: string[];
@@ -18,7 +19,7 @@ let manager: RunManager;
 async function newRun(): Promise<string> {
   const { record } = await createRunDir(runsRoot, {
     config: resolveTrainingConfig({ preset: 'tiny', epochs: 3, seed: 1 }),
-    dataset: { id: 'ds', name: 'ds', fingerprint: 'f', dir: join(runsRoot, '..', 'ds') },
+    dataset: { id: 'ds', name: 'ds', fingerprint: 'f', dir: datasetDir },
   });
   return record.id;
 }
@@ -29,6 +30,8 @@ async function runJson(runId: string): Promise<Record<string, unknown>> {
 
 beforeEach(async () => {
   runsRoot = await mkdtemp(join(tmpdir(), 'gan-runmgr-'));
+  // The fake trainer never reads it, but RunManager checks the dataset cache still exists.
+  datasetDir = await mkdtemp(join(tmpdir(), 'gan-runmgr-ds-'));
   trainers = [];
   events = [];
   changed = [];
@@ -47,6 +50,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(runsRoot, { recursive: true, force: true });
+  await rm(datasetDir, { recursive: true, force: true });
 });
 
 describe('RunManager', () => {
@@ -123,6 +127,17 @@ describe('RunManager', () => {
     } finally {
       await lock.release();
     }
+  });
+
+  it('refuses to resume a run whose dataset cache was deleted, without marking it failed', async () => {
+    const runId = await newRun();
+    await rm(datasetDir, { recursive: true });
+    await expect(manager.start(runId, { resume: true })).rejects.toMatchObject({
+      message: expect.stringContaining('The dataset "ds" this run trains on is no longer in the library'),
+      hint: expect.stringContaining('16×16, gray'),
+    });
+    expect(trainers).toHaveLength(0);
+    expect((await runJson(runId)).status).toBe('created');
   });
 
   it('marks the run failed with the reason when no trainer can be launched', async () => {

@@ -6,8 +6,10 @@
  * never propagates: the studio stays up and the run can be resumed.
  * Electron-free: the process kind is hidden behind a TrainerLauncher.
  */
+import { existsSync } from 'node:fs';
 import type { StudioEvent } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
+import { PRESETS } from '../shared/preset-catalog';
 import type { RunRecord, RunStatus } from '../shared/run';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import type { TrainerConnection, TrainerLauncher } from './training/trainer-connection';
@@ -72,6 +74,15 @@ export class RunManager {
     const record = await readRunRecord(this.options.runsRoot, runId);
     if (options.resume && record.status === 'completed') {
       throw new StudioError(`Run ${runId} has already completed all ${record.config.epochs} epochs.`, 'Start a new run to train longer.');
+    }
+    if (!existsSync(record.dataset.dir)) {
+      // Refused here rather than by the trainer: a failed run whose Resume can only fail again helps no one.
+      const preset = PRESETS[record.config.preset];
+      throw new StudioError(
+        `The dataset "${record.dataset.name}" this run trains on is no longer in the library (its cache ${record.dataset.dir} was deleted).`,
+        `Import the same source again at ${preset.imageSize}×${preset.imageSize}, ${preset.channels === 1 ? 'gray' : 'RGB'}, with the same image limit; then resume. ` +
+          `From a terminal: gan-studio train --resume RUN_DIR --data PATH.`,
+      );
     }
     // A trainer outside this studio (a terminal, another window) may hold the run: leave its run.json alone.
     const runDir = runDirOf(this.options.runsRoot, runId);
