@@ -28,14 +28,15 @@ export class ExportJobs {
   constructor(private readonly options: ExportJobsOptions) {}
 
   /** Export one run (any format) or 2–4 runs side by side (GIF/MP4). */
-  async exportRun(request: ExportRunRequest): Promise<ExportResult> {
-    const runIds = 'runIds' in request ? request.runIds : [request.runId];
-    for (const runId of runIds) await readRunRecord(this.options.runsRoot, runId);
-    const [firstId] = runIds as [string, ...string[]];
-    const runDir = runDirOf(this.options.runsRoot, firstId);
-    const exportsDir = join(runDir, EXPORTS_FOLDER);
-    const exportRequest = this.toExportRequest(request, runIds, exportsDir);
+  exportRun(request: ExportRunRequest): Promise<ExportResult> {
+    // track() reserves the id before the first await, so a duplicate id is refused however fast the first export runs.
     return this.track(request.exportId, async (exportId, signal, onProgress) => {
+      const runIds = 'runIds' in request ? request.runIds : [request.runId];
+      for (const runId of runIds) await readRunRecord(this.options.runsRoot, runId);
+      const [firstId] = runIds as [string, ...string[]];
+      const runDir = runDirOf(this.options.runsRoot, firstId);
+      const exportsDir = join(runDir, EXPORTS_FOLDER);
+      const exportRequest = this.toExportRequest(request, runIds, exportsDir);
       const outcome = await runExport(exportRequest, { signal, onProgress });
       const paths = request.format === 'generator' ? await filesIn(outcome.paths[0]!) : outcome.paths;
       return { exportId, files: paths.map((path) => this.fileOf(firstId, runDir, exportsDir, path)) };
@@ -43,13 +44,13 @@ export class ExportJobs {
   }
 
   /** The evidence pack of a run, into exports/evidence/ or exports/evidence-vs-<baseline>/. */
-  async writeEvidence(request: EvidenceRequest): Promise<EvidenceResult> {
-    await readRunRecord(this.options.runsRoot, request.runId);
-    if (request.baselineRunId) await readRunRecord(this.options.runsRoot, request.baselineRunId);
-    const runDir = runDirOf(this.options.runsRoot, request.runId);
-    const exportsDir = join(runDir, EXPORTS_FOLDER);
-    const outDir = join(exportsDir, request.baselineRunId ? `evidence-vs-${request.baselineRunId}` : 'evidence');
+  writeEvidence(request: EvidenceRequest): Promise<EvidenceResult> {
     return this.track(request.exportId, async (exportId, signal, onProgress) => {
+      await readRunRecord(this.options.runsRoot, request.runId);
+      if (request.baselineRunId) await readRunRecord(this.options.runsRoot, request.baselineRunId);
+      const runDir = runDirOf(this.options.runsRoot, request.runId);
+      const exportsDir = join(runDir, EXPORTS_FOLDER);
+      const outDir = join(exportsDir, request.baselineRunId ? `evidence-vs-${request.baselineRunId}` : 'evidence');
       const result = await writeEvidence({
         runDir,
         ...(request.baselineRunId ? { baselineRunDir: runDirOf(this.options.runsRoot, request.baselineRunId) } : {}),
