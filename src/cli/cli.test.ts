@@ -76,6 +76,10 @@ describe('gan-studio CLI', () => {
     const grid = await sharp(join(runDir, 'samples', 'epoch-0001.png')).metadata();
     expect(grid.format).toBe('png');
 
+    const changed = await cli(['train', '--resume', runDir, '--epochs', '2', '--batch-size', '8']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain('--batch-size cannot change them');
+
     const second = await cli(['train', '--resume', runDir, '--epochs', '2']);
     expect(second.code).toBe(0);
     const resumed = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));

@@ -121,7 +121,18 @@ export async function run(argv: string[]): Promise<number> {
   return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
 }
 
+/** With --resume only these may be given: the run's own config decides the rest. */
+const RESUME_FLAGS = new Set(['resume', 'epochs', 'backend', 'data']);
+
 async function resumeRun(values: Values, backend: BackendName | undefined, progress: ProgressLine): Promise<number> {
+  const ignored = Object.keys(values).filter((key) => !RESUME_FLAGS.has(key));
+  if (ignored.length > 0) {
+    throw new CliError(
+      `--resume continues a run with its own settings; ${ignored.map((key) => `--${key}`).join(', ')} cannot change them.`,
+      EXIT.usage,
+      'Resume with only --epochs (to extend), --backend or --data, or start a new run (a variant) with the new settings.',
+    );
+  }
   const runDir = resolve(values.resume as string);
   const record = await readRunRecord(runDir);
   // Checked here too, so a second terminal does not even change the live run's --epochs.

@@ -87,6 +87,8 @@ export const LOADERS: Record<BackendName, () => LoadedBackend> = {
   cpu: () => {
     // tfjs's own cpu Conv2DBackpropFilter reads element by element; the engine's NHWC one is ~7× faster.
     registerFastCpuKernels();
+    // PROD silences tfjs's "install tfjs-node" console banner; the backend report already says why it was skipped.
+    tf.env().set('PROD', true);
     return { tfName: 'cpu', device: () => 'CPU (pure JavaScript, single thread)' };
   },
 };
