@@ -2,6 +2,7 @@
  * `gan-studio summary`: prints a preset's generator and discriminator as the
  * Keras-style table (layer, output shape, params; totals).
  */
+import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeConfigError, resolveTrainingConfig } from '../../shared/config';
@@ -31,6 +32,8 @@ export async function run(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
   const config = resolveConfig(options);
   const preset = PRESETS[config.preset];
+  // Building models touches tfjs's cpu backend, whose "install tfjs-node" banner would clutter the table.
+  tf.env().set('PROD', true);
   console.log(`Preset: ${preset.name} — ${preset.title} (${preset.imageSize}×${preset.imageSize}×${preset.channels}, latent ${config.latentDim})\n`);
   for (const build of [buildGenerator, buildDiscriminator]) {
     const model = build(config);
