@@ -1,0 +1,26 @@
+/** Option labels for the dataset picker. */
+import type { DatasetManifest } from '../../../shared/dataset';
+import { formatInt } from './format';
+
+type LabelFields = Pick<DatasetManifest, 'id' | 'name' | 'count' | 'width' | 'height' | 'channels' | 'source' | 'createdAt'>;
+
+function countBy(labels: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * "name · count · W×H×C" per dataset id. The same source imported twice at the
+ * same shape would read the same, so such entries also get the source kind and
+ * import time, and, if even that matches, the cache id.
+ */
+export function datasetLabels(manifests: LabelFields[]): Map<string, string> {
+  const base = manifests.map((m) => `${m.name} · ${formatInt(m.count)} · ${m.width}×${m.height}×${m.channels}`);
+  const baseCounts = countBy(base);
+  const detailed = manifests.map((m, i) =>
+    (baseCounts.get(base[i]!) ?? 0) > 1 ? `${base[i]} · ${m.source.kind} · imported ${m.createdAt.slice(0, 16).replace('T', ' ')}` : base[i]!,
+  );
+  const detailedCounts = countBy(detailed);
+  return new Map(manifests.map((m, i) => [m.id, (detailedCounts.get(detailed[i]!) ?? 0) > 1 ? `${detailed[i]} · ${m.id}` : detailed[i]!]));
+}
