@@ -72,7 +72,8 @@ export async function refreshRuns(): Promise<void> {
 export async function loadStudioState(): Promise<void> {
   studioState.loadError = undefined;
   const fail = (error: unknown): void => {
-    studioState.loadError ??= error;
+    // A plain `??=` on $state warns (assignment_value_stale): keep the first error explicitly.
+    if (studioState.loadError === undefined) studioState.loadError = error;
   };
   await Promise.all([
     studio.getAppInfo().then((info) => (studioState.appInfo = info), fail),
