@@ -3,46 +3,29 @@
  * one hyper-parameter (set up through the server's own StudioService), the
  * epoch slider moving both grids, and the diff table naming the change.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../src/main/server';
-import { spawnTrainerProcess } from '../src/main/training/trainer-process';
+import type { StudioServer } from '../src/main/server';
 import { hasChromium, launchChromium, screenshotsDir, watchErrors } from './browser';
 import { makePngZip } from './fixtures';
-import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
+import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
 const screenshots = screenshotsDir;
 const EPOCHS = 3;
 
-/** Poll `check` until it is true (expect.poll only works inside a test). */
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 500));
-  }
-}
-
 describe.skipIf(!hasChromium())('compare view in Chromium against serve', () => {
+  let studio: StudioServerFixture;
   let work: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: StudioServer;
   let browser: Browser;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    work = await mkdtemp(join(tmpdir(), 'gan-studio-compare-'));
-    server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
-      runsRoot: join(work, 'runs'),
-      rendererDir: rendererOutDir,
-      launcher: () => spawnTrainerProcess(),
-    });
+    studio = await startStudioServer('gan-studio-compare-');
+    ({ work, server } = studio);
     const dataset = await server.service.importDataset(await makePngZip(work, 32), { channels: 1 });
     const common = { preset: 'tiny' as const, epochs: EPOCHS, batchSize: 8, seed: 11 };
     const baseline = await server.service.createRun({ name: 'baseline', datasetId: dataset.manifest.id, config: common });
@@ -52,12 +35,7 @@ describe.skipIf(!hasChromium())('compare view in Chromium against serve', () => 
       config: { ...common, generatorLearningRate: 0.004 },
     });
     const ids = [baseline.id, variant.id];
-    await waitFor(async () => {
-      const runs = (await server.service.listRuns()).filter((r) => ids.includes(r.id));
-      const failed = runs.find((r) => r.status === 'failed' || r.status === 'crashed');
-      if (failed) throw new Error(`run ${failed.name} ${failed.status}: ${failed.failure?.message}`);
-      return runs.length === 2 && runs.every((r) => r.status === 'completed');
-    }, 240_000);
+    await waitForRunsCompleted(server.service, ids, 240_000);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
     errors = watchErrors(page);
@@ -66,8 +44,7 @@ describe.skipIf(!hasChromium())('compare view in Chromium against serve', () => 
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    await studio?.close();
   });
 
   const gridSources = (): Promise<string[]> =>

@@ -4,52 +4,36 @@
  * its evidence pack (served with a CSP that forbids scripts), and a
  * comparison GIF from the Compare view; Cancel on a long export leaves no file.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../src/main/server';
 import { makeFixtureRun } from '../src/main/export/test-fixtures';
-import { spawnTrainerProcess } from '../src/main/training/trainer-process';
+import type { StudioServer } from '../src/main/server';
 import { hasChromium, launchChromium, screenshotsDir, watchErrors } from './browser';
 import { makePngZip } from './fixtures';
-import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
+import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
 const screenshots = screenshotsDir;
 
-/** Poll `check` until it is true (expect.poll only works inside a test). */
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 500));
-  }
-}
-
 describe.skipIf(!hasChromium())('exports from the UI in Chromium against serve', () => {
+  let studio: StudioServerFixture;
   let work: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: StudioServer;
   let browser: Browser;
   let page: Page;
   let errors: string[];
   let ids: string[];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    work = await mkdtemp(join(tmpdir(), 'gan-studio-export-'));
-    server = await startServer({ host: '127.0.0.1', port: 0, runsRoot: join(work, 'runs'), rendererDir: rendererOutDir, launcher: () => spawnTrainerProcess() });
+    studio = await startStudioServer('gan-studio-export-');
+    ({ work, server } = studio);
     const dataset = await server.service.importDataset(await makePngZip(work, 24), { channels: 1 });
     const common = { preset: 'tiny' as const, epochs: 2, batchSize: 8, seed: 3, gridRows: 2, gridCols: 2 };
     const a = await server.service.createRun({ name: 'export A', datasetId: dataset.manifest.id, config: common });
     const b = await server.service.createRun({ name: 'export B', datasetId: dataset.manifest.id, config: { ...common, seed: 4 } });
     ids = [a.id, b.id];
-    await waitFor(async () => {
-      const runs = (await server.service.listRuns()).filter((r) => ids.includes(r.id));
-      const failed = runs.find((r) => r.status === 'failed' || r.status === 'crashed');
-      if (failed) throw new Error(`run ${failed.name} ${failed.status}: ${failed.failure?.message}`);
-      return runs.length === 2 && runs.every((r) => r.status === 'completed');
-    }, 240_000);
+    await waitForRunsCompleted(server.service, ids, 240_000);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
     errors = watchErrors(page);
@@ -57,8 +41,7 @@ describe.skipIf(!hasChromium())('exports from the UI in Chromium against serve',
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    await studio?.close();
   });
 
   /** GET `href` from the page (same origin, the session cookie) → status and headers. */

@@ -5,19 +5,17 @@
  * Screenshots for the README are taken along the way.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { builtinDatasetSource } from '../src/main/data';
-import { startServer } from '../src/main/server';
-import { spawnTrainerProcess } from '../src/main/training/trainer-process';
+import type { StudioServer } from '../src/main/server';
 import { chartPoints, hasChromium, launchChromium, waitForImage, screenshotsDir, watchErrors } from './browser';
 import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
 import { makePngZip } from './fixtures';
-import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
+import { startStudioServer, type StudioServerFixture } from './studio-server';
 
 const screenshots = screenshotsDir;
 const ZIP_IMAGES = 24;
@@ -35,23 +33,16 @@ function trainerPids(): number[] {
 }
 
 describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
+  let studio: StudioServerFixture;
   let work: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: StudioServer;
   let browser: Browser;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    work = await mkdtemp(join(tmpdir(), 'gan-studio-e2e-'));
-    server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
-      runsRoot: join(work, 'runs'),
-      datasetsRoot: join(work, 'datasets'),
-      rendererDir: rendererOutDir,
-      launcher: () => spawnTrainerProcess(),
-    });
+    studio = await startStudioServer('gan-studio-e2e-');
+    ({ work, server } = studio);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
     errors = watchErrors(page);
@@ -60,8 +51,7 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    await studio?.close();
   });
 
   it('serves the UI at the ready URL and connects', async () => {
