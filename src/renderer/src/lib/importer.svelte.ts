@@ -84,7 +84,9 @@ export function importFiles(files: File[], isFolder: boolean[] = []): Promise<vo
   }
   return run(`Importing ${file.name}`, async () => {
     importer.stage = `Uploading ${file.name}`;
-    const path = await uploadFile(file, (done, total) => (importer.upload = { done, total }));
+    const path = await uploadFile(file, (done, total) => {
+      importer.upload = { done, total };
+    });
     importer.upload = undefined;
     importer.stage = `Importing ${file.name}`;
     return studio.importDataset(path, cleanOptions());

@@ -72,12 +72,17 @@ export async function refreshRuns(): Promise<void> {
 export async function loadStudioState(): Promise<void> {
   studioState.loadError = undefined;
   const fail = (error: unknown): void => {
-    // A plain `??=` on $state warns (assignment_value_stale): keep the first error explicitly.
+    // Statements, not assignment expressions: Svelte warns (assignment_value_stale) when the
+    // value of an assignment to $state is used, since it is not the proxied value stored.
     if (studioState.loadError === undefined) studioState.loadError = error;
   };
   await Promise.all([
-    studio.getAppInfo().then((info) => (studioState.appInfo = info), fail),
-    studio.listPresets().then((presets) => (studioState.presets = presets), fail),
+    studio.getAppInfo().then((info) => {
+      studioState.appInfo = info;
+    }, fail),
+    studio.listPresets().then((presets) => {
+      studioState.presets = presets;
+    }, fail),
     refreshDatasets().catch(fail),
     refreshRuns().catch(fail),
   ]);
