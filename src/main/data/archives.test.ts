@@ -3,20 +3,14 @@ import { readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create as createTar } from 'tar';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatasetError, importDataset, loadDataset } from './index';
 import type { ImportProgress } from './index';
-import { buildTar, buildZip, encodeImage, put, tempDir } from './test-support';
+import { buildTar, buildZip, encodeImage, put, useTempCache } from './test-support';
 
 let root: string;
-let cleanup: () => Promise<void>;
 let cacheRoot: string;
-
-beforeEach(async () => {
-  ({ dir: root, cleanup } = await tempDir());
-  cacheRoot = join(root, 'cache');
-});
-afterEach(() => cleanup());
+useTempCache((folders) => ({ root, cacheRoot } = folders));
 
 const png = (fill: number[]): Promise<Buffer> => encodeImage({ width: 8, height: 8, channels: 3, fill });
 

@@ -1,23 +1,11 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatasetError, importDataset, loadDataset } from './index';
-import { buildTar, cifarBatch, idxFile, npyFile, put, tempDir } from './test-support';
+import { buildTar, cifarBatch, idxFile, importError, npyFile, put, useTempCache } from './test-support';
 
 let root: string;
-let cleanup: () => Promise<void>;
 let cacheRoot: string;
-
-beforeEach(async () => {
-  ({ dir: root, cleanup } = await tempDir());
-  cacheRoot = join(root, 'cache');
-});
-afterEach(() => cleanup());
-
-async function importError(source: string, options = {}): Promise<DatasetError> {
-  const error = await importDataset(source, options, { cacheRoot }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(DatasetError);
-  return error as DatasetError;
-}
+useTempCache((folders) => ({ root, cacheRoot } = folders));
 
 describe('CIFAR', () => {
   it('imports a CIFAR-10 folder: batches in order, planar → interleaved, class names from batches.meta.txt', async () => {
@@ -59,10 +47,10 @@ describe('CIFAR', () => {
   it('refuses a batch of the wrong length and an out-of-range label', async () => {
     const src = join(root, 'cifar');
     await put(join(src, 'data_batch_1.bin'), Buffer.concat([cifarBatch([{ label: 1, rgb: [0, 0, 0] }], 'cifar10'), Buffer.alloc(10)]));
-    const length = await importError(src);
+    const length = await importError(cacheRoot, src);
     expect(length.message).toMatch(/data_batch_1\.bin is not a CIFAR-10 batch: expected a non-zero multiple of 3073 bytes .* got 3083 bytes/);
     await put(join(src, 'data_batch_1.bin'), cifarBatch([{ label: 12, rgb: [0, 0, 0] }], 'cifar10'));
-    expect((await importError(src)).message).toMatch(/record 0 has label 12, expected 0–9/);
+    expect((await importError(cacheRoot, src)).message).toMatch(/record 0 has label 12, expected 0–9/);
   });
 });
 
@@ -103,17 +91,17 @@ describe('IDX', () => {
 
   it('refuses wrong magic numbers, wrong lengths and mismatched labels', async () => {
     const images = await put(join(root, 'bad', 'a-images-idx3-ubyte'), Buffer.from('hello world, not idx'));
-    expect((await importError(images)).message).toMatch(/not an IDX images file: expected magic number 0x00000803 or 0x00000804, got 0x68656c6c/);
+    expect((await importError(cacheRoot, images)).message).toMatch(/not an IDX images file: expected magic number 0x00000803 or 0x00000804, got 0x68656c6c/);
     await put(images, idxFile([3, 4, 4], pixels(2, 4)));
-    expect((await importError(images)).message).toMatch(/wrong length: its header promises 3 images .* data ends after 2/);
+    expect((await importError(cacheRoot, images)).message).toMatch(/wrong length: its header promises 3 images .* data ends after 2/);
     await put(images, idxFile([2, 4, 4], pixels(3, 4)));
-    expect((await importError(images)).message).toMatch(/wrong length: .* more bytes follow/);
+    expect((await importError(cacheRoot, images)).message).toMatch(/wrong length: .* more bytes follow/);
     await put(images, idxFile([4_000_000, 0, 28], new Uint8Array()));
-    expect((await importError(images)).message).toMatch(/declares images of 28×0 pixels/);
+    expect((await importError(cacheRoot, images)).message).toMatch(/declares images of 28×0 pixels/);
     await put(images, idxFile([2, 4, 4], pixels(2, 4), true));
     await put(join(root, 'bad', 'a-labels-idx1-ubyte'), idxFile([3], Uint8Array.from([0, 1, 2])));
-    expect((await importError(images)).message).toMatch(/holds 2 images but its labels file holds 3 labels/);
-    expect((await importError(join(root, 'bad', 'a-labels-idx1-ubyte'))).message).toMatch(/is an IDX labels file/);
+    expect((await importError(cacheRoot, images)).message).toMatch(/holds 2 images but its labels file holds 3 labels/);
+    expect((await importError(cacheRoot, join(root, 'bad', 'a-labels-idx1-ubyte'))).message).toMatch(/is an IDX labels file/);
   });
 
   it('refuses a (gzipped) header that promises more than the size limit before reading pixels', async () => {
@@ -152,17 +140,17 @@ describe('NPY', () => {
   it('refuses bad magic, dtypes, shapes, lengths and value ranges', async () => {
     const path = join(root, 'bad.npy');
     await put(path, 'not numpy at all');
-    expect((await importError(path)).message).toMatch(/expected the magic string/);
+    expect((await importError(cacheRoot, path)).message).toMatch(/expected the magic string/);
     await put(path, npyFile('|u1', [1, 2, 2], new Uint8Array(3)));
-    expect((await importError(path)).message).toMatch(/wrong length: shape \(1, 2, 2\) of uint8 needs \d+ bytes/);
+    expect((await importError(cacheRoot, path)).message).toMatch(/wrong length: shape \(1, 2, 2\) of uint8 needs \d+ bytes/);
     await put(path, npyFile('|u1', [1, 2, 2, 5], new Uint8Array(20)));
-    expect((await importError(path)).message).toMatch(/expected shape \(N, H, W\) or \(N, H, W, C\) with C = 1 or 3, got \(1, 2, 2, 5\)/);
+    expect((await importError(cacheRoot, path)).message).toMatch(/expected shape \(N, H, W\) or \(N, H, W, C\) with C = 1 or 3, got \(1, 2, 2, 5\)/);
     await put(path, npyFile('<f4', [1, 1, 2], Float32Array.from([-5, 300])));
-    expect((await importError(path)).message).toMatch(/float values from -5 to 300/);
+    expect((await importError(cacheRoot, path)).message).toMatch(/float values from -5 to 300/);
     await put(path, npyFile('<f4', [1, 1, 2], Float32Array.from([0, Number.NaN])));
-    expect((await importError(path)).message).toMatch(/NaN or infinite/);
+    expect((await importError(cacheRoot, path)).message).toMatch(/NaN or infinite/);
     const f8 = npyFile('|u1', [1, 1, 1], new Uint8Array(8));
     await put(path, Buffer.from(f8.toString('latin1').replace("'|u1'", "'<f8'"), 'latin1'));
-    expect((await importError(path)).message).toMatch(/expected dtype uint8 or float32, got '<f8'/);
+    expect((await importError(cacheRoot, path)).message).toMatch(/expected dtype uint8 or float32, got '<f8'/);
   });
 });

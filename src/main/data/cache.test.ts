@@ -1,19 +1,13 @@
 import { readdir, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinDatasetSource, DatasetError, formatImportReport, importDataset, loadDataset } from './index';
 import type { ImportProgress } from './index';
-import { encodeImage, put, tempDir } from './test-support';
+import { encodeImage, put, useTempCache } from './test-support';
 
 let root: string;
-let cleanup: () => Promise<void>;
 let cacheRoot: string;
-
-beforeEach(async () => {
-  ({ dir: root, cleanup } = await tempDir());
-  cacheRoot = join(root, 'cache');
-});
-afterEach(() => cleanup());
+useTempCache((folders) => ({ root, cacheRoot } = folders));
 
 async function imageFolder(count: number): Promise<string> {
   const src = join(root, 'src');

@@ -1,27 +1,15 @@
 import { readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatasetError, importDataset, loadDataset } from './index';
-import { encodeImage, put, tempDir } from './test-support';
+import { describe, expect, it } from 'vitest';
+import { importDataset, loadDataset } from './index';
+import { encodeImage, importError, put, useTempCache } from './test-support';
 
 let root: string;
-let cleanup: () => Promise<void>;
 let cacheRoot: string;
-
-beforeEach(async () => {
-  ({ dir: root, cleanup } = await tempDir());
-  cacheRoot = join(root, 'cache');
-});
-afterEach(() => cleanup());
+useTempCache((folders) => ({ root, cacheRoot } = folders));
 
 const red = { width: 8, height: 8, channels: 3, fill: [255, 0, 0] } as const;
 const gray = { width: 8, height: 8, channels: 1, fill: [100] } as const;
-
-async function importError(source: string, options = {}): Promise<DatasetError> {
-  const error = await importDataset(source, options, { cacheRoot }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(DatasetError);
-  return error as DatasetError;
-}
 
 describe('image folders', () => {
   it('imports PNG, JPEG and WebP recursively with first-level folders as classes', async () => {
@@ -50,7 +38,7 @@ describe('image folders', () => {
     const { images, labels } = await loadDataset(dir);
     expect(labels).toBeUndefined();
     expect(images.every((v) => v === 100)).toBe(true);
-    expect((await importError(src, { classes: ['a'] })).message).toMatch(/has no classes/);
+    expect((await importError(cacheRoot, src, { classes: ['a'] })).message).toMatch(/has no classes/);
   });
 
   it('skips and reports mislabelled and non-image files, and symbolic links', async () => {
@@ -129,7 +117,7 @@ describe('options', () => {
     expect([...(await loadDataset(filtered.dir)).labels!]).toEqual([0, 0, 0, 1, 1, 1]);
     const capped = await importDataset(src, { maxImages: 4 }, { cacheRoot });
     expect(capped.manifest).toMatchObject({ count: 4, classCounts: [3, 1, 0] });
-    const unknown = await importError(src, { classes: ['zebra'] });
+    const unknown = await importError(cacheRoot, src, { classes: ['zebra'] });
     expect(unknown.message).toMatch(/Unknown class "zebra"/);
     expect(unknown.hint).toMatch(/a, b, c/);
   });
@@ -137,28 +125,28 @@ describe('options', () => {
   it('rejects invalid options with a DatasetError', async () => {
     const src = join(root, 'one');
     await put(join(src, 'a.png'), await encodeImage(red));
-    expect((await importError(src, { size: 2 })).message).toMatch(/Invalid import option size/);
+    expect((await importError(cacheRoot, src, { size: 2 })).message).toMatch(/Invalid import option size/);
   });
 });
 
 describe('bad folders', () => {
   it('refuses a missing path, an empty folder, a folder without usable images and a single image', async () => {
-    expect((await importError(join(root, 'nope'))).message).toMatch(/No such file or folder/);
+    expect((await importError(cacheRoot, join(root, 'nope'))).message).toMatch(/No such file or folder/);
     await put(join(root, 'empty', '.keep'), '');
-    expect((await importError(join(root, 'empty'))).message).toMatch(/folder is empty/);
+    expect((await importError(cacheRoot, join(root, 'empty'))).message).toMatch(/folder is empty/);
     await put(join(root, 'junk', 'a.png'), 'not an image');
     await put(join(root, 'junk', 'b.txt'), 'text');
-    const junk = await importError(join(root, 'junk'));
+    const junk = await importError(cacheRoot, join(root, 'junk'));
     expect(junk.message).toMatch(/No usable images: all 2 files were skipped/);
     const single = await put(join(root, 'x.png'), await encodeImage(red));
-    expect((await importError(single)).message).toMatch(/single image/);
+    expect((await importError(cacheRoot, single)).message).toMatch(/single image/);
   });
 
   it('asks for a size when images differ in size, and leaves no cache folder behind', async () => {
     const src = join(root, 'sizes');
     await put(join(src, 'a.png'), await encodeImage(red));
     await put(join(src, 'b.png'), await encodeImage({ ...red, width: 10 }));
-    const error = await importError(src);
+    const error = await importError(cacheRoot, src);
     expect(error.message).toBe('Images have mixed sizes: expected 8×8 like the first image (a.png), got 10×8 in b.png.');
     expect(error.hint).toMatch(/--size 8 for gan-studio inspect-data, "Resize to" in the studio/);
     expect(await readdir(cacheRoot)).toEqual([]);

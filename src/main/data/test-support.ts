@@ -8,11 +8,40 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import sharp from 'sharp';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { DatasetError, importDataset } from './index';
 
 /** A fresh temporary folder and a function removing it. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'gan-data-test-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The folders one data test works in: a fresh temporary `root` and `cacheRoot` = <root>/cache. */
+export interface TempCache {
+  root: string;
+  cacheRoot: string;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks in the calling test file: before each
+ * test `onFresh` gets a new TempCache, after it the folder is removed.
+ */
+export function useTempCache(onFresh: (folders: TempCache) => void): void {
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    const temp = await tempDir();
+    cleanup = temp.cleanup;
+    onFresh({ root: temp.dir, cacheRoot: join(temp.dir, 'cache') });
+  });
+  afterEach(() => cleanup?.());
+}
+
+/** Imports `source` into `cacheRoot` expecting a DatasetError, and returns it for checks on its message. */
+export async function importError(cacheRoot: string, source: string, options: Parameters<typeof importDataset>[1] = {}): Promise<DatasetError> {
+  const error = await importDataset(source, options, { cacheRoot }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DatasetError);
+  return error as DatasetError;
 }
 
 /** Writes `data` to `path`, creating parent folders. */
