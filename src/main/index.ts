@@ -9,6 +9,7 @@ import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstruc
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
+import { resourcesDir } from './paths';
 import { probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import {
@@ -102,6 +103,7 @@ function createWindow(service: StudioService): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'GAN Studio',
+    icon: join(resourcesDir(), 'icon.png'),
     webPreferences: {
       preload: join(here, '..', 'preload', 'index.cjs'),
       contextIsolation: true,
