@@ -110,7 +110,7 @@ export function renderEvidenceHtml(page: EvidencePage): string {
 <h1>${escapeHtml(title)}</h1>
 <p class="meta">Run ${escapeHtml(page.runId)} · dataset ${escapeHtml(page.datasetName)} · written ${escapeHtml(page.generatedAt)}</p>
 
-<h2>The generator learned</h2>
+<h2>What the generator draws</h2>
 <figure><img class="pixel" src="${escapeHtml(page.images.finalGrid)}" alt="Final sample grid">
 <figcaption>The final fixed-noise sample grid${page.numbers.final ? ` (epoch ${page.numbers.final.epoch})` : ''}.</figcaption></figure>
 <figure><img class="pixel" src="${escapeHtml(page.images.progressGif)}" alt="Sample grid after each epoch, animated">
