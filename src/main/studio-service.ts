@@ -254,6 +254,22 @@ export class StudioService implements StudioApi {
     }
   }
 
+  /**
+   * A run.json still saying running/paused with no trainer holding the run's lock was
+   * interrupted (the app or the machine died mid-training): show it as crashed, resumable.
+   */
+  private async interruptedStatus(record: RunRecord): Promise<Partial<RunRecord>> {
+    if ((record.status !== 'running' && record.status !== 'paused') || this.runs.isActive(record.id)) return {};
+    if (await activeRunLock(runDirOf(this.options.runsRoot, record.id))) return {};
+    return {
+      status: 'crashed',
+      failure: {
+        kind: 'crashed',
+        message: 'Training was interrupted (the studio or the machine closed while it ran). Resume continues from the last checkpoint.',
+      },
+    };
+  }
+
   /** run.json plus what only the live trainer knows yet, plus the newest grid's URL. */
   private async summarize(record: RunRecord): Promise<RunSummary> {
     const live = this.runs.live(record.id);
@@ -261,6 +277,7 @@ export class StudioService implements StudioApi {
     const latest = samples.at(-1);
     return {
       ...record,
+      ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
     };
