@@ -8,34 +8,20 @@ import { utilityProcess } from 'electron';
 import type { BackendReport } from '../shared/backends';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import { probeBackendWith } from './studio-service/probe';
-import type { TrainerConnection, TrainerLauncher } from './training/trainer-connection';
-
-type Exit = { code: number | null; signal: string | null };
+import { createConnectionListeners, type TrainerConnection, type TrainerLauncher } from './training/trainer-connection';
 
 /** Launch trainers from the built trainer entry (out/main/trainer.js). */
 export function utilityTrainerLauncher(trainerScript: string): TrainerLauncher {
   return () => {
     const child = utilityProcess.fork(trainerScript, [], { serviceName: 'GAN Studio trainer', stdio: 'inherit' });
-    const eventListeners = new Set<(event: TrainerEvent) => void>();
-    const exitListeners = new Set<(exit: Exit) => void>();
-    let exit: Exit | undefined;
-    child.on('message', (message: TrainerEvent) => eventListeners.forEach((listener) => listener(message)));
-    child.on('exit', (code) => {
-      exit = { code, signal: null };
-      exitListeners.forEach((listener) => listener(exit!));
-    });
+    const listeners = createConnectionListeners();
+    child.on('message', (message: TrainerEvent) => listeners.emitEvent(message));
+    child.on('exit', (code) => listeners.emitExit({ code, signal: null }));
     return {
       // postMessage queues until the process has spawned.
       send: (command) => child.postMessage(command),
-      onEvent(listener) {
-        eventListeners.add(listener);
-        return () => eventListeners.delete(listener);
-      },
-      onExit(listener) {
-        if (exit) queueMicrotask(() => listener(exit!));
-        else exitListeners.add(listener);
-        return () => exitListeners.delete(listener);
-      },
+      onEvent: listeners.onEvent,
+      onExit: listeners.onExit,
       kill: () => void child.kill(),
       get pid() {
         return child.pid;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { packageRoot } from '../paths';
-import type { TrainerConnection } from './trainer-connection';
+import { createConnectionListeners, type TrainerConnection } from './trainer-connection';
 
 /** The script to fork and the Node flags it needs. */
 export function trainerEntry(): { script: string; execArgv: string[] } {
@@ -31,35 +31,20 @@ export function trainerEntry(): { script: string; execArgv: string[] } {
 export function spawnTrainerProcess(options: { env?: NodeJS.ProcessEnv } = {}): TrainerConnection {
   const { script, execArgv } = trainerEntry();
   const child = fork(script, [], { execArgv, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const eventListeners = new Set<(event: TrainerEvent) => void>();
-  const exitListeners = new Set<(exit: { code: number | null; signal: string | null }) => void>();
-  let exit: { code: number | null; signal: string | null } | undefined;
-
-  child.on('message', (message) => eventListeners.forEach((listener) => listener(message as TrainerEvent)));
-  const reportExit = (code: number | null, signal: string | null) => {
-    if (exit) return;
-    exit = { code, signal };
-    exitListeners.forEach((listener) => listener(exit!));
-  };
-  child.on('exit', reportExit);
+  const listeners = createConnectionListeners();
+  child.on('message', (message) => listeners.emitEvent(message as TrainerEvent));
+  child.on('exit', (code, signal) => listeners.emitExit({ code, signal }));
   // A process that never started emits only 'error'; report it as an exit so supervisors are not left waiting.
   child.on('error', () => {
-    if (child.pid === undefined) reportExit(1, null);
+    if (child.pid === undefined) listeners.emitExit({ code: 1, signal: null });
   });
 
   return {
     send(command) {
       if (child.connected) child.send(command);
     },
-    onEvent(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
-    },
-    onExit(listener) {
-      if (exit) queueMicrotask(() => listener(exit!));
-      else exitListeners.add(listener);
-      return () => exitListeners.delete(listener);
-    },
+    onEvent: listeners.onEvent,
+    onExit: listeners.onExit,
     kill() {
       child.kill('SIGKILL');
     },
