@@ -5,16 +5,8 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { StudioApi, StudioEvent } from '../shared/api';
+import { STUDIO_CALLS } from '../shared/calls';
 import { callChannel, EVENT_CHANNEL, GRANT_PATH_CHANNEL, type IpcResult } from './channels';
-
-const CALLS = [
-  'getAppInfo', 'listPresets', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
-  'listRuns', 'getRun', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
-  'exportRun', 'writeEvidence', 'cancelExport',
-] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
-// Fails to compile when a StudioApi call is missing from CALLS (a new call would silently not exist here).
-const CALLS_COMPLETE: Exclude<keyof StudioApi, 'onEvent' | (typeof CALLS)[number]> extends never ? true : never = true;
-void CALLS_COMPLETE;
 
 async function call(name: string, args: unknown[]): Promise<unknown> {
   const result = (await ipcRenderer.invoke(callChannel(name), ...args)) as IpcResult;
@@ -24,7 +16,7 @@ async function call(name: string, args: unknown[]): Promise<unknown> {
   throw new Error(hint ? `${message}\n${hint}` : message);
 }
 
-const calls = Object.fromEntries(CALLS.map((name) => [name, (...args: unknown[]) => call(name, args)])) as Omit<StudioApi, 'onEvent'>;
+const calls = Object.fromEntries(STUDIO_CALLS.map((name) => [name, (...args: unknown[]) => call(name, args)])) as Omit<StudioApi, 'onEvent'>;
 
 /** What the renderer sees as window.studio. */
 const api = {

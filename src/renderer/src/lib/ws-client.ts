@@ -5,6 +5,7 @@
  * with backoff, so a server restart does not need a page reload.
  */
 import type { StudioApi, StudioEvent } from '../../../shared/api';
+import { STUDIO_CALLS } from '../../../shared/calls';
 import type { ClientMessage, ServerMessage } from '../../../shared/wire';
 import { StudioError } from './studio-error';
 
@@ -28,14 +29,6 @@ interface Pending {
 }
 
 const OPEN = 1;
-const CALLS = [
-  'getAppInfo', 'listPresets', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
-  'listRuns', 'getRun', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
-  'exportRun', 'writeEvidence', 'cancelExport',
-] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
-// Fails to compile when a StudioApi call is missing from CALLS (a new call would silently not exist here).
-const CALLS_COMPLETE: Exclude<keyof StudioApi, 'onEvent' | (typeof CALLS)[number]> extends never ? true : never = true;
-void CALLS_COMPLETE;
 
 /** A StudioApi whose connection can be watched and closed. */
 export interface WsStudioApi extends StudioApi {
@@ -133,7 +126,7 @@ export function connectWebSocketApi(
     },
   };
   const calls: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-  for (const name of CALLS) calls[name] = (...args: unknown[]) => call(name, args);
+  for (const name of STUDIO_CALLS) calls[name] = (...args: unknown[]) => call(name, args);
   // Each call's result type is the contract's; the server validates the arguments.
   return { ...calls, ...api } as unknown as WsStudioApi;
 }
