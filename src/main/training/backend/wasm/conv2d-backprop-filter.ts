@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from './kernel-ops';
-import { convInfo, release, transposeInfo } from './kernel-ops';
+import { convInfo, forwardConvInfo, release, transposeInfo } from './kernel-ops';
 
 function conv2dBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -22,19 +22,7 @@ function conv2dBackpropFilter(args: {
   const backend = args.backend as WasmBackendLike;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  );
-  if (info.dataFormat !== 'channelsLast') {
-    throw new Error(`expected NHWC data for Conv2DBackpropFilter on wasm, got ${attrs.dataFormat}`);
-  }
+  const info = forwardConvInfo('Conv2DBackpropFilter', x.shape as [number, number, number, number], attrs.filterShape, attrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
   const { top, left } = info.padInfo;

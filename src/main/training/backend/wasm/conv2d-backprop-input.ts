@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from './kernel-ops';
-import { convInfo, release, runWasmKernel, transposeInfo } from './kernel-ops';
+import { convInfo, forwardConvInfo, release, runWasmKernel, transposeInfo } from './kernel-ops';
 
 /** Geometry of one phase along one spatial axis. */
 interface Phase {
@@ -54,19 +54,7 @@ function conv2dBackpropInput(args: {
   const backend = args.backend as WasmBackendLike;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  );
-  if (info.dataFormat !== 'channelsLast') {
-    throw new Error(`expected NHWC data for Conv2DBackpropInput on wasm, got ${attrs.dataFormat}`);
-  }
+  const info = forwardConvInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
 

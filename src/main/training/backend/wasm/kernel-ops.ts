@@ -96,3 +96,37 @@ export function convInfo(
   if (!cropped) release(backend, input);
   return out;
 }
+
+/** The attributes both conv gradient kernels receive (the forward conv's geometry). */
+interface ConvGradientAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * The forward convolution's geometry for a gradient kernel; these kernels
+ * are written for NHWC only (all tf.layers convs are channels-last).
+ */
+export function forwardConvInfo(
+  kernelName: string,
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: ConvGradientAttrs,
+): tf.backend_util.Conv2DInfo {
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+  if (info.dataFormat !== 'channelsLast') {
+    throw new Error(`expected NHWC data for ${kernelName} on wasm, got ${attrs.dataFormat}`);
+  }
+  return info;
+}
