@@ -6,7 +6,7 @@
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SkippedFile } from '../../shared/dataset';
+import type { DatasetManifest, SkippedFile } from '../../shared/dataset';
 import { DatasetError } from './errors';
 import type { ImportJob } from './job';
 import { convertChannels } from './pixels';
@@ -24,16 +24,11 @@ export interface WriterSetup {
   channels?: 1 | 3;
 }
 
-export interface WriterResult {
-  count: number;
-  width: number;
-  height: number;
-  channels: 1 | 3;
-  hasLabels: boolean;
-  classNames: string[];
-  classCounts: number[];
-  skipped: SkippedFile[];
-}
+/** What the writer learned about the images: the manifest's content fields. */
+export type WriterResult = Pick<
+  DatasetManifest,
+  'count' | 'width' | 'height' | 'channels' | 'hasLabels' | 'classNames' | 'classCounts' | 'skipped'
+>;
 
 /** One decoded image on its way into the cache. */
 export interface DecodedImage {
