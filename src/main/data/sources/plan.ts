@@ -12,7 +12,7 @@ import { fingerprintFiles, fingerprintListing } from '../fingerprint';
 import { makeScratchDir } from '../scratch';
 import type { ImportJob, ImportOutcome } from '../job';
 import { extractTar } from './archive-tar';
-import { extractZip } from './archive-zip';
+import { extractZip, zipInPlace } from './archive-zip';
 import { detectCifar, importCifar } from './cifar';
 import { listFolder, notRegularReason } from './folder';
 import type { FolderListing } from './folder';
@@ -62,6 +62,14 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
     async run(job) {
       const scratch = await makeScratchDir(job.scratchRoot, 'extract');
       try {
+        const inPlace = kind === 'zip' ? await zipInPlace(path, job.limits, scratch, job.signal) : null;
+        if (inPlace) {
+          try {
+            return await importFolderContents(stripLoneFolder(inPlace.listing), job, kind, 'archive');
+          } finally {
+            inPlace.close();
+          }
+        }
         job.progress('extract', 0);
         const onEntry = (done: number, total?: number): void => job.progress('extract', done, total);
         const unextracted = kind === 'zip' ? await extractZip(path, scratch, job.limits, job.signal, onEntry) : await extractTar(path, scratch, job.limits, job.signal, onEntry);
