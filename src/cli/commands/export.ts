@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Progress } from '../../shared/api';
+import { printableLines } from '../../shared/printable';
 import {
   ANIMATION_FORMATS,
   EXPORT_FORMATS,
@@ -86,8 +87,8 @@ export async function runWithProgress(work: (signal: AbortSignal, onProgress: (p
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof ExportError || error instanceof CliError)) throw error;
-    console.error(`\nError: ${error.message}`);
-    if (error.hint) console.error(`Hint: ${error.hint}`);
+    console.error(`\nError: ${printableLines(error.message)}`);
+    if (error.hint) console.error(`Hint: ${printableLines(error.hint)}`);
     return exitCodeFor(error);
   } finally {
     process.removeListener('SIGINT', onInterrupt);

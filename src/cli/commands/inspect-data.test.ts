@@ -51,6 +51,21 @@ describe('inspect-data', () => {
     expect(await run([root, '--size', 'big'])).toBe(2);
   });
 
+  it('escapes control characters of file names in the report and in errors', async () => {
+    const src = join(root, 'names');
+    await put(join(src, 'ok.png'), await encodeImage({ width: 4, height: 4, channels: 3, fill: [1, 2, 3] }));
+    await put(join(src, 'a\nInjected line: 9999 images OK.png'), 'not an image');
+    await put(join(src, 'b\x1b[2K\r.png'), 'not an image');
+    expect(await run([src, '--cache', join(root, 'cache')])).toBe(0);
+    const report = out.join('\n');
+    expect(report).not.toMatch(/^Injected line/m);
+    expect(report.includes('\x1b') || report.includes('\r')).toBe(false);
+    expect(report).toContain('  a\\nInjected line: 9999 images OK.png — not a readable image');
+    expect(report).toContain('  b\\x1b[2K\\r.png — not a readable image');
+    expect(await run([join(root, 'gone\x1b[2K\r\nHint: all is fine'), '--cache', join(root, 'cache')])).toBe(2);
+    expect(err.join('\n')).toMatch(/^Error: No such file or folder: .*gone\\x1b\[2K\\r\\nHint: all is fine\.\nHint: Check the path/);
+  });
+
   it('prints no stack trace from the real command line', async () => {
     const bin = join(process.cwd(), 'src', 'cli', 'gan-studio.js');
     const failure = await promisify(execFile)(process.execPath, [bin, 'inspect-data', join(root, 'nothing-here')]).catch((e: unknown) => e);

@@ -8,6 +8,7 @@ import { builtinDatasetSource, DatasetError, formatImportReport, importDataset }
 import type { ImportProgress } from '../../main/data/index';
 import { defaultDatasetsRoot } from '../../main/studio-home';
 import type { ImportOptions } from '../../shared/dataset';
+import { printableLines } from '../../shared/printable';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 
@@ -108,8 +109,8 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof DatasetError || error instanceof CliError) {
-      console.error(`Error: ${error.message}`);
-      if (error.hint) console.error(`Hint: ${error.hint}`);
+      console.error(`Error: ${printableLines(error.message)}`);
+      if (error.hint) console.error(`Hint: ${printableLines(error.hint)}`);
       return error instanceof CliError ? error.exitCode : EXIT.usage;
     }
     if (controller.signal.aborted) {

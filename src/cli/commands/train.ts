@@ -14,6 +14,7 @@ import {
 } from '../../shared/config';
 import { PRESETS } from '../../shared/preset-catalog';
 import { PRESET_NAMES, type ModelPreset, type PresetName } from '../../shared/presets';
+import { printable } from '../../shared/printable';
 import type { RunRecord } from '../../shared/run';
 import { builtinDatasetSource, importDataset } from '../../main/data';
 import { selectBackend } from '../../main/training/backend';
@@ -117,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
     name: values.name,
     dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: imported.dir },
   });
-  console.error(`run: ${dir}`);
+  console.error(`run: ${printable(dir)}`);
   return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
 }
 
@@ -153,7 +154,7 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
     }
     await updateRunRecord(runDir, { config: { ...record.config, epochs } });
   }
-  console.error(`resuming run: ${runDir} (epoch ${record.epoch}, step ${record.step})`);
+  console.error(`resuming run: ${printable(runDir)} (epoch ${record.epoch}, step ${record.step})`);
   return superviseTraining({ runDir, datasetDir, resume: true, batchSize: record.config.batchSize, backend, progress });
 }
 

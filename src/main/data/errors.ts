@@ -1,7 +1,10 @@
+import { printable } from '../../shared/printable';
+
 /**
  * The one error type importers throw for bad input: a user-facing message
  * ("expected …, got …") plus a hint saying what to do next. Callers show
- * both and never a stack trace.
+ * both and never a stack trace. Both are one line, with control characters
+ * escaped (they often quote file names, which may hold any byte).
  */
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
@@ -9,8 +12,8 @@ export class DatasetError extends Error {
   readonly hint?: string;
 
   constructor(message: string, hint?: string) {
-    super(message);
-    this.hint = hint;
+    super(printable(message));
+    this.hint = hint === undefined ? undefined : printable(hint);
   }
 }
 
