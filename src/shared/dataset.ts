@@ -8,8 +8,10 @@ import { z } from 'zod';
 
 export const importOptionsSchema = z
   .object({
-    /** Square side in pixels to resize every image to; omitted = keep the source size (all must agree). */
+    /** Square side in pixels to resize every image to; omitted = keep the source size. */
     size: z.number().int().min(4).max(1024).optional(),
+    /** Without `size`: the square side images of mixed sizes are brought to (by `fit`); omitted = 64. */
+    mixedSize: z.number().int().min(4).max(1024).optional(),
     /** 1 = grayscale, 3 = RGB; omitted = the source's own. */
     channels: z.union([z.literal(1), z.literal(3)]).optional(),
     /** 'cover' crops to a centred square; 'contain' pads with `background`. */
@@ -47,6 +49,8 @@ export interface DatasetManifest {
   /** classCounts[i] = number of images of classNames[i]. */
   classCounts: number[];
   skipped: SkippedFile[];
+  /** Set when the source's images had mixed sizes (and no `size` was given): how many were brought to size × size. */
+  mixedSizes?: { resized: number; size: number };
   options: z.output<typeof importOptionsSchema>;
   createdAt: string;
 }

@@ -49,6 +49,10 @@ describe('inspect-data', () => {
     expect(err[0]).toBe('Error: Expected --channels 1 or 3, got "2".');
     expect(await run([root, '--bogus'])).toBe(2);
     expect(await run([root, '--size', 'big'])).toBe(2);
+    err.length = 0;
+    // The importer's hints speak the CLI's language here (flags), the studio's elsewhere.
+    expect(await run([root, '--size', '2000', '--cache', join(root, 'cache')])).toBe(2);
+    expect(err[1]).toMatch(/^Hint: --size and --mixed-size must be 4–1024/);
   });
 
   it('escapes control characters of file names in the report and in errors', async () => {

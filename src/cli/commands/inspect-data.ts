@@ -23,6 +23,8 @@ Fashion-MNIST sample is used.
 
 Options:
   --size N             Resize every image to N×N (4–1024)
+  --mixed-size N       Without --size: the N×N square images of mixed sizes are
+                       all brought to (default 64); the report says so
   --fit cover|contain  cover = centre crop (default), contain = pad with the background
   --background #RRGGBB Colour for padding and transparent pixels (default #000000)
   --channels 1|3       1 = gray (luminance), 3 = RGB (default: the source's)
@@ -55,6 +57,7 @@ function parse(argv: string[]): InspectArgs {
       args: argv,
       options: {
         size: { type: 'string' },
+        'mixed-size': { type: 'string' },
         fit: { type: 'string' },
         background: { type: 'string' },
         channels: { type: 'string' },
@@ -76,6 +79,7 @@ function parse(argv: string[]): InspectArgs {
   if (fit !== undefined && fit !== 'cover' && fit !== 'contain') throw new CliError(`Expected --fit cover or contain, got "${fit}".`);
   const options: ImportOptions = {
     size: positiveInt('--size', values.size),
+    mixedSize: positiveInt('--mixed-size', values['mixed-size']),
     channels: channels === undefined ? undefined : channels === '1' ? 1 : 3,
     fit,
     background: values.background,
@@ -103,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onInterrupt);
   try {
     const args = parse(argv);
-    const { manifest, cached } = await importDataset(args.source, args.options, { cacheRoot: args.cacheRoot, onProgress: progressLine(), signal: controller.signal });
+    const { manifest, cached } = await importDataset(args.source, args.options, { cacheRoot: args.cacheRoot, onProgress: progressLine(), signal: controller.signal, frontEnd: 'cli' });
     console.log(formatImportReport(manifest));
     console.log(cached ? '(from the cache)' : '(imported now)');
     return EXIT.ok;

@@ -198,6 +198,7 @@ function importForPreset(source: string, preset: ModelPreset, values: Values, pr
     },
     {
       cacheRoot: defaultDatasetsRoot(),
+      frontEnd: 'cli',
       onProgress: (p) => progress.update(p.total ? p.done / p.total : 0, `importing: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
     },
   );

@@ -89,7 +89,7 @@ export async function importImageFiles(listing: FolderListing, job: ImportJob, k
         if (result instanceof DatasetError) throw result;
         if (result instanceof SkipFile) writer.skip(file.rel, result.message);
         else if (result instanceof Error) writer.skip(file.rel, skipReason(result, job.limits.maxImagePixels));
-        else await writer.add(result, label, file.rel);
+        else await writer.add(result, label);
         job.progress('decode', ++done, total);
         return true;
       },

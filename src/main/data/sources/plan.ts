@@ -90,7 +90,10 @@ export async function planSource(path: string, signal?: AbortSignal): Promise<So
   try {
     stats = await stat(path);
   } catch {
-    throw new DatasetError(`No such file or folder: ${path}.`, 'Check the path (drag the folder or file onto the window, or pass its full path).');
+    throw new DatasetError(`No such file or folder: ${path}.`, {
+      cli: 'Check the path (quote it if it contains spaces), or pass its full path.',
+      gui: 'Check the path, or drop the folder or file onto the window.',
+    });
   }
   // Opening a FIFO blocks until a writer appears, a device may never end: only regular files are read.
   const special = notRegularReason(stats);
