@@ -54,3 +54,10 @@ export interface DatasetManifest {
   options: z.output<typeof importOptionsSchema>;
   createdAt: string;
 }
+
+/** "2 images of mixed sizes were centre-cropped and resized to 64×64": the CLI's and the studio's report line. */
+export function describeMixedSizes(mixed: NonNullable<DatasetManifest['mixedSizes']>, fit: 'cover' | 'contain'): string {
+  const how = fit === 'cover' ? 'centre-cropped and resized' : 'resized and padded';
+  const images = `${mixed.resized.toLocaleString('en-US')} image${mixed.resized === 1 ? ' of mixed sizes was' : 's of mixed sizes were'}`;
+  return `${images} ${how} to ${mixed.size}×${mixed.size}`;
+}

@@ -8,7 +8,7 @@ export type { ImportContext, ImportProgress, ImportResult } from './import';
 export { loadDataset } from './load';
 export type { LoadedDataset } from './load';
 export { builtinDatasetSource } from './builtin';
-export { formatImportReport, mixedSizesLine } from './report';
+export { formatImportReport } from './report';
 export { DatasetError } from './errors';
 export type { FrontEnd } from './errors';
 export { DEFAULT_LIMITS } from './limits';

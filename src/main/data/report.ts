@@ -2,18 +2,13 @@
  * The human-readable import report printed by `inspect-data` and shown
  * after an import: what was imported and what was skipped, and why.
  */
+import { describeMixedSizes } from '../../shared/dataset';
 import type { DatasetManifest } from '../../shared/dataset';
 import { printable } from '../../shared/printable';
 
 const MAX_SKIPPED_LINES = 20;
 
 const number = (n: number): string => n.toLocaleString('en-US');
-
-/** "2 images of mixed sizes were centre-cropped and resized to 64×64" (also shown by the studio's report). */
-export function mixedSizesLine(mixed: NonNullable<DatasetManifest['mixedSizes']>, fit: 'cover' | 'contain'): string {
-  const how = fit === 'cover' ? 'centre-cropped and resized' : 'resized and padded';
-  return `${number(mixed.resized)} image${mixed.resized === 1 ? ' of mixed sizes was' : 's of mixed sizes were'} ${how} to ${mixed.size}×${mixed.size}`;
-}
 
 /**
  * Formats a manifest as a short multi-line report. Names from the source
@@ -33,7 +28,7 @@ export function formatImportReport(manifest: DatasetManifest): string {
     options.maxImages !== undefined && `at most ${number(options.maxImages)} images`,
   ].filter((s): s is string => typeof s === 'string');
   if (applied.length) lines.push(`Options: ${applied.join('; ')}`);
-  if (manifest.mixedSizes) lines.push(`Resized: ${mixedSizesLine(manifest.mixedSizes, options.fit)}`);
+  if (manifest.mixedSizes) lines.push(`Resized: ${describeMixedSizes(manifest.mixedSizes, options.fit)}`);
   if (manifest.hasLabels) {
     lines.push(`Classes: ${manifest.classNames.length}`);
     const names = manifest.classNames.map(printable);
