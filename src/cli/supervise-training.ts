@@ -56,6 +56,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         startedAt = Date.now();
         console.error(`backend: ${backend.name} — ${backend.device}`);
         for (const skipped of backend.skipped) console.error(`  skipped ${skipped.name}: ${skipped.reason}`);
+        for (const note of event.notes ?? []) console.error(`note: ${note}`);
         if (event.startStep > 0) console.error(`resumed at epoch ${event.startEpoch}, step ${event.startStep}`);
         break;
       }

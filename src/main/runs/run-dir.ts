@@ -111,14 +111,26 @@ export async function readRunMetrics(dir: string): Promise<{ steps: StepMetrics[
 
 /**
  * Drop metric records past `step` (the resumed checkpoint's step), so steps
- * re-run after a resume are not duplicated. Returns what is kept.
+ * re-run after a resume are not duplicated. A damaged line (not only a torn
+ * last one) ends a file: the good records before it are kept and `notes` say
+ * so, naming the steps left without metrics when the damage lies before `step`.
  */
-export async function truncateRunMetrics(dir: string, step: number): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+export async function truncateRunMetrics(
+  dir: string,
+  step: number,
+): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; notes: string[] }> {
   const [steps, epochs] = await Promise.all([
     filterJsonl<StepMetrics>(join(dir, RUN_FILES.metrics), (record) => record.step <= step),
     filterJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs), (record) => record.step <= step),
   ]);
-  return { steps, epochs };
+  const notes: string[] = [];
+  for (const [name, result] of [[RUN_FILES.metrics, steps], [RUN_FILES.epochs, epochs]] as const) {
+    if (result.damagedLine === undefined) continue;
+    const lastKept = result.kept.at(-1)?.step ?? 0;
+    const lost = lastKept < step ? `; steps ${lastKept + 1}–${step} (before the checkpoint) have no ${name} records now` : '';
+    notes.push(`${name}: line ${result.damagedLine} is damaged; kept the ${result.kept.length} records before it${lost}`);
+  }
+  return { steps: steps.kept, epochs: epochs.kept, notes };
 }
 
 /** One sample grid of a run. */
