@@ -30,7 +30,7 @@ export type TrainerCommand =
   | { type: 'resume' }
   | { type: 'stop' };
 
-export type FailureKind = 'nan' | 'out-of-memory' | 'bad-input' | 'error';
+export type FailureKind = 'nan' | 'out-of-memory' | 'disk-full' | 'bad-input' | 'error';
 
 export type TrainerEvent =
   | {

@@ -3,14 +3,14 @@
  * metrics.jsonl / epochs.jsonl are append-only and trimmed back to the last
  * checkpoint on resume, samples/ holds the fixed-noise grids.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import { runRecordSchema, type RunRecord } from '../../shared/run';
-import { writeJsonAtomic } from './atomic';
+import { writeFileAtomic } from './atomic';
 import { filterJsonl, readJsonl } from './jsonl';
-import { describeFsError } from './fs-errors';
+import { describeFsError, isDiskFull } from './fs-errors';
 import { isValidRunId, newRunId } from './run-id';
 
 /** File and folder names inside a run directory. */
@@ -88,9 +88,31 @@ export function parseRunRecord(text: string, file: string): RunRecord {
   return parsed.data;
 }
 
-/** Replace run.json atomically. */
+/**
+ * Replace run.json atomically. On a full disk there is no room for the temp copy, but run.json's
+ * own blocks can be rewritten in place: a run must never stay "running" because the disk filled
+ * up, so its final status is worth the (tiny) risk of a torn write — which lists it as damaged.
+ */
 export async function writeRunRecord(dir: string, record: RunRecord): Promise<void> {
-  await writeJsonAtomic(join(dir, RUN_FILES.record), record);
+  const file = join(dir, RUN_FILES.record);
+  const text = JSON.stringify(record, null, 2) + '\n';
+  try {
+    await writeFileAtomic(file, text);
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    await overwriteInPlace(file, text);
+  }
+}
+
+async function overwriteInPlace(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    const { bytesWritten } = await handle.write(text, 0, 'utf8');
+    await handle.truncate(bytesWritten);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Merge `patch` into run.json (and stamp updatedAt); returns the new record. */

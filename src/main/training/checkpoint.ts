@@ -56,6 +56,24 @@ export async function saveCheckpoint(runDir: string, parts: CheckpointParts, sta
   if (await exists(join(final, 'state.json'))) return final;
   const temp = join(root, `.tmp-${checkpointName(state.step)}-${process.pid}`);
   await rm(temp, { recursive: true, force: true });
+  try {
+    await writeCheckpointFolder(runDir, temp, parts, state);
+  } catch (error) {
+    // A half-written checkpoint is useless, and on a full disk its space is needed to record the failure.
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  await rename(temp, final);
+  await pruneCheckpoints(runDir);
+  return final;
+}
+
+async function writeCheckpointFolder(
+  runDir: string,
+  temp: string,
+  parts: CheckpointParts,
+  state: Omit<CheckpointState, 'version' | 'rng' | 'savedAt'>,
+): Promise<void> {
   await mkdir(join(temp, 'generator'), { recursive: true });
   await mkdir(join(temp, 'discriminator'), { recursive: true });
   await saveModelToDir(parts.generator, join(temp, 'generator'));
@@ -67,9 +85,6 @@ export async function saveCheckpoint(runDir: string, parts: CheckpointParts, sta
   const files = await listCheckpointFiles(temp);
   const full: CheckpointState = { version: 1, ...state, rng: 'mulberry32-counter', savedAt: new Date().toISOString(), files };
   await writeFile(join(temp, CHECKPOINT_STATE_FILE), JSON.stringify(full, null, 2));
-  await rename(temp, final);
-  await pruneCheckpoints(runDir);
-  return final;
 }
 
 /** The newest checkpoint whose folder is complete, or undefined when there is none. */
