@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountTinyDisk } from '../runs/test-disk';
-import { runExport } from './request';
+import { runExport, type ExportRequest } from './request';
 import { addFixtureCheckpoint, fixtureGrid, makeFixtureRun } from './test-fixtures';
 
 let root: string;
@@ -57,11 +57,12 @@ describe('exports read only regular files inside the run', () => {
     ],
   ])('refuses %s, for every export that reads samples', async (name, damage, reason) => {
     const dir = await runWith(name.replace(/\W+/g, '-'), damage);
-    for (const request of [
+    const requests: ExportRequest[] = [
       { format: 'png', runDir: dir, out: join(dir, 'exports', 'grid.png') },
       { format: 'gif', runDirs: [dir], out: join(dir, 'exports', 'progress.gif') },
       { format: 'gif', runDirs: [good, dir], out: join(good, 'exports', 'compare.gif') },
-    ] as const) {
+    ];
+    for (const request of requests) {
       await expect(runExport(request), request.format).rejects.toThrow(reason);
     }
     expect(existsSync(join(dir, 'exports'))).toBe(false);
@@ -86,13 +87,14 @@ describe.skipIf(!disk)('exports on a full disk', () => {
     const out = join(disk!.dir, 'exports');
     disk!.fill();
     try {
-      for (const request of [
+      const requests: ExportRequest[] = [
         { format: 'charts', runDir: good, out },
         { format: 'csv', runDir: good, out },
         { format: 'gif', runDirs: [good], out: join(out, 'progress.gif') },
         { format: 'png', runDir: good, out: join(out, 'grid.png') },
         { format: 'generator', runDir: good, out: join(out, 'generator') },
-      ] as const) {
+      ];
+      for (const request of requests) {
         const error = await runExport(request).then(
           () => undefined,
           (e: unknown) => e as { message: string; hint?: string },
