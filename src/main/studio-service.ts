@@ -5,6 +5,7 @@
  * (studio://… or /files/…), never by value.
  */
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type {
   AppInfo,
@@ -17,22 +18,25 @@ import type {
   RunDetail,
   RunListItem,
   RunSummary,
+  StepRange,
   StudioApi,
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
+import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { activeRunLock, createRunDir, listRuns, listSamples, readRunMetrics } from './runs';
+import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { listPresetInfos } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
+import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -58,6 +62,7 @@ export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
+  private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
 
@@ -127,14 +132,23 @@ export class StudioService implements StudioApi {
   async getRun(runId: string): Promise<RunDetail> {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
-    const { steps, epochs } = await readRunMetrics(dir);
+    // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
+    const [index, epochs] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs))]);
     const samples = await listSampleEntries(dir, epochs);
+    const overview = stepOverview(index);
     return {
       run: await this.summarize(record),
-      steps,
+      steps: overview.steps,
+      stepCount: overview.count,
+      msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
       epochs,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
     };
+  }
+
+  async getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange> {
+    await readRunRecord(this.options.runsRoot, runId);
+    return stepRange(await this.steps.index(runDirOf(this.options.runsRoot, runId)), fromStep, toStep);
   }
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
@@ -193,6 +207,7 @@ export class StudioService implements StudioApi {
       await this.runs.whenIdle(runId);
     } else await this.refuseIfTrainedElsewhere(runId, 'delete');
     await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
+    this.steps.forget(runDirOf(this.options.runsRoot, runId));
     this.emit({ type: 'run-deleted', runId });
   }
 
