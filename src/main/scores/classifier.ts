@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ScoreValue } from '../../shared/scores';
+import { withMathRandom } from '../training/rng';
 import { noneOfTheseImages } from './corrupt';
 import type { FeatureSet } from './features';
 import { scoreRng } from './features';
@@ -64,8 +65,9 @@ export interface TrainedClassifier {
 
 /** Trains the classifier on the training split and measures it on the held-out split. */
 export async function trainClassifier(input: TrainClassifierInput): Promise<TrainedClassifier> {
-  const inputShape = classifierInputShape({ ...input.shape, width: input.shape.width });
-  const model = buildClassifier(inputShape, input.classes);
+  const inputShape = classifierInputShape(input.shape);
+  // Initial weights draw from Math.random: give them a seeded stream, so a dataset's classifier is reproducible.
+  const model = withMathRandom(scoreRng(input.seed, 'classifier-init'), () => buildClassifier(inputShape, input.classes));
   const rng = scoreRng(input.seed, 'classifier');
   const perEpoch = Math.min(input.train.length, MAX_IMAGES_PER_EPOCH);
   const noneShare = 1 / (input.classes + 1);

@@ -103,7 +103,8 @@ export async function scoreImages(input: ScoreImagesInput): Promise<ScoreImagesR
       skipped.push({ name: score.spec.name, reason: 'needs a labelled dataset (its classifier); this dataset has no labels' });
       continue;
     }
-    scores[score.spec.name] = { ...score.compute(inputs), n: generated.n };
+    const { value, std } = score.compute(inputs);
+    scores[score.spec.name] = { value, std, n: generated.n };
   }
   return { sampleSize: generated.n, referenceSize: reference.images.n, feature: network.feature, scores, skipped };
 }
