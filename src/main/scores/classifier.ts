@@ -61,6 +61,12 @@ export interface TrainedClassifier {
   accuracy: number;
   /** Held-out real images' own recognisable %. */
   realRecognisable: ScoreValue;
+  /**
+   * Root-mean-square of the held-out images' features: features are divided
+   * by it, so distances and kernels do not depend on the arbitrary scale of
+   * the ReLU activations (KID's cubic kernel assumes features of order 1).
+   */
+  featureScale: number;
 }
 
 /** Trains the classifier on the training split and measures it on the held-out split. */
@@ -98,13 +104,14 @@ export async function trainClassifier(input: TrainClassifierInput): Promise<Trai
     }
   }
   const heldOut = conformImages(imagesFromUint8(input.pixels, input.shape, input.heldOut), inputShape);
-  const probabilities = await classifierProbabilities(model, heldOut);
+  const [features, probabilities] = (await predictRows(featureAndClassModel(model), heldOut)) as [FeatureSet, FeatureSet];
+  const featureScale = Math.sqrt(features.data.reduce((sum, v) => sum + v * v, 0) / features.data.length) || 1;
   let correct = 0;
   for (let i = 0; i < probabilities.n; i += 1) {
     const row = probabilities.data.subarray(i * probabilities.dim, (i + 1) * probabilities.dim);
     if (argMax(row) === input.labels[input.heldOut[i]!]) correct += 1;
   }
-  return { model, accuracy: correct / probabilities.n, realRecognisable: { ...recognisable(probabilities), n: probabilities.n } };
+  return { model, accuracy: correct / probabilities.n, realRecognisable: { ...recognisable(probabilities), n: probabilities.n }, featureScale };
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {
@@ -147,9 +154,4 @@ export async function predictRows(model: tf.LayersModel, images: ImageSet): Prom
     predicted.forEach((tensor) => tensor.dispose());
   }
   return outputs;
-}
-
-/** Class probabilities (last column "none of these") of images already at the classifier's input shape. */
-export async function classifierProbabilities(model: tf.LayersModel, images: ImageSet): Promise<FeatureSet> {
-  return (await predictRows(model, images))[0]!;
 }

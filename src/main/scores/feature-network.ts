@@ -2,8 +2,9 @@
  * The features scores are computed on, chosen per dataset:
  * - labelled (≥ 2 classes): the dataset's classifier (classifier.ts),
  *   trained once and cached in `<dataset cache>/classifier-v1/`
- *   (model.json + weights.bin + meta.json with its held-out accuracy and
- *   real images' recognisable %); penultimate features + class probabilities.
+ *   (model.json + weights.bin + meta.json with its held-out accuracy,
+ *   real images' recognisable % and feature scale); penultimate features
+ *   (divided by their held-out RMS) + class probabilities.
  * - unlabelled: no training; images resized to 16×16 and projected onto
  *   PROJECTION_DIM fixed random Gaussian directions (a Johnson–Lindenstrauss
  *   projection: distances between images are kept, up to noise). KID runs on
@@ -54,6 +55,7 @@ const metaSchema = z.object({
   epochs: z.number().int().positive(),
   accuracy: z.number().min(0).max(1),
   realRecognisable: scoreValueSchema,
+  featureScale: z.number().positive(),
   heldOut: z.number().int().positive(),
   trainSeconds: z.number(),
   backend: z.string(),
@@ -101,6 +103,7 @@ export async function loadFeatureNetwork(dataset: ScoringDataset, options: Featu
     epochs,
     accuracy: trained.accuracy,
     realRecognisable: trained.realRecognisable,
+    featureScale: trained.featureScale,
     heldOut: split.heldOut.length,
     trainSeconds: (performance.now() - started) / 1000,
     backend: tf.getBackend(),
@@ -154,8 +157,9 @@ function classifierNetwork(model: tf.LayersModel, meta: ClassifierMeta, manifest
     },
     classifies: true,
     async embed(images) {
-      const [features, probabilities] = await predictRows(both, conformImages(images, meta.inputShape));
-      return { features: features!, probabilities: probabilities! };
+      const [features, probabilities] = (await predictRows(both, conformImages(images, meta.inputShape))) as [FeatureSet, FeatureSet];
+      for (let i = 0; i < features.data.length; i += 1) features.data[i]! /= meta.featureScale;
+      return { features, probabilities };
     },
     dispose: () => model.dispose(),
   };
