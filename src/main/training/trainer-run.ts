@@ -107,6 +107,7 @@ export async function runTrainer(
       runDir,
       config,
       images: dataset.images,
+      dataset: { dir: command.datasetDir, ...dataset },
       shape: [manifest.height, manifest.width, manifest.channels],
       count: manifest.count,
       ...models,
