@@ -53,6 +53,8 @@ export interface StudioServiceOptions {
   reveal?(path: string): void | Promise<void>;
   /** Which backend a new run would train on; cached after the first call. */
   probeBackend(): Promise<BackendReport>;
+  /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
+  onImportSettled?(source: string): Promise<void>;
 }
 
 type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
@@ -99,8 +101,12 @@ export class StudioService implements StudioApi {
     return this.datasets.list();
   }
 
-  importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
-    return this.datasets.import(source, options);
+  async importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
+    try {
+      return await this.datasets.import(source, options);
+    } finally {
+      await this.options.onImportSettled?.(source);
+    }
   }
 
   importBuiltinDataset(): Promise<DatasetInfo> {
