@@ -66,6 +66,7 @@ async function start(): Promise<void> {
     urlForDatasetPreview: datasetPreviewUrl,
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
+    ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
   });
   registerIpcHandlers({
     service,

@@ -28,6 +28,7 @@ import type { EpochMetrics } from '../shared/metrics';
 import type { RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
+import { defaultMaxConcurrentRuns } from './training-slots';
 import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
@@ -53,6 +54,8 @@ export interface StudioServiceOptions {
   reveal?(path: string): void | Promise<void>;
   /** Which backend a new run would train on; cached after the first call. */
   probeBackend(): Promise<BackendReport>;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
   /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
   onImportSettled?(source: string): Promise<void>;
 }
@@ -84,7 +87,10 @@ export class StudioService implements StudioApi {
       emit: (event) => this.emit(event),
       urlForRunFile: options.urlForRunFile,
       onRunChanged: (runId) => void this.announceRun(runId),
+      maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
+    // Runs queued when the studio last closed start again, in order.
+    this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -187,7 +193,8 @@ export class StudioService implements StudioApi {
 
   async stopRun(runId: string): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
-    if (this.runs.isActive(runId)) this.runs.stop(runId);
+    if (this.runs.isQueued(runId)) await this.runs.dequeue(runId);
+    else if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
       await this.refuseIfTrainedElsewhere(runId, 'stop');
       // No trainer owns it (the studio quit mid-run): stopping just settles the record.
@@ -205,6 +212,7 @@ export class StudioService implements StudioApi {
 
   async deleteRun(runId: string): Promise<void> {
     await readRunRecord(this.options.runsRoot, runId);
+    await this.runs.dequeue(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);

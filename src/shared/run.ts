@@ -2,7 +2,8 @@
 import type { BackendReport } from './backends';
 import type { TrainingConfig } from './config';
 
-export type RunStatus = 'created' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'crashed';
+/** `queued`: waiting for a free training slot (runs beyond the concurrency limit start in order as others end). */
+export type RunStatus = 'created' | 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'crashed';
 
 export interface RunRecord {
   version: 1;
@@ -14,6 +15,8 @@ export interface RunRecord {
   /** Set when status is failed/crashed. */
   failure?: { kind: string; message: string };
   backend?: BackendReport;
+  /** Set while status is queued: when it joined the queue (the queue's order) and whether it resumes from a checkpoint. */
+  queued?: { at: string; resume: boolean };
   /** Last complete epoch/step (from the last epoch record). */
   epoch: number;
   step: number;

@@ -39,6 +39,8 @@ export interface ServerOptions {
   launcher: TrainerLauncher;
   probeBackend?: () => Promise<BackendReport>;
   maxUploadBytes?: number;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
   /** Cap of the uploads folder (uploads waiting for their import); default twice maxUploadBytes. */
   maxUploadsBytes?: number;
 }
@@ -79,6 +81,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     urlForDatasetPreview: serverPreviewUrl,
     probeBackend: options.probeBackend ?? probeBackendInChild,
     onImportSettled: (source) => uploads.release(source),
+    ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
   });
   // Listen first: the guard needs the real port (0 = pick one) for its Host check and cookie name.
   const http = createServer();
