@@ -13,6 +13,7 @@ import type {
   EvidenceResult,
   ExportResult,
   ExportRunRequest,
+  ModelSummaries,
   PresetInfo,
   RunDetail,
   RunSummary,
@@ -29,7 +30,7 @@ import { activeRunLock, createRunDir, listRuns, listSamples, readRunMetrics } fr
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
-import { listPresetInfos } from './studio-service/presets';
+import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import type { TrainerLauncher } from './training/trainer-connection';
@@ -88,6 +89,10 @@ export class StudioService implements StudioApi {
 
   listPresets(): Promise<PresetInfo[]> {
     return listPresetInfos();
+  }
+
+  async summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries> {
+    return summarizeConfigInput(config);
   }
 
   listDatasets(): Promise<DatasetInfo[]> {
