@@ -14,6 +14,7 @@ import type {
   EvidenceResult,
   ExportResult,
   ExportRunRequest,
+  ModelSummaries,
   PresetInfo,
   RunDetail,
   RunListItem,
@@ -34,7 +35,7 @@ import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILE
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
-import { listPresetInfos } from './studio-service/presets';
+import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
@@ -102,6 +103,10 @@ export class StudioService implements StudioApi {
 
   listPresets(): Promise<PresetInfo[]> {
     return listPresetInfos();
+  }
+
+  async summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries> {
+    return summarizeConfigInput(config);
   }
 
   listDatasets(): Promise<DatasetInfo[]> {
