@@ -5,6 +5,7 @@
  * (studio://… or /files/…), never by value.
  */
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type {
   AppInfo,
@@ -13,26 +14,31 @@ import type {
   EvidenceResult,
   ExportResult,
   ExportRunRequest,
+  ModelSummaries,
   PresetInfo,
   RunDetail,
   RunListItem,
   RunSummary,
+  StepRange,
   StudioApi,
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
+import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { activeRunLock, createRunDir, listRuns, listSamples, readRunMetrics } from './runs';
+import { defaultMaxConcurrentRuns } from './training-slots';
+import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
-import { listPresetInfos } from './studio-service/presets';
+import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
+import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -50,6 +56,10 @@ export interface StudioServiceOptions {
   reveal?(path: string): void | Promise<void>;
   /** Which backend a new run would train on; cached after the first call. */
   probeBackend(): Promise<BackendReport>;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
+  /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
+  onImportSettled?(source: string): Promise<void>;
 }
 
 type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
@@ -58,6 +68,7 @@ export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
+  private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
 
@@ -78,7 +89,10 @@ export class StudioService implements StudioApi {
       emit: (event) => this.emit(event),
       urlForRunFile: options.urlForRunFile,
       onRunChanged: (runId) => void this.announceRun(runId),
+      maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
+    // Runs queued when the studio last closed start again, in order.
+    this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -91,12 +105,20 @@ export class StudioService implements StudioApi {
     return listPresetInfos();
   }
 
+  async summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries> {
+    return summarizeConfigInput(config);
+  }
+
   listDatasets(): Promise<DatasetInfo[]> {
     return this.datasets.list();
   }
 
-  importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
-    return this.datasets.import(source, options);
+  async importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
+    try {
+      return await this.datasets.import(source, options);
+    } finally {
+      await this.options.onImportSettled?.(source);
+    }
   }
 
   importBuiltinDataset(): Promise<DatasetInfo> {
@@ -127,14 +149,23 @@ export class StudioService implements StudioApi {
   async getRun(runId: string): Promise<RunDetail> {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
-    const { steps, epochs } = await readRunMetrics(dir);
+    // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
+    const [index, epochs] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs))]);
     const samples = await listSampleEntries(dir, epochs);
+    const overview = stepOverview(index);
     return {
       run: await this.summarize(record),
-      steps,
+      steps: overview.steps,
+      stepCount: overview.count,
+      msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
       epochs,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
     };
+  }
+
+  async getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange> {
+    await readRunRecord(this.options.runsRoot, runId);
+    return stepRange(await this.steps.index(runDirOf(this.options.runsRoot, runId)), fromStep, toStep);
   }
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
@@ -169,7 +200,8 @@ export class StudioService implements StudioApi {
 
   async stopRun(runId: string): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
-    if (this.runs.isActive(runId)) this.runs.stop(runId);
+    if (this.runs.isQueued(runId)) await this.runs.dequeue(runId);
+    else if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
       await this.refuseIfTrainedElsewhere(runId, 'stop');
       // No trainer owns it (the studio quit mid-run): stopping just settles the record.
@@ -188,11 +220,13 @@ export class StudioService implements StudioApi {
   async deleteRun(runId: string): Promise<void> {
     // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
     await requireRunFolder(this.options.runsRoot, runId);
+    await this.runs.dequeue(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);
     } else await this.refuseIfTrainedElsewhere(runId, 'delete');
     await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
+    this.steps.forget(runDirOf(this.options.runsRoot, runId));
     this.emit({ type: 'run-deleted', runId });
   }
 

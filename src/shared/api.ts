@@ -24,10 +24,14 @@ export interface AppInfo {
   backend: BackendReport;
 }
 
-export interface PresetInfo {
-  preset: ModelPreset;
+/** Keras-style summaries of the two models a config builds. */
+export interface ModelSummaries {
   generator: ModelSummary;
   discriminator: ModelSummary;
+}
+
+export interface PresetInfo extends ModelSummaries {
+  preset: ModelPreset;
 }
 
 /** A run plus what the list and live views need without reading files. */
@@ -41,10 +45,25 @@ export type RunListItem = RunSummary | DamagedRun;
 
 export interface RunDetail {
   run: RunSummary;
+  /**
+   * Every step record when the run has at most ~2,000; else a bounded downsample that keeps each
+   * charted series' minimum and maximum per stretch of steps, the first step, and the newest steps in full.
+   * getRunSteps gives any range in detail.
+   */
   steps: StepMetrics[];
+  /** Step records the run holds (steps.length when nothing was left out). */
+  stepCount: number;
+  /** Training time of the steps after the last complete epoch, in ms (counted over every step, not the downsample). */
+  msSinceLastEpoch: number;
   epochs: EpochMetrics[];
   /** Every saved grid, oldest first. */
   samples: { epoch: number; step: number; url: string }[];
+}
+
+/** Steps of a range: every record or a bounded downsample of them; `count` is how many the range holds. */
+export interface StepRange {
+  steps: StepMetrics[];
+  count: number;
 }
 
 export interface DatasetInfo {
@@ -138,12 +157,14 @@ const runRelPath = z.string().min(1).max(1024).regex(/^[^\\\0]+$/, 'expected a r
 export const studioCallSchemas = {
   getAppInfo: z.tuple([]),
   listPresets: z.tuple([]),
+  summarizeModels: z.tuple([trainingConfigInputSchema]),
   listDatasets: z.tuple([]),
   importDataset: z.tuple([path, importOptionsSchema.optional()]),
   importBuiltinDataset: z.tuple([]),
   deleteDataset: z.tuple([id]),
   listRuns: z.tuple([]),
   getRun: z.tuple([id]),
+  getRunSteps: z.tuple([id, z.number().int().min(0), z.number().int().min(0)]),
   createRun: z.tuple([
     z.object({ name: z.string().min(1).max(200).optional(), datasetId: id, config: trainingConfigInputSchema }).strict(),
   ]),
@@ -163,6 +184,8 @@ export type StudioCallName = keyof typeof studioCallSchemas;
 export interface StudioApi {
   getAppInfo(): Promise<AppInfo>;
   listPresets(): Promise<PresetInfo[]>;
+  /** The model summaries of a config as it would train (its preset with the overrides applied). */
+  summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries>;
   listDatasets(): Promise<DatasetInfo[]>;
   /** Import a file or folder on the machine that trains (a dropped path, or a typed server path). */
   importDataset(source: string, options?: z.input<typeof importOptionsSchema>): Promise<DatasetInfo>;
@@ -171,6 +194,8 @@ export interface StudioApi {
   /** Every run, newest first; a run whose run.json is unusable is listed as damaged (deleteRun removes it). */
   listRuns(): Promise<RunListItem[]>;
   getRun(runId: string): Promise<RunDetail>;
+  /** Steps fromStep..toStep of a run (a chart zoom): every one when they fit, else the same bounded downsample as getRun. */
+  getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange>;
   /** Create a run and start training it. */
   createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> }): Promise<RunSummary>;
   pauseRun(runId: string): Promise<void>;

@@ -6,8 +6,8 @@
 import type { StudioApi } from './api';
 
 export const STUDIO_CALLS = [
-  'getAppInfo', 'listPresets', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
-  'listRuns', 'getRun', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
+  'getAppInfo', 'listPresets', 'summarizeModels', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
+  'listRuns', 'getRun', 'getRunSteps', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
   'exportRun', 'writeEvidence', 'cancelExport',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
 

@@ -18,6 +18,7 @@ export const RUN_FILES = {
   record: 'run.json',
   metrics: 'metrics.jsonl',
   epochs: 'epochs.jsonl',
+  scores: 'scores.jsonl',
   noise: 'noise.bin',
   samples: 'samples',
   checkpoints: 'checkpoints',
@@ -132,8 +133,8 @@ export async function readRunMetrics(dir: string): Promise<{ steps: StepMetrics[
 }
 
 /**
- * Drop metric records past `step` (the resumed checkpoint's step), so steps
- * re-run after a resume are not duplicated. A damaged line (not only a torn
+ * Drop metric and score records past `step` (the resumed checkpoint's step), so
+ * steps re-run after a resume are not duplicated. A damaged line (not only a torn
  * last one) ends a file: the good records before it are kept and `notes` say
  * so, naming the steps left without metrics when the damage lies before `step`.
  */
@@ -144,6 +145,8 @@ export async function truncateRunMetrics(
   const [steps, epochs] = await Promise.all([
     filterJsonl<StepMetrics>(join(dir, RUN_FILES.metrics), (record) => record.step <= step),
     filterJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs), (record) => record.step <= step),
+    // Scores of epochs past the checkpoint are recomputed when those epochs are trained again.
+    filterJsonl<{ step: number }>(join(dir, RUN_FILES.scores), (record) => record.step <= step),
   ]);
   const notes: string[] = [];
   for (const [name, result] of [[RUN_FILES.metrics, steps], [RUN_FILES.epochs, epochs]] as const) {

@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import type { CheckpointState } from './checkpoint';
-import { checkpointDirsNewestFirst, loadCheckpointModels, restoreOptimizers } from './checkpoint';
+import { checkpointDirsNewestFirst, loadCheckpointModels, restoreObjectiveState, restoreOptimizers } from './checkpoint';
 import { readIntactState } from './checkpoint-integrity';
 import { TrainingError } from './errors';
 import { createGanStep, type GanStep } from './gan-step';
@@ -28,7 +28,7 @@ export interface ResumePoint {
  * Open the newest usable checkpoint of `runDir`: undefined when there is none at all (training
  * starts over); TrainingError('bad-input') listing every reason when all of them are damaged.
  */
-export async function openResumePoint(runDir: string, config: TrainingConfig): Promise<ResumePoint | undefined> {
+export async function openResumePoint(runDir: string, config: TrainingConfig, totalSteps: number): Promise<ResumePoint | undefined> {
   const dirs = await checkpointDirsNewestFirst(runDir);
   if (dirs.length === 0) return undefined;
   const skipped: { dir: string; reason: string }[] = [];
@@ -43,7 +43,7 @@ export async function openResumePoint(runDir: string, config: TrainingConfig): P
     if (state.seed !== config.seed) {
       throw new TrainingError('bad-input', `Checkpoint ${dir} was made with seed ${state.seed}, but run.json says ${config.seed}.`);
     }
-    const opened = await tryLoad(dir, config);
+    const opened = await tryLoad(dir, config, totalSteps);
     if ('reason' in opened) {
       skipped.push({ dir, reason: opened.reason });
       continue;
@@ -60,14 +60,15 @@ export async function openResumePoint(runDir: string, config: TrainingConfig): P
   );
 }
 
-/** Models and both Adam states of one checkpoint, or why they do not load (nothing is left allocated then). */
-async function tryLoad(dir: string, config: TrainingConfig): Promise<Pick<ResumePoint, 'generator' | 'discriminator' | 'gan'> | { reason: string }> {
+/** Models, both Adam states and the objective's state (EMA, spectral norm) of one checkpoint, or why they do not load (nothing is left allocated then). */
+async function tryLoad(dir: string, config: TrainingConfig, totalSteps: number): Promise<Pick<ResumePoint, 'generator' | 'discriminator' | 'gan'> | { reason: string }> {
   let models: { generator: tf.LayersModel; discriminator: tf.LayersModel } | undefined;
   let gan: GanStep | undefined;
   try {
     models = await loadCheckpointModels(dir);
-    gan = createGanStep({ ...models, config });
+    gan = createGanStep({ ...models, config, totalSteps });
     await restoreOptimizers(dir, { ...models, gan });
+    await restoreObjectiveState(dir, gan);
     return { ...models, gan };
   } catch (error) {
     gan?.dispose();

@@ -86,13 +86,14 @@ export async function runTrainer(
     }
 
     // The newest intact checkpoint (damaged newer ones are skipped and named in the notes).
-    const resumePoint = command.resume ? await openResumePoint(runDir, config) : undefined;
+    const totalSteps = perEpoch * config.epochs;
+    const resumePoint = command.resume ? await openResumePoint(runDir, config, totalSteps) : undefined;
     const checkpoint = resumePoint?.checkpoint;
     const models = resumePoint
       ? { generator: resumePoint.generator, discriminator: resumePoint.discriminator }
       : withMathRandom(Rng.stream(config.seed, 'init'), () => ({ generator: buildGenerator(config), discriminator: buildDiscriminator(config) }));
     disposables.push(models.generator, models.discriminator);
-    const gan = resumePoint?.gan ?? createGanStep({ ...models, config });
+    const gan = resumePoint?.gan ?? createGanStep({ ...models, config, totalSteps });
     disposables.push(gan);
 
     await writeStartRecord(runDir, existing, config, command, manifest, backend);
@@ -116,6 +117,7 @@ export async function runTrainer(
       runDir,
       config,
       images: dataset.images,
+      dataset: { dir: command.datasetDir, ...dataset },
       shape: [manifest.height, manifest.width, manifest.channels],
       count: manifest.count,
       ...models,

@@ -5,12 +5,15 @@
  */
 import type { AppInfo, DamagedRun, DatasetInfo, PresetInfo, Progress, RunSummary, StudioEvent } from '../../../shared/api';
 import { studio } from './api';
+import { go } from './router.svelte';
 
-/** A "New variant of this run" request the Compare/Live views hand to the New-run form. */
+/** A "New variant" request the Compare/Live views hand to the New-run form. */
 export interface DraftRun {
   datasetId: string;
   config: Record<string, unknown>;
   name?: string;
+  /** The run it varies: its dataset (named even when deleted) and config, for the automatic name. */
+  parent?: RunSummary;
 }
 
 export const studioState = $state({
@@ -102,4 +105,10 @@ export function startStudioState(): Promise<void> {
 /** Upsert a run returned by a call (create, rename) without waiting for its event. */
 export function rememberRun(run: RunSummary): void {
   upsertRun(run);
+}
+
+/** Open New run pre-filled from `run` (its dataset, config and a link back to it). */
+export function startVariant(run: RunSummary): void {
+  studioState.draft = { datasetId: run.dataset.id, config: { ...run.config }, parent: run };
+  go({ view: 'new' });
 }
