@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountTinyDisk } from '../runs/test-disk';
+import { writeEvidence } from './evidence';
 import { runExport, type ExportRequest } from './request';
 import { addFixtureCheckpoint, fixtureGrid, makeFixtureRun } from './test-fixtures';
 
@@ -103,6 +104,13 @@ describe.skipIf(!disk)('exports on a full disk', () => {
         expect(error?.hint, request.format).toBe('Free some space on that disk, then export again; nothing partial was kept.');
         expect(existsSync(out) ? await readdir(out) : [], request.format).toEqual([]);
       }
+      const evidence = await writeEvidence({ runDir: good, outDir: join(out, 'evidence') }).then(
+        () => undefined,
+        (e: unknown) => e as { message: string; hint?: string },
+      );
+      expect(evidence?.message).toMatch(/^The disk is full/);
+      expect(evidence?.hint).not.toMatch(/encoder/);
+      expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
     } finally {
       disk!.free();
     }
