@@ -6,11 +6,11 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
-import { trainingConfigSchema } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
-import type { RunRecord } from '../../shared/run';
+import { runRecordSchema, type RunRecord } from '../../shared/run';
 import { writeJsonAtomic } from './atomic';
 import { filterJsonl, readJsonl } from './jsonl';
+import { describeFsError } from './fs-errors';
 import { isValidRunId, newRunId } from './run-id';
 
 /** File and folder names inside a run directory. */
@@ -55,22 +55,37 @@ export async function createRunDir(
   return { dir, record };
 }
 
-/** Read and check run.json. */
+/** Read and check run.json; RunDirError says what is wrong (missing, not JSON, which fields). */
 export async function readRunRecord(dir: string): Promise<RunRecord> {
   const file = join(dir, RUN_FILES.record);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new RunDirError(`Expected a run directory with run.json at ${dir}, but it does not exist. Pick a folder under your runs folder.`);
+    }
+    throw new RunDirError(`Cannot read ${file}: ${describeFsError(error)}.`);
+  }
+  return parseRunRecord(text, file);
+}
+
+/** Check run.json's text against the run record schema. */
+export function parseRunRecord(text: string, file: string): RunRecord {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : 'it is not valid JSON';
-    throw new RunDirError(`Expected a run directory with run.json at ${dir}, but ${reason}. Pick a folder under your runs folder.`);
+    raw = JSON.parse(text);
+  } catch {
+    throw new RunDirError(`${file} is not valid JSON (${text.trim() === '' ? 'it is empty' : 'it is damaged'}). Delete the run, or restore run.json from a backup.`);
   }
-  const record = raw as RunRecord;
-  const config = trainingConfigSchema.safeParse(record?.config);
-  if (record?.version !== 1 || typeof record.id !== 'string' || !config.success) {
-    throw new RunDirError(`${file}: expected a version 1 run record with a complete config, got something else.`);
+  const parsed = runRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    const more = parsed.error.issues.length > 3 ? ` (and ${parsed.error.issues.length - 3} more)` : '';
+    throw new RunDirError(`${file} is not a valid run record: ${problems.join('; ')}${more}.`);
   }
-  return { ...record, config: config.data };
+  return parsed.data;
 }
 
 /** Replace run.json atomically. */

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../shared/config';
+import { Rng, withMathRandom } from './rng';
 
 /** One step's results as plain numbers (names as the course uses them). */
 export interface GanStepResult {
@@ -19,8 +20,14 @@ export interface GanStepResult {
 }
 
 export interface GanStep {
-  /** Train both networks on one batch of real images in [-1, 1] and one noise batch. */
-  step(real: tf.Tensor4D, noise: tf.Tensor2D): GanStepResult;
+  /**
+   * Train both networks on one batch of real images in [-1, 1] and one noise
+   * batch. `step` is the 1-based global step: it seeds the step's own random
+   * streams (dropout masks), so a resumed run draws what an uninterrupted one
+   * would. The numbers are read back asynchronously, once per step, so a
+   * backend without synchronous readback (WebGPU) works.
+   */
+  step(real: tf.Tensor4D, noise: tf.Tensor2D, step: number): Promise<GanStepResult>;
   readonly generatorOptimizer: tf.AdamOptimizer;
   readonly discriminatorOptimizer: tf.AdamOptimizer;
   /** Free both optimizers' state (the models belong to the caller). */
@@ -32,7 +39,7 @@ type GradientMap = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
 type LrConfig = Pick<
   TrainingConfig,
-  'generatorLearningRate' | 'generatorBeta1' | 'discriminatorLearningRate' | 'discriminatorBeta1'
+  'generatorLearningRate' | 'generatorBeta1' | 'discriminatorLearningRate' | 'discriminatorBeta1' | 'seed'
 >;
 
 /** Build the step for a generator ([n, latent] → images) and a discriminator (images → [n, 1] logits). */
@@ -48,16 +55,16 @@ export function createGanStep(options: {
   const discriminatorVars = trainableVariables(discriminator);
   const bce = (labels: tf.Tensor, logits: tf.Tensor) => tf.losses.sigmoidCrossEntropy(labels, logits);
 
-  function step(real: tf.Tensor4D, noise: tf.Tensor2D): GanStepResult {
-    expectBatch(real, noise);
-    let accuracies: tf.Tensor1D | undefined;
-    let fake: tf.Tensor | undefined;
-    const losses = tf.tidy(() => {
+  /** The whole step's maths, synchronous: returns [gen_loss, disc_loss, real_accuracy, fake_accuracy]. */
+  function compute(real: tf.Tensor4D, noise: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => {
+      let fake: tf.Tensor | undefined;
+      let accuracies: tf.Tensor | undefined;
       // Generator phase: push D(G(z)) toward 1, i.e. fool the discriminator.
       const gen = tf.variableGrads(() => {
         // G runs once per step (as in the tutorial), so BatchNorm's moving statistics move once.
         const images = generator.apply(noise, { training: true }) as tf.Tensor;
-        fake = tf.keep(images);
+        fake = tf.keep(images); // outlives this gradient scope: the discriminator phase reads it
         const fakeLogits = discriminator.apply(images, { training: true }) as tf.Tensor;
         return bce(tf.onesLike(fakeLogits), fakeLogits) as tf.Scalar;
       }, generatorVars);
@@ -66,18 +73,30 @@ export function createGanStep(options: {
         const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor;
         const fakeLogits = discriminator.apply(fake!, { training: true }) as tf.Tensor;
         // sigmoid(x) >= 0.5 exactly when the logit x >= 0.
-        accuracies = tf.keep(tf.stack([realLogits.greaterEqual(0).toFloat().mean(), fakeLogits.less(0).toFloat().mean()]) as tf.Tensor1D);
+        accuracies = tf.keep(tf.stack([realLogits.greaterEqual(0).toFloat().mean(), fakeLogits.less(0).toFloat().mean()]));
         return bce(tf.onesLike(realLogits), realLogits).add(bce(tf.zerosLike(fakeLogits), fakeLogits)) as tf.Scalar;
       }, discriminatorVars);
+      fake!.dispose();
       // Both gradients were taken against the pre-update weights; apply them together.
       discriminatorOptimizer.applyGradients(disc.grads as GradientMap);
       generatorOptimizer.applyGradients(gen.grads as GradientMap);
-      return tf.stack([gen.value, disc.value]);
+      // One tensor, so one readback per step.
+      const numbers = tf.concat([tf.stack([gen.value, disc.value]), accuracies!]) as tf.Tensor1D;
+      accuracies!.dispose();
+      return numbers;
     });
-    const [gen_loss, disc_loss] = losses.dataSync();
-    const [real_accuracy, fake_accuracy] = accuracies!.dataSync();
-    tf.dispose([losses, accuracies!, fake!]);
-    return { gen_loss: gen_loss!, disc_loss: disc_loss!, real_accuracy: real_accuracy!, fake_accuracy: fake_accuracy! };
+  }
+
+  async function step(real: tf.Tensor4D, noise: tf.Tensor2D, stepNumber: number): Promise<GanStepResult> {
+    expectBatch(real, noise);
+    // Dropout masks come from Math.random inside tf.js: give them this step's own stream (compute is synchronous).
+    const numbers = withMathRandom(Rng.stream(config.seed, 'tfOps', stepNumber), () => compute(real, noise));
+    try {
+      const [gen_loss, disc_loss, real_accuracy, fake_accuracy] = await numbers.data();
+      return { gen_loss: gen_loss!, disc_loss: disc_loss!, real_accuracy: real_accuracy!, fake_accuracy: fake_accuracy! };
+    } finally {
+      numbers.dispose();
+    }
   }
 
   return {

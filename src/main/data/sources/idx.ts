@@ -158,6 +158,12 @@ async function imagesHeader(path: string, job: ImportJob): Promise<ImagesShape> 
     const [count, height, width, channels = 1] = dims as [number, number, number, number?];
     if (channels !== 1 && channels !== 3) throw new DatasetError(`${basename(path)} has ${channels} channels per pixel; expected 1 or 3.`);
     if (height === 0 || width === 0) throw new DatasetError(`${basename(path)} declares images of ${width}×${height} pixels; expected both sides above 0.`, 'The file is damaged; download it again.');
+    if (height * width > job.limits.maxImagePixels) {
+      throw new DatasetError(
+        `${basename(path)} declares images of ${width}×${height} pixels, over the ${job.limits.maxImagePixels.toLocaleString('en-US')}-pixel limit per image.`,
+        'The header is damaged or the file is not an image dataset; download it again.',
+      );
+    }
     const bytes = count * height * width * channels;
     if (bytes > job.limits.maxTotalBytes) {
       throw new DatasetError(`${basename(path)} claims ${count.toLocaleString('en-US')} images of ${width}×${height}×${channels} (${formatBytes(bytes)}), over the ${formatBytes(job.limits.maxTotalBytes)} limit.`, 'Check the file; split very large datasets or import fewer images.');

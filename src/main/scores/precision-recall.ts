@@ -1,0 +1,55 @@
+/**
+ * Improved precision and recall (Kynkäänniemi et al. 2019). Each set's
+ * manifold is the union of balls around its samples, each ball reaching the
+ * sample's k-th nearest neighbour in the same set (k = 3). Precision: share
+ * of generated samples inside the real manifold (quality). Recall: share of
+ * real samples inside the generated manifold (diversity: a collapsed
+ * generator covers few real samples).
+ */
+import type { FeatureSet } from './features';
+import { squaredDistances } from './features';
+
+export const MANIFOLD_K = 3;
+
+/** Squared distance from each row to its k-th nearest other row of the same set. */
+export function kthNeighbourRadii(set: FeatureSet, k = MANIFOLD_K): Float64Array {
+  if (set.n <= k) throw new Error(`Precision/recall need more than k = ${k} samples per set, got ${set.n}.`);
+  const distances = squaredDistances(set, set);
+  const radii = new Float64Array(set.n);
+  const row = new Float64Array(set.n);
+  for (let i = 0; i < set.n; i += 1) {
+    row.set(distances.subarray(i * set.n, (i + 1) * set.n));
+    row.sort();
+    // row[0] is the sample itself (distance 0); row[k] is its k-th nearest neighbour.
+    radii[i] = row[k]!;
+  }
+  return radii;
+}
+
+/** Share of `queries` rows within the ball of at least one `manifold` row. */
+export function coverage(manifold: FeatureSet, radii: Float64Array, queries: FeatureSet): number {
+  const distances = squaredDistances(queries, manifold);
+  let inside = 0;
+  for (let q = 0; q < queries.n; q += 1) {
+    for (let m = 0; m < manifold.n; m += 1) {
+      if (distances[q * manifold.n + m]! <= radii[m]!) {
+        inside += 1;
+        break;
+      }
+    }
+  }
+  return inside / queries.n;
+}
+
+/** Precision and recall of generated vs real features (both at once, for tests and callers that want the pair). */
+export function precisionRecall(real: FeatureSet, generated: FeatureSet, k = MANIFOLD_K): { precision: number; recall: number } {
+  return {
+    precision: coverage(real, kthNeighbourRadii(real, k), generated),
+    recall: coverage(generated, kthNeighbourRadii(generated, k), real),
+  };
+}
+
+/** Binomial std of a share p measured on n samples. */
+export function shareStd(p: number, n: number): number {
+  return Math.sqrt((p * (1 - p)) / n);
+}
