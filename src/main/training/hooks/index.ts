@@ -5,11 +5,13 @@
  */
 import { checkpointHook } from './checkpoint-hook';
 import { sampleGridHook } from './sample-grid-hook';
+import { tensorboardHook } from './tensorboard-hook';
 import type { EpochHook, TrainingProgress, TrainingSession } from './types';
 
 export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } from './types';
 
 /** The hooks every run gets. `start`: where this session continues from. */
 export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
-  return [sampleGridHook(session), checkpointHook(session, start.step)];
+  // TensorBoard after the grids it logs; the checkpoint last.
+  return [sampleGridHook(session), tensorboardHook(session, start), checkpointHook(session, start.step)];
 }
