@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// Three builds: main (Electron entry plus the trainer and backend-probe process entries;
+// Three builds: main (Electron entry plus the trainer, backend-probe and generate process entries;
 // the CLI runs from source through tsx), a CommonJS preload (sandboxed preloads must be
 // CJS), and the Svelte renderer.
 export default defineConfig({
@@ -15,6 +15,8 @@ export default defineConfig({
           trainer: resolve(__dirname, 'src/main/training/trainer-entry.ts'),
           // Backend probe: a short-lived process, so main never loads native TF or a GPU context.
           probe: resolve(__dirname, 'src/main/probe-entry.ts'),
+          // Generate: one short-lived process per job, so drawing samples never blocks main.
+          generate: resolve(__dirname, 'src/main/generate/generate-entry.ts'),
         },
       },
     },

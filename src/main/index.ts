@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
 import { resourcesDir } from './paths';
-import { probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
+import { generateInUtility, probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
@@ -66,6 +66,7 @@ async function start(): Promise<void> {
     urlForDatasetPreview: datasetPreviewUrl,
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
+    generate: generateInUtility(join(here, 'generate.js')),
   });
   registerIpcHandlers({
     service,

@@ -52,12 +52,6 @@ export const generateSpecSchema = z.discriminatedUnion('kind', [
 ]);
 export type GenerateSpec = z.infer<typeof generateSpecSchema>;
 
-/** The StudioApi request: one run, one generator, one thing to make. */
-export const generateRequestSchema = z
-  .object({ runId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected a run id'), generator: generatorChoiceSchema.optional(), spec: generateSpecSchema })
-  .strict();
-export type GenerateRequest = z.input<typeof generateRequestSchema>;
-
 /** What a finished generate call returns: the files (URLs inside the run) and the generator used. */
 export interface GenerateResult {
   checkpoint: GeneratorCheckpoint;
