@@ -15,6 +15,7 @@ import type {
   ExportResult,
   ExportRunRequest,
   ModelSummaries,
+  GenerateRequest,
   PresetInfo,
   RunDetail,
   RunListItem,
@@ -24,6 +25,7 @@ import type {
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
+import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
@@ -35,10 +37,12 @@ import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILE
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
+import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
+import { generateInChild, type GenerateRunner } from './generate/worker';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -60,6 +64,8 @@ export interface StudioServiceOptions {
   maxConcurrentRuns?: number;
   /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
   onImportSettled?(source: string): Promise<void>;
+  /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
+  generate?: GenerateRunner;
 }
 
 type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
@@ -68,6 +74,7 @@ export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
+  private readonly generator: GenerateJobs;
   private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
@@ -83,6 +90,7 @@ export class StudioService implements StudioApi {
       urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
+    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? generateInChild });
     this.runs = new RunManager({
       runsRoot: options.runsRoot,
       launcher: options.launcher,
@@ -260,6 +268,14 @@ export class StudioService implements StudioApi {
 
   async cancelExport(exportId: string): Promise<boolean> {
     return this.exports.cancel(exportId);
+  }
+
+  listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]> {
+    return this.generator.listCheckpoints(runId);
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.generator.generate(request);
   }
 
   onEvent(listener: (event: StudioEvent) => void): () => void {
