@@ -6,6 +6,7 @@
 import type { BackendName, BackendReport } from './backends';
 import type { TrainingConfig } from './config';
 import type { EpochMetrics, StepMetrics } from './metrics';
+import type { ScoresRecord } from './scores';
 
 /** An error that crossed a process boundary. */
 export interface SerializedError {
@@ -48,6 +49,10 @@ export type TrainerEvent =
   /** `file` is relative to the run directory, e.g. samples/epoch-0003.png. */
   | { type: 'sample'; epoch: number; step: number; file: string }
   | { type: 'checkpoint'; epoch: number; step: number; dir: string }
+  /** Quality scores of an epoch, as appended to scores.jsonl. */
+  | { type: 'scores'; record: ScoresRecord }
+  /** The dataset's score classifier is being trained (once per dataset): batches done of total. */
+  | { type: 'classifier-progress'; done: number; total: number }
   | { type: 'paused' }
   | { type: 'resumed' }
   | { type: 'finished'; reason: 'completed' | 'stopped'; epoch: number; step: number }

@@ -18,6 +18,7 @@ export const RUN_FILES = {
   record: 'run.json',
   metrics: 'metrics.jsonl',
   epochs: 'epochs.jsonl',
+  scores: 'scores.jsonl',
   noise: 'noise.bin',
   samples: 'samples',
   checkpoints: 'checkpoints',
@@ -110,13 +111,15 @@ export async function readRunMetrics(dir: string): Promise<{ steps: StepMetrics[
 }
 
 /**
- * Drop metric records past `step` (the resumed checkpoint's step), so steps
- * re-run after a resume are not duplicated. Returns what is kept.
+ * Drop metric and score records past `step` (the resumed checkpoint's step), so
+ * steps re-run after a resume are not duplicated. Returns the metrics kept.
  */
 export async function truncateRunMetrics(dir: string, step: number): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
   const [steps, epochs] = await Promise.all([
     filterJsonl<StepMetrics>(join(dir, RUN_FILES.metrics), (record) => record.step <= step),
     filterJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs), (record) => record.step <= step),
+    // Scores of epochs past the checkpoint are recomputed when those epochs are trained again.
+    filterJsonl<{ step: number }>(join(dir, RUN_FILES.scores), (record) => record.step <= step),
   ]);
   return { steps, epochs };
 }

@@ -1,16 +1,19 @@
 /**
  * Checkpoints: checkpoints/step-00000120/ holds generator/ and discriminator/
  * (model.json + weights.bin), both Adam states, a copy of the fixed noise and
- * state.json (counters + seed — the RNG streams are counter-based, see rng.ts).
+ * state.json (counters + seed — the RNG streams are counter-based, see rng.ts),
+ * plus the objective's state when its recipes are on: generator-ema/ (the EMA
+ * generator) and objective-state.json/.bin (spectral norm's u vectors).
  * Each is written into a .tmp- folder and renamed into place, so a folder
  * named step-* is always complete. The last KEEP_CHECKPOINTS are kept.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUN_FILES } from '../runs';
 import type { GanStep } from './gan-step';
 import { loadModelFromDir, saveModelToDir } from './models';
+import { loadNamedTensors, saveNamedTensors } from './named-tensors';
 import { loadOptimizerState, saveOptimizerState } from './optimizer-io';
 
 /** How many complete checkpoints a run keeps (older ones are deleted after a new one lands). */
@@ -37,6 +40,10 @@ export interface CheckpointParts {
   gan: GanStep;
 }
 
+/** Folder of the EMA generator and file of the objective's tensors inside a checkpoint. */
+const EMA_DIR = 'generator-ema';
+const OBJECTIVE_STATE = 'objective-state';
+
 const NAME_PATTERN = /^step-(\d{8})$/;
 
 /** checkpoints/step-00000120 for step 120. */
@@ -57,6 +64,11 @@ export async function saveCheckpoint(runDir: string, parts: CheckpointParts, sta
   await saveModelToDir(parts.discriminator, join(temp, 'discriminator'));
   await saveOptimizerState(parts.gan.generatorOptimizer, temp, 'generator-optimizer');
   await saveOptimizerState(parts.gan.discriminatorOptimizer, temp, 'discriminator-optimizer');
+  if (parts.gan.ema) {
+    await mkdir(join(temp, EMA_DIR));
+    await saveModelToDir(parts.gan.ema.model, join(temp, EMA_DIR));
+  }
+  if (parts.gan.spectralNorm) await saveNamedTensors(temp, OBJECTIVE_STATE, parts.gan.spectralNorm.state());
   await copyFile(join(runDir, RUN_FILES.noise), join(temp, RUN_FILES.noise));
   const full: CheckpointState = { version: 1, ...state, rng: 'mulberry32-counter', savedAt: new Date().toISOString() };
   await writeFile(join(temp, 'state.json'), JSON.stringify(full, null, 2));
@@ -91,6 +103,28 @@ export async function restoreOptimizers(dir: string, parts: CheckpointParts): Pr
   const shapes = (model: tf.LayersModel) => model.trainableWeights.map((weight) => weight.shape as number[]);
   await loadOptimizerState(parts.gan.generatorOptimizer, dir, 'generator-optimizer', shapes(parts.generator));
   await loadOptimizerState(parts.gan.discriminatorOptimizer, dir, 'discriminator-optimizer', shapes(parts.discriminator));
+}
+
+/**
+ * Restore the objective's state (EMA generator, spectral norm's u vectors)
+ * into a fresh GanStep. A recipe the checkpoint has no state for (switched on
+ * for a run whose older checkpoints lack it) keeps its fresh start: the EMA
+ * starts from the generator, u from its seeded draw.
+ */
+export async function restoreObjectiveState(dir: string, gan: GanStep): Promise<void> {
+  if (gan.ema && (await exists(join(dir, EMA_DIR, 'model.json')))) {
+    const saved = await loadModelFromDir(join(dir, EMA_DIR));
+    gan.ema.model.setWeights(saved.getWeights());
+    saved.dispose();
+  }
+  if (gan.spectralNorm && (await exists(join(dir, `${OBJECTIVE_STATE}.json`)))) {
+    const saved = await loadNamedTensors(dir, OBJECTIVE_STATE);
+    try {
+      gan.spectralNorm.restore(saved);
+    } finally {
+      tf.dispose(saved.map((entry) => entry.tensor));
+    }
+  }
 }
 
 /** Delete all but the newest KEEP_CHECKPOINTS complete ones, incomplete folders and temp folders left by killed trainers. */

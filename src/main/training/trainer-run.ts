@@ -23,7 +23,7 @@ import {
 import { selectBackend } from './backend';
 import { stepsPerEpoch } from './batches';
 import type { CheckpointState } from './checkpoint';
-import { latestCompleteCheckpoint, loadCheckpointModels, restoreOptimizers } from './checkpoint';
+import { latestCompleteCheckpoint, loadCheckpointModels, restoreObjectiveState, restoreOptimizers } from './checkpoint';
 import type { TrainingControl } from './control';
 import { classifyFailure, TrainingError } from './errors';
 import { loadOrCreateFixedNoise } from './fixed-noise';
@@ -97,9 +97,12 @@ export async function runTrainer(
       ? await loadCheckpointModels(checkpoint.dir)
       : withMathRandom(Rng.stream(config.seed, 'init'), () => ({ generator: buildGenerator(config), discriminator: buildDiscriminator(config) }));
     disposables.push(models.generator, models.discriminator);
-    const gan = createGanStep({ ...models, config });
+    const gan = createGanStep({ ...models, config, totalSteps: perEpoch * config.epochs });
     disposables.push(gan);
-    if (checkpoint) await restoreOptimizers(checkpoint.dir, { ...models, gan });
+    if (checkpoint) {
+      await restoreOptimizers(checkpoint.dir, { ...models, gan });
+      await restoreObjectiveState(checkpoint.dir, gan);
+    }
     const fixedNoise = await prepareFixedNoise(runDir, config, checkpoint);
 
     emit({ type: 'started', backend, totalEpochs: config.epochs, stepsPerEpoch: perEpoch, startEpoch: start.completedEpochs, startStep: start.step });
@@ -107,6 +110,7 @@ export async function runTrainer(
       runDir,
       config,
       images: dataset.images,
+      dataset: { dir: command.datasetDir, ...dataset },
       shape: [manifest.height, manifest.width, manifest.channels],
       count: manifest.count,
       ...models,
