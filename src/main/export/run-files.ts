@@ -6,8 +6,8 @@
 import { resolve, join } from 'node:path';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { RunRecord } from '../../shared/run';
-import { scoresRecordSchema, type ScoresRecord } from '../../shared/scores';
-import { listSamples, readJsonl, readRunMetrics, readRunRecord } from '../runs';
+import type { ScoresRecord } from '../../shared/scores';
+import { listSamples, readRunMetrics, readRunRecord, readRunScores } from '../runs';
 import { ExportInputError } from './errors';
 
 /** One saved fixed-noise grid after an epoch. */
@@ -47,17 +47,13 @@ export async function readMetrics(runDir: string): Promise<{ steps: StepMetrics[
   }
 }
 
-/** A run's quality scores (scores.jsonl), each checked against the shared schema; none when it was never scored. */
+/** A run's quality scores (scores.jsonl); none when it was never scored. */
 export async function readScores(runDir: string): Promise<ScoresRecord[]> {
-  const file = join(runDir, 'scores.jsonl');
-  const records = await readJsonl<unknown>(file).catch((error: Error) => {
-    throw new ExportInputError(error.message);
-  });
-  return records.map((raw, index) => {
-    const parsed = scoresRecordSchema.safeParse(raw);
-    if (!parsed.success) throw new ExportInputError(`${file}: record ${index + 1} is not a score record (${parsed.error.issues[0]?.message}).`);
-    return parsed.data;
-  });
+  try {
+    return await readRunScores(runDir);
+  } catch (error) {
+    throw new ExportInputError((error as Error).message);
+  }
 }
 
 /** Epoch grids within [from, to]; throws when the run has none there. */
