@@ -9,10 +9,10 @@ import sharp from 'sharp';
 import { PRESETS } from '../../shared/preset-catalog';
 import { writeDirAtomically, writeFileAtomically, writeFilesAtomically } from './atomic-output';
 import { accuracyChart, lineChartSvg, lossChart, svgToPng } from './charts';
-import { EPOCH_COLUMNS, STEP_COLUMNS, toCsv } from './csv';
+import { EPOCH_SCORE_COLUMNS, epochRowsWithScores, STEP_COLUMNS, toCsv } from './csv';
 import { ExportInputError, throwIfCancelled } from './errors';
 import { ensureCaptionFont } from './frames';
-import { checkRunFile, readMetrics, readRun, readRunFile, samplesInRange } from './run-files';
+import { checkRunFile, readMetrics, readRun, readRunFile, readScores, samplesInRange } from './run-files';
 
 /** A PNG of one epoch's grid (default: the last), upscaled with nearest-neighbour. */
 export async function exportGridPng(
@@ -35,14 +35,15 @@ export async function exportGridPng(
   return { path, epoch: sample.epoch, width, height };
 }
 
-/** steps.csv and epochs.csv in `outDir`. */
+/** steps.csv and epochs.csv (with the quality scores of each scored epoch) in `outDir`. */
 export async function exportCsv(runDir: string, outDir: string): Promise<string[]> {
   await readRun(runDir);
   const { steps, epochs } = await readMetrics(runDir);
   if (steps.length === 0 && epochs.length === 0) throw new ExportInputError(`Run ${runDir} has no metrics yet.`, 'Export after the first training steps.');
+  const rows = epochRowsWithScores(epochs, await readScores(runDir));
   return writeFilesAtomically(resolve(outDir), async (stage) => {
     await writeFile(join(stage, 'steps.csv'), toCsv(steps, STEP_COLUMNS));
-    await writeFile(join(stage, 'epochs.csv'), toCsv(epochs, EPOCH_COLUMNS));
+    await writeFile(join(stage, 'epochs.csv'), toCsv(rows, EPOCH_SCORE_COLUMNS));
     return ['steps.csv', 'epochs.csv'];
   });
 }

@@ -8,7 +8,8 @@ import { lstat, open, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { RunRecord } from '../../shared/run';
-import { cannotRead, errorCode, listSamples, readRunMetrics, readRunRecord, RUN_FILES } from '../runs';
+import type { ScoresRecord } from '../../shared/scores';
+import { cannotRead, errorCode, listSamples, readRunMetrics, readRunRecord, readRunScores, RUN_FILES } from '../runs';
 import { ExportInputError } from './errors';
 
 /** One saved fixed-noise grid after an epoch. */
@@ -95,6 +96,16 @@ export async function readRunFile(file: string): Promise<Buffer> {
     throw new ExportInputError(`Export: ${cannotRead(file, error)}.`);
   } finally {
     await handle.close();
+  }
+}
+
+/** A run's quality scores (scores.jsonl); none when it was never scored. */
+export async function readScores(runDir: string): Promise<ScoresRecord[]> {
+  await checkRunFile(runDir, join(runDir, RUN_FILES.scores), { missingOk: true });
+  try {
+    return await readRunScores(runDir);
+  } catch (error) {
+    throw new ExportInputError((error as Error).message);
   }
 }
 
