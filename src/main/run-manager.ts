@@ -75,7 +75,7 @@ export class RunManager {
   /** Take up the queue run.json files describe (the studio restarted): oldest first, starting what fits. */
   async restoreQueue(): Promise<void> {
     const queued = (await listRuns(this.options.runsRoot))
-      .map(({ record }) => record)
+      .flatMap(({ record }) => (record ? [record] : []))
       .filter((record) => record.status === 'queued' && !this.isQueued(record.id) && !this.active.has(record.id))
       .sort((a, b) => (a.queued?.at ?? a.updatedAt).localeCompare(b.queued?.at ?? b.updatedAt));
     this.queue.push(...queued.map((record) => record.id));

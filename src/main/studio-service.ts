@@ -16,6 +16,7 @@ import type {
   ExportRunRequest,
   PresetInfo,
   RunDetail,
+  RunListItem,
   RunSummary,
   StepRange,
   StudioApi,
@@ -25,7 +26,7 @@ import type { BackendReport } from '../shared/backends';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
-import type { RunRecord } from '../shared/run';
+import type { DamagedRun, RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
@@ -34,7 +35,7 @@ import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { listPresetInfos } from './studio-service/presets';
-import { listSampleEntries, readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import type { TrainerLauncher } from './training/trainer-connection';
@@ -127,16 +128,17 @@ export class StudioService implements StudioApi {
   async deleteDataset(datasetId: string): Promise<void> {
     const dir = this.datasets.dirOf(datasetId);
     for (const { record } of await listRuns(this.options.runsRoot)) {
-      if (record.dataset.dir === dir && this.runs.isActive(record.id)) {
+      if (record && record.dataset.dir === dir && this.runs.isActive(record.id)) {
         throw new StudioError(`Dataset ${datasetId} is in use by run ${record.name}, which is training.`, 'Stop the run first.');
       }
     }
     await this.datasets.delete(datasetId);
   }
 
-  async listRuns(): Promise<RunSummary[]> {
+  async listRuns(): Promise<RunListItem[]> {
     const entries = await listRuns(this.options.runsRoot);
-    return Promise.all(entries.map(({ record }) => this.summarize(record)));
+    // One run's unreadable folder (samples/ without permission) must not fail the whole list either.
+    return Promise.all(entries.map(({ record, damaged }) => (record ? this.summarize(record).catch((error: unknown) => damagedSummary(record, error)) : damaged)));
   }
 
   async getRun(runId: string): Promise<RunDetail> {
@@ -211,7 +213,8 @@ export class StudioService implements StudioApi {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await readRunRecord(this.options.runsRoot, runId);
+    // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
+    await requireRunFolder(this.options.runsRoot, runId);
     await this.runs.dequeue(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
@@ -311,4 +314,9 @@ export class StudioService implements StudioApi {
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
     };
   }
+}
+
+/** A readable run whose folder still could not be listed (e.g. samples/ without permission). */
+function damagedSummary(record: RunRecord, error: unknown): DamagedRun {
+  return { id: record.id, name: record.name, status: 'damaged', damage: (error as Error).message, createdAt: record.createdAt };
 }

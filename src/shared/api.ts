@@ -11,7 +11,7 @@ import { trainingConfigInputSchema, type TrainingConfig } from './config';
 import { importOptionsSchema, type DatasetManifest } from './dataset';
 import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
-import type { RunRecord } from './run';
+import type { DamagedRun, RunRecord } from './run';
 import type { ModelSummary } from './summary';
 
 export interface AppInfo {
@@ -35,6 +35,9 @@ export interface RunSummary extends RunRecord {
   /** URL of the newest sample grid, or null before the first one. */
   latestSampleUrl: string | null;
 }
+
+/** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
+export type RunListItem = RunSummary | DamagedRun;
 
 export interface RunDetail {
   run: RunSummary;
@@ -181,7 +184,8 @@ export interface StudioApi {
   importDataset(source: string, options?: z.input<typeof importOptionsSchema>): Promise<DatasetInfo>;
   importBuiltinDataset(): Promise<DatasetInfo>;
   deleteDataset(datasetId: string): Promise<void>;
-  listRuns(): Promise<RunSummary[]>;
+  /** Every run, newest first; a run whose run.json is unusable is listed as damaged (deleteRun removes it). */
+  listRuns(): Promise<RunListItem[]>;
   getRun(runId: string): Promise<RunDetail>;
   /** Steps fromStep..toStep of a run (a chart zoom): every one when they fit, else the same bounded downsample as getRun. */
   getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange>;
@@ -219,4 +223,4 @@ export interface StudioErrorPayload {
   hint?: string;
 }
 
-export type { PresetName, TrainingConfig };
+export type { DamagedRun, PresetName, TrainingConfig };
