@@ -20,7 +20,7 @@ export interface StudioServerFixture {
 }
 
 /** Build the renderer if stale and start `serve` in a new temporary folder named `<prefix>XXXXXX`. */
-export async function startStudioServer(prefix: string): Promise<StudioServerFixture> {
+export async function startStudioServer(prefix: string, options: { maxConcurrentRuns?: number } = {}): Promise<StudioServerFixture> {
   await ensureRendererBuilt();
   const work = await mkdtemp(join(tmpdir(), prefix));
   const removeWork = (): Promise<void> => rm(work, { recursive: true, force: true });
@@ -33,6 +33,7 @@ export async function startStudioServer(prefix: string): Promise<StudioServerFix
       datasetsRoot: join(work, 'datasets'),
       rendererDir: rendererOutDir,
       launcher: () => spawnTrainerProcess(),
+      ...options,
     });
   } catch (error) {
     await removeWork();
