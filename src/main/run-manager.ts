@@ -75,7 +75,7 @@ export class RunManager {
   /** Take up the queue run.json files describe (the studio restarted): oldest first, starting what fits. */
   async restoreQueue(): Promise<void> {
     const queued = (await listRuns(this.options.runsRoot))
-      .flatMap(({ record }) => (record ? [record] : []))
+      .flatMap(({ record }) => (record ? [record] : [])) // a damaged run.json queues nothing
       .filter((record) => record.status === 'queued' && !this.isQueued(record.id) && !this.active.has(record.id))
       .sort((a, b) => (a.queued?.at ?? a.updatedAt).localeCompare(b.queued?.at ?? b.updatedAt));
     this.queue.push(...queued.map((record) => record.id));
@@ -306,6 +306,13 @@ export class RunManager {
       case 'sample':
         emit({ type: 'run-sample', runId, epoch: event.epoch, step: event.step, url: urlForRunFile(runId, event.file) });
         onRunChanged(runId);
+        break;
+      case 'scores':
+        emit({ type: 'run-scores', runId, record: event.record });
+        onRunChanged(runId);
+        break;
+      case 'classifier-progress':
+        emit({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: event.done, total: event.total } });
         break;
       case 'checkpoint':
         break;
