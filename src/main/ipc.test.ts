@@ -118,12 +118,14 @@ describe('invalid input', () => {
   const invalid: Record<StudioCallName, unknown[]> = {
     getAppInfo: ['extra'],
     listPresets: [1],
+    summarizeModels: [{ latentDim: -1 }],
     listDatasets: [{}],
     importDataset: [42],
     importBuiltinDataset: ['x'],
     deleteDataset: ['../etc'],
     listRuns: [null],
     getRun: ['../../etc/passwd'],
+    getRunSteps: ['run', -1, 1.5],
     createRun: [{ datasetId: 'x', config: { preset: 'no-such-preset' } }],
     pauseRun: ['a/b'],
     resumeRun: [7],
@@ -134,6 +136,8 @@ describe('invalid input', () => {
     exportRun: [{ runId: '../x', format: 'gif' }],
     writeEvidence: [{ runId: 'a', baselineRunId: 'a' }],
     cancelExport: ['a/b'],
+    listCheckpoints: ['../run'],
+    generate: [{ runId: 'run', spec: { kind: 'interpolation', seed: 1, from: 2, to: 2, frames: 8, format: 'gif' } }],
   };
   it('covers every call', () => {
     expect(Object.keys(invalid).sort()).toEqual([...STUDIO_CALL_NAMES].sort());
