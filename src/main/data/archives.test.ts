@@ -68,6 +68,14 @@ describe('zip archives', () => {
     expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
   });
 
+  it('refuses an entry whose data fails its CRC-32 check', async () => {
+    const image = await png([1, 2, 3]);
+    const zip = buildZip([{ name: 'a.png', data: image, method: 'store' }]);
+    // Stored entry: its data starts after the 30-byte local header and the name; flip its last byte.
+    zip[30 + 'a.png'.length + image.length - 1] ^= 0xff;
+    expect((await refused(await put(join(root, 'evil.zip'), zip))).message).toMatch(/Refusing evil\.zip: entry "a\.png" fails its CRC-32 check/);
+  });
+
   it('explains a file that is not a zip, and an empty zip', async () => {
     const path = await put(join(root, 'evil.zip'), 'PK? not really');
     expect((await refused(path)).message).toMatch(/evil\.zip is not a readable zip archive/);

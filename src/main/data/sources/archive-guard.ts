@@ -61,6 +61,13 @@ export class ArchiveBudget {
     if (this.claimed > this.limits.maxTotalBytes) throw refuse(this.archive, `its entries would decompress to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`);
   }
 
+  /** Counts an entry read whole (its size already checked against its claim) towards the total. */
+  account(name: string, bytes: number): void {
+    if (bytes > this.limits.maxEntryBytes) throw refuse(this.archive, `entry "${name}" decompresses to more than the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`);
+    this.actual += bytes;
+    if (this.actual > this.limits.maxTotalBytes) throw refuse(this.archive, `it decompresses to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`);
+  }
+
   /** A pass-through stream that fails as soon as an entry or the total exceeds the caps in fact. */
   meter(name: string): Transform {
     let entryBytes = 0;
