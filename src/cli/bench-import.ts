@@ -59,13 +59,26 @@ function storedZip(files: { name: string; data: Buffer }[]): Buffer {
     offset += 30 + nameBytes.length + data.length;
   }
   const size = central.reduce((n, b) => n + b.length, 0);
+  // Over 65,535 entries the counts live in a zip64 end record (CelebA-sized inputs need it).
+  const zip64 = Buffer.alloc(56 + 20);
+  zip64.writeUInt32LE(0x06064b50, 0);
+  zip64.writeBigUInt64LE(44n, 4);
+  zip64.writeUInt16LE(45, 12);
+  zip64.writeUInt16LE(45, 14);
+  zip64.writeBigUInt64LE(BigInt(files.length), 24);
+  zip64.writeBigUInt64LE(BigInt(files.length), 32);
+  zip64.writeBigUInt64LE(BigInt(size), 40);
+  zip64.writeBigUInt64LE(BigInt(offset), 48);
+  zip64.writeUInt32LE(0x07064b50, 56);
+  zip64.writeBigUInt64LE(BigInt(offset + size), 64);
+  zip64.writeUInt32LE(1, 72);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Math.min(files.length, 0xffff), 8);
-  end.writeUInt16LE(Math.min(files.length, 0xffff), 10);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
   end.writeUInt32LE(size, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, ...central, end]);
+  return Buffer.concat([...parts, ...central, zip64, end]);
 }
 
 /** Writes one input per source kind into `dir`; returns kind → path. */
