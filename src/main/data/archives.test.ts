@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -66,6 +66,22 @@ describe('zip archives', () => {
     expect((await refused(path, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/Refusing evil\.zip: an entry's data does not match its declared size/);
     await put(path, buildZip([{ name: 'a.png', data: zeros }, { name: 'b.png', data: zeros }]));
     expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
+  });
+
+  it('decodes image zips in place: no entry is written out (writing 100k small files dominated the import)', async () => {
+    const image = await png([4, 5, 6]);
+    const zip = buildZip(Array.from({ length: 200 }, (_, i) => ({ name: `set/c${i % 2}/${i}.png`, data: image })));
+    const path = await put(join(root, 'many.zip'), zip);
+    const written: string[] = [];
+    const { manifest } = await importDataset(path, {}, {
+      cacheRoot,
+      onProgress: (p) => {
+        if (p.phase !== 'decode') return;
+        for (const scratch of readdirSync(cacheRoot).filter((n) => n.startsWith('.extract-'))) written.push(...readdirSync(join(cacheRoot, scratch), { recursive: true }).map(String));
+      },
+    });
+    expect(manifest).toMatchObject({ count: 200, classNames: ['c0', 'c1'], classCounts: [100, 100] });
+    expect(written).toEqual([]);
   });
 
   it('refuses an entry whose data fails its CRC-32 check', async () => {
