@@ -196,6 +196,9 @@ export class RunManager {
         emit({ type: 'run-sample', runId, epoch: event.epoch, step: event.step, url: urlForRunFile(runId, event.file) });
         onRunChanged(runId);
         break;
+      case 'scores':
+        emit({ type: 'run-scores', runId, record: event.record });
+        break;
       case 'checkpoint':
         break;
       case 'paused':

@@ -29,7 +29,7 @@ import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
+import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, readRunScores, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
@@ -133,7 +133,7 @@ export class StudioService implements StudioApi {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
     // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
-    const [index, epochs] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs))]);
+    const [index, epochs, scores] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)), readRunScores(dir)]);
     const samples = await listSampleEntries(dir, epochs);
     const overview = stepOverview(index);
     return {
@@ -143,6 +143,7 @@ export class StudioService implements StudioApi {
       msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
       epochs,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
+      scores,
     };
   }
 

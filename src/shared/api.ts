@@ -12,6 +12,7 @@ import { importOptionsSchema, type DatasetManifest } from './dataset';
 import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
 import type { DamagedRun, RunRecord } from './run';
+import type { ScoresRecord } from './scores';
 import type { ModelSummary } from './summary';
 
 export interface AppInfo {
@@ -54,6 +55,8 @@ export interface RunDetail {
   epochs: EpochMetrics[];
   /** Every saved grid, oldest first. */
   samples: { epoch: number; step: number; url: string }[];
+  /** Quality scores per scored epoch (scores.jsonl), oldest first; SCORE_SPECS says how to show each. */
+  scores: ScoresRecord[];
 }
 
 /** Steps of a range: every record or a bounded downsample of them; `count` is how many the range holds. */
@@ -107,6 +110,7 @@ export type StudioEvent =
   | { type: 'run-steps'; runId: string; steps: StepMetrics[] }
   | { type: 'run-epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'run-sample'; runId: string; epoch: number; step: number; url: string }
+  | { type: 'run-scores'; runId: string; record: ScoresRecord }
   | { type: 'run-deleted'; runId: string }
   | { type: 'progress'; progress: Progress };
 
