@@ -199,6 +199,10 @@ export class RunManager {
       case 'scores':
         emit({ type: 'run-scores', runId, record: event.record });
         break;
+      case 'classifier-progress':
+        // Once per dataset, before the first scores: shown like any other long job.
+        emit({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: event.done, total: event.total, id: runId } });
+        break;
       case 'checkpoint':
         break;
       case 'paused':
