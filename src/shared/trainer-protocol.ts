@@ -31,7 +31,7 @@ export type TrainerCommand =
   | { type: 'resume' }
   | { type: 'stop' };
 
-export type FailureKind = 'nan' | 'out-of-memory' | 'bad-input' | 'error';
+export type FailureKind = 'nan' | 'out-of-memory' | 'disk-full' | 'bad-input' | 'error';
 
 export type TrainerEvent =
   | {
@@ -42,6 +42,8 @@ export type TrainerEvent =
       /** Epoch/step already complete when this process started (0 for a new run). */
       startEpoch: number;
       startStep: number;
+      /** What the user should know about how this session started (a damaged checkpoint skipped, metrics cut at a damaged line). */
+      notes?: string[];
     }
   /** Coalesced: at most ~10 batches per second cross the boundary. */
   | { type: 'steps'; steps: StepMetrics[] }
