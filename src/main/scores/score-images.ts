@@ -84,16 +84,14 @@ export async function scoreImages(input: ScoreImagesInput): Promise<ScoreImagesR
   const reference = input.reference ?? (await prepareReference(input.dataset, network, input.sampleSize));
   const generated = conformImages(input.generated, datasetShape(input.dataset));
   if (generated.n < 5) throw new Error(`Scoring needs at least 5 generated images, got ${generated.n}.`);
-  let embedded: { features: FeatureSet; probabilities?: FeatureSet } | undefined;
-  const embed = async () => (embedded ??= await network.embed(generated));
-  await embed();
+  const embedded = await network.embed(generated);
   let descriptors: LevelDescriptors[] | undefined;
   const inputs: ScoreInputs = {
     seed: SCORE_SEED,
-    features: () => ({ real: reference.features, generated: embedded!.features }),
+    features: () => ({ real: reference.features, generated: embedded.features }),
     realRadii: () => reference.radii(),
     descriptors: () => ({ real: reference.descriptors(), generated: (descriptors ??= swdDescriptors(generated, SCORE_SEED + 1)) }),
-    probabilities: () => embedded!.probabilities,
+    probabilities: () => embedded.probabilities,
   };
   const scores: ScoreMap = {};
   const skipped: ScoreImagesResult['skipped'] = [];
