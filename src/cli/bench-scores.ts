@@ -28,6 +28,12 @@ export interface ScoringMeasurement {
   epochSeconds: number;
   /** scoringSeconds / epochSeconds. */
   share: number;
+  /**
+   * The same ratio in this process's CPU time: on a machine shared with
+   * other work, what an idle machine gives the single-threaded wasm and cpu
+   * backends (wall times then depend on the neighbours).
+   */
+  cpuShare: number;
 }
 
 /** Measures the scoring row on the active backend; `note` receives one-time work (classifier training). */
@@ -37,7 +43,9 @@ export async function measureScoring(note: (text: string) => void): Promise<Scor
   const step = await measureStep({ preset: 'tf-tutorial', batchSize, warmupSteps: 1, timedSteps: 2 });
   const { dir } = await importDataset(builtinDatasetSource(), { size: preset.imageSize, channels: preset.channels }, { cacheRoot: defaultDatasetsRoot() });
   const dataset = { dir, ...(await loadDataset(dir)) };
-  const epochSeconds = (stepsPerEpoch(dataset.manifest.count, batchSize) * step.stepMs) / 1000;
+  const steps = stepsPerEpoch(dataset.manifest.count, batchSize);
+  const epochSeconds = (steps * step.stepMs) / 1000;
+  const epochCpuSeconds = (steps * batchSize) / step.imagesPerCpuSecond;
   let classifierSeconds: number | undefined;
   const started = performance.now();
   let reported = false;
@@ -57,14 +65,19 @@ export async function measureScoring(note: (text: string) => void): Promise<Scor
     reference.radii();
     const referenceSeconds = (performance.now() - referenceStart) / 1000;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let i = 0; i < 2; i += 1) {
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const generated = await sampleGenerator(generator, preset.latentDim, sampleSize);
       await scoreImages({ generated, dataset, network, sampleSize, reference });
+      const cpu = process.cpuUsage(cpuStart);
       times.push((performance.now() - start) / 1000);
+      cpuTimes.push((cpu.user + cpu.system) / 1e6);
     }
     const scoringSeconds = Math.min(...times);
-    return { preset: 'tf-tutorial', sampleSize, scoringSeconds, referenceSeconds, classifierSeconds, epochSeconds, share: scoringSeconds / epochSeconds };
+    const share = scoringSeconds / epochSeconds;
+    return { preset: 'tf-tutorial', sampleSize, scoringSeconds, referenceSeconds, classifierSeconds, epochSeconds, share, cpuShare: Math.min(...cpuTimes) / epochCpuSeconds };
   } finally {
     generator.dispose();
     network.dispose();
@@ -77,6 +90,6 @@ export function formatScoringRow(backend: string, m: ScoringMeasurement): string
   if (m.classifierSeconds !== undefined) once.push(`classifier trained in ${m.classifierSeconds.toFixed(0)} s (once per dataset)`);
   return (
     `${backend.padEnd(14)}scores ${m.preset} n=${m.sampleSize}: ${m.scoringSeconds.toFixed(2)} s per scoring vs ` +
-    `${m.epochSeconds.toFixed(1)} s per epoch (${(100 * m.share).toFixed(1)}%); ${once.join('; ')}`
+    `${m.epochSeconds.toFixed(1)} s per epoch (${(100 * m.share).toFixed(1)}%; ${(100 * m.cpuShare).toFixed(1)}% of CPU time); ${once.join('; ')}`
   );
 }
