@@ -13,6 +13,8 @@ import { selectBackend } from '../training/backend';
 import { writeSquaresDataset } from '../training/test-support';
 import { CLASSIFIER_DIR, loadFeatureNetwork, PROJECTION_DIM, randomProjectionNetwork } from './feature-network';
 import type { ImageSet } from './images';
+import { imagesFromUint8 } from './images';
+import { scoreImages } from './score-images';
 
 let dir: string;
 
@@ -67,5 +69,16 @@ describe('feature network', () => {
     a.features.data.forEach((v, i) => expect(v).toBeCloseTo(b.features.data[i]!, 5));
     // Mid-gray is the projection's origin.
     expect((await network.embed(set(16, 0.5))).features.data.every((v) => Math.abs(v) < 1e-6)).toBe(true);
+  });
+
+  it('scoreImages loads the dataset’s network by itself, and says which scores an unlabelled dataset cannot give', async () => {
+    const plain = await writeSquaresDataset(join(await mkdtemp(join(tmpdir(), 'feature-network-')), 'plain'), 30);
+    const dataset = { dir: plain, ...(await loadDataset(plain)) };
+    const generated = imagesFromUint8(dataset.images, { height: 16, width: 16, channels: 1 }, Array.from({ length: 12 }, (_, i) => i));
+    const result = await scoreImages({ generated, dataset, sampleSize: 20 });
+    expect(Object.keys(result.scores)).toEqual(['kid', 'swd']);
+    expect(result.scores.kid).toMatchObject({ n: 12 });
+    expect(result.skipped.map((s) => s.name)).toEqual(['fid', 'precision', 'recall', 'recognisable']);
+    expect(result.feature.network).toMatch(/random projection/);
   });
 });
