@@ -11,7 +11,7 @@ const devInlineStyles: Plugin = {
   transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
 };
 
-// Three builds: main (Electron entry plus the trainer and backend-probe process entries;
+// Three builds: main (Electron entry plus the trainer, backend-probe and generate process entries;
 // the CLI runs from source through tsx), a CommonJS preload (sandboxed preloads must be
 // CJS), and the Svelte renderer.
 export default defineConfig({
@@ -24,6 +24,8 @@ export default defineConfig({
           trainer: resolve(__dirname, 'src/main/training/trainer-entry.ts'),
           // Backend probe: a short-lived process, so main never loads native TF or a GPU context.
           probe: resolve(__dirname, 'src/main/probe-entry.ts'),
+          // Generate: one short-lived process per job, so drawing samples never blocks main.
+          generate: resolve(__dirname, 'src/main/generate/generate-entry.ts'),
         },
       },
     },

@@ -15,6 +15,7 @@ import { measureStep } from './bench-measure';
 import { formatKernelShares } from './bench-profile';
 import { formatScoringRow, measureScoring } from './bench-scores';
 import type { Measurement } from './bench-measure';
+import { qualityHelp, runQualityBench } from './bench-quality';
 import { CliError } from './cli-error';
 import { EXIT } from './exit-codes';
 
@@ -32,9 +33,10 @@ one tf-tutorial epoch on the built-in sample (the first run trains the score
 classifier once).
 
 Options:
+  --quality         Score against wall time instead: see npm run bench -- --quality --help
   --json            One JSON object per line: {backend, preset, batchSize, imagesPerSecond};
                     the scoring row: {backend, preset, scores: {sampleSize, scoringSeconds,
-                    epochSeconds, share, …}}
+                    epochSeconds, share, cpuShare, …}}
   --skip-scores     Leave out the scoring row
   --all             Also run rows the pure-JS cpu backend needs minutes per step for
   --backend NAME    Only this backend (${BACKEND_NAMES.join(', ')}); default: every one that loads
@@ -172,10 +174,11 @@ export async function run(argv: string[]): Promise<number> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const argv = process.argv.slice(2);
+  const quality = argv.includes('--quality');
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(help);
+    console.log(quality ? qualityHelp : help);
   } else {
-    run(argv).then(
+    (quality ? runQualityBench(argv) : run(argv)).then(
       (code) => (process.exitCode = code),
       (err: unknown) => {
         console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);

@@ -307,10 +307,10 @@ export class RunManager {
         break;
       case 'scores':
         emit({ type: 'run-scores', runId, record: event.record });
+        onRunChanged(runId);
         break;
       case 'classifier-progress':
-        // Once per dataset, before the first scores: shown like any other long job.
-        emit({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: event.done, total: event.total, id: runId } });
+        emit({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: event.done, total: event.total } });
         break;
       case 'checkpoint':
         break;

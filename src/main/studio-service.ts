@@ -15,6 +15,7 @@ import type {
   ExportResult,
   ExportRunRequest,
   ModelSummaries,
+  GenerateRequest,
   PresetInfo,
   RunDetail,
   RunListItem,
@@ -24,10 +25,12 @@ import type {
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
+import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
+import type { ScoresRecord } from '../shared/scores';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
@@ -35,10 +38,12 @@ import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, readRunS
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
+import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
+import { generateInChild, type GenerateRunner } from './generate/worker';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -60,6 +65,8 @@ export interface StudioServiceOptions {
   maxConcurrentRuns?: number;
   /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
   onImportSettled?(source: string): Promise<void>;
+  /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
+  generate?: GenerateRunner;
 }
 
 type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
@@ -68,6 +75,7 @@ export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
+  private readonly generator: GenerateJobs;
   private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
@@ -83,6 +91,7 @@ export class StudioService implements StudioApi {
       urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
+    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? generateInChild });
     this.runs = new RunManager({
       runsRoot: options.runsRoot,
       launcher: options.launcher,
@@ -150,7 +159,11 @@ export class StudioService implements StudioApi {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
     // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
-    const [index, epochs, scores] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)), readRunScores(dir)]);
+    const [index, epochs, scores] = await Promise.all([
+      this.steps.index(dir),
+      readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)),
+      readRunScores(dir),
+    ]);
     const samples = await listSampleEntries(dir, epochs);
     const overview = stepOverview(index);
     return {
@@ -263,6 +276,14 @@ export class StudioService implements StudioApi {
     return this.exports.cancel(exportId);
   }
 
+  listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]> {
+    return this.generator.listCheckpoints(runId);
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.generator.generate(request);
+  }
+
   onEvent(listener: (event: StudioEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -318,8 +339,14 @@ export class StudioService implements StudioApi {
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
+      latestScores: await latestScores(runDirOf(this.options.runsRoot, record.id)),
     };
   }
+}
+
+/** The newest score record for the Runs list; a damaged scores.jsonl shows no scores there (getRun reports the damage). */
+async function latestScores(dir: string): Promise<ScoresRecord | null> {
+  return (await readRunScores(dir).catch(() => [])).at(-1) ?? null;
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */

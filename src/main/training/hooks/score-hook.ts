@@ -18,7 +18,7 @@ import { loadFeatureNetwork } from '../../scores/feature-network';
 import { sampleGenerator } from '../../scores/generate';
 import type { ScoreReference } from '../../scores/score-images';
 import { prepareReference, scoreImages } from '../../scores/score-images';
-import type { EpochHook, TrainingSession } from './types';
+import { shownGenerator, type EpochHook, type TrainingSession } from './types';
 
 /** The score hook, or undefined when scores are off or the session has no dataset to score against. */
 export function scoreHook(session: TrainingSession): EpochHook | undefined {
@@ -38,15 +38,15 @@ export function scoreHook(session: TrainingSession): EpochHook | undefined {
       prepared ??= await prepare();
       const started = performance.now();
       // The EMA copy when the run keeps one: the same generator the sample grids show.
-      const ema = session.gan.ema?.model;
-      const generated = await sampleGenerator(ema ?? session.generator, config.latentDim, sampleSize);
+      const generator = shownGenerator(session);
+      const generated = await sampleGenerator(generator, config.latentDim, sampleSize);
       const result = await scoreImages({ generated, dataset, network: prepared.network, sampleSize, reference: prepared.reference });
       const record: ScoresRecord = {
         epoch: completedEpochs,
         step,
         seconds: (performance.now() - started) / 1000,
         sampleSize: result.sampleSize,
-        generator: ema ? 'ema' : 'generator',
+        generator: generator === session.generator ? 'generator' : 'ema',
         feature: result.feature,
         scores: result.scores,
       };
