@@ -1,6 +1,15 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
+
+// The page's CSP allows no inline styles, but Vite's dev server injects component CSS as <style>
+// elements: only the dev server's copy of index.html allows them (the main process does the same).
+const devInlineStyles: Plugin = {
+  name: 'dev-inline-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
+};
 
 // Three builds: main (Electron entry plus the trainer, backend-probe and generate process entries;
 // the CLI runs from source through tsx), a CommonJS preload (sandboxed preloads must be
@@ -38,6 +47,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },
-    plugins: [svelte()],
+    plugins: [svelte(), devInlineStyles],
   },
 });

@@ -118,6 +118,7 @@ describe('invalid input', () => {
   const invalid: Record<StudioCallName, unknown[]> = {
     getAppInfo: ['extra'],
     listPresets: [1],
+    summarizeModels: [{ latentDim: -1 }],
     listDatasets: [{}],
     importDataset: [42],
     importBuiltinDataset: ['x'],

@@ -14,6 +14,7 @@ import type {
   EvidenceResult,
   ExportResult,
   ExportRunRequest,
+  ModelSummaries,
   GenerateRequest,
   PresetInfo,
   RunDetail,
@@ -31,12 +32,13 @@ import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
+import { defaultMaxConcurrentRuns } from './training-slots';
 import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
-import { listPresetInfos } from './studio-service/presets';
+import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
@@ -58,6 +60,10 @@ export interface StudioServiceOptions {
   reveal?(path: string): void | Promise<void>;
   /** Which backend a new run would train on; cached after the first call. */
   probeBackend(): Promise<BackendReport>;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
+  /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
+  onImportSettled?(source: string): Promise<void>;
   /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
 }
@@ -91,7 +97,10 @@ export class StudioService implements StudioApi {
       emit: (event) => this.emit(event),
       urlForRunFile: options.urlForRunFile,
       onRunChanged: (runId) => void this.announceRun(runId),
+      maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
+    // Runs queued when the studio last closed start again, in order.
+    this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -104,12 +113,20 @@ export class StudioService implements StudioApi {
     return listPresetInfos();
   }
 
+  async summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries> {
+    return summarizeConfigInput(config);
+  }
+
   listDatasets(): Promise<DatasetInfo[]> {
     return this.datasets.list();
   }
 
-  importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
-    return this.datasets.import(source, options);
+  async importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
+    try {
+      return await this.datasets.import(source, options);
+    } finally {
+      await this.options.onImportSettled?.(source);
+    }
   }
 
   importBuiltinDataset(): Promise<DatasetInfo> {
@@ -191,7 +208,8 @@ export class StudioService implements StudioApi {
 
   async stopRun(runId: string): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
-    if (this.runs.isActive(runId)) this.runs.stop(runId);
+    if (this.runs.isQueued(runId)) await this.runs.dequeue(runId);
+    else if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
       await this.refuseIfTrainedElsewhere(runId, 'stop');
       // No trainer owns it (the studio quit mid-run): stopping just settles the record.
@@ -210,6 +228,7 @@ export class StudioService implements StudioApi {
   async deleteRun(runId: string): Promise<void> {
     // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
     await requireRunFolder(this.options.runsRoot, runId);
+    await this.runs.dequeue(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);

@@ -25,10 +25,14 @@ export interface AppInfo {
   backend: BackendReport;
 }
 
-export interface PresetInfo {
-  preset: ModelPreset;
+/** Keras-style summaries of the two models a config builds. */
+export interface ModelSummaries {
   generator: ModelSummary;
   discriminator: ModelSummary;
+}
+
+export interface PresetInfo extends ModelSummaries {
+  preset: ModelPreset;
 }
 
 /** A run plus what the list and live views need without reading files. */
@@ -158,6 +162,7 @@ const runRelPath = z.string().min(1).max(1024).regex(/^[^\\\0]+$/, 'expected a r
 export const studioCallSchemas = {
   getAppInfo: z.tuple([]),
   listPresets: z.tuple([]),
+  summarizeModels: z.tuple([trainingConfigInputSchema]),
   listDatasets: z.tuple([]),
   importDataset: z.tuple([path, importOptionsSchema.optional()]),
   importBuiltinDataset: z.tuple([]),
@@ -186,6 +191,8 @@ export type StudioCallName = keyof typeof studioCallSchemas;
 export interface StudioApi {
   getAppInfo(): Promise<AppInfo>;
   listPresets(): Promise<PresetInfo[]>;
+  /** The model summaries of a config as it would train (its preset with the overrides applied). */
+  summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries>;
   listDatasets(): Promise<DatasetInfo[]>;
   /** Import a file or folder on the machine that trains (a dropped path, or a typed server path). */
   importDataset(source: string, options?: z.input<typeof importOptionsSchema>): Promise<DatasetInfo>;

@@ -6,7 +6,7 @@
 import type { StudioApi } from './api';
 
 export const STUDIO_CALLS = [
-  'getAppInfo', 'listPresets', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
+  'getAppInfo', 'listPresets', 'summarizeModels', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
   'listRuns', 'getRun', 'getRunSteps', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'revealRun',
   'exportRun', 'writeEvidence', 'cancelExport', 'listCheckpoints', 'generate',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];

@@ -67,7 +67,7 @@ export const SCORE_SPECS: readonly ScoreSpec[] = [
   {
     name: 'recall',
     label: 'Recall',
-    description: 'Share of real samples inside the generated k-NN feature manifold (diversity; low under mode collapse).',
+    description: 'Share of real samples with a generated sample inside their k-NN ball (coverage; diversity, low under mode collapse).',
     direction: 'higher',
     unit: '',
     cost: 'cheap',

@@ -18,4 +18,5 @@ export {
   type SampleFile,
 } from './run-dir';
 export { isValidRunId, newRunId } from './run-id';
+export { readRunScores } from './scores-file';
 export { acquireRunLock, activeRunLock, lockedError, RUN_LOCK_FILE, type RunLock } from './run-lock';

@@ -9,7 +9,7 @@ import { scoreSpec } from '../../shared/scores';
 import type { FeatureSet } from './features';
 import { fid } from './fid';
 import { kid } from './kid';
-import { coverage, kthNeighbourRadii, shareStd } from './precision-recall';
+import { ballsHit, coverage, shareStd } from './precision-recall';
 import { recognisable } from './recognisable';
 import type { LevelDescriptors } from './swd';
 import { slicedWasserstein } from './swd';
@@ -19,6 +19,8 @@ export interface ScoreInputs {
   seed: number;
   /** Features of the real reference sample and of the generated sample. */
   features(): { real: FeatureSet; generated: FeatureSet };
+  /** Squared k-th neighbour radii of the real features (the real manifold). */
+  realRadii(): Float64Array;
   /** Laplacian-pyramid patch descriptors of both samples. */
   descriptors(): { real: LevelDescriptors[]; generated: LevelDescriptors[] };
   /** Classifier probabilities of the generated sample (last column "none of these"); undefined without a classifier. */
@@ -50,12 +52,12 @@ export const SCORES: readonly ScoreModule[] = [
   }),
   entry('precision', (inputs) => {
     const { real, generated } = inputs.features();
-    const share = coverage(real, kthNeighbourRadii(real), generated);
+    const share = coverage(real, inputs.realRadii(), generated);
     return { value: share, std: shareStd(share, generated.n) };
   }),
   entry('recall', (inputs) => {
     const { real, generated } = inputs.features();
-    const share = coverage(generated, kthNeighbourRadii(generated), real);
+    const share = ballsHit(real, inputs.realRadii(), generated);
     return { value: share, std: shareStd(share, real.n) };
   }),
   entry('recognisable', (inputs) => {

@@ -13,6 +13,7 @@ import { resolveTrainingConfig } from '../../shared/config';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { acquireRunLock, readRunMetrics, readRunRecord, RUN_LOCK_FILE } from '../runs';
 import { latestCompleteCheckpoint } from './checkpoint';
+import { listCheckpointFiles } from './checkpoint-integrity';
 import { TrainingControl } from './control';
 import { runTrainer } from './trainer-run';
 import { writeSquaresDataset } from './test-support';
@@ -125,6 +126,10 @@ describe('runTrainer', () => {
     const weightsFile = join(checkpoint.dir, 'generator', 'weights.bin');
     const weights = new Float32Array(new Uint8Array(await readFile(weightsFile)).buffer);
     await writeFile(weightsFile, new Uint8Array(weights.map(() => Number.NaN).buffer));
+    // As if saved so: the checkpoint's file list must agree, or resume would reject it as damaged.
+    const stateFile = join(checkpoint.dir, 'state.json');
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as object;
+    await writeFile(stateFile, JSON.stringify({ ...state, files: await listCheckpointFiles(checkpoint.dir) }));
     const { end } = await train(runDir, { resume: true });
     expect(end).toMatchObject({ type: 'failed', kind: 'nan' });
     expect(end.type === 'failed' && end.error.message).toMatch(/diverged at step 3 \(epoch 2\).*gen_loss = NaN/);

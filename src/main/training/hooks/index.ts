@@ -5,6 +5,7 @@
  */
 import { checkpointHook } from './checkpoint-hook';
 import { sampleGridHook } from './sample-grid-hook';
+import { scoreHook } from './score-hook';
 import { tensorboardHook } from './tensorboard-hook';
 import type { EpochHook, TrainingProgress, TrainingSession } from './types';
 
@@ -12,6 +13,7 @@ export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } 
 
 /** The hooks every run gets. `start`: where this session continues from. */
 export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
-  // TensorBoard after the grids it logs; the checkpoint last.
-  return [sampleGridHook(session), tensorboardHook(session, start), checkpointHook(session, start.step)];
+  const scores = scoreHook(session);
+  // TensorBoard after the grids and scores it logs; the checkpoint last.
+  return [sampleGridHook(session), ...(scores ? [scores] : []), tensorboardHook(session, start), checkpointHook(session, start.step)];
 }
