@@ -42,7 +42,7 @@ import { listPresetInfos, summarizeConfigInput } from './studio-service/presets'
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
-import { generateInChild, type GenerateRunner } from './generate/worker';
+import { GenerateWorker, startGenerateChild, type GenerateRunner } from './generate/worker';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -64,7 +64,7 @@ export interface StudioServiceOptions {
   maxConcurrentRuns?: number;
   /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
   onImportSettled?(source: string): Promise<void>;
-  /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
+  /** Runs generate jobs in their own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
 }
 
@@ -90,7 +90,7 @@ export class StudioService implements StudioApi {
       urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
-    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? generateInChild });
+    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? new GenerateWorker(startGenerateChild) });
     this.runs = new RunManager({
       runsRoot: options.runsRoot,
       launcher: options.launcher,
@@ -283,9 +283,10 @@ export class StudioService implements StudioApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stop every trainer and cancel every export (quit, server shutdown). */
+  /** Stop every trainer, cancel every export and close the generate process (quit, server shutdown). */
   shutdown(): Promise<void> {
     this.exports.cancelAll();
+    this.generator.close();
     return this.runs.stopAll();
   }
 
