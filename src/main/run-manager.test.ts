@@ -68,6 +68,11 @@ describe('RunManager', () => {
     trainer.emit({ type: 'sample', epoch: 1, step: 2, file: 'samples/epoch-0001.png' });
     expect(events).toContainEqual({ type: 'run-steps', runId, steps: [step] });
     expect(events).toContainEqual({ type: 'run-sample', runId, epoch: 1, step: 2, url: `studio://run/${runId}/samples/epoch-0001.png` });
+    const scores = { epoch: 1, step: 2, seconds: 0.5, sampleSize: 64, feature: { network: 'random projection' }, scores: { kid: { value: 0.2, std: 0.01, n: 64 } } };
+    trainer.emit({ type: 'scores', record: scores });
+    trainer.emit({ type: 'classifier-progress', done: 3, total: 10 });
+    expect(events).toContainEqual({ type: 'run-scores', runId, record: scores });
+    expect(events).toContainEqual({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: 3, total: 10 } });
 
     manager.pause(runId);
     expect(trainer.sent.at(-1)).toEqual({ type: 'pause' });

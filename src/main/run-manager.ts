@@ -305,6 +305,13 @@ export class RunManager {
         emit({ type: 'run-sample', runId, epoch: event.epoch, step: event.step, url: urlForRunFile(runId, event.file) });
         onRunChanged(runId);
         break;
+      case 'scores':
+        emit({ type: 'run-scores', runId, record: event.record });
+        onRunChanged(runId);
+        break;
+      case 'classifier-progress':
+        emit({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: event.done, total: event.total } });
+        break;
       case 'checkpoint':
         break;
       case 'paused':

@@ -30,10 +30,11 @@ import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
+import type { ScoresRecord } from '../shared/scores';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
-import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
+import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, readRunScores, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
@@ -158,7 +159,11 @@ export class StudioService implements StudioApi {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
     // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
-    const [index, epochs] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs))]);
+    const [index, epochs, scores] = await Promise.all([
+      this.steps.index(dir),
+      readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)),
+      readRunScores(dir),
+    ]);
     const samples = await listSampleEntries(dir, epochs);
     const overview = stepOverview(index);
     return {
@@ -168,6 +173,7 @@ export class StudioService implements StudioApi {
       msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
       epochs,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
+      scores,
     };
   }
 
@@ -334,8 +340,14 @@ export class StudioService implements StudioApi {
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
+      latestScores: await latestScores(runDirOf(this.options.runsRoot, record.id)),
     };
   }
+}
+
+/** The newest score record for the Runs list; a damaged scores.jsonl shows no scores there (getRun reports the damage). */
+async function latestScores(dir: string): Promise<ScoresRecord | null> {
+  return (await readRunScores(dir).catch(() => [])).at(-1) ?? null;
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */

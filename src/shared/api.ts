@@ -13,6 +13,7 @@ import { generateSpecSchema, generatorChoiceSchema, type GenerateResult, type Ge
 import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
 import type { DamagedRun, RunRecord } from './run';
+import type { ScoresRecord } from './scores';
 import type { ModelSummary } from './summary';
 
 export interface AppInfo {
@@ -39,6 +40,8 @@ export interface PresetInfo extends ModelSummaries {
 export interface RunSummary extends RunRecord {
   /** URL of the newest sample grid, or null before the first one. */
   latestSampleUrl: string | null;
+  /** The newest quality-score record (scores.jsonl), or null before the first scored epoch. */
+  latestScores: ScoresRecord | null;
 }
 
 /** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
@@ -59,6 +62,8 @@ export interface RunDetail {
   epochs: EpochMetrics[];
   /** Every saved grid, oldest first. */
   samples: { epoch: number; step: number; url: string }[];
+  /** Quality scores per scored epoch (scores.jsonl), oldest first. */
+  scores: ScoresRecord[];
 }
 
 /** Steps of a range: every record or a bounded downsample of them; `count` is how many the range holds. */
@@ -112,6 +117,7 @@ export type StudioEvent =
   | { type: 'run-steps'; runId: string; steps: StepMetrics[] }
   | { type: 'run-epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'run-sample'; runId: string; epoch: number; step: number; url: string }
+  | { type: 'run-scores'; runId: string; record: ScoresRecord }
   | { type: 'run-deleted'; runId: string }
   | { type: 'progress'; progress: Progress };
 

@@ -9,10 +9,10 @@ import sharp from 'sharp';
 import { PRESETS } from '../../shared/preset-catalog';
 import { writeDirAtomically, writeFileAtomically } from './atomic-output';
 import { accuracyChart, lineChartSvg, lossChart, svgToPng } from './charts';
-import { EPOCH_COLUMNS, STEP_COLUMNS, toCsv } from './csv';
+import { EPOCH_SCORE_COLUMNS, epochRowsWithScores, STEP_COLUMNS, toCsv } from './csv';
 import { ExportInputError, throwIfCancelled } from './errors';
 import { ensureCaptionFont } from './frames';
-import { readMetrics, readRun, samplesInRange } from './run-files';
+import { readMetrics, readRun, readScores, samplesInRange } from './run-files';
 
 /** A PNG of one epoch's grid (default: the last), upscaled with nearest-neighbour. */
 export async function exportGridPng(
@@ -34,14 +34,15 @@ export async function exportGridPng(
   return { path, epoch: sample.epoch, width, height };
 }
 
-/** steps.csv and epochs.csv in `outDir`. */
+/** steps.csv and epochs.csv (with the quality scores of each scored epoch) in `outDir`. */
 export async function exportCsv(runDir: string, outDir: string): Promise<string[]> {
   await readRun(runDir);
   const { steps, epochs } = await readMetrics(runDir);
   if (steps.length === 0 && epochs.length === 0) throw new ExportInputError(`Run ${runDir} has no metrics yet.`, 'Export after the first training steps.');
   const files = [join(resolve(outDir), 'steps.csv'), join(resolve(outDir), 'epochs.csv')];
   await writeFileAtomically(files[0]!, (temp) => writeFile(temp, toCsv(steps, STEP_COLUMNS)));
-  await writeFileAtomically(files[1]!, (temp) => writeFile(temp, toCsv(epochs, EPOCH_COLUMNS)));
+  const rows = epochRowsWithScores(epochs, await readScores(runDir));
+  await writeFileAtomically(files[1]!, (temp) => writeFile(temp, toCsv(rows, EPOCH_SCORE_COLUMNS)));
   return files;
 }
 

@@ -6,7 +6,8 @@
 import { resolve, join } from 'node:path';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { RunRecord } from '../../shared/run';
-import { listSamples, readRunMetrics, readRunRecord } from '../runs';
+import type { ScoresRecord } from '../../shared/scores';
+import { listSamples, readRunMetrics, readRunRecord, readRunScores } from '../runs';
 import { ExportInputError } from './errors';
 
 /** One saved fixed-noise grid after an epoch. */
@@ -41,6 +42,15 @@ export async function readRun(dir: string): Promise<RunFiles> {
 export async function readMetrics(runDir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
   try {
     return await readRunMetrics(runDir);
+  } catch (error) {
+    throw new ExportInputError((error as Error).message);
+  }
+}
+
+/** A run's quality scores (scores.jsonl); none when it was never scored. */
+export async function readScores(runDir: string): Promise<ScoresRecord[]> {
+  try {
+    return await readRunScores(runDir);
   } catch (error) {
     throw new ExportInputError((error as Error).message);
   }

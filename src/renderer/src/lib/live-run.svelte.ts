@@ -6,6 +6,7 @@
  */
 import type { RunDetail, RunSummary, StudioEvent } from '../../../shared/api';
 import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
+import type { ScoresRecord } from '../../../shared/scores';
 import { onConnection, studio } from './api';
 
 const REDRAW_MS = 250;
@@ -22,6 +23,8 @@ export interface SampleRef {
 export class LiveRun {
   run: RunSummary | undefined = $state.raw();
   samples: SampleRef[] = $state.raw([]);
+  /** Quality scores per scored epoch (few: one record per epoch). */
+  scores: ScoresRecord[] = $state.raw([]);
   version = $state(0);
   loadError: unknown = $state();
   steps: StepMetrics[] = [];
@@ -64,6 +67,7 @@ export class LiveRun {
       this.msSinceLastEpoch = detail.msSinceLastEpoch;
       this.detail = undefined;
       this.samples = detail.samples;
+      this.scores = detail.scores;
       this.loadError = undefined;
     } catch (error) {
       this.loadError = error;
@@ -152,6 +156,11 @@ export class LiveRun {
         // Steps past a new epoch's end all arrived live, so the array holds every one of them.
         this.msSinceLastEpoch = this.steps.reduce((sum, s) => (s.step > event.metrics.step ? sum + s.ms : sum), 0);
         break;
+      case 'run-scores':
+        if (event.runId !== this.runId) return;
+        // A resumed run re-scores the epochs past its checkpoint: the newer record replaces the older.
+        this.scores = [...this.scores.filter((r) => r.epoch !== event.record.epoch), event.record].sort((a, b) => a.epoch - b.epoch);
+        return;
       case 'run-sample':
         if (event.runId !== this.runId || this.samples.some((s) => s.url === event.url)) return;
         this.samples = [...this.samples, { epoch: event.epoch, step: event.step, url: event.url }];
