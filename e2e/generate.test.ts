@@ -96,6 +96,8 @@ describe.skipIf(!hasChromium())('Generate view in Chromium against serve', () =>
     expect(await links.first().textContent()).toBe('seed-42-000.png');
     const served = await fetchInPage((await links.first().getAttribute('href'))!);
     expect(served).toMatchObject({ status: 200, type: 'image/png' });
+    await saved.getByRole('button', { name: 'Show path on the server' }).click();
+    await expect.poll(() => saved.textContent(), { timeout: 10_000 }).toMatch(new RegExp(`On the server: .*${runId}/generated/step-\\d+-seed-42-n9/seed-42-000\\.png`));
   });
 
   it('draws from an earlier epoch, and says so when a run has no checkpoint', async () => {
