@@ -43,7 +43,7 @@ import { listPresetInfos, summarizeConfigInput } from './studio-service/presets'
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
-import { generateInChild, type GenerateRunner } from './generate/worker';
+import { GenerateWorker, startGenerateChild, type GenerateRunner } from './generate/worker';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -67,7 +67,7 @@ export interface StudioServiceOptions {
   onImportSettled?(source: string): Promise<void>;
   /** A clearer reason for a failed import of `source` (serve: an upload removed after its first import), if any. */
   explainImportFailure?(source: string): Error | undefined;
-  /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
+  /** Runs generate jobs in their own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
 }
 
@@ -93,7 +93,7 @@ export class StudioService implements StudioApi {
       urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
-    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? generateInChild });
+    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? new GenerateWorker(startGenerateChild) });
     this.runs = new RunManager({
       runsRoot: options.runsRoot,
       launcher: options.launcher,
@@ -293,9 +293,10 @@ export class StudioService implements StudioApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stop every trainer and cancel every export (quit, server shutdown). */
+  /** Stop every trainer, cancel every export and close the generate process (quit, server shutdown). */
   shutdown(): Promise<void> {
     this.exports.cancelAll();
+    this.generator.close();
     return this.runs.stopAll();
   }
 
