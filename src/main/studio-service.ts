@@ -36,6 +36,7 @@ import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { listPresetInfos } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { planRepeats, trainInTurn } from './studio-service/repeat';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import type { TrainerLauncher } from './training/trainer-connection';
@@ -196,6 +197,23 @@ export class StudioService implements StudioApi {
       await updateRunRecord(this.options.runsRoot, runId, { status: 'stopped' });
       void this.announceRun(runId);
     }
+  }
+
+  async repeatRun(runId: string, count: number): Promise<RunSummary[]> {
+    const source = await readRunRecord(this.options.runsRoot, runId);
+    const all = (await listRuns(this.options.runsRoot)).flatMap((entry) => (entry.record ? [entry.record] : []));
+    const created: RunRecord[] = [];
+    for (const plan of planRepeats(source, all, count)) {
+      created.push((await createRunDir(this.options.runsRoot, { ...plan, dataset: source.dataset })).record);
+    }
+    const ids = created.map((record) => record.id);
+    // Trained one after another in the background; the call returns once they exist.
+    void trainInTurn(ids, this.runs, async (id, error) => {
+      const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
+      await updateRunRecord(this.options.runsRoot, id, { status: 'failed', failure: { kind: 'error', message: `This repeat could not start: ${error.message}${hint}` } }).catch(() => undefined);
+      void this.announceRun(id);
+    });
+    return Promise.all(created.map(async (record) => this.summarize(await readRunRecord(this.options.runsRoot, record.id))));
   }
 
   async renameRun(runId: string, name: string): Promise<RunSummary> {

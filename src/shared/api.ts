@@ -174,6 +174,7 @@ export const studioCallSchemas = {
   stopRun: z.tuple([id]),
   renameRun: z.tuple([id, z.string().min(1).max(200)]),
   deleteRun: z.tuple([id]),
+  repeatRun: z.tuple([id, z.number().int().min(1).max(10)]),
   revealRun: z.tuple([id, runRelPath.optional()]),
   exportRun: z.tuple([exportRunRequestSchema]),
   writeEvidence: z.tuple([evidenceRequestSchema]),
@@ -203,6 +204,11 @@ export interface StudioApi {
   stopRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   deleteRun(runId: string): Promise<void>;
+  /**
+   * "Repeat with seeds": create `count` (1–10) more runs of this run's config with seeds no run of
+   * that config has used, same everything else, and train them one after another. Resolves with the new runs.
+   */
+  repeatRun(runId: string, count: number): Promise<RunSummary[]>;
   /**
    * Show the run folder — or, given `file` (relative, e.g. exports/progress.gif), that file in its folder —
    * in the OS file manager (Electron only; a no-op that returns the path in a browser).
