@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../shared/api';
 import { resolveTrainingConfig } from '../shared/config';
 import { RunManager } from './run-manager';
-import { acquireRunLock, createRunDir } from './runs';
+import { acquireRunLock, createRunDir, updateRunRecord } from './runs';
 import { FakeTrainer } from './studio-service/fake-trainer';
 
 const backend = { name: 'cpu' as const, device: 'CPU', skipped: [] };
@@ -46,6 +46,7 @@ beforeEach(async () => {
     urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
     onRunChanged: (runId) => changed.push(runId),
     exitGraceMs: 50,
+    maxConcurrentRuns: async () => 2,
   });
 });
 afterEach(async () => {
@@ -155,9 +156,55 @@ describe('RunManager', () => {
       emit: () => undefined,
       urlForRunFile: () => '',
       onRunChanged: () => undefined,
+      maxConcurrentRuns: async () => 1,
     });
     await expect(broken.start(runId, { resume: false })).rejects.toThrow(/Could not start the trainer process: Cannot find the built trainer/);
     expect(await runJson(runId)).toMatchObject({ status: 'failed', failure: { kind: 'error' } });
     expect(broken.isActive(runId)).toBe(false);
+  });
+
+  it('queues starts beyond the limit in run.json and starts them in order as trainers exit', async () => {
+    const ids = [await newRun(), await newRun(), await newRun(), await newRun()];
+    for (const id of ids) await manager.start(id, { resume: false });
+    expect(trainers).toHaveLength(2);
+    expect(ids.map((id) => [manager.isActive(id), manager.isQueued(id)])).toEqual([[true, false], [true, false], [false, true], [false, true]]);
+    expect(await runJson(ids[2]!)).toMatchObject({ status: 'queued', queued: { resume: false } });
+    await expect(manager.start(ids[3]!, { resume: false })).rejects.toThrow(/already queued/);
+
+    trainers[1]!.emit({ type: 'finished', reason: 'completed', epoch: 3, step: 6 });
+    trainers[1]!.exit({ code: 0, signal: null });
+    await manager.whenIdle(ids[1]!);
+    expect(trainers).toHaveLength(3);
+    expect(trainers[2]!.sent[0]).toMatchObject({ type: 'start', runDir: join(runsRoot, ids[2]!), resume: false });
+    expect(await runJson(ids[2]!)).toMatchObject({ status: 'running' });
+    expect((await runJson(ids[2]!)).queued).toBeUndefined();
+    expect(manager.isQueued(ids[3]!)).toBe(true);
+  });
+
+  it('takes a stopped run out of the queue, and marks a queued run that can no longer start failed with the reason', async () => {
+    const ids = [await newRun(), await newRun(), await newRun(), await newRun()];
+    for (const id of ids) await manager.start(id, { resume: false });
+    await manager.dequeue(ids[2]!);
+    expect(await runJson(ids[2]!)).toMatchObject({ status: 'stopped' });
+    // Its dataset cache disappears while it waits.
+    await rm(datasetDir, { recursive: true, force: true });
+    trainers[0]!.exit({ code: null, signal: 'SIGKILL' });
+    await manager.whenIdle(ids[0]!);
+    expect(trainers).toHaveLength(2);
+    expect(await runJson(ids[3]!)).toMatchObject({ status: 'failed', failure: { message: expect.stringMatching(/^A queued run could not start: The dataset/) } });
+    expect(manager.isQueued(ids[3]!)).toBe(false);
+  });
+
+  it('restores a queue from run.json in the order runs joined it', async () => {
+    const ids = [await newRun(), await newRun(), await newRun()];
+    // Queued by a studio that closed, the last one first.
+    await updateRunRecord(join(runsRoot, ids[2]!), { status: 'queued', queued: { at: '2026-01-01T00:00:00.000Z', resume: true } });
+    await updateRunRecord(join(runsRoot, ids[0]!), { status: 'queued', queued: { at: '2026-01-02T00:00:00.000Z', resume: false } });
+    await manager.restoreQueue();
+    expect(trainers.map((t) => t.sent[0])).toEqual([
+      expect.objectContaining({ runDir: join(runsRoot, ids[2]!), resume: true }),
+      expect.objectContaining({ runDir: join(runsRoot, ids[0]!), resume: false }),
+    ]);
+    expect(manager.isActive(ids[1]!)).toBe(false);
   });
 });

@@ -14,6 +14,8 @@ import type {
   EvidenceResult,
   ExportResult,
   ExportRunRequest,
+  ModelSummaries,
+  GenerateRequest,
   PresetInfo,
   RunDetail,
   RunListItem,
@@ -23,6 +25,7 @@ import type {
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
+import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
@@ -30,15 +33,18 @@ import type { DamagedRun, RunRecord } from '../shared/run';
 import type { ScoresRecord } from '../shared/scores';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
+import { defaultMaxConcurrentRuns } from './training-slots';
 import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, readRunScores, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
-import { listPresetInfos } from './studio-service/presets';
+import { GenerateJobs } from './studio-service/generate';
+import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
-import { planRepeats, trainInTurn } from './studio-service/repeat';
+import { planRepeats, startInOrder } from './studio-service/repeat';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
+import { generateInChild, type GenerateRunner } from './generate/worker';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -56,6 +62,12 @@ export interface StudioServiceOptions {
   reveal?(path: string): void | Promise<void>;
   /** Which backend a new run would train on; cached after the first call. */
   probeBackend(): Promise<BackendReport>;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
+  /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
+  onImportSettled?(source: string): Promise<void>;
+  /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
+  generate?: GenerateRunner;
 }
 
 type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
@@ -64,6 +76,7 @@ export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
+  private readonly generator: GenerateJobs;
   private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
@@ -79,13 +92,17 @@ export class StudioService implements StudioApi {
       urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
+    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? generateInChild });
     this.runs = new RunManager({
       runsRoot: options.runsRoot,
       launcher: options.launcher,
       emit: (event) => this.emit(event),
       urlForRunFile: options.urlForRunFile,
       onRunChanged: (runId) => void this.announceRun(runId),
+      maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
+    // Runs queued when the studio last closed start again, in order.
+    this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -98,12 +115,20 @@ export class StudioService implements StudioApi {
     return listPresetInfos();
   }
 
+  async summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries> {
+    return summarizeConfigInput(config);
+  }
+
   listDatasets(): Promise<DatasetInfo[]> {
     return this.datasets.list();
   }
 
-  importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
-    return this.datasets.import(source, options);
+  async importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
+    try {
+      return await this.datasets.import(source, options);
+    } finally {
+      await this.options.onImportSettled?.(source);
+    }
   }
 
   importBuiltinDataset(): Promise<DatasetInfo> {
@@ -190,7 +215,8 @@ export class StudioService implements StudioApi {
 
   async stopRun(runId: string): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
-    if (this.runs.isActive(runId)) this.runs.stop(runId);
+    if (this.runs.isQueued(runId)) await this.runs.dequeue(runId);
+    else if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
       await this.refuseIfTrainedElsewhere(runId, 'stop');
       // No trainer owns it (the studio quit mid-run): stopping just settles the record.
@@ -206,13 +232,16 @@ export class StudioService implements StudioApi {
     for (const plan of planRepeats(source, all, count)) {
       created.push((await createRunDir(this.options.runsRoot, { ...plan, dataset: source.dataset })).record);
     }
-    const ids = created.map((record) => record.id);
-    // Trained one after another in the background; the call returns once they exist.
-    void trainInTurn(ids, this.runs, async (id, error) => {
-      const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
-      await updateRunRecord(this.options.runsRoot, id, { status: 'failed', failure: { kind: 'error', message: `This repeat could not start: ${error.message}${hint}` } }).catch(() => undefined);
-      void this.announceRun(id);
-    });
+    // Started in order: past the free training slots they queue, so they train one after another.
+    await startInOrder(
+      created.map((record) => record.id),
+      this.runs,
+      async (id, error) => {
+        const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
+        await updateRunRecord(this.options.runsRoot, id, { status: 'failed', failure: { kind: 'error', message: `This repeat could not start: ${error.message}${hint}` } });
+        void this.announceRun(id);
+      },
+    );
     return Promise.all(created.map(async (record) => this.summarize(await readRunRecord(this.options.runsRoot, record.id))));
   }
 
@@ -226,6 +255,7 @@ export class StudioService implements StudioApi {
   async deleteRun(runId: string): Promise<void> {
     // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
     await requireRunFolder(this.options.runsRoot, runId);
+    await this.runs.dequeue(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);
@@ -265,6 +295,14 @@ export class StudioService implements StudioApi {
 
   async cancelExport(exportId: string): Promise<boolean> {
     return this.exports.cancel(exportId);
+  }
+
+  listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]> {
+    return this.generator.listCheckpoints(runId);
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.generator.generate(request);
   }
 
   onEvent(listener: (event: StudioEvent) => void): () => void {

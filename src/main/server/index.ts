@@ -20,7 +20,7 @@ import { contentTypeFor, resolveInsideRoot } from '../studio-service/safe-files'
 import type { TrainerLauncher } from '../training/trainer-connection';
 import { createGuard, newToken } from './auth';
 import { serveSocket } from './socket';
-import { receiveUpload, UploadError } from './upload';
+import { UploadError, UploadStore } from './upload';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -39,6 +39,10 @@ export interface ServerOptions {
   launcher: TrainerLauncher;
   probeBackend?: () => Promise<BackendReport>;
   maxUploadBytes?: number;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
+  /** Cap of the uploads folder (uploads waiting for their import); default twice maxUploadBytes. */
+  maxUploadsBytes?: number;
 }
 
 export interface StudioServer {
@@ -65,6 +69,9 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
   const datasetsRoot = options.datasetsRoot ?? join(options.runsRoot, '..', 'datasets');
   const uploadsRoot = options.uploadsRoot ?? join(datasetsRoot, '..', 'uploads');
   const maxUploadBytes = options.maxUploadBytes ?? 2 * 2 ** 30;
+  const uploads = new UploadStore(uploadsRoot, { maxUploadBytes, maxTotalBytes: options.maxUploadsBytes ?? 2 * maxUploadBytes });
+  // Uploads of a serve that was killed mid-import would otherwise stay forever.
+  await uploads.removeStale();
   const service = new StudioService({
     runsRoot: options.runsRoot,
     datasetsRoot,
@@ -73,6 +80,8 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     urlForRunFile: serverRunFileUrl,
     urlForDatasetPreview: serverPreviewUrl,
     probeBackend: options.probeBackend ?? probeBackendInChild,
+    onImportSettled: (source) => uploads.release(source),
+    ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
   });
   // Listen first: the guard needs the real port (0 = pick one) for its Host check and cookie name.
   const http = createServer();
@@ -97,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
       if (!originAuth.ok) return sendError(response, originAuth.status, originAuth.reason);
       if (request.method !== 'POST') return sendError(response, 405, 'Use POST to upload.');
       try {
-        return sendJson(response, 200, { path: await receiveUpload(request, uploadsRoot, maxUploadBytes) });
+        return sendJson(response, 200, { path: await uploads.receive(request) });
       } catch (error) {
         return sendJson(response, error instanceof UploadError ? error.status : 500, { error: toErrorPayload(error) });
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { RunRecord } from '../../shared/run';
-import { planRepeats, trainInTurn } from './repeat';
+import { planRepeats, startInOrder } from './repeat';
 
 function record(id: string, name: string, config: Parameters<typeof resolveTrainingConfig>[0], datasetId = 'd1'): RunRecord {
   return {
@@ -40,22 +40,19 @@ describe('planRepeats', () => {
   });
 });
 
-describe('trainInTurn', () => {
-  it('starts each run only after the previous one is idle, and carries on past one that cannot start', async () => {
-    const log: string[] = [];
+describe('startInOrder', () => {
+  it('starts the runs in order and carries on past one that cannot start', async () => {
+    const started: string[] = [];
     const runs = {
       start: async (id: string) => {
-        log.push(`start ${id}`);
+        await new Promise((resolve) => setTimeout(resolve, id === 'a' ? 10 : 0));
         if (id === 'b') throw new Error('dataset gone');
-      },
-      whenIdle: async (id: string) => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        log.push(`idle ${id}`);
+        started.push(id);
       },
     };
     const failed: string[] = [];
-    await trainInTurn(['a', 'b', 'c'], runs, async (id, error) => void failed.push(`${id}: ${error.message}`));
-    expect(log).toEqual(['start a', 'idle a', 'start b', 'start c', 'idle c']);
+    await startInOrder(['a', 'b', 'c'], runs, async (id, error) => void failed.push(`${id}: ${error.message}`));
+    expect(started).toEqual(['a', 'c']);
     expect(failed).toEqual(['b: dataset gone']);
   });
 });

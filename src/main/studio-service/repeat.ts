@@ -1,7 +1,7 @@
 /**
  * "Repeat with seeds": k more runs of a run's config, each with a seed no run
  * of that config (on that dataset) has used, same everything else, trained
- * one after another. Seeds matter in GANs: the verdict compares the mean and
+ * one after another (the run queue). Seeds matter in GANs: the verdict compares the mean and
  * spread over seeds, not one lucky run.
  */
 import { armKey, nextSeeds } from '../../shared/score-arms';
@@ -21,19 +21,18 @@ export function planRepeats(source: RunRecord, all: RunRecord[], count: number):
 }
 
 /**
- * Train `runIds` in order: start one, wait until its trainer has exited, start the next. With a run
- * queue in the RunManager a start may just queue the run (it returns at once), so the order holds
- * either way. A run that cannot start is passed to `onFailed` and the chain goes on.
+ * Start `runIds` in order. The RunManager trains as many runs at once as it has slots (one on a
+ * CPU machine) and queues the rest, first started first trained, so repeats train one after
+ * another. A run that cannot start is passed to `onFailed` and the others still start.
  */
-export async function trainInTurn(
+export async function startInOrder(
   runIds: string[],
-  runs: { start(runId: string, options: { resume: boolean }): Promise<void>; whenIdle(runId: string): Promise<void> },
+  runs: { start(runId: string, options: { resume: boolean }): Promise<void> },
   onFailed: (runId: string, error: Error) => Promise<void>,
 ): Promise<void> {
   for (const runId of runIds) {
     try {
       await runs.start(runId, { resume: false });
-      await runs.whenIdle(runId);
     } catch (error) {
       await onFailed(runId, error as Error);
     }
