@@ -17,7 +17,7 @@ import { loadFeatureNetwork } from '../../scores/feature-network';
 import { sampleGenerator } from '../../scores/generate';
 import type { ScoreReference } from '../../scores/score-images';
 import { prepareReference, scoreImages } from '../../scores/score-images';
-import type { EpochHook, TrainingSession } from './types';
+import { shownGenerator, type EpochHook, type TrainingSession } from './types';
 
 /** The score hook, or undefined when scores are off or the session has no dataset to score against. */
 export function scoreHook(session: TrainingSession): EpochHook | undefined {
@@ -36,7 +36,7 @@ export function scoreHook(session: TrainingSession): EpochHook | undefined {
       if (completedEpochs % every !== 0 && !last) return;
       prepared ??= await prepare();
       const started = performance.now();
-      const generated = await sampleGenerator(session.generator, config.latentDim, sampleSize);
+      const generated = await sampleGenerator(shownGenerator(session), config.latentDim, sampleSize);
       const result = await scoreImages({ generated, dataset, network: prepared.network, sampleSize, reference: prepared.reference });
       const record: ScoresRecord = {
         epoch: completedEpochs,
