@@ -30,7 +30,6 @@ import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
-import type { ScoresRecord } from '../shared/scores';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
@@ -41,6 +40,7 @@ import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { readLatestScores } from './studio-service/latest-scores';
 import { planRepeats, startInOrder } from './studio-service/repeat';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
@@ -360,14 +360,9 @@ export class StudioService implements StudioApi {
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
-      latestScores: await latestScores(runDirOf(this.options.runsRoot, record.id)),
+      latestScores: await readLatestScores(runDirOf(this.options.runsRoot, record.id)),
     };
   }
-}
-
-/** The newest score record for the Runs list; a damaged scores.jsonl shows no scores there (getRun reports the damage). */
-async function latestScores(dir: string): Promise<ScoresRecord | null> {
-  return (await readRunScores(dir).catch(() => [])).at(-1) ?? null;
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */
