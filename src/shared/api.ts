@@ -88,6 +88,9 @@ export interface Progress {
   id?: string;
 }
 
+/** The progress operation of a trainer training its dataset's score classifier (once per dataset). */
+export const SCORE_CLASSIFIER_OPERATION = 'training the score classifier (once per dataset)';
+
 /** Export formats of one run (animations, a grid PNG, charts, CSV, the generator model). */
 export const RUN_EXPORT_FORMATS = ['gif', 'mp4', 'webm', 'png', 'csv', 'charts', 'generator'] as const;
 /** Formats of a side-by-side comparison of 2–4 runs. */
