@@ -12,7 +12,7 @@ import { exportProgressAnimation } from './animation';
 import { writeDirAtomically } from './atomic-output';
 import { accuracyChart, lineChartSvg, lossChart } from './charts';
 import type { RunComparison } from './compare';
-import { throwIfCancelled } from './errors';
+import { explainExportFailure, throwIfCancelled } from './errors';
 import { renderEvidenceHtml, type EvidencePage, type EvidenceScores } from './evidence-html';
 import { writeBaselineSection } from './evidence-baseline';
 import { writeScoreSection } from './evidence-scores';
@@ -63,6 +63,14 @@ function setupRows(run: RunFiles): [string, string][] {
 
 /** Write the evidence folder for a run (and, given one, its baseline). */
 export async function writeEvidence(options: EvidenceOptions): Promise<EvidenceResult> {
+  try {
+    return await writeEvidencePack(options);
+  } catch (error) {
+    throw explainExportFailure(error);
+  }
+}
+
+async function writeEvidencePack(options: EvidenceOptions): Promise<EvidenceResult> {
   const { signal, onProgress } = options;
   const operation = 'evidence pack';
   const report = (done: number, message: string): void => onProgress?.({ operation, done, total: 100, message });

@@ -4,8 +4,6 @@
  * the StudioApi over a WebSocket at /api/ws — all behind the token guard.
  * Trainers are Node child processes (the launcher the caller passes).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,9 +12,9 @@ import type { BackendReport } from '../../shared/backends';
 import { StudioService } from '../studio-service';
 import { contentSecurityPolicy, runFileContentSecurityPolicy } from '../studio-service/csp';
 import { PREVIEW_FILE } from '../studio-service/datasets';
-import { AccessDeniedError, NotFoundError, toErrorPayload } from '../studio-service/errors';
+import { AccessDeniedError, NotFoundError, StudioError, toErrorPayload } from '../studio-service/errors';
 import { probeBackendInChild } from '../studio-service/probe';
-import { contentTypeFor, resolveInsideRoot } from '../studio-service/safe-files';
+import { contentTypeFor, openForServing, resolveInsideRoot } from '../studio-service/safe-files';
 import type { TrainerLauncher } from '../training/trainer-connection';
 import { createGuard, newToken } from './auth';
 import { serveSocket } from './socket';
@@ -123,10 +121,11 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
         headers['Cache-Control'] = 'no-store';
         if (auth.viaQuery) headers['Set-Cookie'] = guard.cookie();
       }
-      await sendFile(request, response, file, headers);
+      await sendFile(request, response, file, headers, path.startsWith('/files/run/') ? path.split('/').slice(4).join('/') : path);
     } catch (error) {
       if (error instanceof AccessDeniedError) return sendError(response, 403, error.message);
       if (error instanceof NotFoundError) return sendError(response, 404, error.message);
+      if (error instanceof StudioError) return sendError(response, 500, error.message);
       throw error;
     }
   }
@@ -191,9 +190,13 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-async function sendFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
-  const { size } = await stat(file);
+/** Opened before the headers go out, so an unreadable file is an error response that names it (`shownAs`). */
+async function sendFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>, shownAs: string): Promise<void> {
+  const { handle, size } = await openForServing(file, decodeURIComponent(shownAs));
   response.writeHead(200, { 'Cache-Control': 'no-cache', ...BASE_HEADERS, 'Content-Type': contentTypeFor(file), 'Content-Length': String(size), ...headers });
-  if (request.method === 'HEAD') return void response.end();
-  createReadStream(file).on('error', () => response.destroy()).pipe(response);
+  if (request.method === 'HEAD') return void (await handle.close(), response.end());
+  handle
+    .createReadStream()
+    .on('error', () => response.destroy())
+    .pipe(response);
 }
