@@ -63,6 +63,7 @@ describe.skipIf(!hasChromium())('quality scores and verdict in Chromium against 
     await page.goto(`${server.url}#/runs`);
     const row = page.locator(`[data-run-id="${baseline.id}"]`);
     await expect.poll(() => row.getByTestId('latest-scores').textContent(), { timeout: 30_000 }).toContain(`n${SAMPLE} · epoch ${EPOCHS}`);
+    await page.screenshot({ path: join(screenshotsDir, 'runs-scores.png') });
   });
 
   it('Compare overlays the scores and states one verdict sentence per score against the baseline', async () => {
