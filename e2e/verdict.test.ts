@@ -93,6 +93,19 @@ describe.skipIf(!hasChromium())('quality scores and verdict in Chromium against 
     const repeat = runs.find((r) => r.name === 'baseline · seed 12')!;
     expect({ ...repeat.config, seed: 11 }).toEqual(baseline.config);
     await server.service.stopRun(repeat.id);
+
+    // In Compare the repeat joins the baseline's arm (no scores yet), and the single-seed arm is offered more seeds.
+    await page.goto(`${server.url}#/compare`);
+    await page.getByRole('checkbox', { name: /^baseline tiny/ }).check();
+    await page.getByRole('checkbox', { name: /^faster G tiny/ }).check();
+    const verdict = page.getByTestId('verdict');
+    await expect.poll(() => verdict.textContent(), { timeout: 30_000 }).toContain('Baseline “baseline”: 2 seeds');
+    expect(await verdict.textContent()).toContain('baseline · seed 12 · seed 12, no scores yet');
+    await verdict.getByRole('button', { name: 'Add 2 seeds to “faster G”' }).click();
+    await expect.poll(() => verdict.getByRole('status').textContent(), { timeout: 30_000 }).toContain('Added 2 runs');
+    const added = (await server.service.listRuns()).filter((r) => r.name.startsWith('faster G · seed'));
+    expect(added.map((r) => r.name).sort()).toEqual(['faster G · seed 12', 'faster G · seed 13']);
+    for (const run of added) await server.service.stopRun(run.id);
     expect(errors).toEqual([]);
   });
 });
