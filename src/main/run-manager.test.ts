@@ -207,4 +207,18 @@ describe('RunManager', () => {
     ]);
     expect(manager.isActive(ids[1]!)).toBe(false);
   });
+
+  it('leaves a queued run alone when another studio sharing the runs folder took it up first', async () => {
+    const [taken, next] = [await newRun(), await newRun()];
+    await updateRunRecord(join(runsRoot, taken), { status: 'queued', queued: { at: '2026-01-01T00:00:00.000Z', resume: false } });
+    await updateRunRecord(join(runsRoot, next), { status: 'queued', queued: { at: '2026-01-02T00:00:00.000Z', resume: false } });
+    const lock = await acquireRunLock(join(runsRoot, taken));
+    try {
+      await manager.restoreQueue();
+      expect(trainers.map((t) => t.sent[0])).toEqual([expect.objectContaining({ runDir: join(runsRoot, next) })]);
+      expect((await runJson(taken)).status).toBe('queued');
+    } finally {
+      await lock.release();
+    }
+  });
 });

@@ -146,6 +146,8 @@ export class RunManager {
       const runId = this.queue.shift()!;
       this.starting.add(runId);
       try {
+        // Another studio sharing this runs folder took it up first: its run.json is that studio's to write.
+        if (await activeRunLock(runDirOf(this.options.runsRoot, runId))) continue;
         const record = await readRunRecord(this.options.runsRoot, runId);
         const resume = record.queued?.resume ?? true;
         await this.checkStartable(runId, { resume });

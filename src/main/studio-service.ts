@@ -66,6 +66,8 @@ export interface StudioServiceOptions {
   maxConcurrentRuns?: number;
   /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
   onImportSettled?(source: string): Promise<void>;
+  /** A clearer reason for a failed import of `source` (serve: an upload removed after its first import), if any. */
+  explainImportFailure?(source: string): Error | undefined;
   /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
 }
@@ -126,6 +128,8 @@ export class StudioService implements StudioApi {
   async importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
     try {
       return await this.datasets.import(source, options);
+    } catch (error) {
+      throw this.options.explainImportFailure?.(source) ?? error;
     } finally {
       await this.options.onImportSettled?.(source);
     }

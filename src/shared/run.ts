@@ -54,6 +54,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
       skipped: z.array(z.looseObject({ name: z.enum(BACKEND_NAMES), reason: z.string() })),
     })
     .optional(),
+  queued: z.looseObject({ at: timestamp, resume: z.boolean() }).optional(),
   epoch: count,
   step: count,
   createdAt: timestamp,

@@ -79,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     urlForDatasetPreview: serverPreviewUrl,
     probeBackend: options.probeBackend ?? probeBackendInChild,
     onImportSettled: (source) => uploads.release(source),
+    explainImportFailure: (source) => uploads.explainMissing(source),
     ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
   });
   // Listen first: the guard needs the real port (0 = pick one) for its Host check and cookie name.

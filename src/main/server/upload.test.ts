@@ -79,6 +79,8 @@ describe('uploads folder', () => {
     const { value } = await client.call<DatasetInfo>('importDataset', path);
     expect(value.manifest.count).toBe(4);
     expect(await readdir(uploadsRoot)).toEqual([LIVE]);
+    // Importing it again (the New run view's re-import at another size) says why it is gone.
+    await expect(client.call('importDataset', path, { size: 16 })).rejects.toThrow(/: The uploaded file four\.npy was removed once its import finished/);
   });
 
   it('removes an upload whose import failed', async () => {

@@ -7,11 +7,11 @@
  * dataset cache holds the images then); folders left by a server that died
  * are removed at start, and the whole folder is capped too.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StudioError } from '../studio-service/errors';
@@ -106,10 +106,24 @@ export class UploadStore {
 
   /** An import of `source` ended: when it is an upload, remove it (the dataset cache holds its images now). */
   async release(source: string): Promise<void> {
-    const rel = relative(resolve(this.root), resolve(source));
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return;
-    const folder = rel.split(sep)[0]!;
-    await rm(join(this.root, folder), { recursive: true, force: true });
+    const folder = this.folderOf(source);
+    if (folder) await rm(join(this.root, folder), { recursive: true, force: true });
+  }
+
+  /** Why an import of `source` failed when it names an upload already removed (a re-import at another size), else undefined. */
+  explainMissing(source: string): StudioError | undefined {
+    if (!this.folderOf(source) || existsSync(source)) return undefined;
+    return new StudioError(
+      `The uploaded file ${basename(source)} was removed once its import finished (the server keeps uploads only until then).`,
+      'Upload the file again to import it with other settings.',
+    );
+  }
+
+  /** The upload folder `path` lies in, or undefined when it is not inside the uploads root. */
+  private folderOf(path: string): string | undefined {
+    const rel = relative(resolve(this.root), resolve(path));
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+    return rel.split(sep)[0];
   }
 
   private async folders(): Promise<string[]> {

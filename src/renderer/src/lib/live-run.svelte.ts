@@ -10,6 +10,11 @@ import type { ScoresRecord } from '../../../shared/scores';
 import { onConnection, studio } from './api';
 
 const REDRAW_MS = 250;
+/**
+ * Live steps are appended in full; past this many points the overview is fetched again (bounded
+ * by the server), so a view left open on a long training run keeps a bounded chart.
+ */
+const RECOMPACT_POINTS = 6000;
 /** Wait for the wheel or pinch to settle before asking for a zoomed range. */
 const ZOOM_SETTLE_MS = 200;
 
@@ -146,6 +151,11 @@ export class LiveRun {
           this.steps.push(step);
           this.stepCount++;
           if (step.step > epochEnd) this.msSinceLastEpoch += step.ms;
+        }
+        if (this.steps.length > RECOMPACT_POINTS && !this.buffered) {
+          // Events meanwhile wait in the buffer and are applied on top of the fresh overview.
+          this.buffered = [];
+          void this.load();
         }
         break;
       }

@@ -22,10 +22,12 @@ describe('smooth', () => {
     const dense = smooth([[1, 0], [2, 0], [3, 0], [4, 10]], 0.5);
     const sparse = smooth([[1, 0], [3, 0], [4, 10]], 0.5);
     expect(sparse.at(-1)![1]).toBeCloseTo(dense.at(-1)![1], 12);
-    // The window follows the steps covered (30,000), not the points sent (2).
-    const sparseLong: [number, number][] = [[1, 0], [30_000, 1]];
-    expect(smooth(sparseLong)[1]![1]).toBeCloseTo(smooth(sparseLong, smoothingWeight(30_000))[1]![1], 12);
-    expect(smooth(sparseLong)[1]![1]).not.toBeCloseTo(smooth(sparseLong, smoothingWeight(2))[1]![1], 3);
+    // The window follows the steps covered (30,001), not the points sent (301): a point every 100 steps, a jump at 15,001.
+    const sparse100: [number, number][] = Array.from({ length: 301 }, (_, i) => [1 + 100 * i, i < 150 ? 0 : 1]);
+    const afterJump = (points: [number, number][]): number => points[150]![1];
+    expect(afterJump(smooth(sparse100))).toBeCloseTo(afterJump(smooth(sparse100, smoothingWeight(30_001))), 12);
+    expect(afterJump(smooth(sparse100))).toBeCloseTo(1 - 0.99 ** 100, 2);
+    expect(afterJump(smooth(sparse100, smoothingWeight(301)))).toBeGreaterThan(0.99);
   });
 
   it('lags behind a jump and passes NaN through without poisoning later points', () => {
