@@ -12,6 +12,8 @@ import { DIFF_AUGMENT_OPS, LOSS_NAMES, type RecipeConfig } from './recipes';
 const positiveInt = z.number().int().positive();
 const probability = z.number().min(0).max(1);
 
+/** Images per scoring by default (docs/scores.md: its cost against an epoch's training). */
+export const DEFAULT_SCORE_SAMPLE_SIZE = 500;
 /**
  * Training recipes (src/main/training/objective). Each one's "off" value is
  * accepted as input (to switch off a preset's default) and left out of the
@@ -71,6 +73,10 @@ export const trainingConfigInputSchema = z
     /** Global steps (1-based) after which an extra early sample grid is drawn. */
     earlySampleSteps: z.array(positiveInt).max(32).optional(),
     backend: z.enum(BACKEND_NAMES).optional(),
+    /** Quality scores every N epochs (0 = off); default 1 for presets up to 32×32, else 0. */
+    scoreEvery: z.number().int().min(0).optional(),
+    /** Generated (and real reference) images per scoring. */
+    scoreSampleSize: z.number().int().min(10).max(20000).optional(),
     ...recipeFields,
   })
   .strict()
@@ -99,6 +105,9 @@ export const trainingConfigSchema = z
     gridCols: positiveInt,
     earlySampleSteps: z.array(positiveInt),
     backend: z.enum(BACKEND_NAMES).optional(),
+    // Optional so run.json files written before scores existed still load (they read as off).
+    scoreEvery: z.number().int().min(0).optional(),
+    scoreSampleSize: z.number().int().min(10).max(20000).optional(),
     ...recipeFields,
   })
   .strict()
@@ -129,6 +138,8 @@ export function resolveTrainingConfig(input: TrainingConfigInput): TrainingConfi
     gridCols: parsed.gridCols ?? 4,
     earlySampleSteps: parsed.earlySampleSteps ?? [1, 10, 50],
     backend: parsed.backend,
+    scoreEvery: parsed.scoreEvery ?? (preset.imageSize <= 32 ? 1 : 0),
+    scoreSampleSize: parsed.scoreSampleSize ?? DEFAULT_SCORE_SAMPLE_SIZE,
     ...resolveRecipes(parsed, preset.recipes ?? {}),
   });
 }

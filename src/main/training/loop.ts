@@ -20,6 +20,7 @@ import { JsonlAppender, RUN_FILES, updateRunRecord } from '../runs';
 import { epochOrder, noiseBatch, realBatch, stepsPerEpoch } from './batches';
 import type { TrainingControl } from './control';
 import { TrainingError } from './errors';
+import type { ScoringDataset } from '../scores/feature-network';
 import type { GanStep } from './gan-step';
 import { createEpochHooks, type EpochHook, type TrainingProgress } from './hooks';
 
@@ -41,7 +42,9 @@ export interface LoopInput {
   control: TrainingControl;
   /** Receives every event; the caller coalesces step events. Awaited except for steps. */
   emit: (event: TrainerEvent) => void | Promise<void>;
-  /** Per-epoch work; default createEpochHooks (sample grids, then checkpoints). */
+  /** The dataset (cache folder, labels) for the score hook; without it no scores are computed. */
+  dataset?: ScoringDataset;
+  /** Per-epoch work; default createEpochHooks (sample grids, scores, then checkpoints). */
   hooks?: EpochHook[];
 }
 

@@ -5,11 +5,13 @@
  */
 import { checkpointHook } from './checkpoint-hook';
 import { sampleGridHook } from './sample-grid-hook';
+import { scoreHook } from './score-hook';
 import type { EpochHook, TrainingProgress, TrainingSession } from './types';
 
 export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } from './types';
 
 /** The hooks every run gets. `start`: where this session continues from. */
 export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
-  return [sampleGridHook(session), checkpointHook(session, start.step)];
+  const scores = scoreHook(session);
+  return [sampleGridHook(session), ...(scores ? [scores] : []), checkpointHook(session, start.step)];
 }

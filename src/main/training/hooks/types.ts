@@ -9,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
 import type { TrainerEvent } from '../../../shared/trainer-protocol';
+import type { ScoringDataset } from '../../scores/feature-network';
 import type { GanStep } from '../gan-step';
 
 /** What every hook of one trainer session may use. */
@@ -21,6 +22,8 @@ export interface TrainingSession {
   gan: GanStep;
   /** The fixed latent vectors of the sample grids. */
   fixedNoise: Float32Array;
+  /** The dataset trained on (cache folder, pixels, labels), for hooks that compare with it (scores). */
+  dataset?: ScoringDataset;
   /** Emit a trainer event (awaited). */
   emit: (event: TrainerEvent) => void | Promise<void>;
 }

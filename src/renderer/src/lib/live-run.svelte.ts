@@ -72,9 +72,15 @@ export class LiveRun {
 
   private apply(event: StudioEvent): void {
     switch (event.type) {
-      case 'run-updated':
-        if (event.run.id === this.runId) this.run = event.run;
+      case 'run-updated': {
+        if (event.run.id !== this.runId) return;
+        const statusChanged = this.run?.status !== event.run.status;
+        this.run = event.run;
+        // The trainer flushes its last steps before it reports paused/stopped: draw them now, so the
+        // step counter has settled when the new status shows (not a redraw tick later).
+        if (statusChanged) this.redrawNow();
         return;
+      }
       case 'run-steps': {
         if (event.runId !== this.runId) return;
         const last = this.steps.at(-1)?.step ?? 0;
@@ -94,6 +100,12 @@ export class LiveRun {
         return;
     }
     this.scheduleRedraw();
+  }
+
+  private redrawNow(): void {
+    clearTimeout(this.redrawTimer);
+    this.redrawTimer = undefined;
+    this.version++;
   }
 
   private scheduleRedraw(): void {

@@ -3,14 +3,17 @@
  * and long-operation progress. Filled from the API once and kept current by
  * the event stream; views only read it and call `refresh*` after actions.
  */
-import type { AppInfo, DatasetInfo, PresetInfo, Progress, RunSummary, StudioEvent } from '../../../shared/api';
+import type { AppInfo, DamagedRun, DatasetInfo, PresetInfo, Progress, RunSummary, StudioEvent } from '../../../shared/api';
 import { studio } from './api';
+import { go } from './router.svelte';
 
-/** A "New variant of this run" request the Compare/Live views hand to the New-run form. */
+/** A "New variant" request the Compare/Live views hand to the New-run form. */
 export interface DraftRun {
   datasetId: string;
   config: Record<string, unknown>;
   name?: string;
+  /** The run it varies: its dataset (named even when deleted) and config, for the automatic name. */
+  parent?: RunSummary;
 }
 
 export const studioState = $state({
@@ -18,6 +21,8 @@ export const studioState = $state({
   presets: [] as PresetInfo[],
   datasets: [] as DatasetInfo[],
   runs: [] as RunSummary[],
+  /** Run folders whose run.json is unusable: listed with the reason so they can be deleted. */
+  damagedRuns: [] as DamagedRun[],
   /** Progress of long operations, keyed by operation name; removed when done. */
   progress: {} as Record<string, Progress>,
   loadError: undefined as unknown,
@@ -41,6 +46,7 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'run-deleted':
       studioState.runs = studioState.runs.filter((r) => r.id !== event.runId);
+      studioState.damagedRuns = studioState.damagedRuns.filter((r) => r.id !== event.runId);
       break;
     case 'progress': {
       const { progress } = event;
@@ -62,7 +68,9 @@ export async function refreshDatasets(): Promise<void> {
 
 /** Re-read the run list. */
 export async function refreshRuns(): Promise<void> {
-  studioState.runs = sortRuns(await studio.listRuns());
+  const listed = await studio.listRuns();
+  studioState.runs = sortRuns(listed.filter((run): run is RunSummary => run.status !== 'damaged'));
+  studioState.damagedRuns = listed.filter((run): run is DamagedRun => run.status === 'damaged');
 }
 
 /**
@@ -97,4 +105,10 @@ export function startStudioState(): Promise<void> {
 /** Upsert a run returned by a call (create, rename) without waiting for its event. */
 export function rememberRun(run: RunSummary): void {
   upsertRun(run);
+}
+
+/** Open New run pre-filled from `run` (its dataset, config and a link back to it). */
+export function startVariant(run: RunSummary): void {
+  studioState.draft = { datasetId: run.dataset.id, config: { ...run.config }, parent: run };
+  go({ view: 'new' });
 }
