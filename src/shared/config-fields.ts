@@ -43,6 +43,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   { key: 'emaDecay', label: 'EMA generator', group: 'Recipes', flag: '--ema', value: 'DECAY', help: 'samples from an average of G’s weights (e.g. 0.999; 0 = off)' },
   { key: 'spectralNorm', label: 'Spectral norm (D)', group: 'Recipes', flag: '--spectral-norm', help: 'normalise D’s weights by their largest singular value' },
   { key: 'r1Gamma', label: 'R1 penalty γ', group: 'Recipes', flag: '--r1', value: 'GAMMA', help: 'penalise D’s gradient on real images (e.g. 10)' },
+  { key: 'scoreEvery', label: 'Score every (epochs)', group: 'Training', help: 'quality scores every N epochs (0 = off)' },
+  { key: 'scoreSampleSize', label: 'Score sample size', group: 'Training', help: 'generated images per scoring' },
   { key: 'gridRows', label: 'Grid rows', group: 'Samples', help: 'rows of the sample grid' },
   { key: 'gridCols', label: 'Grid columns', group: 'Samples', help: 'columns of the sample grid' },
   { key: 'earlySampleSteps', label: 'Early sample steps', group: 'Samples', help: 'steps after which an extra grid is drawn' },

@@ -18,7 +18,7 @@ import type { ScoringDataset } from '../../main/scores/index';
 import { imagesFromUint8, loadFeatureNetwork, sampleGenerator, scoreImages } from '../../main/scores/index';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
 import { selectBackend } from '../../main/training/backend';
-import { latestCompleteCheckpoint, loadCheckpointModels } from '../../main/training/checkpoint';
+import { latestCompleteCheckpoint, loadSamplingGenerator } from '../../main/training/checkpoint';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import { createProgressLine } from '../progress-bar';
@@ -176,8 +176,8 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
   }
   await selectBackend(options.backend ? { forced: options.backend } : {});
   const dataset: ScoringDataset = { dir: record.dataset.dir, ...(await loadDataset(record.dataset.dir)) };
-  const { generator, discriminator } = await loadCheckpointModels(checkpoint.dir);
-  discriminator.dispose();
+  // The EMA generator when the run has one: the samples its grids and recorded scores come from.
+  const generator = await loadSamplingGenerator(checkpoint.dir);
   try {
     const network = await loadNetwork(dataset);
     const generated = await sampleGenerator(generator, record.config.latentDim, options.sampleSize);

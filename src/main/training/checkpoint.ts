@@ -137,6 +137,14 @@ export async function restoreOptimizers(dir: string, parts: CheckpointParts): Pr
 }
 
 /**
+ * The generator whose samples a checkpoint stands for: the EMA generator when
+ * the run has one (as the sample grids and scores use), else the generator.
+ */
+export async function loadSamplingGenerator(dir: string): Promise<tf.LayersModel> {
+  return loadModelFromDir(join(dir, (await exists(join(dir, EMA_DIR, 'model.json'))) ? EMA_DIR : 'generator'));
+}
+
+/**
  * Restore the objective's state (EMA generator, spectral norm's u vectors)
  * into a fresh GanStep. A recipe the checkpoint has no state for (switched on
  * for a run whose older checkpoints lack it) keeps its fresh start: the EMA

@@ -36,7 +36,8 @@ export function scoreHook(session: TrainingSession): EpochHook | undefined {
       if (completedEpochs % every !== 0 && !last) return;
       prepared ??= await prepare();
       const started = performance.now();
-      const generated = await sampleGenerator(session.generator, config.latentDim, sampleSize);
+      // The EMA generator when it is on: the one whose samples the grids show.
+      const generated = await sampleGenerator(session.gan.ema?.model ?? session.generator, config.latentDim, sampleSize);
       const result = await scoreImages({ generated, dataset, network: prepared.network, sampleSize, reference: prepared.reference });
       const record: ScoresRecord = {
         epoch: completedEpochs,
