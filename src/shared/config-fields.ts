@@ -81,3 +81,14 @@ export function formatConfigValue(key: string, value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? (ABSENT[key as keyof TrainingConfig] ?? '—') : value.join(', ');
   return String(value);
 }
+
+/** The recipes a config switches on, as "Loss hinge, EMA generator 0.999"; "none" for the tutorial's step. */
+export function describeRecipes(config: Partial<TrainingConfig>): string {
+  const on = CONFIG_FIELDS.filter((field) => field.group === 'Recipes').flatMap((field) => {
+    const value = config[field.key];
+    const shown = formatConfigValue(field.key, value);
+    if (value === undefined || shown === 'off' || shown === '—' || value === 0) return [];
+    return [value === true ? field.label : `${field.label} ${shown}`];
+  });
+  return on.length > 0 ? on.join(', ') : 'none';
+}

@@ -1,6 +1,6 @@
 /** Recipes in the config: absent = off, so the seed presets resolve exactly as before. */
 import { describe, expect, it } from 'vitest';
-import { CONFIG_FIELDS, formatConfigValue } from './config-fields';
+import { CONFIG_FIELDS, describeRecipes, formatConfigValue } from './config-fields';
 import { resolveTrainingConfig, trainingConfigInputSchema, trainingConfigSchema } from './config';
 import { PRESET_NAMES } from './presets';
 
@@ -40,5 +40,7 @@ describe('recipes in the training config', () => {
     expect(formatConfigValue('spectralNorm', true)).toBe('on');
     expect(formatConfigValue('diffAugment', ['color', 'cutout'])).toBe('color, cutout');
     expect(PRESET_NAMES).toContain('quick');
+    expect(describeRecipes(resolveTrainingConfig({ preset: 'tiny', seed: 1 }))).toBe('none');
+    expect(describeRecipes(resolveTrainingConfig({ preset: 'quick', seed: 1, loss: 'hinge', spectralNorm: true, emaDecay: 0 }))).toBe('Loss hinge, Spectral norm (D)');
   });
 });
