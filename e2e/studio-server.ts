@@ -15,37 +15,49 @@ import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
 export interface StudioServerFixture {
   work: string;
   server: StudioServer;
+  /** Stop the server and start it again on the same port and folders (as `serve` restarted), with `token`. */
+  restart(token?: string): Promise<StudioServer>;
   /** Stop the server, then delete the work folder. */
   close(): Promise<void>;
 }
 
 /** Build the renderer if stale and start `serve` in a new temporary folder named `<prefix>XXXXXX`. */
-export async function startStudioServer(prefix: string): Promise<StudioServerFixture> {
+export async function startStudioServer(prefix: string, options: { token?: string; maxConcurrentRuns?: number } = {}): Promise<StudioServerFixture> {
   await ensureRendererBuilt();
   const work = await mkdtemp(join(tmpdir(), prefix));
   const removeWork = (): Promise<void> => rm(work, { recursive: true, force: true });
-  let server: StudioServer;
-  try {
-    server = await startServer({
+  const start = (port: number, token?: string): Promise<StudioServer> =>
+    startServer({
       host: '127.0.0.1',
-      port: 0,
+      port,
       runsRoot: join(work, 'runs'),
       datasetsRoot: join(work, 'datasets'),
       rendererDir: rendererOutDir,
       launcher: () => spawnTrainerProcess(),
+      ...(token ? { token } : {}),
+      ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
     });
+  let server: StudioServer;
+  try {
+    server = await start(0, options.token);
   } catch (error) {
     await removeWork();
     throw error;
   }
-  return {
+  const fixture: StudioServerFixture = {
     work,
     server,
+    async restart(token) {
+      await fixture.server.close();
+      fixture.server = await start(fixture.server.port, token);
+      return fixture.server;
+    },
     async close() {
-      await server.close();
+      await fixture.server.close();
       await removeWork();
     },
   };
+  return fixture;
 }
 
 /** Poll `check` until it is true (expect.poll only works inside a test). */

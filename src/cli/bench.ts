@@ -14,6 +14,7 @@ import { selectBackend } from '../main/training/backend/index';
 import { measureStep } from './bench-measure';
 import { formatKernelShares } from './bench-profile';
 import type { Measurement } from './bench-measure';
+import { qualityHelp, runQualityBench } from './bench-quality';
 import { CliError } from './cli-error';
 import { EXIT } from './exit-codes';
 
@@ -26,6 +27,7 @@ img/CPU-s column divides by this process's CPU time instead of wall time: on a
 busy machine it shows what a single-threaded backend (wasm, cpu) does alone.
 
 Options:
+  --quality         Score against wall time instead: see npm run bench -- --quality --help
   --json            One JSON object per line: {backend, preset, batchSize, imagesPerSecond}
   --all             Also run rows the pure-JS cpu backend needs minutes per step for
   --backend NAME    Only this backend (${BACKEND_NAMES.join(', ')}); default: every one that loads
@@ -154,10 +156,11 @@ export async function run(argv: string[]): Promise<number> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const argv = process.argv.slice(2);
+  const quality = argv.includes('--quality');
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(help);
+    console.log(quality ? qualityHelp : help);
   } else {
-    run(argv).then(
+    (quality ? runQualityBench(argv) : run(argv)).then(
       (code) => (process.exitCode = code),
       (err: unknown) => {
         console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);

@@ -9,9 +9,11 @@ import { z } from 'zod';
 import type { BackendReport } from './backends';
 import { trainingConfigInputSchema, type TrainingConfig } from './config';
 import { importOptionsSchema, type DatasetManifest } from './dataset';
+import { generateSpecSchema, generatorChoiceSchema, type GenerateResult, type GeneratorCheckpoint } from './generate';
 import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
 import type { DamagedRun, RunRecord } from './run';
+import type { ScoresRecord } from './scores';
 import type { ModelSummary } from './summary';
 
 export interface AppInfo {
@@ -24,16 +26,22 @@ export interface AppInfo {
   backend: BackendReport;
 }
 
-export interface PresetInfo {
-  preset: ModelPreset;
+/** Keras-style summaries of the two models a config builds. */
+export interface ModelSummaries {
   generator: ModelSummary;
   discriminator: ModelSummary;
+}
+
+export interface PresetInfo extends ModelSummaries {
+  preset: ModelPreset;
 }
 
 /** A run plus what the list and live views need without reading files. */
 export interface RunSummary extends RunRecord {
   /** URL of the newest sample grid, or null before the first one. */
   latestSampleUrl: string | null;
+  /** The newest quality-score record (scores.jsonl), or null before the first scored epoch. */
+  latestScores: ScoresRecord | null;
 }
 
 /** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
@@ -54,6 +62,8 @@ export interface RunDetail {
   epochs: EpochMetrics[];
   /** Every saved grid, oldest first. */
   samples: { epoch: number; step: number; url: string }[];
+  /** Quality scores per scored epoch (scores.jsonl), oldest first. */
+  scores: ScoresRecord[];
 }
 
 /** Steps of a range: every record or a bounded downsample of them; `count` is how many the range holds. */
@@ -107,6 +117,7 @@ export type StudioEvent =
   | { type: 'run-steps'; runId: string; steps: StepMetrics[] }
   | { type: 'run-epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'run-sample'; runId: string; epoch: number; step: number; url: string }
+  | { type: 'run-scores'; runId: string; record: ScoresRecord }
   | { type: 'run-deleted'; runId: string }
   | { type: 'progress'; progress: Progress };
 
@@ -146,6 +157,10 @@ export const evidenceRequestSchema = z
   .refine((r) => r.baselineRunId !== r.runId, { message: 'expected a baseline other than the run itself' });
 export type EvidenceRequest = z.input<typeof evidenceRequestSchema>;
 
+/** Generate from one run's saved generator (default: the newest checkpoint, trained weights). */
+export const generateRequestSchema = z.object({ runId: id, generator: generatorChoiceSchema.optional(), spec: generateSpecSchema }).strict();
+export type GenerateRequest = z.input<typeof generateRequestSchema>;
+
 /** A file inside a run folder, relative (exports/progress.gif); resolved inside the run before use. */
 const runRelPath = z.string().min(1).max(1024).regex(/^[^\\\0]+$/, 'expected a relative path inside the run folder');
 
@@ -153,6 +168,7 @@ const runRelPath = z.string().min(1).max(1024).regex(/^[^\\\0]+$/, 'expected a r
 export const studioCallSchemas = {
   getAppInfo: z.tuple([]),
   listPresets: z.tuple([]),
+  summarizeModels: z.tuple([trainingConfigInputSchema]),
   listDatasets: z.tuple([]),
   importDataset: z.tuple([path, importOptionsSchema.optional()]),
   importBuiltinDataset: z.tuple([]),
@@ -172,6 +188,8 @@ export const studioCallSchemas = {
   exportRun: z.tuple([exportRunRequestSchema]),
   writeEvidence: z.tuple([evidenceRequestSchema]),
   cancelExport: z.tuple([id]),
+  listCheckpoints: z.tuple([id]),
+  generate: z.tuple([generateRequestSchema]),
 } as const;
 
 export type StudioCallName = keyof typeof studioCallSchemas;
@@ -179,6 +197,8 @@ export type StudioCallName = keyof typeof studioCallSchemas;
 export interface StudioApi {
   getAppInfo(): Promise<AppInfo>;
   listPresets(): Promise<PresetInfo[]>;
+  /** The model summaries of a config as it would train (its preset with the overrides applied). */
+  summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries>;
   listDatasets(): Promise<DatasetInfo[]>;
   /** Import a file or folder on the machine that trains (a dropped path, or a typed server path). */
   importDataset(source: string, options?: z.input<typeof importOptionsSchema>): Promise<DatasetInfo>;
@@ -211,6 +231,13 @@ export interface StudioApi {
   writeEvidence(request: EvidenceRequest): Promise<EvidenceResult>;
   /** Cancel a running export or evidence pack; false when no such export is running. */
   cancelExport(exportId: string): Promise<boolean>;
+  /** The run's saved generators (checkpoints), oldest first, for the Generate view's picker. */
+  listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]>;
+  /**
+   * Draw from a saved generator — a grid, N single PNGs or a slerp interpolation (strip, GIF, MP4) —
+   * into runs/<id>/generated/; runs in its own process, one job at a time.
+   */
+  generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Subscribe to studio events; call the returned function to unsubscribe. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }

@@ -8,17 +8,19 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../main/paths';
 import { startServer } from '../../main/server';
-import { isLoopback } from '../../main/server/auth';
+import { isLoopback, persistentToken, tokenFileFor } from '../../main/server/auth';
 import { defaultDatasetsRoot, defaultRunsRoot, studioHome } from '../../main/studio-home';
 import { spawnTrainerProcess } from '../../main/training/trainer-process';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 
-export const help = `Usage: gan-studio serve [--port N] [--host ADDR] [--runs DIR]
+export const help = `Usage: gan-studio serve [--port N] [--host ADDR] [--runs DIR] [--max-concurrent-runs N] [--new-token]
 
 Serve the studio UI and its API over HTTP + WebSocket, so a browser (this
 machine's, or a laptop's through an SSH tunnel) can train and watch runs.
 Prints a URL with a random token; every request without it is refused.
+The token is kept (readable by you only) for the next serve of the same runs
+folder, so a bookmarked URL keeps working.
 
 Options:
   --port N            Port to listen on (default 8765; 0 picks a free one)
@@ -26,7 +28,12 @@ Options:
                       Binding another address exposes the studio to that network:
                       anyone with the URL can read files this user can read.
   --runs DIR          Runs folder (default: $GAN_STUDIO_RUNS or ~/.gan-studio/runs)
-  --max-upload-mb N   Largest dataset upload accepted (default 2048)
+  --max-upload-mb N   Largest dataset upload accepted (default 2048); uploads
+                      waiting for their import may hold twice that in all
+  --max-concurrent-runs N
+                      Runs that train at once; more wait as "queued" and start
+                      in order (default: one per GPU, else one)
+  --new-token         Make a new token (old URLs stop working), and keep it instead
   -h, --help          Show this help
 
 Needs the built UI: run "npm run build" once first.
@@ -40,9 +47,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new CliError(`The studio UI is not built: ${join(rendererDir, 'index.html')} is missing.`, EXIT.usage, 'Run "npm run build" once, then start serve again.');
   }
+  const { token, reused } = await persistentToken(tokenFileFor(studioHome(), options.runsRoot), { rotate: options.newToken });
   let server;
   try {
     server = await startServer({
+      token,
       port: options.port,
       host: options.host,
       runsRoot: options.runsRoot,
@@ -51,11 +60,13 @@ export async function run(argv: string[]): Promise<number> {
       rendererDir,
       launcher: () => spawnTrainerProcess(),
       maxUploadBytes: options.maxUploadMb * 2 ** 20,
+      ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
     });
   } catch (error) {
     throw bindError(error, options);
   }
   console.log(`GAN Studio is serving runs from ${options.runsRoot}`);
+  console.log(reused ? 'Same token as last time: bookmarked URLs still work (--new-token makes a new one).' : 'New token: URLs from earlier serves no longer work.');
   if (!isLoopback(options.host)) console.log(`Warning: bound to ${options.host}; anyone who can reach it and has the URL can use the studio.`);
   console.log(`\n    ${server.url}\n\nOpen that URL in a browser. Press Ctrl-C to stop (running trainers checkpoint first).`);
 
@@ -97,14 +108,23 @@ interface ServeOptions {
   host: string;
   runsRoot: string;
   maxUploadMb: number;
+  maxConcurrentRuns?: number;
+  newToken: boolean;
 }
 
 function parseOptions(argv: string[]): ServeOptions {
-  let values: { port?: string; host?: string; runs?: string; 'max-upload-mb'?: string };
+  let values: { port?: string; host?: string; runs?: string; 'max-upload-mb'?: string; 'max-concurrent-runs'?: string; 'new-token'?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, runs: { type: 'string' }, 'max-upload-mb': { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        runs: { type: 'string' },
+        'max-upload-mb': { type: 'string' },
+        'max-concurrent-runs': { type: 'string' },
+        'new-token': { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -117,5 +137,10 @@ function parseOptions(argv: string[]): ServeOptions {
   if (!Number.isFinite(maxUploadMb) || maxUploadMb <= 0) throw new CliError(`--max-upload-mb: expected a positive number, got ${values['max-upload-mb']}.`);
   const host = values.host ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new CliError(`--host: expected an IP address or host name, got ${host}.`);
-  return { port, host, runsRoot: values.runs ? resolve(values.runs) : defaultRunsRoot(), maxUploadMb };
+  const concurrent = values['max-concurrent-runs'];
+  const maxConcurrentRuns = concurrent === undefined ? undefined : Number(concurrent);
+  if (maxConcurrentRuns !== undefined && !(Number.isInteger(maxConcurrentRuns) && maxConcurrentRuns >= 1 && maxConcurrentRuns <= 64)) {
+    throw new CliError(`--max-concurrent-runs: expected a whole number 1–64, got ${concurrent}.`);
+  }
+  return { port, host, runsRoot: values.runs ? resolve(values.runs) : defaultRunsRoot(), maxUploadMb, newToken: values['new-token'] ?? false, ...(maxConcurrentRuns ? { maxConcurrentRuns } : {}) };
 }

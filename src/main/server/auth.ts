@@ -5,12 +5,48 @@
  * which defeats DNS rebinding), and — for sockets and uploads — from a page
  * of this server's own origin.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
 
 /** A fresh 48-hex-digit token (192 bits). */
 export function newToken(): string {
   return randomBytes(24).toString('hex');
+}
+
+const TOKEN_SHAPE = /^[0-9a-f]{48}$/;
+
+/** Where the token of `runsRoot` is kept: one file per runs folder, under the studio's own folder (not the runs folder, which people share). */
+export function tokenFileFor(studioHome: string, runsRoot: string): string {
+  const key = createHash('sha256').update(resolve(runsRoot)).digest('hex').slice(0, 16);
+  return join(studioHome, 'serve-tokens', `${key}.token`);
+}
+
+/**
+ * The token `serve` keeps across restarts of the same runs folder, so a
+ * bookmarked URL keeps working (as Jupyter keeps its config). The file is
+ * readable by this user only (0600, folder 0700); a file others could read,
+ * a malformed one, or `rotate` gives a fresh token.
+ */
+export async function persistentToken(file: string, options: { rotate?: boolean } = {}): Promise<{ token: string; reused: boolean }> {
+  if (!options.rotate) {
+    try {
+      const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+      const token = text.trim();
+      // Group/other bits set: someone else may have read it, so it is not a secret any more.
+      if (TOKEN_SHAPE.test(token) && (process.platform === 'win32' || (info.mode & 0o077) === 0)) return { token, reused: true };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  const token = newToken();
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, token + '\n', { mode: 0o600 });
+  await chmod(temp, 0o600); // the umask may have narrowed it further, never widened; this makes it exact
+  await rename(temp, file);
+  return { token, reused: false };
 }
 
 /** True for addresses only this machine can reach. */

@@ -17,7 +17,7 @@ import { loadFeatureNetwork } from '../../scores/feature-network';
 import { sampleGenerator } from '../../scores/generate';
 import type { ScoreReference } from '../../scores/score-images';
 import { prepareReference, scoreImages } from '../../scores/score-images';
-import type { EpochHook, TrainingSession } from './types';
+import { shownGenerator, type EpochHook, type TrainingSession } from './types';
 
 /** The score hook, or undefined when scores are off or the session has no dataset to score against. */
 export function scoreHook(session: TrainingSession): EpochHook | undefined {
@@ -36,8 +36,7 @@ export function scoreHook(session: TrainingSession): EpochHook | undefined {
       if (completedEpochs % every !== 0 && !last) return;
       prepared ??= await prepare();
       const started = performance.now();
-      // The EMA generator when it is on: the one whose samples the grids show.
-      const generated = await sampleGenerator(session.gan.ema?.model ?? session.generator, config.latentDim, sampleSize);
+      const generated = await sampleGenerator(shownGenerator(session), config.latentDim, sampleSize);
       const result = await scoreImages({ generated, dataset, network: prepared.network, sampleSize, reference: prepared.reference });
       const record: ScoresRecord = {
         epoch: completedEpochs,

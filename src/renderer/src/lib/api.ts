@@ -21,7 +21,13 @@ function wsUrl(): string {
 
 // Read without a global declaration so this file never clashes with the preload's own typing.
 const electron = (window as unknown as { studio?: ElectronStudio }).studio;
-const ws = electron ? undefined : connectWebSocketApi(wsUrl());
+/** Asks the page's own server whether it still takes this token: 401/403 means it restarted with another. */
+async function tokenRefused(): Promise<boolean> {
+  const response = await fetch(`./?token=${encodeURIComponent(serverToken)}`, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+  return response.status === 401 || response.status === 403;
+}
+
+const ws = electron ? undefined : connectWebSocketApi(wsUrl(), undefined, tokenRefused);
 
 /** The one StudioApi the views use. */
 export const studio: ElectronStudio = electron ?? (ws as StudioApi);

@@ -16,7 +16,34 @@ describe('validateForm', () => {
 
   it('says what it expected for text that is not a number', () => {
     const result = validateForm('tiny', { latentDim: '1e' });
-    expect(result).toEqual({ ok: false, errors: { latentDim: 'expected a number, got “1e”' } });
+    expect(result).toEqual({ ok: false, errors: { latentDim: 'Latent size must be a number; “1e” is not one.' } });
+  });
+
+  it('speaks words, not schema text, for every rule a field can break', () => {
+    const result = validateForm('tiny', { batchSize: '2.5', epochs: '-8', generatorBeta1: '1', dropout: '0.99', generatorLearningRate: '0', gridRows: '17' });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        batchSize: 'Batch size must be a whole number.',
+        epochs: 'Epochs must be at least 1.',
+        generatorBeta1: 'G β₁ must be less than 1.',
+        dropout: 'Dropout must be at most 0.95.',
+        generatorLearningRate: 'G learning rate must be more than 0.',
+        gridRows: 'Grid rows must be at most 16.',
+      },
+    });
+  });
+
+  it('refuses a batch larger than the dataset before Start, typed or the preset’s', () => {
+    expect(validateForm('tiny', { batchSize: '64' }, { datasetCount: 50 })).toEqual({
+      ok: false,
+      errors: { batchSize: 'Batch size 64 is larger than the dataset (50 images): use 50 or less.' },
+    });
+    expect(validateForm('tiny', {}, { datasetCount: 10, presetBatchSize: 32 })).toEqual({
+      ok: false,
+      errors: { batchSize: 'The preset’s batch size (32) is larger than the dataset (10 images): use 10 or less.' },
+    });
+    expect(validateForm('tiny', { batchSize: '50' }, { datasetCount: 50 }).ok).toBe(true);
   });
 
   it('round-trips a stored config into form text', () => {

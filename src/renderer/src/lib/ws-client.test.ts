@@ -91,4 +91,39 @@ describe('connectWebSocketApi', () => {
     expect(await api.listRuns()).toBe(42);
     expect(states).toContain('closed');
   });
+
+  it('stops retrying and says why when the server refuses the token (it restarted with a new one)', async () => {
+    let served = 0;
+    const { server, url } = await startServer((call) => ({ type: 'result', id: call.id, ok: true, value: 1 }));
+    server.on('connection', () => served++);
+    let refused = false;
+    let attempts = 0;
+    const api = connectWebSocketApi(url, (u) => (attempts++, factory(u)), () => Promise.resolve(refused));
+    cleanups.push(() => api.close());
+    const states: ConnectionState[] = [];
+    api.onConnection((s) => states.push(s));
+    expect(await api.listRuns()).toBe(1);
+
+    // The restarted server: up, but every upgrade with the old token fails.
+    refused = true;
+    server.close();
+    for (const socket of server.clients) socket.terminate();
+    await expect.poll(() => states.at(-1)).toBe('refused');
+    const error = await api.listRuns().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StudioError);
+    expect(error).toMatchObject({ name: 'AuthError', message: expect.stringContaining('restarted with a new token') });
+    const tried = attempts;
+    await new Promise((done) => setTimeout(done, 1200));
+    expect(attempts).toBe(tried);
+    expect(served).toBe(1);
+  });
+
+  it('keeps retrying while the server is merely unreachable', async () => {
+    let attempts = 0;
+    // Node's ws throws an 'error' nobody listens to; a browser's WebSocket just closes.
+    const quiet = (u: string): SocketLike => new WebSocket(u).on('error', () => undefined) as unknown as SocketLike;
+    const api = connectWebSocketApi('ws://127.0.0.1:9/api/ws?token=t', (u) => (attempts++, quiet(u)), () => Promise.reject(new Error('down')));
+    cleanups.push(() => api.close());
+    await expect.poll(() => attempts, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -9,8 +9,21 @@ import { STUDIO_CALLS } from '../../../shared/calls';
 import type { ClientMessage, ServerMessage } from '../../../shared/wire';
 import { StudioError } from './studio-error';
 
-/** Connection state shown in the UI. */
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * Connection state shown in the UI. 'refused': the server is up but no longer
+ * takes this page's token (it restarted with a new one) — retrying cannot help.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
+
+/** Resolves true when the server answers but refuses this page's token; false when it is unreachable or accepts it. */
+export type TokenProbe = () => Promise<boolean>;
+
+/** What a page whose token the server refuses should do. */
+export const REFUSED_ERROR = {
+  name: 'AuthError',
+  message: 'The studio server restarted with a new token, so this page can no longer talk to it.',
+  hint: 'Open the new URL that `gan-studio serve` printed (it ends in ?token=…). Start serve without --new-token to keep one token across restarts.',
+} as const;
 
 /** The subset of the browser WebSocket this client uses (Node tests pass `ws`). */
 export interface SocketLike {
@@ -30,6 +43,12 @@ interface Pending {
 
 const OPEN = 1;
 
+const LOST_ERROR = {
+  name: 'ConnectionError',
+  message: 'Lost the connection to the studio server.',
+  hint: 'Check that `gan-studio serve` is still running; the page reconnects by itself.',
+} as const;
+
 /** A StudioApi whose connection can be watched and closed. */
 export interface WsStudioApi extends StudioApi {
   /** Calls `listener` with the current state now and on every change. */
@@ -41,6 +60,7 @@ export interface WsStudioApi extends StudioApi {
 export function connectWebSocketApi(
   url: string,
   factory: SocketFactory = (u) => new WebSocket(u) as unknown as SocketLike,
+  tokenRefused: TokenProbe = () => Promise.resolve(false),
 ): WsStudioApi {
   const pending = new Map<number, Pending>();
   const queue: string[] = [];
@@ -69,6 +89,29 @@ export function connectWebSocketApi(
     else call.reject(new StudioError(message.error));
   };
 
+  // Calls queued while connecting are pending too; they stay queued for a retry but not past a refusal.
+  const rejectAll = (error: typeof LOST_ERROR | typeof REFUSED_ERROR): void => {
+    const sent = new Set(queue.map((data) => (JSON.parse(data) as ClientMessage).id));
+    for (const [id, call] of pending) {
+      if (error === LOST_ERROR && sent.has(id)) continue;
+      call.reject(new StudioError(error));
+      pending.delete(id);
+    }
+    if (error === REFUSED_ERROR) queue.length = 0;
+  };
+  const retryOrGiveUp = (refused: boolean): void => {
+    if (closedByUser) return;
+    if (refused) {
+      closedByUser = true;
+      rejectAll(REFUSED_ERROR);
+      setState('refused');
+      return;
+    }
+    rejectAll(LOST_ERROR);
+    setTimeout(open, retryMs);
+    retryMs = Math.min(retryMs * 2, 5000);
+  };
+
   const open = (): void => {
     setState('connecting');
     socket = factory(url);
@@ -85,21 +128,20 @@ export function connectWebSocketApi(
       }
     };
     socket.onclose = () => {
+      if (closedByUser) return rejectAll(LOST_ERROR);
+      // A browser hides why an upgrade failed; one plain HTTP request tells "down" from "refused".
+      void tokenRefused().then(
+        (refused) => retryOrGiveUp(refused),
+        () => retryOrGiveUp(false),
+      );
       setState('closed');
-      for (const call of pending.values()) {
-        call.reject(new StudioError({ name: 'ConnectionError', message: 'Lost the connection to the studio server.', hint: 'Check that `gan-studio serve` is still running, then retry.' }));
-      }
-      pending.clear();
-      if (!closedByUser) {
-        setTimeout(open, retryMs);
-        retryMs = Math.min(retryMs * 2, 5000);
-      }
     };
   };
   open();
 
   const call = (method: string, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
+      if (current === 'refused') return reject(new StudioError(REFUSED_ERROR));
       const id = nextId++;
       // JSON turns a trailing `undefined` into null, which optional schema args refuse.
       while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
