@@ -46,7 +46,8 @@ export interface CheckpointParts {
 }
 
 /** Folder of the EMA generator and file of the objective's tensors inside a checkpoint. */
-const EMA_DIR = 'generator-ema';
+/** The EMA generator's folder inside a checkpoint (when the EMA recipe is on). */
+export const EMA_DIR = 'generator-ema';
 const OBJECTIVE_STATE = 'objective-state';
 
 const NAME_PATTERN = /^step-(\d{8})$/;
@@ -134,14 +135,6 @@ export async function restoreOptimizers(dir: string, parts: CheckpointParts): Pr
   const shapes = (model: tf.LayersModel) => model.trainableWeights.map((weight) => weight.shape as number[]);
   await loadOptimizerState(parts.gan.generatorOptimizer, dir, 'generator-optimizer', shapes(parts.generator));
   await loadOptimizerState(parts.gan.discriminatorOptimizer, dir, 'discriminator-optimizer', shapes(parts.discriminator));
-}
-
-/**
- * The generator whose samples a checkpoint stands for: the EMA generator when
- * the run has one (as the sample grids and scores use), else the generator.
- */
-export async function loadSamplingGenerator(dir: string): Promise<tf.LayersModel> {
-  return loadModelFromDir(join(dir, (await exists(join(dir, EMA_DIR, 'model.json'))) ? EMA_DIR : 'generator'));
 }
 
 /**
