@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetSource } from '../src/main/data';
 import type { StudioServer } from '../src/main/server';
+import type { RunSummary } from '../src/shared/api';
 import { chartPoints, hasChromium, launchChromium, watchErrors } from './browser';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
@@ -82,7 +83,8 @@ describe.skipIf(!hasChromium())('run controls in Chromium against serve', () => 
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('stopped');
     await expect.poll(() => focused(page)).toBe('button:Resume');
 
-    const [run] = await server.service.listRuns();
+    const run = (await server.service.listRuns()).find((item): item is RunSummary => item.status !== 'damaged');
+    if (!run) throw new Error('expected the stopped run in the list');
     const tile = (await page.getByTestId('epoch').textContent())?.replace(/\s+/g, ' ').trim();
     expect(tile).toBe(`${run!.epoch} / ${run!.config.epochs}`);
     expect(await page.locator('.scrubber .caption').textContent()).not.toContain('live');

@@ -72,8 +72,8 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number):
 export function waitForRunsCompleted(service: StudioService, ids: string[], timeoutMs: number): Promise<void> {
   return waitFor(async () => {
     const runs = (await service.listRuns()).filter((r) => ids.includes(r.id));
-    const failed = runs.find((r) => r.status === 'failed' || r.status === 'crashed');
-    if (failed) throw new Error(`run ${failed.name} ${failed.status}: ${failed.failure?.message}`);
+    const failed = runs.find((r) => r.status === 'failed' || r.status === 'crashed' || r.status === 'damaged');
+    if (failed) throw new Error(`run ${failed.name} ${failed.status}: ${failed.status === 'damaged' ? failed.damage : failed.failure?.message}`);
     return runs.length === ids.length && runs.every((r) => r.status === 'completed');
   }, timeoutMs);
 }

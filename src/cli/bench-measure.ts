@@ -56,19 +56,20 @@ export async function measureStep(options: MeasureOptions): Promise<Measurement>
   const real = tf.randomUniform([options.batchSize, size, size, channels], -1, 1, 'float32', 2) as tf.Tensor4D;
   const noise = tf.randomNormal([options.batchSize, config.latentDim], 0, 1, 'float32', 3) as tf.Tensor2D;
   try {
-    for (let i = 0; i < options.warmupSteps; i++) ganStep.step(real, noise);
+    let stepNumber = 0;
+    for (let i = 0; i < options.warmupSteps; i++) await ganStep.step(real, noise, ++stepNumber);
     const times: number[] = [];
     const cpuTimes: number[] = [];
     for (let i = 0; i < options.timedSteps; i++) {
       const start = performance.now();
       const cpuStart = process.cpuUsage();
-      ganStep.step(real, noise);
+      await ganStep.step(real, noise, ++stepNumber);
       const cpu = process.cpuUsage(cpuStart);
       times.push(performance.now() - start);
       cpuTimes.push((cpu.user + cpu.system) / 1000);
     }
     const stepMs = median(times);
-    const kernels = options.profile ? await profileKernels(() => void ganStep.step(real, noise)) : undefined;
+    const kernels = options.profile ? await profileKernels(async () => void (await ganStep.step(real, noise, ++stepNumber))) : undefined;
     return {
       kernels,
       preset: options.preset,

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   summary: { summary: "Print a preset's generator and discriminator (Keras-style table)", load: () => import('./commands/summary') },
   serve: { summary: 'Serve the studio UI in a browser (loopback, token-protected)', load: () => import('./commands/serve') },
   export: { summary: "Export a run's progress as GIF/MP4/WebM, charts, CSV or the generator", load: () => import('./commands/export') },
+  score: { summary: 'Quality scores (FID, KID, SWD, precision, recall, recognisable %) of a run or an image folder', load: () => import('./commands/score') },
   evidence: { summary: 'Write a self-contained HTML evidence page for a run (and a baseline)', load: () => import('./commands/evidence') },
 };
 

@@ -7,6 +7,7 @@ import type { BackendName } from '../shared/backends';
 import type { TrainingConfig } from '../shared/config';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import { updateRunRecord } from '../main/runs';
+import { watchParent } from '../main/training/trainer-channel';
 import { spawnTrainerProcess } from '../main/training/trainer-process';
 import { EXIT } from './exit-codes';
 import { formatDuration, type ProgressLine } from './progress-bar';
@@ -44,6 +45,15 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
     }
   };
   process.on('SIGINT', onSigint);
+  // Started by npx (npm exec), whose death leaves this process orphaned but still training:
+  // once that launcher is gone, stop as Ctrl-C would. (A nohup'd npx lives on, so nohup still works.)
+  const launcherWatch =
+    process.env.npm_command === 'exec'
+      ? watchParent(() => {
+          progress.done('the npx process that started this training is gone: stopping and saving a checkpoint…');
+          trainer.send({ type: 'stop' });
+        })
+      : undefined;
 
   const handle = (event: TrainerEvent): void => {
     switch (event.type) {
@@ -56,6 +66,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         startedAt = Date.now();
         console.error(`backend: ${backend.name} — ${backend.device}`);
         for (const skipped of backend.skipped) console.error(`  skipped ${skipped.name}: ${skipped.reason}`);
+        for (const note of event.notes ?? []) console.error(`note: ${note}`);
         if (event.startStep > 0) console.error(`resumed at epoch ${event.startEpoch}, step ${event.startStep}`);
         break;
       }
@@ -108,6 +119,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
     trainer.onEvent(handle);
     trainer.onExit(async ({ code, signal }) => {
       process.off('SIGINT', onSigint);
+      launcherWatch?.cancel();
       if (outcome === undefined) {
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
         await updateRunRecord(options.runDir, {

@@ -125,6 +125,7 @@ describe('invalid input', () => {
     deleteDataset: ['../etc'],
     listRuns: [null],
     getRun: ['../../etc/passwd'],
+    getRunSteps: ['run', -1, 1.5],
     createRun: [{ datasetId: 'x', config: { preset: 'no-such-preset' } }],
     pauseRun: ['a/b'],
     resumeRun: [7],

@@ -39,8 +39,7 @@ describe('interrupted runs', () => {
   it('shows a run whose trainer is gone as crashed, with a resumable reason', async () => {
     await runLeftRunning('orphan');
     const run = (await service.listRuns()).find((r) => r.id === 'orphan');
-    expect(run?.status).toBe('crashed');
-    expect(run?.failure?.message).toContain('Resume continues');
+    expect(run).toMatchObject({ status: 'crashed', failure: { message: expect.stringContaining('Resume continues') } });
   });
 
   it('leaves a run alone while a live trainer (another terminal) holds its lock', async () => {

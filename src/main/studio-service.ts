@@ -5,6 +5,7 @@
  * (studio://… or /files/…), never by value.
  */
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type {
   AppInfo,
@@ -16,23 +17,27 @@ import type {
   ModelSummaries,
   PresetInfo,
   RunDetail,
+  RunListItem,
   RunSummary,
+  StepRange,
   StudioApi,
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
 import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import type { ImportOptions } from '../shared/dataset';
-import type { RunRecord } from '../shared/run';
+import type { EpochMetrics } from '../shared/metrics';
+import type { DamagedRun, RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { activeRunLock, createRunDir, listRuns, listSamples, readRunMetrics } from './runs';
+import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
-import { listSampleEntries, readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
+import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -58,6 +63,7 @@ export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
+  private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
 
@@ -115,29 +121,39 @@ export class StudioService implements StudioApi {
   async deleteDataset(datasetId: string): Promise<void> {
     const dir = this.datasets.dirOf(datasetId);
     for (const { record } of await listRuns(this.options.runsRoot)) {
-      if (record.dataset.dir === dir && this.runs.isActive(record.id)) {
+      if (record && record.dataset.dir === dir && this.runs.isActive(record.id)) {
         throw new StudioError(`Dataset ${datasetId} is in use by run ${record.name}, which is training.`, 'Stop the run first.');
       }
     }
     await this.datasets.delete(datasetId);
   }
 
-  async listRuns(): Promise<RunSummary[]> {
+  async listRuns(): Promise<RunListItem[]> {
     const entries = await listRuns(this.options.runsRoot);
-    return Promise.all(entries.map(({ record }) => this.summarize(record)));
+    // One run's unreadable folder (samples/ without permission) must not fail the whole list either.
+    return Promise.all(entries.map(({ record, damaged }) => (record ? this.summarize(record).catch((error: unknown) => damagedSummary(record, error)) : damaged)));
   }
 
   async getRun(runId: string): Promise<RunDetail> {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
-    const { steps, epochs } = await readRunMetrics(dir);
+    // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
+    const [index, epochs] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs))]);
     const samples = await listSampleEntries(dir, epochs);
+    const overview = stepOverview(index);
     return {
       run: await this.summarize(record),
-      steps,
+      steps: overview.steps,
+      stepCount: overview.count,
+      msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
       epochs,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
     };
+  }
+
+  async getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange> {
+    await readRunRecord(this.options.runsRoot, runId);
+    return stepRange(await this.steps.index(runDirOf(this.options.runsRoot, runId)), fromStep, toStep);
   }
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
@@ -189,12 +205,14 @@ export class StudioService implements StudioApi {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await readRunRecord(this.options.runsRoot, runId);
+    // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
+    await requireRunFolder(this.options.runsRoot, runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);
     } else await this.refuseIfTrainedElsewhere(runId, 'delete');
     await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
+    this.steps.forget(runDirOf(this.options.runsRoot, runId));
     this.emit({ type: 'run-deleted', runId });
   }
 
@@ -287,4 +305,9 @@ export class StudioService implements StudioApi {
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
     };
   }
+}
+
+/** A readable run whose folder still could not be listed (e.g. samples/ without permission). */
+function damagedSummary(record: RunRecord, error: unknown): DamagedRun {
+  return { id: record.id, name: record.name, status: 'damaged', damage: (error as Error).message, createdAt: record.createdAt };
 }

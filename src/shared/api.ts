@@ -11,7 +11,7 @@ import { trainingConfigInputSchema, type TrainingConfig } from './config';
 import { importOptionsSchema, type DatasetManifest } from './dataset';
 import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
-import type { RunRecord } from './run';
+import type { DamagedRun, RunRecord } from './run';
 import type { ModelSummary } from './summary';
 
 export interface AppInfo {
@@ -40,12 +40,30 @@ export interface RunSummary extends RunRecord {
   latestSampleUrl: string | null;
 }
 
+/** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
+export type RunListItem = RunSummary | DamagedRun;
+
 export interface RunDetail {
   run: RunSummary;
+  /**
+   * Every step record when the run has at most ~2,000; else a bounded downsample that keeps each
+   * charted series' minimum and maximum per stretch of steps, the first step, and the newest steps in full.
+   * getRunSteps gives any range in detail.
+   */
   steps: StepMetrics[];
+  /** Step records the run holds (steps.length when nothing was left out). */
+  stepCount: number;
+  /** Training time of the steps after the last complete epoch, in ms (counted over every step, not the downsample). */
+  msSinceLastEpoch: number;
   epochs: EpochMetrics[];
   /** Every saved grid, oldest first. */
   samples: { epoch: number; step: number; url: string }[];
+}
+
+/** Steps of a range: every record or a bounded downsample of them; `count` is how many the range holds. */
+export interface StepRange {
+  steps: StepMetrics[];
+  count: number;
 }
 
 export interface DatasetInfo {
@@ -146,6 +164,7 @@ export const studioCallSchemas = {
   deleteDataset: z.tuple([id]),
   listRuns: z.tuple([]),
   getRun: z.tuple([id]),
+  getRunSteps: z.tuple([id, z.number().int().min(0), z.number().int().min(0)]),
   createRun: z.tuple([
     z.object({ name: z.string().min(1).max(200).optional(), datasetId: id, config: trainingConfigInputSchema }).strict(),
   ]),
@@ -172,8 +191,11 @@ export interface StudioApi {
   importDataset(source: string, options?: z.input<typeof importOptionsSchema>): Promise<DatasetInfo>;
   importBuiltinDataset(): Promise<DatasetInfo>;
   deleteDataset(datasetId: string): Promise<void>;
-  listRuns(): Promise<RunSummary[]>;
+  /** Every run, newest first; a run whose run.json is unusable is listed as damaged (deleteRun removes it). */
+  listRuns(): Promise<RunListItem[]>;
   getRun(runId: string): Promise<RunDetail>;
+  /** Steps fromStep..toStep of a run (a chart zoom): every one when they fit, else the same bounded downsample as getRun. */
+  getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange>;
   /** Create a run and start training it. */
   createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> }): Promise<RunSummary>;
   pauseRun(runId: string): Promise<void>;
@@ -208,4 +230,4 @@ export interface StudioErrorPayload {
   hint?: string;
 }
 
-export type { PresetName, TrainingConfig };
+export type { DamagedRun, PresetName, TrainingConfig };

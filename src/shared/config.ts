@@ -7,9 +7,43 @@ import { z } from 'zod';
 import { BACKEND_NAMES } from './backends';
 import { PRESET_NAMES } from './presets';
 import { PRESETS } from './preset-catalog';
+import { DIFF_AUGMENT_OPS, LOSS_NAMES, type RecipeConfig } from './recipes';
 
 const positiveInt = z.number().int().positive();
 const probability = z.number().min(0).max(1);
+
+/** Images per scoring by default (docs/scores.md: its cost against an epoch's training). */
+export const DEFAULT_SCORE_SAMPLE_SIZE = 500;
+/**
+ * Training recipes (src/main/training/objective). Each one's "off" value is
+ * accepted as input (to switch off a preset's default) and left out of the
+ * resolved config, so a config without recipes is the tutorial's step.
+ */
+const recipeFields = {
+  /** Adversarial loss; bce (the tutorial's) when absent. */
+  loss: z.enum(LOSS_NAMES).optional(),
+  /** One-sided label smoothing: real images' target is 1 − this (0 = off). */
+  labelSmoothing: z.number().min(0).max(0.5).optional(),
+  /** Instance noise: initial std of Gaussian noise on D's inputs, annealed to 0 (0 = off). */
+  instanceNoise: z.number().min(0).max(2).optional(),
+  /** DiffAugment transforms on every image D sees ([] = off). */
+  diffAugment: z.array(z.enum(DIFF_AUGMENT_OPS)).max(DIFF_AUGMENT_OPS.length).optional(),
+  /** Decay of the EMA copy of the generator (0 = off). */
+  emaDecay: z.number().min(0).lt(1).optional(),
+  /** Spectral normalisation of the discriminator's kernels. */
+  spectralNorm: z.boolean().optional(),
+  /** R1 penalty weight γ on real images (0 = off). */
+  r1Gamma: z.number().min(0).max(1000).optional(),
+};
+
+const recipeChecks = (config: RecipeConfig, ctx: z.RefinementCtx) => {
+  if (config.loss === 'hinge' && (config.labelSmoothing ?? 0) > 0) {
+    ctx.addIssue({ code: 'custom', path: ['labelSmoothing'], message: 'label smoothing changes the target of bce or least-squares; hinge has no targets. Use --loss bce or least-squares, or drop it.' });
+  }
+  if (config.diffAugment && new Set(config.diffAugment).size !== config.diffAugment.length) {
+    ctx.addIssue({ code: 'custom', path: ['diffAugment'], message: `expected each of ${DIFF_AUGMENT_OPS.join(', ')} at most once, got ${config.diffAugment.join(', ')}` });
+  }
+};
 
 /** What a user may set; everything except `preset` has a preset default. */
 export const trainingConfigInputSchema = z
@@ -39,8 +73,14 @@ export const trainingConfigInputSchema = z
     /** Global steps (1-based) after which an extra early sample grid is drawn. */
     earlySampleSteps: z.array(positiveInt).max(32).optional(),
     backend: z.enum(BACKEND_NAMES).optional(),
+    /** Quality scores every N epochs (0 = off); default 1 for presets up to 32×32, else 0. */
+    scoreEvery: z.number().int().min(0).optional(),
+    /** Generated (and real reference) images per scoring. */
+    scoreSampleSize: z.number().int().min(10).max(20000).optional(),
+    ...recipeFields,
   })
-  .strict();
+  .strict()
+  .superRefine(recipeChecks);
 
 export type TrainingConfigInput = z.input<typeof trainingConfigInputSchema>;
 
@@ -65,8 +105,13 @@ export const trainingConfigSchema = z
     gridCols: positiveInt,
     earlySampleSteps: z.array(positiveInt),
     backend: z.enum(BACKEND_NAMES).optional(),
+    // Optional so run.json files written before scores existed still load (they read as off).
+    scoreEvery: z.number().int().min(0).optional(),
+    scoreSampleSize: z.number().int().min(10).max(20000).optional(),
+    ...recipeFields,
   })
-  .strict();
+  .strict()
+  .superRefine(recipeChecks);
 
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
 
@@ -93,7 +138,40 @@ export function resolveTrainingConfig(input: TrainingConfigInput): TrainingConfi
     gridCols: parsed.gridCols ?? 4,
     earlySampleSteps: parsed.earlySampleSteps ?? [1, 10, 50],
     backend: parsed.backend,
+    scoreEvery: parsed.scoreEvery ?? (preset.imageSize <= 32 ? 1 : 0),
+    scoreSampleSize: parsed.scoreSampleSize ?? DEFAULT_SCORE_SAMPLE_SIZE,
+    ...resolveRecipes(parsed, preset.recipes ?? {}),
   });
+}
+
+/** What counts as "off" for each recipe. */
+const RECIPE_OFF: { [K in keyof RecipeConfig]-?: (value: NonNullable<RecipeConfig[K]>) => boolean } = {
+  loss: (value) => value === 'bce',
+  labelSmoothing: (value) => value === 0,
+  instanceNoise: (value) => value === 0,
+  diffAugment: (value) => value.length === 0,
+  emaDecay: (value) => value === 0,
+  spectralNorm: (value) => !value,
+  r1Gamma: (value) => value === 0,
+};
+
+/**
+ * The user's recipes over the preset's. An "off" recipe is left out, unless
+ * the preset switches it on: then the explicit off is kept, so resolving the
+ * config again keeps it off.
+ */
+function resolveRecipes(input: RecipeConfig, defaults: RecipeConfig): RecipeConfig {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(RECIPE_OFF) as (keyof RecipeConfig)[]) {
+    const value = input[key] ?? defaults[key];
+    if (value === undefined) continue;
+    const off = (RECIPE_OFF[key] as (v: unknown) => boolean)(value);
+    if (!off || defaults[key] !== undefined) {
+      // DiffAugment's ops in the canonical order, whatever order they were given in.
+      out[key] = key === 'diffAugment' ? DIFF_AUGMENT_OPS.filter((op) => (value as string[]).includes(op)) : value;
+    }
+  }
+  return out;
 }
 
 /** Turn a zod error into one line per problem, naming the field. */

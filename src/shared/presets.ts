@@ -3,6 +3,7 @@
  * these layer lists into tf.js models. Keep each preset faithful to its
  * reference — the parameter totals are asserted in tests.
  */
+import type { RecipeConfig } from './recipes';
 
 /** One layer of a generator or discriminator, in Keras terms. */
 export type LayerSpec =
@@ -47,7 +48,9 @@ export interface ModelPreset {
   generator: LayerSpec[];
   discriminator: LayerSpec[];
   training: PresetTraining;
+  /** Training recipes this preset switches on by default (the seed presets have none). */
+  recipes?: RecipeConfig;
 }
 
-export const PRESET_NAMES = ['tf-tutorial', 'seed-model-one', 'seed-model-four', 'dcgan-64', 'tiny'] as const;
+export const PRESET_NAMES = ['quick', 'tf-tutorial', 'seed-model-one', 'seed-model-four', 'dcgan-64', 'tiny'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

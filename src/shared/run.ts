@@ -1,8 +1,14 @@
-/** run.json: what a run is, as stored in its directory. */
-import type { BackendReport } from './backends';
-import type { TrainingConfig } from './config';
+/** run.json: what a run is, as stored in its directory, and the schema it is checked with. */
+import { z } from 'zod';
+import { BACKEND_NAMES, type BackendReport } from './backends';
+import { trainingConfigSchema, type TrainingConfig } from './config';
 
-export type RunStatus = 'created' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'crashed';
+/** Every status a run.json may hold (one list: the schema and the type both come from it). */
+export const RUN_STATUSES = ['created', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Run ids are folder names and URL segments: no separators, no dot first. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 export interface RunRecord {
   version: 1;
@@ -19,4 +25,48 @@ export interface RunRecord {
   step: number;
   createdAt: string;
   updatedAt: string;
+}
+
+const count = z.number().int().min(0);
+const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO date' });
+
+/**
+ * run.json as read from disk. Unknown fields are kept (a newer studio's additions survive a
+ * rewrite by an older one); everything the studio relies on is checked.
+ */
+export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
+  version: z.literal(1),
+  id: z.string().regex(RUN_ID_PATTERN, 'expected letters, digits, "-" or "_" (the folder name)'),
+  name: z.string(),
+  config: trainingConfigSchema,
+  dataset: z.looseObject({ id: z.string(), name: z.string(), fingerprint: z.string(), dir: z.string() }),
+  status: z.enum(RUN_STATUSES),
+  failure: z.looseObject({ kind: z.string(), message: z.string() }).optional(),
+  backend: z
+    .looseObject({
+      name: z.enum(BACKEND_NAMES),
+      device: z.string(),
+      skipped: z.array(z.looseObject({ name: z.enum(BACKEND_NAMES), reason: z.string() })),
+    })
+    .optional(),
+  epoch: count,
+  step: count,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+/**
+ * A folder in the runs root whose run.json cannot be used (garbage, missing fields, a foreign
+ * id). It is listed — never hidden, never hiding the others — with the reason, and can be deleted.
+ */
+export interface DamagedRun {
+  /** The folder's name (not what the damaged run.json claims). */
+  id: string;
+  /** run.json's name when it could be read, else the folder name. */
+  name: string;
+  status: 'damaged';
+  /** What is wrong, e.g. "run.json: createdAt: expected string, received undefined". */
+  damage: string;
+  /** run.json's createdAt when readable, else the folder's modification time (for sorting). */
+  createdAt: string;
 }

@@ -6,6 +6,7 @@
 import type { BackendName, BackendReport } from './backends';
 import type { TrainingConfig } from './config';
 import type { EpochMetrics, StepMetrics } from './metrics';
+import type { ScoresRecord } from './scores';
 
 /** An error that crossed a process boundary. */
 export interface SerializedError {
@@ -30,7 +31,7 @@ export type TrainerCommand =
   | { type: 'resume' }
   | { type: 'stop' };
 
-export type FailureKind = 'nan' | 'out-of-memory' | 'bad-input' | 'error';
+export type FailureKind = 'nan' | 'out-of-memory' | 'disk-full' | 'bad-input' | 'error';
 
 export type TrainerEvent =
   | {
@@ -41,6 +42,8 @@ export type TrainerEvent =
       /** Epoch/step already complete when this process started (0 for a new run). */
       startEpoch: number;
       startStep: number;
+      /** What the user should know about how this session started (a damaged checkpoint skipped, metrics cut at a damaged line). */
+      notes?: string[];
     }
   /** Coalesced: at most ~10 batches per second cross the boundary. */
   | { type: 'steps'; steps: StepMetrics[] }
@@ -48,6 +51,10 @@ export type TrainerEvent =
   /** `file` is relative to the run directory, e.g. samples/epoch-0003.png. */
   | { type: 'sample'; epoch: number; step: number; file: string }
   | { type: 'checkpoint'; epoch: number; step: number; dir: string }
+  /** Quality scores of an epoch, as appended to scores.jsonl. */
+  | { type: 'scores'; record: ScoresRecord }
+  /** The dataset's score classifier is being trained (once per dataset): batches done of total. */
+  | { type: 'classifier-progress'; done: number; total: number }
   | { type: 'paused' }
   | { type: 'resumed' }
   | { type: 'finished'; reason: 'completed' | 'stopped'; epoch: number; step: number }

@@ -2,7 +2,7 @@
  * Cheap source fingerprints, so an unchanged source is recognised without
  * reading it again:
  * - a folder: SHA-256 over its absolute path and every file's relative path,
- *   size and modification time (symbolic links by name);
+ *   size and modification time (links, FIFOs and the like by name);
  * - files (archives, IDX, NPY — with their labels/classes sidecars): SHA-256
  *   over each file's absolute path, size, modification time and its first
  *   and last MiB.
@@ -19,7 +19,7 @@ const EDGE_BYTES = 1024 * 1024;
 export function fingerprintListing(root: string, listing: FolderListing): string {
   const hash = createHash('sha256').update(`folder\0${root}\n`);
   for (const f of listing.files) hash.update(`${f.rel}\0${f.size}\0${f.mtimeMs}\n`);
-  for (const link of listing.links) hash.update(`link\0${link}\n`);
+  for (const other of listing.others) hash.update(`other\0${other.rel}\0${other.reason}\n`);
   return `sha256:${hash.digest('hex')}`;
 }
 

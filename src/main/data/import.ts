@@ -4,7 +4,7 @@
  * cache root and rename it into place. A failed or aborted import leaves
  * nothing behind.
  */
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { importOptionsSchema } from '../../shared/dataset';
 import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
@@ -14,6 +14,7 @@ import { DatasetError } from './errors';
 import type { ImportJob } from './job';
 import { resolveLimits } from './limits';
 import type { ImportLimits } from './limits';
+import { makeScratchDir, removeStaleScratch } from './scratch';
 import { planSource } from './sources/plan';
 
 export interface ImportProgress {
@@ -84,10 +85,12 @@ export async function importDataset(source: string, options: ImportOptions, ctx:
   const hit = await existingCache(dir);
   if (hit) return { dir, manifest: hit, cached: true };
   await mkdir(cacheRoot, { recursive: true });
+  // A killed import cannot clean up after itself: the next one does.
+  await removeStaleScratch(cacheRoot);
   // A folder that exists but fails the checks is a damaged earlier import: replace it.
   await rm(dir, { recursive: true, force: true });
 
-  const outDir = await mkdtemp(join(cacheRoot, `.import-${id}-`));
+  const outDir = await makeScratchDir(cacheRoot, `import-${id}`);
   try {
     const job: ImportJob = { options: resolvedOptions, limits: resolveLimits(ctx.limits), outDir, scratchRoot: cacheRoot, signal: ctx.signal, progress };
     const outcome = await plan.run(job);

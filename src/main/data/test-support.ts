@@ -135,8 +135,8 @@ export function buildZip(entries: ZipSpecEntry[]): Buffer {
 export interface TarSpecEntry {
   name: string;
   data?: Uint8Array;
-  /** '0' file (default), '2' symlink, '1' hard link, '5' directory. */
-  type?: '0' | '1' | '2' | '5';
+  /** '0' file (default), '2' symlink, '1' hard link, '3' character device, '5' directory, '6' FIFO. */
+  type?: '0' | '1' | '2' | '3' | '5' | '6';
   linkTarget?: string;
   /** Size written to the header instead of the real one (the data is padded to it). */
   claimedSize?: number;

@@ -1,5 +1,6 @@
 /** Run directory read/write: run.json, metrics, samples, listing. */
 export { writeFileAtomic, writeJsonAtomic } from './atomic';
+export { cannotRead, describeFsError, errorCode, isDiskFull } from './fs-errors';
 export { JsonlAppender, JsonlError, parseJsonl, readJsonl } from './jsonl';
 export { listRuns, type RunListEntry } from './list-runs';
 export {
@@ -17,4 +18,5 @@ export {
   type SampleFile,
 } from './run-dir';
 export { isValidRunId, newRunId } from './run-id';
+export { readRunScores } from './scores-file';
 export { acquireRunLock, activeRunLock, lockedError, RUN_LOCK_FILE, type RunLock } from './run-lock';

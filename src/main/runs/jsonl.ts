@@ -15,38 +15,59 @@ export class JsonlError extends Error {
 
 /** Parse JSON-lines text; a torn (unparsable) last line is dropped, any other bad line throws. */
 export function parseJsonl<T>(text: string, file = 'jsonl'): T[] {
+  const { records, damagedLine } = parseJsonlPrefix<T>(text);
+  if (damagedLine !== undefined) {
+    throw new JsonlError(`${file}: line ${damagedLine} is not valid JSON (expected one record per line). The file is damaged.`);
+  }
+  return records;
+}
+
+/**
+ * The records before the first damaged line, and that line's number (1-based) when one is
+ * found. A torn last line — a write cut off by a kill — is not damage: it is just dropped.
+ */
+export function parseJsonlPrefix<T>(text: string): { records: T[]; damagedLine?: number } {
   const lines = text.split('\n');
   const records: T[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let record: unknown;
     try {
-      records.push(JSON.parse(line) as T);
+      record = JSON.parse(line);
     } catch {
       const isLast = lines.slice(index + 1).every((rest) => rest.trim() === '');
-      if (isLast) return; // torn write from a killed process
-      throw new JsonlError(`${file}: line ${index + 1} is not valid JSON (expected one record per line). The file is damaged.`);
+      return isLast ? { records } : { records, damagedLine: index + 1 };
     }
-  });
-  return records;
+    // Every record is an object; a bare number or string on a line is damage too.
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return { records, damagedLine: index + 1 };
+    records.push(record as T);
+  }
+  return { records };
 }
 
 /** Read every complete record of a JSON-lines file; a missing file reads as empty. */
 export async function readJsonl<T>(file: string): Promise<T[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return parseJsonl<T>(text, file);
+  return parseJsonl<T>(await readTextOrEmpty(file), file);
 }
 
-/** Rewrite a JSON-lines file keeping only the complete records `keep` accepts (atomic). */
-export async function filterJsonl<T>(file: string, keep: (record: T) => boolean): Promise<T[]> {
-  const kept = (await readJsonl<T>(file)).filter(keep);
+/**
+ * Rewrite a JSON-lines file keeping the complete records `keep` accepts (atomic). A damaged
+ * line ends the file: the records before it are kept, and its number is returned.
+ */
+export async function filterJsonl<T>(file: string, keep: (record: T) => boolean): Promise<{ kept: T[]; damagedLine?: number }> {
+  const { records, damagedLine } = parseJsonlPrefix<T>(await readTextOrEmpty(file));
+  const kept = records.filter(keep);
   await writeFileAtomic(file, kept.map((record) => JSON.stringify(record) + '\n').join(''));
-  return kept;
+  return damagedLine === undefined ? { kept } : { kept, damagedLine };
+}
+
+async function readTextOrEmpty(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
 }
 
 /**

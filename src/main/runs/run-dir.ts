@@ -3,14 +3,14 @@
  * metrics.jsonl / epochs.jsonl are append-only and trimmed back to the last
  * checkpoint on resume, samples/ holds the fixed-noise grids.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
-import { trainingConfigSchema } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
-import type { RunRecord } from '../../shared/run';
-import { writeJsonAtomic } from './atomic';
+import { runRecordSchema, type RunRecord } from '../../shared/run';
+import { writeFileAtomic } from './atomic';
 import { filterJsonl, readJsonl } from './jsonl';
+import { describeFsError, isDiskFull } from './fs-errors';
 import { isValidRunId, newRunId } from './run-id';
 
 /** File and folder names inside a run directory. */
@@ -18,6 +18,7 @@ export const RUN_FILES = {
   record: 'run.json',
   metrics: 'metrics.jsonl',
   epochs: 'epochs.jsonl',
+  scores: 'scores.jsonl',
   noise: 'noise.bin',
   samples: 'samples',
   checkpoints: 'checkpoints',
@@ -55,27 +56,64 @@ export async function createRunDir(
   return { dir, record };
 }
 
-/** Read and check run.json. */
+/** Read and check run.json; RunDirError says what is wrong (missing, not JSON, which fields). */
 export async function readRunRecord(dir: string): Promise<RunRecord> {
   const file = join(dir, RUN_FILES.record);
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : 'it is not valid JSON';
-    throw new RunDirError(`Expected a run directory with run.json at ${dir}, but ${reason}. Pick a folder under your runs folder.`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new RunDirError(`Expected a run directory with run.json at ${dir}, but it does not exist. Pick a folder under your runs folder.`);
+    }
+    throw new RunDirError(`Cannot read ${file}: ${describeFsError(error)}.`);
   }
-  const record = raw as RunRecord;
-  const config = trainingConfigSchema.safeParse(record?.config);
-  if (record?.version !== 1 || typeof record.id !== 'string' || !config.success) {
-    throw new RunDirError(`${file}: expected a version 1 run record with a complete config, got something else.`);
-  }
-  return { ...record, config: config.data };
+  return parseRunRecord(text, file);
 }
 
-/** Replace run.json atomically. */
+/** Check run.json's text against the run record schema. */
+export function parseRunRecord(text: string, file: string): RunRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new RunDirError(`${file} is not valid JSON (${text.trim() === '' ? 'it is empty' : 'it is damaged'}). Delete the run, or restore run.json from a backup.`);
+  }
+  const parsed = runRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    const more = parsed.error.issues.length > 3 ? ` (and ${parsed.error.issues.length - 3} more)` : '';
+    throw new RunDirError(`${file} is not a valid run record: ${problems.join('; ')}${more}.`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Replace run.json atomically. On a full disk there is no room for the temp copy, but run.json's
+ * own blocks can be rewritten in place: a run must never stay "running" because the disk filled
+ * up, so its final status is worth the (tiny) risk of a torn write — which lists it as damaged.
+ */
 export async function writeRunRecord(dir: string, record: RunRecord): Promise<void> {
-  await writeJsonAtomic(join(dir, RUN_FILES.record), record);
+  const file = join(dir, RUN_FILES.record);
+  const text = JSON.stringify(record, null, 2) + '\n';
+  try {
+    await writeFileAtomic(file, text);
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    await overwriteInPlace(file, text);
+  }
+}
+
+async function overwriteInPlace(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    const { bytesWritten } = await handle.write(text, 0, 'utf8');
+    await handle.truncate(bytesWritten);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Merge `patch` into run.json (and stamp updatedAt); returns the new record. */
@@ -95,15 +133,29 @@ export async function readRunMetrics(dir: string): Promise<{ steps: StepMetrics[
 }
 
 /**
- * Drop metric records past `step` (the resumed checkpoint's step), so steps
- * re-run after a resume are not duplicated. Returns what is kept.
+ * Drop metric and score records past `step` (the resumed checkpoint's step), so
+ * steps re-run after a resume are not duplicated. A damaged line (not only a torn
+ * last one) ends a file: the good records before it are kept and `notes` say
+ * so, naming the steps left without metrics when the damage lies before `step`.
  */
-export async function truncateRunMetrics(dir: string, step: number): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+export async function truncateRunMetrics(
+  dir: string,
+  step: number,
+): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; notes: string[] }> {
   const [steps, epochs] = await Promise.all([
     filterJsonl<StepMetrics>(join(dir, RUN_FILES.metrics), (record) => record.step <= step),
     filterJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs), (record) => record.step <= step),
+    // Scores of epochs past the checkpoint are recomputed when those epochs are trained again.
+    filterJsonl<{ step: number }>(join(dir, RUN_FILES.scores), (record) => record.step <= step),
   ]);
-  return { steps, epochs };
+  const notes: string[] = [];
+  for (const [name, result] of [[RUN_FILES.metrics, steps], [RUN_FILES.epochs, epochs]] as const) {
+    if (result.damagedLine === undefined) continue;
+    const lastKept = result.kept.at(-1)?.step ?? 0;
+    const lost = lastKept < step ? `; steps ${lastKept + 1}–${step} (before the checkpoint) have no ${name} records now` : '';
+    notes.push(`${name}: line ${result.damagedLine} is damaged; kept the ${result.kept.length} records before it${lost}`);
+  }
+  return { steps: steps.kept, epochs: epochs.kept, notes };
 }
 
 /** One sample grid of a run. */

@@ -1,5 +1,6 @@
 /** Run ids: sortable, readable, unique enough for one user's runs folder. */
 import { randomBytes } from 'node:crypto';
+import { RUN_ID_PATTERN } from '../../shared/run';
 
 /** e.g. 2026-11-27T22-51-03-tiny-ab12 (UTC time, preset, 4 random hex digits). */
 export function newRunId(preset: string, now = new Date()): string {
@@ -10,5 +11,5 @@ export function newRunId(preset: string, now = new Date()): string {
 
 /** Run ids are also folder names and URL segments: no separators, no dots first. */
 export function isValidRunId(id: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(id);
+  return RUN_ID_PATTERN.test(id);
 }

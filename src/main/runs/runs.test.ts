@@ -62,7 +62,7 @@ describe('run.json', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await createRunDir(root, { config, dataset, id: 'newer' });
     await mkdir(join(root, 'not-a-run'));
-    expect((await listRuns(root)).map((run) => run.record.id)).toEqual(['newer', 'older']);
+    expect((await listRuns(root)).map((run) => run.record?.id)).toEqual(['newer', 'older']);
     expect(await listRuns(join(root, 'missing'))).toEqual([]);
   });
 });

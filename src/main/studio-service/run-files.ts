@@ -3,10 +3,11 @@
  * trainer writes with): id → folder with the id checked, "not found" as a
  * user-facing error, and sample grids labelled with both epoch and step.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics } from '../../shared/metrics';
 import type { RunRecord } from '../../shared/run';
-import { isValidRunId, listSamples, readRunRecord as readRecordInDir, updateRunRecord as updateRecordInDir } from '../runs';
+import { isValidRunId, listSamples, RUN_FILES, readRunRecord as readRecordInDir, updateRunRecord as updateRecordInDir } from '../runs';
 import { NotFoundError } from './errors';
 
 /** The folder of run `runId`; refuses any id that could name something outside the runs root. */
@@ -23,6 +24,17 @@ export async function readRunRecord(runsRoot: string, runId: string): Promise<Ru
     if (error instanceof NotFoundError) throw error;
     throw new NotFoundError(`Run ${runId} could not be read: ${(error as Error).message}`, 'It may have been deleted; refresh the runs list.');
   }
+}
+
+/** Check that `runId` names a run folder (one with a run.json, readable or damaged); returns the folder. */
+export async function requireRunFolder(runsRoot: string, runId: string): Promise<string> {
+  const dir = runDirOf(runsRoot, runId);
+  try {
+    await stat(join(dir, RUN_FILES.record));
+  } catch {
+    throw new NotFoundError(`No run with id ${JSON.stringify(runId)}.`, 'It may have been deleted; refresh the runs list.');
+  }
+  return dir;
 }
 
 /** Merge `patch` into run.json of `runId` (atomic write). */

@@ -19,14 +19,14 @@ beforeAll(async () => {
   runDir = await mkdtemp(join(tmpdir(), 'checkpoint-'));
 });
 
-function trainedParts() {
+async function trainedParts() {
   const generator = buildGenerator(config);
   const discriminator = buildDiscriminator(config);
   const gan = createGanStep({ generator, discriminator, config });
   const real = tf.zeros([4, 16, 16, 1]) as tf.Tensor4D;
   const noise = tf.ones([4, config.latentDim]) as tf.Tensor2D;
-  gan.step(real, noise);
-  gan.step(real, noise);
+  await gan.step(real, noise, 1);
+  await gan.step(real, noise, 2);
   tf.dispose([real, noise]);
   return { generator, discriminator, gan };
 }
@@ -34,7 +34,7 @@ function trainedParts() {
 describe('checkpoints', () => {
   it('round-trip models and both Adam states, keep the newest few and skip unfinished folders', async () => {
     await loadOrCreateFixedNoise(runDir, config);
-    const parts = trainedParts();
+    const parts = await trainedParts();
     for (const step of [1, 2, 3, 4]) await saveCheckpoint(runDir, parts, { step, completedEpochs: 0, stepInEpoch: step, seed: 5 });
     // A folder left by a killed writer and a folder without state.json are not complete checkpoints.
     await mkdir(join(runDir, 'checkpoints', '.tmp-step-00000009-1'), { recursive: true });

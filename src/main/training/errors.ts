@@ -1,5 +1,6 @@
 /** Training failures as values: a kind the UI can act on and a user-facing message. */
 import type { FailureKind, SerializedError } from '../../shared/trainer-protocol';
+import { describeFsError, isDiskFull } from '../runs';
 
 /** A failure whose kind and message are already meant for the user. */
 export class TrainingError extends Error {
@@ -25,6 +26,18 @@ export function classifyFailure(error: unknown): { kind: FailureKind; error: Ser
   const message = typeof hint === 'string' && hint ? `${err.message} ${hint}` : err.message;
   const serialized: SerializedError = { name: err.name, message, stack: err.stack };
   if (err instanceof TrainingError) return { kind: err.kind, error: serialized };
+  if (isDiskFull(err)) {
+    const file = (err as { path?: unknown }).path;
+    return {
+      kind: 'disk-full',
+      error: {
+        ...serialized,
+        message:
+          `The disk is full: could not write ${typeof file === 'string' ? file : 'a run file'} (${describeFsError(err)}). ` +
+          'Free some space on that disk, then resume the run: it continues from its last checkpoint.',
+      },
+    };
+  }
   if (OUT_OF_MEMORY.test(err.message)) {
     return {
       kind: 'out-of-memory',

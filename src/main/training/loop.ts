@@ -1,9 +1,10 @@
 /**
  * The training loop: epochs of shuffled full batches through the GAN step,
- * with every step appended to metrics.jsonl, per-epoch means to epochs.jsonl,
- * and hooks between steps — sample grids (after each epoch and at
- * config.earlySampleSteps), checkpoints (every config.checkpointEvery epochs,
- * at the end and on stop) and pause/stop.
+ * with every step appended to metrics.jsonl and per-epoch means to
+ * epochs.jsonl. Everything else — sample grids, checkpoints, scores — is an
+ * epoch hook (hooks/): the loop calls each hook's onStep after every step,
+ * onEpochEnd after every epoch and onStop when a stop is requested, in list
+ * order, and awaits them.
  *
  * Resume: a checkpoint records global step, completed epochs and steps done
  * in the current epoch. Because shuffles and noise are derived from
@@ -11,19 +12,17 @@
  * the exact batch an uninterrupted run would train next.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
-import { JsonlAppender, RUN_FILES, sampleFileName, updateRunRecord } from '../runs';
+import { JsonlAppender, RUN_FILES, updateRunRecord } from '../runs';
 import { epochOrder, noiseBatch, realBatch, stepsPerEpoch } from './batches';
-import type { CheckpointState } from './checkpoint';
-import { saveCheckpoint } from './checkpoint';
 import type { TrainingControl } from './control';
 import { TrainingError } from './errors';
+import type { ScoringDataset } from '../scores/feature-network';
 import type { GanStep } from './gan-step';
-import { Rng, withMathRandom } from './rng';
-import { writeSampleGrid } from './sample-grid';
+import { createEpochHooks, type EpochHook, type TrainingProgress } from './hooks';
 
 export interface LoopInput {
   runDir: string;
@@ -37,12 +36,16 @@ export interface LoopInput {
   gan: GanStep;
   fixedNoise: Float32Array;
   /** Where to continue from (all zero for a new run). */
-  start: Pick<CheckpointState, 'step' | 'completedEpochs' | 'stepInEpoch'>;
+  start: TrainingProgress;
   /** Step records already on disk for the epoch being resumed (for its means). */
   carriedSteps: StepMetrics[];
   control: TrainingControl;
   /** Receives every event; the caller coalesces step events. Awaited except for steps. */
   emit: (event: TrainerEvent) => void | Promise<void>;
+  /** The dataset (cache folder, labels) for the score hook; without it no scores are computed. */
+  dataset?: ScoringDataset;
+  /** Per-epoch work; default createEpochHooks (sample grids, scores, then checkpoints). */
+  hooks?: EpochHook[];
 }
 
 export interface LoopResult {
@@ -55,24 +58,11 @@ export interface LoopResult {
 /** Train until config.epochs are done or a stop is requested. NaN/Inf losses throw TrainingError('nan'). */
 export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   const { config, control, emit, runDir } = input;
+  const hooks = input.hooks ?? createEpochHooks(input, input.start);
   const perEpoch = stepsPerEpoch(input.count, config.batchSize);
   const metricsFile = new JsonlAppender(join(runDir, RUN_FILES.metrics));
   const epochsFile = new JsonlAppender(join(runDir, RUN_FILES.epochs));
-  const grid = { rows: config.gridRows, cols: config.gridCols, latentDim: config.latentDim };
   let { step, completedEpochs, stepInEpoch } = input.start;
-  let lastCheckpointStep = step;
-
-  const checkpoint = async () => {
-    if (step === 0) return; // nothing trained yet: a resume simply starts over
-    const dir = await saveCheckpoint(runDir, input, { step, completedEpochs, stepInEpoch, seed: config.seed });
-    lastCheckpointStep = step;
-    await emit({ type: 'checkpoint', epoch: completedEpochs, step, dir: relative(runDir, dir) });
-  };
-  const sample = async (kind: 'epoch' | 'step', index: number) => {
-    const file = sampleFileName(kind, index);
-    await writeSampleGrid(runDir, file, input.generator, input.fixedNoise, grid);
-    await emit({ type: 'sample', epoch: kind === 'epoch' ? index : completedEpochs + 1, step, file });
-  };
   const onPause = () => emit({ type: 'paused' });
   const onResume = () => emit({ type: 'resumed' });
 
@@ -80,26 +70,27 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
     for (let epoch = completedEpochs + 1; epoch <= config.epochs; epoch += 1) {
       const order = epochOrder(config.seed, epoch, input.count);
       const means = new EpochMeans(stepInEpoch > 0 ? input.carriedSteps : []);
-      for (; stepInEpoch < perEpoch; stepInEpoch += 1) {
+      while (stepInEpoch < perEpoch) {
         if (await control.shouldStop(onPause, onResume)) {
-          if (step !== lastCheckpointStep) await checkpoint();
+          for (const hook of hooks) await hook.onStop?.({ step, completedEpochs, stepInEpoch });
           return { reason: 'stopped', epoch: completedEpochs, step };
         }
-        const metrics = trainStep(input, order, stepInEpoch, step + 1, epoch);
+        const metrics = await trainStep(input, order, stepInEpoch, step + 1, epoch);
         step += 1;
+        stepInEpoch += 1;
         metricsFile.append(metrics);
         void emit({ type: 'steps', steps: [metrics] });
         means.add(metrics);
-        if (config.earlySampleSteps.includes(step)) await sample('step', step);
+        for (const hook of hooks) await hook.onStep?.({ step, completedEpochs, stepInEpoch, metrics });
       }
       const epochMetrics = means.finish(epoch, step, config.batchSize);
       epochsFile.append(epochMetrics);
       completedEpochs = epoch;
       stepInEpoch = 0;
       await emit({ type: 'epoch', metrics: epochMetrics });
-      await sample('epoch', epoch);
       await updateRunRecord(runDir, { epoch, step });
-      if (epoch % config.checkpointEvery === 0 || epoch === config.epochs) await checkpoint();
+      const last = epoch === config.epochs;
+      for (const hook of hooks) await hook.onEpochEnd?.({ step, completedEpochs, stepInEpoch, metrics: epochMetrics, last });
     }
     return { reason: 'completed', epoch: completedEpochs, step };
   } finally {
@@ -109,15 +100,14 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
 }
 
 /** One GAN step on batch `batchIndex` of the epoch; `step` is the 1-based global step it becomes. */
-function trainStep(input: LoopInput, order: Uint32Array, batchIndex: number, step: number, epoch: number): StepMetrics {
+async function trainStep(input: LoopInput, order: Uint32Array, batchIndex: number, step: number, epoch: number): Promise<StepMetrics> {
   const { config } = input;
   const started = performance.now();
   const real = realBatch(input.images, order, batchIndex, config.batchSize, input.shape);
   const noise = noiseBatch(config.seed, step, config.batchSize, config.latentDim);
   let result;
   try {
-    // Dropout masks come from Math.random inside tf.js: give them this step's own stream.
-    result = withMathRandom(Rng.stream(config.seed, 'tfOps', step), () => input.gan.step(real, noise));
+    result = await input.gan.step(real, noise, step);
   } finally {
     real.dispose();
     noise.dispose();

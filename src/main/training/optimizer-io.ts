@@ -4,6 +4,12 @@
  * order optimizer.getWeights() returns them (iterations, first moments,
  * second moments). setWeights pairs moments with variables by position, so the
  * same model topology restores exactly.
+ *
+ * The JSON also keeps Adam's running β-powers (`accBeta1`, `accBeta2`): tf.js
+ * multiplies them by β once per step in float32, but setWeights recomputes them
+ * as pow(β, t + 1), which differs in the last bits. Restoring the saved
+ * products makes the next step's arithmetic — and so every later loss — the
+ * same as a run never interrupted.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -14,6 +20,21 @@ interface StoredWeight {
   shape: number[];
   dtype: 'float32' | 'int32';
   offset: number;
+}
+
+/** Adam's bias-correction products (β1^(t+1), β2^(t+1), as float32 running products); private in tf.js. */
+interface AdamBetaPowers {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+
+/** The optimizer's β-power variables, or undefined for an optimizer that has none. */
+function betaPowersOf(optimizer: tf.Optimizer): AdamBetaPowers | undefined {
+  const candidate = optimizer as unknown as Partial<AdamBetaPowers>;
+  const isScalarVariable = (value: unknown): value is tf.Variable => value instanceof tf.Variable && value.rank === 0;
+  return isScalarVariable(candidate.accBeta1) && isScalarVariable(candidate.accBeta2)
+    ? { accBeta1: candidate.accBeta1, accBeta2: candidate.accBeta2 }
+    : undefined;
 }
 
 /** An optimizer state file that does not fit the model it is restored into. */
@@ -38,8 +59,11 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string, n
   }
   // getWeights() makes a fresh scalar for the iteration count; the moments are the optimizer's own variables.
   tf.dispose(weights.filter((weight) => weight.name === 'iter').map((weight) => weight.tensor));
+  // float32 → JSON number → float32 is exact, so the products come back bit for bit.
+  const powers = betaPowersOf(optimizer);
+  const betaPowers = powers ? { accBeta1: (await powers.accBeta1.data())[0], accBeta2: (await powers.accBeta2.data())[0] } : undefined;
   await writeFile(join(dir, `${name}.bin`), Buffer.concat(chunks));
-  await writeFile(join(dir, `${name}.json`), JSON.stringify({ version: 1, weights: stored }));
+  await writeFile(join(dir, `${name}.json`), JSON.stringify({ version: 1, weights: stored, ...(betaPowers ? { betaPowers } : {}) }));
 }
 
 /**
@@ -49,7 +73,10 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string, n
 export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string, name: string, variableShapes: number[][]): Promise<void> {
   const variableCount = variableShapes.length;
   const jsonFile = join(dir, `${name}.json`);
-  const { weights } = JSON.parse(await readFile(jsonFile, 'utf8')) as { weights: StoredWeight[] };
+  const { weights, betaPowers } = JSON.parse(await readFile(jsonFile, 'utf8')) as {
+    weights: StoredWeight[];
+    betaPowers?: { accBeta1: number; accBeta2: number };
+  };
   const data = await readFile(join(dir, `${name}.bin`));
   if (weights.length !== 2 * variableCount + 1) {
     throw new OptimizerStateError(
@@ -77,4 +104,19 @@ export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string, n
   await optimizer.setWeights(named);
   // setWeights copies the moments into new variables and only reads the iteration count.
   tf.dispose(named.map((weight) => weight.tensor));
+  restoreBetaPowers(optimizer, jsonFile, betaPowers);
+}
+
+/** Put back the saved running β-products (checkpoints from before they were saved keep setWeights' pow). */
+function restoreBetaPowers(optimizer: tf.Optimizer, jsonFile: string, saved: { accBeta1: number; accBeta2: number } | undefined): void {
+  if (saved === undefined) return;
+  const powers = betaPowersOf(optimizer);
+  if (!powers) return;
+  if (![saved.accBeta1, saved.accBeta2].every((value) => typeof value === 'number' && value > 0 && value < 1)) {
+    throw new OptimizerStateError(`${jsonFile}: expected β-powers between 0 and 1, got ${JSON.stringify(saved)}. The checkpoint is damaged.`);
+  }
+  tf.tidy(() => {
+    powers.accBeta1.assign(tf.scalar(saved.accBeta1));
+    powers.accBeta2.assign(tf.scalar(saved.accBeta2));
+  });
 }

@@ -10,7 +10,7 @@ import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol
 export interface ParentChannel {
   send(event: TrainerEvent): void;
   onMessage(listener: (command: TrainerCommand) => void): void;
-  /** Called when the parent goes away (Node child only; Electron kills utility processes with their parent). */
+  /** Called once when the parent goes away (its channel closes, or this process is re-parented). */
   onDisconnect(listener: () => void): void;
   /** Resolves once every sent event has been handed to the parent. */
   drain(): Promise<void>;
@@ -19,7 +19,31 @@ export interface ParentChannel {
 /** Electron's utilityProcess parent port (not in @types/node). */
 interface ParentPort {
   on(event: 'message', listener: (message: { data: unknown }) => void): void;
+  on(event: 'close', listener: () => void): void;
   postMessage(message: unknown): void;
+}
+
+/**
+ * Call `onGone` once when the process that started this one is gone: a parent
+ * killed outright may close no channel on some hosts, but the orphan is
+ * always re-parented, so a changed ppid tells too. `gone()` reports it from a
+ * channel event; `cancel()` ends the watch.
+ */
+export function watchParent(onGone: () => void, pollMs = 500): { gone(): void; cancel(): void } {
+  const parent = process.ppid;
+  let done = false;
+  const cancel = () => {
+    done = true;
+    clearInterval(timer);
+  };
+  const gone = () => {
+    if (done) return;
+    cancel();
+    onGone();
+  };
+  const timer = setInterval(() => process.ppid !== parent && gone(), pollMs);
+  timer.unref(); // the watch alone must not keep the process alive
+  return { gone, cancel };
 }
 
 /** Open the channel to whichever parent started this process. */
@@ -29,7 +53,7 @@ export function openParentChannel(): ParentChannel {
     return {
       send: (event) => parentPort.postMessage(event),
       onMessage: (listener) => parentPort.on('message', (message) => listener(message.data as TrainerCommand)),
-      onDisconnect: () => undefined,
+      onDisconnect: (listener) => parentPort.on('close', watchParent(listener).gone),
       // postMessage queues synchronously; one turn of the loop lets it go out.
       drain: () => new Promise((resolve) => setImmediate(resolve)),
     };
@@ -49,7 +73,7 @@ export function openParentChannel(): ParentChannel {
       });
     },
     onMessage: (listener) => process.on('message', (message) => listener(message as TrainerCommand)),
-    onDisconnect: (listener) => process.on('disconnect', listener),
+    onDisconnect: (listener) => process.on('disconnect', watchParent(listener).gone),
     drain: () => (pending === 0 || !process.connected ? Promise.resolve() : new Promise((resolve) => (drained = resolve))),
   };
 }

@@ -27,12 +27,13 @@ function main(): void {
   };
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
-  channel.onDisconnect(() => control.stop());
   // Ctrl-C in a terminal reaches the whole process group, this child included: treat it (and
-  // SIGTERM) like a stop command so the parent's "stop and checkpoint" still happens.
-  const stopOnSignal = () => (started ? control.stop() : exitAfterDrain(0));
-  process.on('SIGINT', stopOnSignal);
-  process.on('SIGTERM', stopOnSignal);
+  // SIGTERM) like a stop command so the parent's "stop and checkpoint" still happens. A parent
+  // that is gone (killed) is the same: nobody supervises this training any more.
+  const stopNow = () => (started ? control.stop() : exitAfterDrain(0));
+  channel.onDisconnect(stopNow);
+  process.on('SIGINT', stopNow);
+  process.on('SIGTERM', stopNow);
 
   channel.onMessage((command: TrainerCommand) => {
     switch (command?.type) {

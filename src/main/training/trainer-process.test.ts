@@ -103,6 +103,10 @@ describe('trainer child process', () => {
     // Steps that were complete before the kill and before the checkpoint are kept as they were.
     expect(after.steps.slice(0, checkpoint.state.step)).toEqual(before.steps.slice(0, checkpoint.state.step));
     expect((await readRunRecord(runDir)).status).toBe('completed');
+    // Exact resume: the steps the uninterrupted run of the first test also trained carry the same numbers.
+    const uninterrupted = (await readRunMetrics(join(root, 'complete'))).steps;
+    const numbers = (steps: typeof uninterrupted) => steps.map(({ ms: _ms, ...rest }) => rest);
+    expect(numbers(after.steps.slice(0, uninterrupted.length))).toEqual(numbers(uninterrupted));
   });
 
   it('obeys pause, resume and stop commands sent over the channel', async () => {

@@ -23,13 +23,14 @@ import {
 import { selectBackend } from './backend';
 import { stepsPerEpoch } from './batches';
 import type { CheckpointState } from './checkpoint';
-import { latestCompleteCheckpoint, loadCheckpointModels, restoreOptimizers } from './checkpoint';
+import { latestCompleteCheckpoint } from './checkpoint';
 import type { TrainingControl } from './control';
 import { classifyFailure, TrainingError } from './errors';
 import { loadOrCreateFixedNoise } from './fixed-noise';
 import { createGanStep } from './gan-step';
 import { trainLoop } from './loop';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
+import { openResumePoint } from './resume-point';
 import { Rng, withMathRandom } from './rng';
 
 export type StartCommand = Extract<TrainerCommand, { type: 'start' }>;
@@ -55,12 +56,8 @@ export async function runTrainer(
     lock = await acquireRunLock(runDir);
     // An existing run.json gets the failure too; a new run's is written once its inputs check out.
     recordWritten = existing !== undefined;
-    const checkpoint = command.resume ? await latestCompleteCheckpoint(runDir) : undefined;
     if (!command.resume && (await latestCompleteCheckpoint(runDir))) {
       throw new TrainingError('bad-input', `${runDir} already has checkpoints. Resume that run, or start a new run in an empty folder.`);
-    }
-    if (checkpoint && checkpoint.state.seed !== config.seed) {
-      throw new TrainingError('bad-input', `Checkpoint ${checkpoint.dir} was made with seed ${checkpoint.state.seed}, but run.json says ${config.seed}.`);
     }
 
     const forced = command.backend ?? config.backend;
@@ -88,25 +85,39 @@ export async function runTrainer(
       throw new TrainingError('bad-input', `Batch size ${config.batchSize} needs at least that many images, got ${manifest.count}. Lower the batch size to ${manifest.count} or less.`);
     }
 
+    // The newest intact checkpoint (damaged newer ones are skipped and named in the notes).
+    const totalSteps = perEpoch * config.epochs;
+    const resumePoint = command.resume ? await openResumePoint(runDir, config, totalSteps) : undefined;
+    const checkpoint = resumePoint?.checkpoint;
+    const models = resumePoint
+      ? { generator: resumePoint.generator, discriminator: resumePoint.discriminator }
+      : withMathRandom(Rng.stream(config.seed, 'init'), () => ({ generator: buildGenerator(config), discriminator: buildDiscriminator(config) }));
+    disposables.push(models.generator, models.discriminator);
+    const gan = resumePoint?.gan ?? createGanStep({ ...models, config, totalSteps });
+    disposables.push(gan);
+
     await writeStartRecord(runDir, existing, config, command, manifest, backend);
     recordWritten = true;
     const start = checkpoint?.state ?? { step: 0, completedEpochs: 0, stepInEpoch: 0 };
     const kept = await truncateRunMetrics(runDir, start.step);
     await pruneSamplesAfter(runDir, { epoch: start.completedEpochs, step: start.step });
-    const models = checkpoint
-      ? await loadCheckpointModels(checkpoint.dir)
-      : withMathRandom(Rng.stream(config.seed, 'init'), () => ({ generator: buildGenerator(config), discriminator: buildDiscriminator(config) }));
-    disposables.push(models.generator, models.discriminator);
-    const gan = createGanStep({ ...models, config });
-    disposables.push(gan);
-    if (checkpoint) await restoreOptimizers(checkpoint.dir, { ...models, gan });
     const fixedNoise = await prepareFixedNoise(runDir, config, checkpoint);
 
-    emit({ type: 'started', backend, totalEpochs: config.epochs, stepsPerEpoch: perEpoch, startEpoch: start.completedEpochs, startStep: start.step });
+    const notes = [...(resumePoint?.notes ?? []), ...kept.notes];
+    emit({
+      type: 'started',
+      backend,
+      totalEpochs: config.epochs,
+      stepsPerEpoch: perEpoch,
+      startEpoch: start.completedEpochs,
+      startStep: start.step,
+      ...(notes.length > 0 ? { notes } : {}),
+    });
     const result = await trainLoop({
       runDir,
       config,
       images: dataset.images,
+      dataset: { dir: command.datasetDir, ...dataset },
       shape: [manifest.height, manifest.width, manifest.channels],
       count: manifest.count,
       ...models,

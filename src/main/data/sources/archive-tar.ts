@@ -7,7 +7,8 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Parser } from 'tar';
@@ -16,8 +17,11 @@ import { DatasetError } from '../errors';
 import type { ImportLimits } from '../limits';
 import { ArchiveBudget, entryTarget, linkEntry } from './archive-guard';
 import { isGzipFile } from './byte-stream';
+import type { UnreadEntry } from './folder';
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+/** Folders are implied by the files' paths. */
+const FOLDER_TYPES = new Set(['Directory', 'GNUDumpDir']);
 
 function explain(archive: string, error: unknown): unknown {
   if (error instanceof DatasetError || (error instanceof Error && error.name === 'AbortError')) return error;
@@ -25,11 +29,15 @@ function explain(archive: string, error: unknown): unknown {
   return new DatasetError(`${archive} is not a readable tar archive (${message}).`, 'Check that the file is a complete .tar or .tar.gz; re-download or re-create it.');
 }
 
-/** Extracts every regular file of the tar archive at `path` into `dest`; `onEntry` counts entries for progress. */
-export async function extractTar(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number) => void): Promise<void> {
+/**
+ * Extracts every regular file of the tar archive at `path` into `dest`; `onEntry` counts entries
+ * for progress. Returns the entries left out that the report should name (FIFOs, devices).
+ */
+export async function extractTar(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number) => void): Promise<UnreadEntry[]> {
   const archive = basename(path);
   const budget = new ArchiveBudget(archive, limits);
   const writes: Promise<void>[] = [];
+  const unread: UnreadEntry[] = [];
   // Aborts the entry writes still waiting for data when the archive stream fails: a truncated gzip
   // ends the parser mid-entry, and that entry's stream would otherwise never end (the import hung).
   const abandon = new AbortController();
@@ -42,7 +50,8 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
       try {
         onEntry?.(++done);
         const target = checkEntry(entry, archive, dest, budget);
-        if (target === null) {
+        if (target === null || !FILE_TYPES.has(entry.type)) {
+          if (target !== null && !FOLDER_TYPES.has(entry.type)) unread.push({ rel: relative(dest, target).split(sep).join('/'), reason: `${entry.type} entry, not a regular file` });
           entry.resume();
           return;
         }
@@ -52,12 +61,18 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
       }
     },
   });
+  // tar's Parser keeps every byte after the end-of-archive blocks by concatenating it to one
+  // growing buffer (quadratic: 16 MiB of zero padding took 8 s); drop them here instead.
+  let ended = false;
+  parser.on('eof', () => (ended = true));
+  const afterEnd = new Transform({ transform: (chunk: Buffer, _encoding, done) => done(null, ended ? undefined : chunk) });
   const source = createReadStream(path, { signal });
   const stages: NodeJS.ReadWriteStream[] = (await isGzipFile(path)) ? [createGunzip()] : [];
-  stages.push(budget.meterStream());
+  stages.push(budget.meterStream(), afterEnd);
   try {
     await pipeline([source, ...stages, parser as unknown as NodeJS.WritableStream], { signal });
     await Promise.all(writes);
+    return unread;
   } catch (error) {
     abandon.abort();
     await Promise.allSettled(writes);
@@ -68,7 +83,7 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
 function checkEntry(entry: ReadEntry, archive: string, dest: string, budget: ArchiveBudget): string | null {
   if (entry.type === 'SymbolicLink' || entry.type === 'Link') throw linkEntry(archive, entry.path);
   const target = entryTarget(archive, dest, entry.path);
-  if (target === null || !FILE_TYPES.has(entry.type)) return null;
+  if (target === null || !FILE_TYPES.has(entry.type)) return target;
   budget.claim(entry.path, entry.size);
   return target;
 }

@@ -13,6 +13,7 @@ import type { Entry, ZipFile } from 'yauzl';
 import { DatasetError } from '../errors';
 import type { ImportLimits } from '../limits';
 import { ArchiveBudget, entryTarget, escapingEntry, linkEntry } from './archive-guard';
+import type { UnreadEntry } from './folder';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -47,8 +48,11 @@ function explain(archive: string, error: unknown): unknown {
   return new DatasetError(`${archive} is not a readable zip archive (${message}).`, 'Check that the file is a complete .zip; re-download or re-create it.');
 }
 
-/** Extracts every file entry of the zip at `path` into `dest`; `onEntry` counts entries for progress. */
-export async function extractZip(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number, total: number) => void): Promise<void> {
+/**
+ * Extracts every file entry of the zip at `path` into `dest`; `onEntry` counts entries for
+ * progress. Returns the entries left out that the report should name.
+ */
+export async function extractZip(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number, total: number) => void): Promise<UnreadEntry[]> {
   const archive = basename(path);
   const budget = new ArchiveBudget(archive, limits);
   let zip: ZipFile;
@@ -57,6 +61,7 @@ export async function extractZip(path: string, dest: string, limits: ImportLimit
   } catch (error) {
     throw explain(archive, error);
   }
+  const unread: UnreadEntry[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       const fail = (error: unknown): void => {
@@ -77,6 +82,7 @@ export async function extractZip(path: string, dest: string, limits: ImportLimit
   } finally {
     zip.close();
   }
+  return unread;
 }
 
 async function extractEntry(zip: ZipFile, entry: Entry, dest: string, archive: string, budget: ArchiveBudget, signal?: AbortSignal): Promise<void> {

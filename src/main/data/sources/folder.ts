@@ -1,8 +1,11 @@
 /**
  * Recursive folder listing shared by the folder importer, source detection
- * and the fingerprint. Symbolic links are listed apart and never followed,
- * so a dataset cannot pull in files from elsewhere or loop forever.
+ * and the fingerprint. Only regular files are ever opened: symbolic links
+ * are never followed (a dataset cannot pull in files from elsewhere or loop
+ * forever), and FIFOs, sockets and devices are never read (a FIFO blocks
+ * its reader forever); both are listed apart and reported as skipped.
  */
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -14,10 +17,26 @@ export interface ListedFile {
   mtimeMs: number;
 }
 
+/** Something in the listing that is not read, with the reason the report gives. */
+export interface UnreadEntry {
+  rel: string;
+  reason: string;
+}
+
 export interface FolderListing {
   files: ListedFile[];
-  /** Relative paths of symbolic links (reported as skipped). */
-  links: string[];
+  /** Symbolic links, FIFOs, sockets, devices (and archive entries left unextracted): reported as skipped. */
+  others: UnreadEntry[];
+}
+
+/** Why an entry that is not a regular file or folder is not read; undefined for regular files and folders. */
+export function notRegularReason(entry: Dirent | Stats): string | undefined {
+  if (entry.isFile() || entry.isDirectory()) return undefined;
+  if (entry.isSymbolicLink()) return 'symbolic link (not followed)';
+  if (entry.isFIFO()) return 'named pipe (FIFO), not a regular file';
+  if (entry.isSocket()) return 'socket, not a regular file';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'device, not a regular file';
+  return 'special file, not a regular file';
 }
 
 /** Operating-system litter that is ignored silently rather than reported. */
@@ -27,7 +46,7 @@ export function isIgnoredName(name: string): boolean {
 
 /** Lists every regular file below `dir`, sorted by relative path. */
 export async function listFolder(dir: string, signal?: AbortSignal): Promise<FolderListing> {
-  const listing: FolderListing = { files: [], links: [] };
+  const listing: FolderListing = { files: [], others: [] };
   async function walk(abs: string, rel: string): Promise<void> {
     signal?.throwIfAborted();
     const entries = await readdir(abs, { withFileTypes: true });
@@ -35,17 +54,19 @@ export async function listFolder(dir: string, signal?: AbortSignal): Promise<Fol
       if (isIgnoredName(entry.name)) continue;
       const childAbs = join(abs, entry.name);
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isSymbolicLink()) listing.links.push(childRel);
-      else if (entry.isDirectory()) await walk(childAbs, childRel);
+      if (entry.isDirectory()) await walk(childAbs, childRel);
       else if (entry.isFile()) {
         const stats = await lstat(childAbs);
-        listing.files.push({ rel: childRel, abs: childAbs, size: stats.size, mtimeMs: stats.mtimeMs });
-      }
+        // Replaced by something else since readdir: report it rather than open it.
+        const changed = notRegularReason(stats);
+        if (changed) listing.others.push({ rel: childRel, reason: changed });
+        else listing.files.push({ rel: childRel, abs: childAbs, size: stats.size, mtimeMs: stats.mtimeMs });
+      } else listing.others.push({ rel: childRel, reason: notRegularReason(entry)! });
     }
   }
   await walk(dir, '');
   const byRel = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   listing.files.sort((a, b) => byRel(a.rel, b.rel));
-  listing.links.sort(byRel);
+  listing.others.sort((a, b) => byRel(a.rel, b.rel));
   return listing;
 }

@@ -9,7 +9,7 @@
  * Fashion-MNIST (fashion-mnist, fashion_mnist, FashionMNIST) get the
  * Fashion-MNIST class names; any other IDX gets classes "0", "1", ….
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -31,6 +31,11 @@ const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'C
 
 const classesFileSchema = z.object({ name: z.string().min(1).optional(), classes: z.array(z.string().min(1)).min(1).max(256) });
 
+/** True for a regular file (a FIFO or device beside the images must not be opened: it could block forever). */
+function isRegularFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
 /** True for names like train-images-idx3-ubyte(.gz). */
 export function isIdxImagesName(name: string): boolean {
   return IMAGES_NAME.test(name);
@@ -46,14 +51,14 @@ export function labelsFileFor(imagesPath: string): string | undefined {
   const name = basename(imagesPath).replace(/\.gz$/i, '');
   const labelsName = name.replace(/images/i, 'labels').replace(/idx[34]/i, 'idx1');
   if (labelsName === name) return undefined;
-  return [labelsName, `${labelsName}.gz`].map((n) => join(dirname(imagesPath), n)).find((p) => existsSync(p));
+  return [labelsName, `${labelsName}.gz`].map((n) => join(dirname(imagesPath), n)).find(isRegularFile);
 }
 
 /** Every file an IDX import of these images reads (for the fingerprint). */
 export function idxInputs(imagesPath: string): string[] {
   const labels = labelsFileFor(imagesPath);
   const classes = join(dirname(imagesPath), CLASSES_FILE);
-  return [imagesPath, ...(labels ? [labels] : []), ...(existsSync(classes) ? [classes] : [])];
+  return [imagesPath, ...(labels ? [labels] : []), ...(isRegularFile(classes) ? [classes] : [])];
 }
 
 /** Images files at the top of a folder, sorted by name; empty when it is not an IDX folder. */
@@ -103,7 +108,7 @@ async function readLabels(path: string, imagesPath: string, expected: number, si
 
 async function readClassesFile(dir: string): Promise<{ name?: string; classes: string[] } | undefined> {
   const path = join(dir, CLASSES_FILE);
-  if (!existsSync(path)) return undefined;
+  if (!isRegularFile(path)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
@@ -158,6 +163,12 @@ async function imagesHeader(path: string, job: ImportJob): Promise<ImagesShape> 
     const [count, height, width, channels = 1] = dims as [number, number, number, number?];
     if (channels !== 1 && channels !== 3) throw new DatasetError(`${basename(path)} has ${channels} channels per pixel; expected 1 or 3.`);
     if (height === 0 || width === 0) throw new DatasetError(`${basename(path)} declares images of ${width}×${height} pixels; expected both sides above 0.`, 'The file is damaged; download it again.');
+    if (height * width > job.limits.maxImagePixels) {
+      throw new DatasetError(
+        `${basename(path)} declares images of ${width}×${height} pixels, over the ${job.limits.maxImagePixels.toLocaleString('en-US')}-pixel limit per image.`,
+        'The header is damaged or the file is not an image dataset; download it again.',
+      );
+    }
     const bytes = count * height * width * channels;
     if (bytes > job.limits.maxTotalBytes) {
       throw new DatasetError(`${basename(path)} claims ${count.toLocaleString('en-US')} images of ${width}×${height}×${channels} (${formatBytes(bytes)}), over the ${formatBytes(job.limits.maxTotalBytes)} limit.`, 'Check the file; split very large datasets or import fewer images.');

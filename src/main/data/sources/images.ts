@@ -50,7 +50,7 @@ export async function importImageFiles(listing: FolderListing, job: ImportJob, k
   const classNames = classNamesOf(listing.files);
   const writer = await DatasetWriter.open(job, { classNames });
   try {
-    for (const link of listing.links) writer.skip(link, 'symbolic link (not followed)');
+    for (const other of listing.others) writer.skip(other.rel, other.reason);
     const candidates: { file: ListedFile; label?: number }[] = [];
     for (const file of listing.files) {
       if (!isImage(file.rel)) {

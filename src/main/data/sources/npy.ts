@@ -108,6 +108,9 @@ async function floatMapping(path: string, header: NpyHeader, signal?: AbortSigna
 export async function importNpy(path: string, job: ImportJob): Promise<ImportOutcome> {
   const header = await readNpyHeader(path);
   const { count, height, width, channels } = header;
+  if (height * width > job.limits.maxImagePixels) {
+    throw headerError(basename(path), `its images are ${width}×${height} pixels, over the ${job.limits.maxImagePixels.toLocaleString('en-US')}-pixel limit per image`);
+  }
   const values = height * width * channels;
   const mapping = header.dtype === 'f4' ? await floatMapping(path, header, job.signal) : undefined;
   const writer = await DatasetWriter.open(job, { classNames: null, channels });

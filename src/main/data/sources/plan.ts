@@ -2,17 +2,19 @@
  * Source detection: what kind of dataset a path holds, which files define
  * its fingerprint, and which importer reads it.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import type { Stats } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import type { DatasetSourceKind } from '../../../shared/dataset';
 import { IMAGE_EXTENSIONS } from '../decode';
 import { DatasetError } from '../errors';
 import { fingerprintFiles, fingerprintListing } from '../fingerprint';
+import { makeScratchDir } from '../scratch';
 import type { ImportJob, ImportOutcome } from '../job';
 import { extractTar } from './archive-tar';
 import { extractZip } from './archive-zip';
 import { detectCifar, importCifar } from './cifar';
-import { listFolder } from './folder';
+import { listFolder, notRegularReason } from './folder';
 import type { FolderListing } from './folder';
 import { idxInputs, importIdx, isIdxImagesName, isIdxLabelsName, detectIdx } from './idx';
 import { importImageFiles } from './images';
@@ -33,7 +35,7 @@ function stripExtensions(name: string): string {
 
 /** Chooses the importer for a folder's contents; image files are recorded as `imagesKind`. */
 export async function importFolderContents(listing: FolderListing, job: ImportJob, imagesKind: DatasetSourceKind, what: string): Promise<ImportOutcome> {
-  if (listing.files.length === 0 && listing.links.length === 0) {
+  if (listing.files.length === 0 && listing.others.length === 0) {
     throw new DatasetError(`The ${what} is empty.`, `Expected ${SUPPORTED}.`);
   }
   const cifar = detectCifar(listing);
@@ -45,10 +47,12 @@ export async function importFolderContents(listing: FolderListing, job: ImportJo
 
 /** Archives of a folder usually hold that folder: look inside a lone top-level folder. */
 function stripLoneFolder(listing: FolderListing): FolderListing {
-  const tops = new Set(listing.files.map((f) => f.rel.split('/')[0]));
+  const all = [...listing.files, ...listing.others];
+  const tops = new Set(all.map((f) => f.rel.split('/')[0]));
   const [top] = tops;
-  if (tops.size !== 1 || listing.links.length > 0 || !listing.files.every((f) => f.rel.startsWith(`${top}/`))) return listing;
-  return { files: listing.files.map((f) => ({ ...f, rel: f.rel.slice(top!.length + 1) })), links: [] };
+  if (tops.size !== 1 || !all.every((f) => f.rel.startsWith(`${top}/`))) return listing;
+  const inside = <T extends { rel: string }>(f: T): T => ({ ...f, rel: f.rel.slice(top!.length + 1) });
+  return { files: listing.files.map(inside), others: listing.others.map(inside) };
 }
 
 function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): SourcePlan {
@@ -56,13 +60,14 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
     name: stripExtensions(basename(path)),
     fingerprint,
     async run(job) {
-      const scratch = await mkdtemp(join(job.scratchRoot, '.extract-'));
+      const scratch = await makeScratchDir(job.scratchRoot, 'extract');
       try {
         job.progress('extract', 0);
         const onEntry = (done: number, total?: number): void => job.progress('extract', done, total);
-        if (kind === 'zip') await extractZip(path, scratch, job.limits, job.signal, onEntry);
-        else await extractTar(path, scratch, job.limits, job.signal, onEntry);
-        const listing = stripLoneFolder(await listFolder(scratch, job.signal));
+        const unextracted = kind === 'zip' ? await extractZip(path, scratch, job.limits, job.signal, onEntry) : await extractTar(path, scratch, job.limits, job.signal, onEntry);
+        const extracted = await listFolder(scratch, job.signal);
+        const others = [...extracted.others, ...unextracted].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+        const listing = stripLoneFolder({ files: extracted.files, others });
         return await importFolderContents(listing, job, kind, 'archive');
       } finally {
         await rm(scratch, { recursive: true, force: true });
@@ -73,12 +78,16 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
 
 /** Inspects `path` and returns how to import it; throws DatasetError for what cannot be a dataset. */
 export async function planSource(path: string, signal?: AbortSignal): Promise<SourcePlan> {
-  let isDirectory: boolean;
+  let stats: Stats;
   try {
-    isDirectory = (await stat(path)).isDirectory();
+    stats = await stat(path);
   } catch {
     throw new DatasetError(`No such file or folder: ${path}.`, 'Check the path (drag the folder or file onto the window, or pass its full path).');
   }
+  // Opening a FIFO blocks until a writer appears, a device may never end: only regular files are read.
+  const special = notRegularReason(stats);
+  if (special) throw new DatasetError(`${basename(path)} is a ${special}.`, `Expected ${SUPPORTED}.`);
+  const isDirectory = stats.isDirectory();
   const name = stripExtensions(basename(path));
   if (isDirectory) {
     const listing = await listFolder(path, signal);

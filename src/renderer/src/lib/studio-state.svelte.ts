@@ -3,7 +3,7 @@
  * and long-operation progress. Filled from the API once and kept current by
  * the event stream; views only read it and call `refresh*` after actions.
  */
-import type { AppInfo, DatasetInfo, PresetInfo, Progress, RunSummary, StudioEvent } from '../../../shared/api';
+import type { AppInfo, DamagedRun, DatasetInfo, PresetInfo, Progress, RunSummary, StudioEvent } from '../../../shared/api';
 import { studio } from './api';
 import { go } from './router.svelte';
 
@@ -21,6 +21,8 @@ export const studioState = $state({
   presets: [] as PresetInfo[],
   datasets: [] as DatasetInfo[],
   runs: [] as RunSummary[],
+  /** Run folders whose run.json is unusable: listed with the reason so they can be deleted. */
+  damagedRuns: [] as DamagedRun[],
   /** Progress of long operations, keyed by operation name; removed when done. */
   progress: {} as Record<string, Progress>,
   loadError: undefined as unknown,
@@ -44,6 +46,7 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'run-deleted':
       studioState.runs = studioState.runs.filter((r) => r.id !== event.runId);
+      studioState.damagedRuns = studioState.damagedRuns.filter((r) => r.id !== event.runId);
       break;
     case 'progress': {
       const { progress } = event;
@@ -65,7 +68,9 @@ export async function refreshDatasets(): Promise<void> {
 
 /** Re-read the run list. */
 export async function refreshRuns(): Promise<void> {
-  studioState.runs = sortRuns(await studio.listRuns());
+  const listed = await studio.listRuns();
+  studioState.runs = sortRuns(listed.filter((run): run is RunSummary => run.status !== 'damaged'));
+  studioState.damagedRuns = listed.filter((run): run is DamagedRun => run.status === 'damaged');
 }
 
 /**

@@ -1,0 +1,247 @@
+/**
+ * `gan-studio score`: quality scores of a run's generator, or of a folder of
+ * images, against a dataset. See docs/scores.md for what each score means.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BackendName } from '../../shared/backends';
+import { BACKEND_NAMES } from '../../shared/backends';
+import { DEFAULT_SCORE_SAMPLE_SIZE } from '../../shared/config';
+import type { ScoreFeature, ScoreMap } from '../../shared/scores';
+import { builtinDatasetSource, importDataset, loadDataset } from '../../main/data';
+import { readRunRecord, readRunScores } from '../../main/runs';
+import { formatScores } from '../../main/scores/format';
+import type { ScoringDataset } from '../../main/scores/index';
+import { imagesFromUint8, loadFeatureNetwork, sampleGenerator, scoreImages } from '../../main/scores/index';
+import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
+import { selectBackend } from '../../main/training/backend';
+import { latestCompleteCheckpoint, loadCheckpointModels } from '../../main/training/checkpoint';
+import { CliError } from '../cli-error';
+import { EXIT } from '../exit-codes';
+import { createProgressLine } from '../progress-bar';
+
+export const help = `Usage: gan-studio score RUN [--epoch N] [--json]
+       gan-studio score --images FOLDER --against DATASET [--sample-size N] [--json]
+
+Quality scores: FID, KID, SWD, precision, recall and recognisable % (the last
+four and FID need a labelled dataset, whose classifier is trained once and
+cached with the dataset). Every number comes with its std and sample size.
+
+RUN (a run folder, or a run id in the runs folder): prints the scores the run
+recorded for --epoch N (default: its last scored epoch). An epoch without a
+record is scored now from its checkpoint, when that is the latest one.
+
+--images FOLDER --against DATASET: scores the images in FOLDER (any size; they
+are resized to the dataset's) against DATASET, a path as for "train --data",
+or "sample" for the built-in Fashion-MNIST.
+
+Options:
+  --epoch N          The run's epoch to show (default: the last scored one)
+  --images FOLDER    Images to score (PNG, JPEG, WebP, …; subfolders are read too)
+  --against DATASET  The dataset to compare with (a path, or "sample")
+  --sample-size N    Images per side (default ${DEFAULT_SCORE_SAMPLE_SIZE}; at most the folder's count)
+  --backend NAME     Force ${BACKEND_NAMES.join(', ')} for the networks
+  --json             One JSON object: {scores: {name: {value, std, n}}, feature, …}
+                     (recognisable in percent)
+  -h, --help         Show this help
+
+Scores are comparable only between runs on the same dataset, not with papers'
+Inception FID. Exit codes: 0 scored, 1 failed, 2 bad arguments or input,
+3 forced backend unavailable.`;
+
+const USAGE_HINT = 'Run "gan-studio score --help" for the options.';
+
+interface ScoreOptions {
+  run?: string;
+  epoch?: number;
+  images?: string;
+  against?: string;
+  sampleSize: number;
+  backend?: BackendName;
+  json: boolean;
+}
+
+function positiveInt(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`Expected ${flag} to be a positive whole number, got "${text}".`, EXIT.usage, USAGE_HINT);
+  return n;
+}
+
+function parse(argv: string[]): ScoreOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        epoch: { type: 'string' },
+        images: { type: 'string' },
+        against: { type: 'string' },
+        'sample-size': { type: 'string' },
+        backend: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT.usage, USAGE_HINT);
+  }
+  const { values, positionals } = parsed;
+  const backend = values.backend;
+  if (backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(backend)) {
+    throw new CliError(`Expected --backend to be one of ${BACKEND_NAMES.join(', ')}, got "${backend}".`, EXIT.usage);
+  }
+  const options: ScoreOptions = {
+    run: positionals[0],
+    epoch: positiveInt('--epoch', values.epoch),
+    images: values.images,
+    against: values.against,
+    sampleSize: positiveInt('--sample-size', values['sample-size']) ?? DEFAULT_SCORE_SAMPLE_SIZE,
+    backend: backend as BackendName | undefined,
+    json: values.json,
+  };
+  if (positionals.length > 1) throw new CliError(`Expected one RUN, got ${positionals.length}: ${positionals.join(' ')}.`, EXIT.usage, USAGE_HINT);
+  if (options.run && (options.images || options.against)) {
+    throw new CliError('Give either RUN or --images FOLDER --against DATASET, not both.', EXIT.usage, USAGE_HINT);
+  }
+  if (!options.run && !(options.images && options.against)) {
+    const missing = options.images ? '--against DATASET' : options.against ? '--images FOLDER' : 'RUN, or --images FOLDER --against DATASET';
+    throw new CliError(`Expected ${missing}.`, EXIT.usage, USAGE_HINT);
+  }
+  if (options.images && options.epoch !== undefined) throw new CliError('--epoch applies to a RUN, not to --images.', EXIT.usage, USAGE_HINT);
+  if (options.sampleSize < 10) throw new CliError(`Expected --sample-size of at least 10, got ${options.sampleSize}.`, EXIT.usage, USAGE_HINT);
+  return options;
+}
+
+/** What the command prints: as text, or as one JSON object. */
+interface ScoreReport {
+  source: string;
+  dataset: string;
+  epoch?: number;
+  step?: number;
+  /** True when the numbers come from the run's scores.jsonl rather than computed now. */
+  recorded?: boolean;
+  sampleSize: number;
+  feature: ScoreFeature;
+  scores: ScoreMap;
+  skipped?: { name: string; reason: string }[];
+}
+
+/** Runs the command; returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const options = parse(argv);
+  const report = options.run ? await scoreRun(options.run, options) : await scoreFolder(options.images!, options.against!, options);
+  if (options.json) {
+    console.log(JSON.stringify(report));
+    return EXIT.ok;
+  }
+  const what = report.epoch === undefined ? report.source : `${report.source}, epoch ${report.epoch} (step ${report.step})${report.recorded ? ', as recorded during training' : ''}`;
+  console.log(`${what}\nagainst ${report.dataset}: ${report.sampleSize} images scored`);
+  console.log(formatScores(report.feature, report.scores));
+  for (const skip of report.skipped ?? []) console.log(`  ${skip.name}: not computed — ${skip.reason}`);
+  return EXIT.ok;
+}
+
+/** A run folder path, or an id in the default runs folder. */
+function resolveRunDir(run: string): string {
+  const direct = resolve(run);
+  if (existsSync(join(direct, 'run.json'))) return direct;
+  const byId = join(defaultRunsRoot(), run);
+  if (existsSync(join(byId, 'run.json'))) return byId;
+  throw new CliError(`No run at ${direct} (no run.json there, nor in the runs folder ${defaultRunsRoot()}).`, EXIT.usage, 'Pass a run folder, as printed by "gan-studio train".');
+}
+
+async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport> {
+  const runDir = resolveRunDir(run);
+  const record = await readRunRecord(runDir);
+  const recorded = await readRunScores(runDir);
+  const wanted = options.epoch ?? recorded.at(-1)?.epoch;
+  const hit = recorded.find((r) => r.epoch === wanted);
+  if (hit) return { source: `run ${record.id}`, dataset: `"${record.dataset.name}"`, epoch: hit.epoch, step: hit.step, recorded: true, sampleSize: hit.sampleSize, feature: hit.feature, scores: hit.scores };
+  const checkpoint = await latestCompleteCheckpoint(runDir);
+  if (!checkpoint || (wanted !== undefined && checkpoint.state.completedEpochs !== wanted)) {
+    const scored = recorded.map((r) => r.epoch).join(', ') || 'none';
+    throw new CliError(
+      `Run ${record.id} has no scores for epoch ${wanted ?? '(any)'} and no checkpoint of that epoch to score.`,
+      EXIT.usage,
+      `Scored epochs: ${scored}.${checkpoint ? ` The latest checkpoint is after epoch ${checkpoint.state.completedEpochs}: omit --epoch or pass --epoch ${checkpoint.state.completedEpochs}.` : ''}`,
+    );
+  }
+  if (!existsSync(record.dataset.dir)) {
+    throw new CliError(`The run's dataset cache ${record.dataset.dir} is gone.`, EXIT.usage, `Re-create it with gan-studio train --resume ${runDir} --data PATH, then score again.`);
+  }
+  await selectBackend(options.backend ? { forced: options.backend } : {});
+  const dataset: ScoringDataset = { dir: record.dataset.dir, ...(await loadDataset(record.dataset.dir)) };
+  const { generator, discriminator } = await loadCheckpointModels(checkpoint.dir);
+  discriminator.dispose();
+  try {
+    const network = await loadNetwork(dataset);
+    const generated = await sampleGenerator(generator, record.config.latentDim, options.sampleSize);
+    const result = await scoreImages({ generated, dataset, network, sampleSize: options.sampleSize });
+    network.dispose();
+    return { source: `run ${record.id}`, dataset: `"${record.dataset.name}"`, epoch: checkpoint.state.completedEpochs, step: checkpoint.state.step, ...result };
+  } finally {
+    generator.dispose();
+  }
+}
+
+async function scoreFolder(folder: string, against: string, options: ScoreOptions): Promise<ScoreReport> {
+  await selectBackend(options.backend ? { forced: options.backend } : {});
+  const source = against === 'sample' ? builtinDatasetSource() : resolve(against);
+  const progress = quietProgress();
+  const imported = await importDataset(source, {}, {
+    cacheRoot: defaultDatasetsRoot(),
+    // Only real work is shown: a cached dataset answers after a scan.
+    onProgress: (p) => p.phase !== 'scan' && p.phase !== 'done' && progress.update(p.total ? p.done / p.total : 0, `importing ${against}: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
+  });
+  progress.finish();
+  const dataset: ScoringDataset = { dir: imported.dir, ...(await loadDataset(imported.dir)) };
+  const { manifest } = dataset;
+  // The folder is decoded by the dataset importer (every format, resized to the dataset's shape) into a scratch cache.
+  const scratch = await mkdtemp(join(tmpdir(), 'gan-studio-score-'));
+  try {
+    const images = await importDataset(
+      resolve(folder),
+      { size: manifest.width === manifest.height ? manifest.width : undefined, channels: manifest.channels, maxImages: options.sampleSize },
+      { cacheRoot: scratch },
+    );
+    const loaded = await loadDataset(images.dir);
+    const generated = imagesFromUint8(loaded.images, { height: loaded.manifest.height, width: loaded.manifest.width, channels: loaded.manifest.channels }, Array.from({ length: loaded.manifest.count }, (_, i) => i));
+    const network = await loadNetwork(dataset);
+    try {
+      const result = await scoreImages({ generated, dataset, network, sampleSize: options.sampleSize });
+      return { source: `${generated.n} images in ${folder}`, dataset: `"${manifest.name}"`, ...result };
+    } finally {
+      network.dispose();
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The dataset's feature network, with a progress line while its classifier trains (first time only). */
+async function loadNetwork(dataset: ScoringDataset) {
+  const progress = quietProgress();
+  try {
+    return await loadFeatureNetwork(dataset, { onProgress: (done, total) => progress.update(done / total, `training the score classifier for "${dataset.manifest.name}" (once): batch ${done}/${total}`) });
+  } finally {
+    progress.finish();
+  }
+}
+
+/** A progress line on stderr that prints nothing unless something progressed (a cache hit stays silent). */
+function quietProgress(): { update(fraction: number, text: string): void; finish(): void } {
+  const line = createProgressLine(process.stderr);
+  let used = false;
+  return {
+    update(fraction, text) {
+      used = true;
+      line.update(fraction, text);
+    },
+    finish: () => used && line.done(),
+  };
+}

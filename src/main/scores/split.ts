@@ -1,0 +1,19 @@
+/**
+ * The fixed split of a dataset into training and held-out images used by
+ * the scores: the classifier trains on the training part and reports its
+ * accuracy on the held-out part; real reference samples come from the
+ * training part, so held-out images can stand in for a perfect generator.
+ */
+import { mixSeed, Rng } from '../training/rng';
+
+/** Share of a dataset held out (at most HELD_OUT_MAX images). */
+export const HELD_OUT_SHARE = 0.1;
+export const HELD_OUT_MAX = 5000;
+
+/** Deterministic for a given count: the same dataset always splits the same way. */
+export function datasetSplit(count: number): { train: Uint32Array; heldOut: Uint32Array } {
+  if (count < 4) throw new Error(`Scores need at least 4 images in the dataset, got ${count}.`);
+  const order = new Rng(mixSeed(0x5c0e5, count)).permutation(count);
+  const held = Math.max(2, Math.min(HELD_OUT_MAX, Math.round(count * HELD_OUT_SHARE)));
+  return { heldOut: order.slice(0, held).sort(), train: order.slice(held).sort() };
+}

@@ -1,0 +1,65 @@
+/**
+ * A long run made on disk, for the `serve` load test and benchmark: a real
+ * metrics.jsonl of `steps` records (written in chunks, never held whole) and
+ * its epochs.jsonl, with values that wander like training curves and one
+ * known spike and dip so downsampling can be checked against them.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { resolveTrainingConfig } from '../../shared/config';
+import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
+import { createRunDir, RUN_FILES } from '../runs';
+
+/** Where the known extremes sit: the one step whose gen_loss is the run's max, and the one whose disc_loss is its min. */
+export const spikeAt = (steps: number): number => Math.floor(steps * 0.37) + 1;
+export const dipAt = (steps: number): number => Math.floor(steps * 0.71) + 1;
+export const SPIKE_GEN_LOSS = 50;
+export const DIP_DISC_LOSS = -1;
+
+/** The step record of `step` (deterministic, so tests can recompute any value). */
+export function syntheticStep(step: number, steps: number, stepsPerEpoch: number): StepMetrics {
+  const wave = Math.sin(step / 97) * 0.3 + Math.sin(step / 13) * 0.1;
+  return {
+    step,
+    epoch: Math.ceil(step / stepsPerEpoch),
+    gen_loss: step === spikeAt(steps) ? SPIKE_GEN_LOSS : 2 + wave,
+    disc_loss: step === dipAt(steps) ? DIP_DISC_LOSS : 1 - wave / 2,
+    real_accuracy: ((step * 7) % 64) / 64,
+    fake_accuracy: ((step * 11) % 64) / 64,
+    ms: 20 + (step % 5),
+  };
+}
+
+/** Create a run folder under `runsRoot` holding `steps` step records (an epoch record per complete epoch); returns its id. */
+export async function writeLongRun(runsRoot: string, datasetDir: string, steps: number, stepsPerEpoch = 1000): Promise<string> {
+  const epochs = Math.ceil(steps / stepsPerEpoch);
+  const { record, dir } = await createRunDir(runsRoot, {
+    config: resolveTrainingConfig({ preset: 'tiny', epochs, seed: 1 }),
+    dataset: { id: 'ds', name: 'ds', fingerprint: 'f', dir: datasetDir },
+    name: `long run ${steps} steps`,
+  });
+  const out = createWriteStream(join(dir, RUN_FILES.metrics));
+  const epochLines: string[] = [];
+  let chunk = '';
+  for (let step = 1; step <= steps; step++) {
+    chunk += JSON.stringify(syntheticStep(step, steps, stepsPerEpoch)) + '\n';
+    if (step % stepsPerEpoch === 0) {
+      const epoch: EpochMetrics = {
+        epoch: step / stepsPerEpoch, step, gen_loss: 2, disc_loss: 1,
+        real_accuracy: 0.5, fake_accuracy: 0.5, images_per_second: 100, seconds: 20,
+      };
+      epochLines.push(JSON.stringify(epoch) + '\n');
+    }
+    if (chunk.length > 1 << 20 || step === steps) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+  const epochsOut = createWriteStream(join(dir, RUN_FILES.epochs));
+  epochsOut.end(epochLines.join(''));
+  await once(epochsOut, 'finish');
+  return record.id;
+}

@@ -1,0 +1,17 @@
+/**
+ * The epoch hooks of a training run, in the order they run. To add per-epoch
+ * work (scores, TensorBoard, …), write one hook module and add it to this
+ * array; the checkpoint stays last so it records everything before it.
+ */
+import { checkpointHook } from './checkpoint-hook';
+import { sampleGridHook } from './sample-grid-hook';
+import { scoreHook } from './score-hook';
+import type { EpochHook, TrainingProgress, TrainingSession } from './types';
+
+export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } from './types';
+
+/** The hooks every run gets. `start`: where this session continues from. */
+export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
+  const scores = scoreHook(session);
+  return [sampleGridHook(session), ...(scores ? [scores] : []), checkpointHook(session, start.step)];
+}

@@ -1,0 +1,58 @@
+/**
+ * Quality scores every config.scoreEvery epochs (and after the last epoch):
+ * G draws config.scoreSampleSize images from a fixed latent stream, they are
+ * scored against the run's dataset (src/main/scores), and one ScoresRecord
+ * is appended to scores.jsonl and emitted as a `scores` event. The feature
+ * network and the real reference sample are prepared on first use and kept
+ * for the session; a dataset's classifier is trained once and cached with
+ * the dataset (classifier-progress events meanwhile). `seconds` is the
+ * scoring's own wall time, classifier training excluded.
+ */
+import { join } from 'node:path';
+import { DEFAULT_SCORE_SAMPLE_SIZE } from '../../../shared/config';
+import type { ScoresRecord } from '../../../shared/scores';
+import { JsonlAppender, RUN_FILES } from '../../runs';
+import type { FeatureNetwork } from '../../scores/feature-network';
+import { loadFeatureNetwork } from '../../scores/feature-network';
+import { sampleGenerator } from '../../scores/generate';
+import type { ScoreReference } from '../../scores/score-images';
+import { prepareReference, scoreImages } from '../../scores/score-images';
+import type { EpochHook, TrainingSession } from './types';
+
+/** The score hook, or undefined when scores are off or the session has no dataset to score against. */
+export function scoreHook(session: TrainingSession): EpochHook | undefined {
+  const { config, runDir, dataset } = session;
+  const every = config.scoreEvery ?? 0;
+  if (every <= 0 || !dataset) return undefined;
+  const sampleSize = config.scoreSampleSize ?? DEFAULT_SCORE_SAMPLE_SIZE;
+  let prepared: { network: FeatureNetwork; reference: ScoreReference } | undefined;
+  const prepare = async () => {
+    const network = await loadFeatureNetwork(dataset, { onProgress: (done, total) => void session.emit({ type: 'classifier-progress', done, total }) });
+    return { network, reference: await prepareReference(dataset, network, sampleSize) };
+  };
+  return {
+    name: 'scores',
+    async onEpochEnd({ completedEpochs, step, last }) {
+      if (completedEpochs % every !== 0 && !last) return;
+      prepared ??= await prepare();
+      const started = performance.now();
+      const generated = await sampleGenerator(session.generator, config.latentDim, sampleSize);
+      const result = await scoreImages({ generated, dataset, network: prepared.network, sampleSize, reference: prepared.reference });
+      const record: ScoresRecord = {
+        epoch: completedEpochs,
+        step,
+        seconds: (performance.now() - started) / 1000,
+        sampleSize: result.sampleSize,
+        feature: result.feature,
+        scores: result.scores,
+      };
+      const file = new JsonlAppender(join(runDir, RUN_FILES.scores));
+      try {
+        file.append(record);
+      } finally {
+        file.close();
+      }
+      await session.emit({ type: 'scores', record });
+    },
+  };
+}
