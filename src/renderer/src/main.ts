@@ -2,9 +2,10 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import { prepareFirstLaunch } from './lib/first-launch.svelte';
 import { startStudioState } from './lib/studio-state.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('expected a #app element in index.html');
 mount(App, { target });
-void startStudioState();
+void startStudioState().then(prepareFirstLaunch);
