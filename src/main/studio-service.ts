@@ -170,7 +170,13 @@ export class StudioService implements StudioApi {
     }
     const { record } = await createRunDir(this.options.runsRoot, {
       config,
-      dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: this.datasets.dirOf(manifest.id) },
+      dataset: {
+        id: manifest.id,
+        name: manifest.name,
+        fingerprint: manifest.source.fingerprint,
+        dir: this.datasets.dirOf(manifest.id),
+        source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
+      },
       ...(request.name ? { name: request.name } : {}),
     });
     await this.runs.start(record.id, { resume: false });
