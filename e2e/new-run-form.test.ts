@@ -100,6 +100,17 @@ describe.skipIf(!hasChromium())('New run form in Chromium against serve', () => 
     const [again] = await server.service.listDatasets();
     expect(again!.manifest).toMatchObject({ count: 50, width: 16 });
     expect(await page.getByLabel('Dataset', { exact: true }).inputValue()).toBe(again!.manifest.id);
+
+    // Unnamed, the variant is named after its preset, dataset and what differs from "parent", not an id.
+    const runName = page.getByLabel('Run name', { exact: true });
+    await expect.poll(() => runName.getAttribute('placeholder')).toBe('tiny · Fashion-MNIST');
+    await page.getByLabel('Latent size', { exact: true }).fill('32');
+    await expect.poll(() => runName.getAttribute('placeholder')).toBe('tiny · Fashion-MNIST · latent 32');
+    await start.click();
+    await page.waitForURL(/#\/runs\/.+/);
+    await page.getByRole('heading', { name: /tiny · Fashion-MNIST · latent 32/ }).waitFor();
+    const names = (await server.service.listRuns()).map((r) => r.name);
+    expect(names).toContain('tiny · Fashion-MNIST · latent 32');
     expect(errors).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ import type {
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
-import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
+import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
+import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
@@ -57,7 +58,7 @@ export interface StudioServiceOptions {
   probeBackend(): Promise<BackendReport>;
 }
 
-type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
+type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string };
 
 export class StudioService implements StudioApi {
   readonly runs: RunManager;
@@ -177,10 +178,19 @@ export class StudioService implements StudioApi {
         dir: this.datasets.dirOf(manifest.id),
         source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
       },
-      ...(request.name ? { name: request.name } : {}),
+      name: request.name ?? autoRunName(config, manifest.name, await this.parentConfig(request.parentRunId)),
     });
     await this.runs.start(record.id, { resume: false });
     return this.summarize(await readRunRecord(this.options.runsRoot, record.id));
+  }
+
+  /** The config of the run a new one varies; a parent that is gone or unreadable just means "name it from the preset". */
+  private async parentConfig(runId: string | undefined): Promise<TrainingConfig | undefined> {
+    if (!runId) return undefined;
+    return readRunRecord(this.options.runsRoot, runId).then(
+      (record) => record.config,
+      () => undefined,
+    );
   }
 
   async pauseRun(runId: string): Promise<void> {
