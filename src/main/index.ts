@@ -12,6 +12,7 @@ import { builtinDatasetSource } from './data';
 import { resourcesDir } from './paths';
 import { probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
+import { notifyRunEvents } from './notifications';
 import {
   APP_ORIGIN,
   appContentSecurityPolicy,
@@ -79,6 +80,8 @@ async function start(): Promise<void> {
   );
 
   mainWindow = createWindow(service);
+  // Finished, failed and crashed runs notify; the dock/taskbar shows training progress.
+  notifyRunEvents(service, () => mainWindow);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(service);
   });

@@ -2,7 +2,8 @@
  * A new user's first minute: the built-in Fashion-MNIST is imported by itself
  * on the first open of an empty studio, and one click trains a quick GAN on it.
  */
-import { studio } from './api';
+import { isElectron, studio } from './api';
+import { askNotificationPermission } from './browser-notifications';
 import { builtinDataset, isFreshStudio, QUICK_PRESET } from './quick-start';
 import { importBuiltin, importer } from './importer.svelte';
 import { go } from './router.svelte';
@@ -21,6 +22,7 @@ export const quickStart = $state({ starting: false, error: undefined as unknown 
 export async function trainQuickGan(): Promise<void> {
   const dataset = builtinDataset(studioState.datasets);
   if (!dataset || quickStart.starting || importer.busy) return;
+  if (!isElectron) askNotificationPermission();
   quickStart.starting = true;
   quickStart.error = undefined;
   try {
