@@ -97,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
       if (!originAuth.ok) return sendError(response, originAuth.status, originAuth.reason);
       if (request.method !== 'POST') return sendError(response, 405, 'Use POST to upload.');
       try {
-        return sendJson(response, 200, { path: await receiveUpload(request, uploadsRoot, maxUploadBytes) });
+        return sendJson(response, 200, await receiveUpload(request, uploadsRoot, maxUploadBytes));
       } catch (error) {
         return sendJson(response, error instanceof UploadError ? error.status : 500, { error: toErrorPayload(error) });
       }

@@ -32,14 +32,22 @@ export function safeUploadName(name: string | null): string {
   return clean || 'upload.bin';
 }
 
-/** Stream the request body to <uploadsRoot>/<random>/<name>; returns the file's path. */
-export async function receiveUpload(request: IncomingMessage, uploadsRoot: string, maxBytes: number): Promise<string> {
+/** `?batch=` names the folder several uploads share (loose images that become one dataset): 16–64 hex digits the page made up. */
+const BATCH = /^[0-9a-f]{16,64}$/;
+
+/**
+ * Stream the request body to <uploadsRoot>/<random or batch>/<name>; returns
+ * the file's path and its folder (the folder is what a batch imports).
+ */
+export async function receiveUpload(request: IncomingMessage, uploadsRoot: string, maxBytes: number): Promise<{ path: string; folder: string }> {
   const url = new URL(request.url ?? '/', 'http://placeholder');
+  const batch = url.searchParams.get('batch');
+  if (batch !== null && !BATCH.test(batch)) throw new UploadError(400, 'The upload batch must be 16–64 hex digits.', 'This is a bug in the page; reload it.');
   const declared = Number(request.headers['content-length'] ?? NaN);
   const tooBig = (): UploadError =>
     new UploadError(413, `The upload is larger than the server's limit of ${Math.round(maxBytes / 2 ** 20)} MB.`, 'Copy the file to the server and type its path instead, or restart serve with a larger --max-upload-mb.');
   if (declared > maxBytes) throw tooBig();
-  const dir = join(uploadsRoot, randomBytes(8).toString('hex'));
+  const dir = join(uploadsRoot, batch ?? randomBytes(8).toString('hex'));
   const file = join(dir, safeUploadName(url.searchParams.get('name')));
   await mkdir(dir, { recursive: true });
   let received = 0;
@@ -52,12 +60,15 @@ export async function receiveUpload(request: IncomingMessage, uploadsRoot: strin
   try {
     await pipeline(request, cap, createWriteStream(file, { flags: 'wx' }));
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    // A batch folder holds the other files too: remove only this one (a name clash, 'wx', leaves the first file alone).
+    if (batch === null) await rm(dir, { recursive: true, force: true });
+    else if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(file, { force: true });
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UploadError(400, `Two files are named ${safeUploadName(url.searchParams.get('name'))}.`, 'Rename one of them, then drop them again.');
     throw error instanceof UploadError ? error : new UploadError(400, `The upload was interrupted: ${(error as Error).message}`, 'Try again.');
   }
   if (received === 0) {
-    await rm(dir, { recursive: true, force: true });
+    await rm(batch === null ? dir : file, { recursive: true, force: true });
     throw new UploadError(400, 'The upload was empty.', 'Choose a non-empty file.');
   }
-  return file;
+  return { path: file, folder: dir };
 }
