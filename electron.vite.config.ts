@@ -1,8 +1,17 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
 
-// Three builds: main (Electron entry plus the trainer and backend-probe process entries;
+// The page's CSP allows no inline styles, but Vite's dev server injects component CSS as <style>
+// elements: only the dev server's copy of index.html allows them (the main process does the same).
+const devInlineStyles: Plugin = {
+  name: 'dev-inline-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
+};
+
+// Three builds: main (Electron entry plus the trainer, backend-probe and generate process entries;
 // the CLI runs from source through tsx), a CommonJS preload (sandboxed preloads must be
 // CJS), and the Svelte renderer.
 export default defineConfig({
@@ -15,6 +24,8 @@ export default defineConfig({
           trainer: resolve(__dirname, 'src/main/training/trainer-entry.ts'),
           // Backend probe: a short-lived process, so main never loads native TF or a GPU context.
           probe: resolve(__dirname, 'src/main/probe-entry.ts'),
+          // Generate: one short-lived process per job, so drawing samples never blocks main.
+          generate: resolve(__dirname, 'src/main/generate/generate-entry.ts'),
         },
       },
     },
@@ -36,6 +47,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },
-    plugins: [svelte()],
+    plugins: [svelte(), devInlineStyles],
   },
 });

@@ -22,7 +22,7 @@ export interface StudioServerFixture {
 }
 
 /** Build the renderer if stale and start `serve` in a new temporary folder named `<prefix>XXXXXX`. */
-export async function startStudioServer(prefix: string, options: { token?: string } = {}): Promise<StudioServerFixture> {
+export async function startStudioServer(prefix: string, options: { token?: string; maxConcurrentRuns?: number } = {}): Promise<StudioServerFixture> {
   await ensureRendererBuilt();
   const work = await mkdtemp(join(tmpdir(), prefix));
   const removeWork = (): Promise<void> => rm(work, { recursive: true, force: true });
@@ -35,6 +35,7 @@ export async function startStudioServer(prefix: string, options: { token?: strin
       rendererDir: rendererOutDir,
       launcher: () => spawnTrainerProcess(),
       ...(token ? { token } : {}),
+      ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
     });
   let server: StudioServer;
   try {

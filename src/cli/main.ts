@@ -17,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   serve: { summary: 'Serve the studio UI in a browser (loopback, token-protected)', load: () => import('./commands/serve') },
   export: { summary: "Export a run's progress as GIF/MP4/WebM, charts, CSV or the generator", load: () => import('./commands/export') },
   score: { summary: 'Quality scores (FID, KID, SWD, precision, recall, recognisable %) of a run or an image folder', load: () => import('./commands/score') },
+  generate: { summary: "Draw fresh samples or a latent interpolation from a run's saved generator", load: () => import('./commands/generate') },
   evidence: { summary: 'Write a self-contained HTML evidence page for a run (and a baseline)', load: () => import('./commands/evidence') },
 };
 

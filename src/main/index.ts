@@ -9,8 +9,9 @@ import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstruc
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
+import { allowedDocLink } from './doc-links';
 import { resourcesDir } from './paths';
-import { probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
+import { generateInUtility, probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import { notifyRunEvents } from './notifications';
 import {
@@ -67,6 +68,8 @@ async function start(): Promise<void> {
     urlForDatasetPreview: datasetPreviewUrl,
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
+    ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
+    generate: generateInUtility(join(here, 'generate.js')),
   });
   registerIpcHandlers({
     service,
@@ -108,7 +111,9 @@ function createWindow(service: StudioService): BrowserWindow {
     title: 'GAN Studio',
     icon: join(resourcesDir(), 'icon.png'),
     webPreferences: {
-      preload: join(here, '..', 'preload', 'index.cjs'),
+      // Reviewed (see src/cli/lint-electron.ts): a sandboxed CommonJS preload that exposes one typed call proxy
+      // through contextBridge — no Node, no ipcRenderer — and main validates every call with the shared schemas.
+      preload: join(here, '..', 'preload', 'index.cjs'), // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -117,6 +122,8 @@ function createWindow(service: StudioService): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle-click would open a link in a new window without the click handlers seeing it.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -125,7 +132,7 @@ function createWindow(service: StudioService): BrowserWindow {
   return window;
 }
 
-/** No navigation away from the app, no new windows (https links open in the OS browser), no webviews. */
+/** No navigation away from the app, no new windows (the studio's documentation links open in the OS browser), no webviews. */
 function lockDown(contents: Electron.WebContents): void {
   contents.on('will-navigate', (event, url) => {
     if (!isTrustedUrl(url)) event.preventDefault();
@@ -135,7 +142,9 @@ function lockDown(contents: Electron.WebContents): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    const link = allowedDocLink(url);
+    // Only a string from the DOC_LINKS allowlist reaches the OS, never the page's own URL.
+    if (link) void shell.openExternal(link); // eng-disable OPEN_EXTERNAL_JS_CHECK
     return { action: 'deny' };
   });
 }

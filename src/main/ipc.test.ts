@@ -136,6 +136,8 @@ describe('invalid input', () => {
     exportRun: [{ runId: '../x', format: 'gif' }],
     writeEvidence: [{ runId: 'a', baselineRunId: 'a' }],
     cancelExport: ['a/b'],
+    listCheckpoints: ['../run'],
+    generate: [{ runId: 'run', spec: { kind: 'interpolation', seed: 1, from: 2, to: 2, frames: 8, format: 'gif' } }],
   };
   it('covers every call', () => {
     expect(Object.keys(invalid).sort()).toEqual([...STUDIO_CALL_NAMES].sort());

@@ -117,6 +117,10 @@ describe('app:// renderer', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+    // No inline styles either (the UI styles through CSS files and the CSSOM); only Vite's dev server needs them.
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(appContentSecurityPolicy('http://localhost:5173')).toContain("style-src 'self' http://localhost:5173 'unsafe-inline';");
     expect((await get('app://studio/../secret.txt', createAppHandler(rendererDir))).status).toBe(404);
     expect((await get('app://other/index.html', createAppHandler(rendererDir))).status).toBe(404);
   });

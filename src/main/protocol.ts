@@ -8,7 +8,7 @@
  */
 import { protocol } from 'electron';
 import { contentSecurityPolicy, runFileContentSecurityPolicy } from './studio-service/csp';
-import { AccessDeniedError, NotFoundError } from './studio-service/errors';
+import { AccessDeniedError, NotFoundError, StudioError } from './studio-service/errors';
 import { PREVIEW_FILE } from './studio-service/datasets';
 import { fileResponse, resolveInsideRoot } from './studio-service/safe-files';
 
@@ -41,7 +41,7 @@ export function createStudioFileHandler(roots: { runsRoot: string; datasetsRoot:
     respond(request, async (url) => {
       const rel = decodePath(url.pathname);
       if (url.hostname === 'run') {
-        return fileResponse(await resolveInsideRoot(roots.runsRoot, rel), { 'Content-Security-Policy': runFileContentSecurityPolicy() });
+        return fileResponse(await resolveInsideRoot(roots.runsRoot, rel), { 'Content-Security-Policy': runFileContentSecurityPolicy() }, rel);
       }
       if (url.hostname === 'dataset' && rel.split('/')[1] === PREVIEW_FILE && rel.split('/').length === 2) {
         return fileResponse(await resolveInsideRoot(roots.datasetsRoot, rel));
@@ -91,6 +91,8 @@ async function respond(request: Request, serve: (url: URL) => Promise<Response>)
   } catch (error) {
     if (error instanceof AccessDeniedError) return new Response(error.message, { status: 403 });
     if (error instanceof NotFoundError) return new Response(error.message, { status: 404 });
+    // A file that exists but cannot be read (a disk error): say which and why.
+    if (error instanceof StudioError) return new Response(error.message, { status: 500 });
     return new Response('Internal error', { status: 500 });
   }
 }

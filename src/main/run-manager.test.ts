@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../shared/api';
 import { resolveTrainingConfig } from '../shared/config';
 import { RunManager } from './run-manager';
-import { acquireRunLock, createRunDir } from './runs';
+import { acquireRunLock, createRunDir, updateRunRecord } from './runs';
 import { FakeTrainer } from './studio-service/fake-trainer';
 
 const backend = { name: 'cpu' as const, device: 'CPU', skipped: [] };
@@ -46,6 +46,7 @@ beforeEach(async () => {
     urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
     onRunChanged: (runId) => changed.push(runId),
     exitGraceMs: 50,
+    maxConcurrentRuns: async () => 2,
   });
 });
 afterEach(async () => {
@@ -67,6 +68,11 @@ describe('RunManager', () => {
     trainer.emit({ type: 'sample', epoch: 1, step: 2, file: 'samples/epoch-0001.png' });
     expect(events).toContainEqual({ type: 'run-steps', runId, steps: [step] });
     expect(events).toContainEqual({ type: 'run-sample', runId, epoch: 1, step: 2, url: `studio://run/${runId}/samples/epoch-0001.png` });
+    const scores = { epoch: 1, step: 2, seconds: 0.5, sampleSize: 64, feature: { network: 'random projection' }, scores: { kid: { value: 0.2, std: 0.01, n: 64 } } };
+    trainer.emit({ type: 'scores', record: scores });
+    trainer.emit({ type: 'classifier-progress', done: 3, total: 10 });
+    expect(events).toContainEqual({ type: 'run-scores', runId, record: scores });
+    expect(events).toContainEqual({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: 3, total: 10 } });
 
     manager.pause(runId);
     expect(trainer.sent.at(-1)).toEqual({ type: 'pause' });
@@ -150,9 +156,69 @@ describe('RunManager', () => {
       emit: () => undefined,
       urlForRunFile: () => '',
       onRunChanged: () => undefined,
+      maxConcurrentRuns: async () => 1,
     });
     await expect(broken.start(runId, { resume: false })).rejects.toThrow(/Could not start the trainer process: Cannot find the built trainer/);
     expect(await runJson(runId)).toMatchObject({ status: 'failed', failure: { kind: 'error' } });
     expect(broken.isActive(runId)).toBe(false);
+  });
+
+  it('queues starts beyond the limit in run.json and starts them in order as trainers exit', async () => {
+    const ids = [await newRun(), await newRun(), await newRun(), await newRun()];
+    for (const id of ids) await manager.start(id, { resume: false });
+    expect(trainers).toHaveLength(2);
+    expect(ids.map((id) => [manager.isActive(id), manager.isQueued(id)])).toEqual([[true, false], [true, false], [false, true], [false, true]]);
+    expect(await runJson(ids[2]!)).toMatchObject({ status: 'queued', queued: { resume: false } });
+    await expect(manager.start(ids[3]!, { resume: false })).rejects.toThrow(/already queued/);
+
+    trainers[1]!.emit({ type: 'finished', reason: 'completed', epoch: 3, step: 6 });
+    trainers[1]!.exit({ code: 0, signal: null });
+    await manager.whenIdle(ids[1]!);
+    expect(trainers).toHaveLength(3);
+    expect(trainers[2]!.sent[0]).toMatchObject({ type: 'start', runDir: join(runsRoot, ids[2]!), resume: false });
+    expect(await runJson(ids[2]!)).toMatchObject({ status: 'running' });
+    expect((await runJson(ids[2]!)).queued).toBeUndefined();
+    expect(manager.isQueued(ids[3]!)).toBe(true);
+  });
+
+  it('takes a stopped run out of the queue, and marks a queued run that can no longer start failed with the reason', async () => {
+    const ids = [await newRun(), await newRun(), await newRun(), await newRun()];
+    for (const id of ids) await manager.start(id, { resume: false });
+    await manager.dequeue(ids[2]!);
+    expect(await runJson(ids[2]!)).toMatchObject({ status: 'stopped' });
+    // Its dataset cache disappears while it waits.
+    await rm(datasetDir, { recursive: true, force: true });
+    trainers[0]!.exit({ code: null, signal: 'SIGKILL' });
+    await manager.whenIdle(ids[0]!);
+    expect(trainers).toHaveLength(2);
+    expect(await runJson(ids[3]!)).toMatchObject({ status: 'failed', failure: { message: expect.stringMatching(/^A queued run could not start: The dataset/) } });
+    expect(manager.isQueued(ids[3]!)).toBe(false);
+  });
+
+  it('restores a queue from run.json in the order runs joined it', async () => {
+    const ids = [await newRun(), await newRun(), await newRun()];
+    // Queued by a studio that closed, the last one first.
+    await updateRunRecord(join(runsRoot, ids[2]!), { status: 'queued', queued: { at: '2026-01-01T00:00:00.000Z', resume: true } });
+    await updateRunRecord(join(runsRoot, ids[0]!), { status: 'queued', queued: { at: '2026-01-02T00:00:00.000Z', resume: false } });
+    await manager.restoreQueue();
+    expect(trainers.map((t) => t.sent[0])).toEqual([
+      expect.objectContaining({ runDir: join(runsRoot, ids[2]!), resume: true }),
+      expect.objectContaining({ runDir: join(runsRoot, ids[0]!), resume: false }),
+    ]);
+    expect(manager.isActive(ids[1]!)).toBe(false);
+  });
+
+  it('leaves a queued run alone when another studio sharing the runs folder took it up first', async () => {
+    const [taken, next] = [await newRun(), await newRun()];
+    await updateRunRecord(join(runsRoot, taken), { status: 'queued', queued: { at: '2026-01-01T00:00:00.000Z', resume: false } });
+    await updateRunRecord(join(runsRoot, next), { status: 'queued', queued: { at: '2026-01-02T00:00:00.000Z', resume: false } });
+    const lock = await acquireRunLock(join(runsRoot, taken));
+    try {
+      await manager.restoreQueue();
+      expect(trainers.map((t) => t.sent[0])).toEqual([expect.objectContaining({ runDir: join(runsRoot, next) })]);
+      expect((await runJson(taken)).status).toBe('queued');
+    } finally {
+      await lock.release();
+    }
   });
 });

@@ -4,6 +4,9 @@
  * StudioEvents, and records in run.json what only a supervisor can know —
  * that the trainer died without saying goodbye (status 'crashed'). A crash
  * never propagates: the studio stays up and the run can be resumed.
+ * At most `maxConcurrentRuns` trainers run at once; later starts wait as
+ * 'queued' (written to run.json, so the queue outlives a restart) and start
+ * in order as trainers end.
  * Electron-free: the process kind is hidden behind a TrainerLauncher.
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +16,7 @@ import { PRESETS } from '../shared/preset-catalog';
 import type { RunRecord, RunStatus } from '../shared/run';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import type { TrainerConnection, TrainerLauncher } from './training/trainer-connection';
-import { activeRunLock, lockedError } from './runs';
+import { activeRunLock, listRuns, lockedError } from './runs';
 import { StudioError } from './studio-service/errors';
 import { readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
 
@@ -37,6 +40,8 @@ export interface RunManagerOptions {
   onRunChanged(runId: string): void;
   /** How long a trainer may take to exit after finishing or being asked to stop before it is killed. */
   exitGraceMs?: number;
+  /** Trainers at once; more starts are queued. Resolved once (e.g. one per GPU). */
+  maxConcurrentRuns(): Promise<number>;
 }
 
 interface ActiveRun {
@@ -51,10 +56,30 @@ interface ActiveRun {
 
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
+  /** Runs between "a slot is theirs" and "their trainer is tracked": they count against the limit. */
+  private readonly starting = new Set<string>();
+  /** Queued run ids, first to start first. */
+  private readonly queue: string[] = [];
   private readonly exitGraceMs: number;
+  private limit: Promise<number> | undefined;
 
   constructor(private readonly options: RunManagerOptions) {
     this.exitGraceMs = options.exitGraceMs ?? 30_000;
+  }
+
+  /** True while the run waits for a training slot. */
+  isQueued(runId: string): boolean {
+    return this.queue.includes(runId);
+  }
+
+  /** Take up the queue run.json files describe (the studio restarted): oldest first, starting what fits. */
+  async restoreQueue(): Promise<void> {
+    const queued = (await listRuns(this.options.runsRoot))
+      .flatMap(({ record }) => (record ? [record] : [])) // a damaged run.json queues nothing
+      .filter((record) => record.status === 'queued' && !this.isQueued(record.id) && !this.active.has(record.id))
+      .sort((a, b) => (a.queued?.at ?? a.updatedAt).localeCompare(b.queued?.at ?? b.updatedAt));
+    this.queue.push(...queued.map((record) => record.id));
+    await this.startQueued();
   }
 
   /** The live state of a run with a trainer, or undefined when none is running. */
@@ -68,9 +93,89 @@ export class RunManager {
     return this.active.has(runId);
   }
 
-  /** Start a trainer for a stored run: a new run (resume false) or from its last checkpoint. */
+  /** Start a trainer for a stored run (a new run, resume false, or from its last checkpoint), or queue it when every slot is taken. */
   async start(runId: string, options: { resume: boolean }): Promise<void> {
-    if (this.active.has(runId)) throw new StudioError(`Run ${runId} is already training.`, 'Pause or stop it first.');
+    if (this.active.has(runId) || this.starting.has(runId)) throw new StudioError(`Run ${runId} is already training.`, 'Pause or stop it first.');
+    if (this.isQueued(runId)) throw new StudioError(`Run ${runId} is already queued.`, 'It starts when a running run ends; stop it to take it out of the queue.');
+    await this.checkStartable(runId, options);
+    const limit = await this.maxConcurrentRuns();
+    // From here to the slot being taken nothing awaits, so two starts cannot both take the last slot.
+    if (this.active.has(runId) || this.starting.has(runId) || this.isQueued(runId)) throw new StudioError(`Run ${runId} is already starting.`);
+    if (this.active.size + this.starting.size >= limit) return this.enqueue(runId, options.resume);
+    this.starting.add(runId);
+    try {
+      await this.launch(runId, options);
+    } finally {
+      this.starting.delete(runId);
+    }
+  }
+
+  /** Take a queued run out of the queue: it ends stopped (Resume queues it again). */
+  async dequeue(runId: string): Promise<void> {
+    const at = this.queue.indexOf(runId);
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    try {
+      await updateRunRecord(this.options.runsRoot, runId, { status: 'stopped', queued: undefined });
+    } finally {
+      this.options.onRunChanged(runId);
+    }
+  }
+
+  private maxConcurrentRuns(): Promise<number> {
+    this.limit ??= this.options.maxConcurrentRuns();
+    return this.limit;
+  }
+
+  private async enqueue(runId: string, resume: boolean): Promise<void> {
+    this.queue.push(runId);
+    try {
+      await updateRunRecord(this.options.runsRoot, runId, { status: 'queued', failure: undefined, queued: { at: new Date().toISOString(), resume } });
+    } catch (error) {
+      this.queue.splice(this.queue.indexOf(runId), 1);
+      throw error;
+    } finally {
+      this.options.onRunChanged(runId);
+    }
+  }
+
+  /** Start queued runs while slots are free; one that can no longer start is marked failed with the reason. */
+  private async startQueued(): Promise<void> {
+    const limit = await this.maxConcurrentRuns();
+    while (this.queue.length > 0 && this.active.size + this.starting.size < limit) {
+      const runId = this.queue.shift()!;
+      this.starting.add(runId);
+      try {
+        // Another studio sharing this runs folder took it up first: its run.json is that studio's to write.
+        if (await activeRunLock(runDirOf(this.options.runsRoot, runId))) continue;
+        const record = await readRunRecord(this.options.runsRoot, runId);
+        const resume = record.queued?.resume ?? true;
+        await this.checkStartable(runId, { resume });
+        await this.launch(runId, { resume });
+      } catch (error) {
+        await this.markUnstartable(runId, error as Error);
+      } finally {
+        this.starting.delete(runId);
+      }
+    }
+  }
+
+  private async markUnstartable(runId: string, error: Error): Promise<void> {
+    const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
+    try {
+      await updateRunRecord(this.options.runsRoot, runId, {
+        status: 'failed',
+        queued: undefined,
+        failure: { kind: 'error', message: `A queued run could not start: ${error.message}${hint}` },
+      });
+    } catch {
+      // The run folder is gone (deleted while queued): nothing to mark.
+    }
+    this.options.onRunChanged(runId);
+  }
+
+  /** Refusals that hold whether the run starts now or from the queue. */
+  private async checkStartable(runId: string, options: { resume: boolean }): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
     if (options.resume && record.status === 'completed') {
       throw new StudioError(`Run ${runId} has already completed all ${record.config.epochs} epochs.`, 'Start a new run to train longer.');
@@ -88,8 +193,12 @@ export class RunManager {
     const runDir = runDirOf(this.options.runsRoot, runId);
     const owner = await activeRunLock(runDir);
     if (owner) throw new StudioError(lockedError(runDir, owner).message, 'Stop it where it runs, then resume it here.');
+  }
+
+  private async launch(runId: string, options: { resume: boolean }): Promise<void> {
+    const runDir = runDirOf(this.options.runsRoot, runId);
     // Written before the trainer exists, so no other writer races this update.
-    await updateRunRecord(this.options.runsRoot, runId, { status: 'running', failure: undefined });
+    const record = await updateRunRecord(this.options.runsRoot, runId, { status: 'running', failure: undefined, queued: undefined });
     let connection: TrainerConnection;
     try {
       connection = this.options.launcher();
@@ -121,6 +230,7 @@ export class RunManager {
 
   /** Resume a paused trainer, or restart a stopped/crashed/failed run from its last checkpoint. */
   async resume(runId: string): Promise<void> {
+    if (this.isQueued(runId)) return;
     const run = this.active.get(runId);
     if (!run) return this.start(runId, { resume: true });
     if (run.state.status !== 'paused') throw new StudioError(`Run ${runId} is ${run.state.status}, not paused.`);
@@ -135,8 +245,9 @@ export class RunManager {
     this.armKill(run);
   }
 
-  /** Stop every trainer (app quit) and wait until all have exited. */
+  /** Stop every trainer (app quit) and wait until all have exited. Queued runs stay queued in run.json for the next start. */
   async stopAll(): Promise<void> {
+    this.queue.length = 0;
     const exits = [...this.active.entries()].map(([runId, run]) => {
       this.stop(runId);
       return run.exited;
@@ -196,6 +307,13 @@ export class RunManager {
         emit({ type: 'run-sample', runId, epoch: event.epoch, step: event.step, url: urlForRunFile(runId, event.file) });
         onRunChanged(runId);
         break;
+      case 'scores':
+        emit({ type: 'run-scores', runId, record: event.record });
+        onRunChanged(runId);
+        break;
+      case 'classifier-progress':
+        emit({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: event.done, total: event.total } });
+        break;
       case 'checkpoint':
         break;
       case 'paused':
@@ -248,6 +366,8 @@ export class RunManager {
       this.active.delete(runId);
       this.options.onRunChanged(runId);
     }
+    // A slot is free: the next queued run starts.
+    await this.startQueued();
   }
 }
 

@@ -22,6 +22,16 @@ describe('settings', () => {
     expect(await loadSettings(file)).toEqual({});
   });
 
+  it('keeps a concurrency limit of 1–64 whole runs and refuses anything else', async () => {
+    const file = join(dir, 'settings.json');
+    await saveSettings(file, { maxConcurrentRuns: 3 });
+    expect(await loadSettings(file)).toEqual({ maxConcurrentRuns: 3 });
+    for (const bad of [0, 1.5, 65, '2']) {
+      await writeFile(file, JSON.stringify({ maxConcurrentRuns: bad }));
+      expect(await loadSettings(file)).toEqual({});
+    }
+  });
+
   it('picks the runs root: env, then settings, then the default; relative paths resolve against cwd', () => {
     const base = { defaultRoot: '/home/u/.config/GAN Studio/runs', cwd: '/work' };
     expect(resolveRunsRoot({ ...base, env: {}, settings: {} })).toBe('/home/u/.config/GAN Studio/runs');

@@ -11,6 +11,8 @@ const settingsSchema = z
   .object({
     /** Absolute folder for runs; unset = the default under user data. */
     runsRoot: z.string().min(1).optional(),
+    /** Runs that train at once (more wait as queued); unset = one per GPU, else one. */
+    maxConcurrentRuns: z.number().int().min(1).max(64).optional(),
   })
   .strip();
 

@@ -74,6 +74,8 @@ describe('damaged runs', () => {
 
   it('cannot be opened (the reason is the error) but can be deleted', async () => {
     await expect(service.getRun('garbage')).rejects.toMatchObject({ name: 'NotFoundError', message: expect.stringMatching(/not valid JSON/) });
+    await expect(service.getRun('copied')).rejects.toMatchObject({ name: 'NotFoundError', message: expect.stringMatching(/its run\.json says its id is "good"/) });
+    await expect(service.renameRun('copied', 'x')).rejects.toMatchObject({ name: 'NotFoundError' });
     await service.deleteRun('garbage');
     expect(existsSync(join(runsRoot, 'garbage'))).toBe(false);
     await expect(service.deleteRun('not-a-run')).rejects.toMatchObject({ name: 'NotFoundError' });

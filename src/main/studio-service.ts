@@ -15,6 +15,7 @@ import type {
   ExportResult,
   ExportRunRequest,
   ModelSummaries,
+  GenerateRequest,
   PresetInfo,
   RunDetail,
   RunListItem,
@@ -24,21 +25,26 @@ import type {
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
+import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
+import type { ScoresRecord } from '../shared/scores';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, RUN_FILES } from './runs';
+import { defaultMaxConcurrentRuns } from './training-slots';
+import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, readRunScores, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
+import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
+import { generateInChild, type GenerateRunner } from './generate/worker';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -56,6 +62,14 @@ export interface StudioServiceOptions {
   reveal?(path: string): void | Promise<void>;
   /** Which backend a new run would train on; cached after the first call. */
   probeBackend(): Promise<BackendReport>;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
+  /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
+  onImportSettled?(source: string): Promise<void>;
+  /** A clearer reason for a failed import of `source` (serve: an upload removed after its first import), if any. */
+  explainImportFailure?(source: string): Error | undefined;
+  /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
+  generate?: GenerateRunner;
 }
 
 type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string };
@@ -64,6 +78,7 @@ export class StudioService implements StudioApi {
   readonly runs: RunManager;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
+  private readonly generator: GenerateJobs;
   private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
@@ -79,13 +94,17 @@ export class StudioService implements StudioApi {
       urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
+    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? generateInChild });
     this.runs = new RunManager({
       runsRoot: options.runsRoot,
       launcher: options.launcher,
       emit: (event) => this.emit(event),
       urlForRunFile: options.urlForRunFile,
       onRunChanged: (runId) => void this.announceRun(runId),
+      maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
+    // Runs queued when the studio last closed start again, in order.
+    this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -106,8 +125,14 @@ export class StudioService implements StudioApi {
     return this.datasets.list();
   }
 
-  importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
-    return this.datasets.import(source, options);
+  async importDataset(source: string, options?: ImportOptions): Promise<DatasetInfo> {
+    try {
+      return await this.datasets.import(source, options);
+    } catch (error) {
+      throw this.options.explainImportFailure?.(source) ?? error;
+    } finally {
+      await this.options.onImportSettled?.(source);
+    }
   }
 
   importBuiltinDataset(): Promise<DatasetInfo> {
@@ -139,7 +164,11 @@ export class StudioService implements StudioApi {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
     // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
-    const [index, epochs] = await Promise.all([this.steps.index(dir), readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs))]);
+    const [index, epochs, scores] = await Promise.all([
+      this.steps.index(dir),
+      readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)),
+      readRunScores(dir),
+    ]);
     const samples = await listSampleEntries(dir, epochs);
     const overview = stepOverview(index);
     return {
@@ -149,6 +178,7 @@ export class StudioService implements StudioApi {
       msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
       epochs,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
+      scores,
     };
   }
 
@@ -204,7 +234,8 @@ export class StudioService implements StudioApi {
 
   async stopRun(runId: string): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
-    if (this.runs.isActive(runId)) this.runs.stop(runId);
+    if (this.runs.isQueued(runId)) await this.runs.dequeue(runId);
+    else if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
       await this.refuseIfTrainedElsewhere(runId, 'stop');
       // No trainer owns it (the studio quit mid-run): stopping just settles the record.
@@ -223,6 +254,7 @@ export class StudioService implements StudioApi {
   async deleteRun(runId: string): Promise<void> {
     // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
     await requireRunFolder(this.options.runsRoot, runId);
+    await this.runs.dequeue(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);
@@ -262,6 +294,14 @@ export class StudioService implements StudioApi {
 
   async cancelExport(exportId: string): Promise<boolean> {
     return this.exports.cancel(exportId);
+  }
+
+  listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]> {
+    return this.generator.listCheckpoints(runId);
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.generator.generate(request);
   }
 
   onEvent(listener: (event: StudioEvent) => void): () => void {
@@ -319,8 +359,14 @@ export class StudioService implements StudioApi {
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
+      latestScores: await latestScores(runDirOf(this.options.runsRoot, record.id)),
     };
   }
+}
+
+/** The newest score record for the Runs list; a damaged scores.jsonl shows no scores there (getRun reports the damage). */
+async function latestScores(dir: string): Promise<ScoresRecord | null> {
+  return (await readRunScores(dir).catch(() => [])).at(-1) ?? null;
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */

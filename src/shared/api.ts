@@ -9,9 +9,11 @@ import { z } from 'zod';
 import type { BackendReport } from './backends';
 import { trainingConfigInputSchema, type TrainingConfig } from './config';
 import { importOptionsSchema, type DatasetManifest } from './dataset';
+import { generateSpecSchema, generatorChoiceSchema, type GenerateResult, type GeneratorCheckpoint } from './generate';
 import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
 import type { DamagedRun, RunRecord } from './run';
+import type { ScoresRecord } from './scores';
 import type { ModelSummary } from './summary';
 
 export interface AppInfo {
@@ -38,6 +40,8 @@ export interface PresetInfo extends ModelSummaries {
 export interface RunSummary extends RunRecord {
   /** URL of the newest sample grid, or null before the first one. */
   latestSampleUrl: string | null;
+  /** The newest quality-score record (scores.jsonl), or null before the first scored epoch. */
+  latestScores: ScoresRecord | null;
 }
 
 /** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
@@ -58,6 +62,8 @@ export interface RunDetail {
   epochs: EpochMetrics[];
   /** Every saved grid, oldest first. */
   samples: { epoch: number; step: number; url: string }[];
+  /** Quality scores per scored epoch (scores.jsonl), oldest first; SCORE_SPECS says how to show each. */
+  scores: ScoresRecord[];
 }
 
 /** Steps of a range: every record or a bounded downsample of them; `count` is how many the range holds. */
@@ -111,6 +117,7 @@ export type StudioEvent =
   | { type: 'run-steps'; runId: string; steps: StepMetrics[] }
   | { type: 'run-epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'run-sample'; runId: string; epoch: number; step: number; url: string }
+  | { type: 'run-scores'; runId: string; record: ScoresRecord }
   | { type: 'run-deleted'; runId: string }
   | { type: 'progress'; progress: Progress };
 
@@ -150,6 +157,10 @@ export const evidenceRequestSchema = z
   .refine((r) => r.baselineRunId !== r.runId, { message: 'expected a baseline other than the run itself' });
 export type EvidenceRequest = z.input<typeof evidenceRequestSchema>;
 
+/** Generate from one run's saved generator (default: the newest checkpoint, trained weights). */
+export const generateRequestSchema = z.object({ runId: id, generator: generatorChoiceSchema.optional(), spec: generateSpecSchema }).strict();
+export type GenerateRequest = z.input<typeof generateRequestSchema>;
+
 /** A file inside a run folder, relative (exports/progress.gif); resolved inside the run before use. */
 const runRelPath = z.string().min(1).max(1024).regex(/^[^\\\0]+$/, 'expected a relative path inside the run folder');
 
@@ -185,6 +196,8 @@ export const studioCallSchemas = {
   exportRun: z.tuple([exportRunRequestSchema]),
   writeEvidence: z.tuple([evidenceRequestSchema]),
   cancelExport: z.tuple([id]),
+  listCheckpoints: z.tuple([id]),
+  generate: z.tuple([generateRequestSchema]),
 } as const;
 
 export type StudioCallName = keyof typeof studioCallSchemas;
@@ -226,6 +239,13 @@ export interface StudioApi {
   writeEvidence(request: EvidenceRequest): Promise<EvidenceResult>;
   /** Cancel a running export or evidence pack; false when no such export is running. */
   cancelExport(exportId: string): Promise<boolean>;
+  /** The run's saved generators (checkpoints), oldest first, for the Generate view's picker. */
+  listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]>;
+  /**
+   * Draw from a saved generator — a grid, N single PNGs or a slerp interpolation (strip, GIF, MP4) —
+   * into runs/<id>/generated/; runs in its own process, one job at a time.
+   */
+  generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Subscribe to studio events; call the returned function to unsubscribe. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }

@@ -4,8 +4,11 @@ import { BACKEND_NAMES, type BackendReport } from './backends';
 import { trainingConfigSchema, type TrainingConfig } from './config';
 import { DATASET_SOURCE_KINDS, importOptionsSchema, type DatasetManifest, type DatasetSourceKind } from './dataset';
 
-/** Every status a run.json may hold (one list: the schema and the type both come from it). */
-export const RUN_STATUSES = ['created', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed'] as const;
+/**
+ * Every status a run.json may hold (one list: the schema and the type both come from it).
+ * `queued`: waiting for a free training slot (runs beyond the concurrency limit start in order as others end).
+ */
+export const RUN_STATUSES = ['created', 'queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Run ids are folder names and URL segments: no separators, no dot first. */
@@ -28,6 +31,8 @@ export interface RunRecord {
   /** Set when status is failed/crashed. */
   failure?: { kind: string; message: string };
   backend?: BackendReport;
+  /** Set while status is queued: when it joined the queue (the queue's order) and whether it resumes from a checkpoint. */
+  queued?: { at: string; resume: boolean };
   /** Last complete epoch/step (from the last epoch record). */
   epoch: number;
   step: number;
@@ -63,6 +68,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
       skipped: z.array(z.looseObject({ name: z.enum(BACKEND_NAMES), reason: z.string() })),
     })
     .optional(),
+  queued: z.looseObject({ at: timestamp, resume: z.boolean() }).optional(),
   epoch: count,
   step: count,
   createdAt: timestamp,

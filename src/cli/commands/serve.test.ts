@@ -68,3 +68,15 @@ it('explains a --host it cannot bind (exit 2, no raw getaddrinfo error)', async 
   expect(output).toContain('Hint: Use --host 127.0.0.1');
   expect(output).not.toContain('getaddrinfo');
 }, 60_000);
+
+it.each(['0', '1.5', 'many'])('refuses --max-concurrent-runs %s before starting (exit 2)', async (value) => {
+  const child = spawn(process.execPath, [join(packageRoot(), 'src', 'cli', 'gan-studio.js'), 'serve', '--port', '0', '--max-concurrent-runs', value], {
+    env: { ...process.env, GAN_STUDIO_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  expect(await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)))).toBe(2);
+  expect(output).toContain(`--max-concurrent-runs: expected a whole number 1–64, got ${value}.`);
+}, 60_000);

@@ -14,7 +14,7 @@ import { spawnTrainerProcess } from '../../main/training/trainer-process';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 
-export const help = `Usage: gan-studio serve [--port N] [--host ADDR] [--runs DIR] [--new-token]
+export const help = `Usage: gan-studio serve [--port N] [--host ADDR] [--runs DIR] [--max-concurrent-runs N] [--new-token]
 
 Serve the studio UI and its API over HTTP + WebSocket, so a browser (this
 machine's, or a laptop's through an SSH tunnel) can train and watch runs.
@@ -28,7 +28,11 @@ Options:
                       Binding another address exposes the studio to that network:
                       anyone with the URL can read files this user can read.
   --runs DIR          Runs folder (default: $GAN_STUDIO_RUNS or ~/.gan-studio/runs)
-  --max-upload-mb N   Largest dataset upload accepted (default 2048)
+  --max-upload-mb N   Largest dataset upload accepted (default 2048); uploads
+                      waiting for their import may hold twice that in all
+  --max-concurrent-runs N
+                      Runs that train at once; more wait as "queued" and start
+                      in order (default: one per GPU, else one)
   --new-token         Make a new token (old URLs stop working), and keep it instead
   -h, --help          Show this help
 
@@ -56,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
       rendererDir,
       launcher: () => spawnTrainerProcess(),
       maxUploadBytes: options.maxUploadMb * 2 ** 20,
+      ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
     });
   } catch (error) {
     throw bindError(error, options);
@@ -103,15 +108,23 @@ interface ServeOptions {
   host: string;
   runsRoot: string;
   maxUploadMb: number;
+  maxConcurrentRuns?: number;
   newToken: boolean;
 }
 
 function parseOptions(argv: string[]): ServeOptions {
-  let values: { port?: string; host?: string; runs?: string; 'max-upload-mb'?: string; 'new-token'?: boolean };
+  let values: { port?: string; host?: string; runs?: string; 'max-upload-mb'?: string; 'max-concurrent-runs'?: string; 'new-token'?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, runs: { type: 'string' }, 'max-upload-mb': { type: 'string' }, 'new-token': { type: 'boolean' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        runs: { type: 'string' },
+        'max-upload-mb': { type: 'string' },
+        'max-concurrent-runs': { type: 'string' },
+        'new-token': { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -124,5 +137,10 @@ function parseOptions(argv: string[]): ServeOptions {
   if (!Number.isFinite(maxUploadMb) || maxUploadMb <= 0) throw new CliError(`--max-upload-mb: expected a positive number, got ${values['max-upload-mb']}.`);
   const host = values.host ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new CliError(`--host: expected an IP address or host name, got ${host}.`);
-  return { port, host, runsRoot: values.runs ? resolve(values.runs) : defaultRunsRoot(), maxUploadMb, newToken: values['new-token'] ?? false };
+  const concurrent = values['max-concurrent-runs'];
+  const maxConcurrentRuns = concurrent === undefined ? undefined : Number(concurrent);
+  if (maxConcurrentRuns !== undefined && !(Number.isInteger(maxConcurrentRuns) && maxConcurrentRuns >= 1 && maxConcurrentRuns <= 64)) {
+    throw new CliError(`--max-concurrent-runs: expected a whole number 1–64, got ${concurrent}.`);
+  }
+  return { port, host, runsRoot: values.runs ? resolve(values.runs) : defaultRunsRoot(), maxUploadMb, newToken: values['new-token'] ?? false, ...(maxConcurrentRuns ? { maxConcurrentRuns } : {}) };
 }

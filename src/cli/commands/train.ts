@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import {
   resolveTrainingConfig,
@@ -142,7 +143,8 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
   const epochs = optionalNumber(values, 'epochs');
   if (epochs !== undefined) {
     // Validate before writing: a bad value in run.json would make the run unreadable.
-    const parsed = trainingConfigInputSchema.pick({ epochs: true }).safeParse({ epochs });
+    // .pick() is not allowed on a schema with refinements: check the one field on its own.
+    const parsed = z.object({ epochs: trainingConfigInputSchema.shape.epochs }).safeParse({ epochs });
     if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
     if (epochs < record.epoch) {
       throw new CliError(

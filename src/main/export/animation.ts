@@ -108,7 +108,8 @@ export async function exportComparisonAnimation(runDirs: string[], options: Anim
   return encodeAnimation(plans, layout, longest, options, [epochs[0]!, epochs.at(-1)!]);
 }
 
-async function encoderArgs(format: AnimationFormat, ffmpeg: ResolvedFfmpeg): Promise<string[]> {
+/** ffmpeg's output options for `format` (also used by Generate's interpolation animations). */
+export async function encoderArgs(format: AnimationFormat, ffmpeg: ResolvedFfmpeg): Promise<string[]> {
   if (format === 'gif') {
     // One palette for the whole animation keeps colours stable between frames; loop 0 = forever.
     return ['-filter_complex', '[0:v]split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse', '-loop', '0'];

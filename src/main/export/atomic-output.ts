@@ -28,6 +28,32 @@ export async function writeFileAtomically<T>(target: string, write: (tempPath: s
   }
 }
 
+/**
+ * Write several files into `outDir` as one export (charts, CSV): `write(stageDir)` writes them
+ * into a temp folder inside outDir and returns their names; only when all are written are they
+ * moved into place. A failure (a full disk, a cancel) leaves none of them — and removes outDir
+ * too when this call created it.
+ */
+export async function writeFilesAtomically(outDir: string, write: (stageDir: string) => Promise<string[]>): Promise<string[]> {
+  const created = await stat(outDir).then(
+    () => false,
+    () => true,
+  );
+  await mkdir(outDir, { recursive: true });
+  const stage = tempSibling(join(outDir, 'export'), false);
+  try {
+    await mkdir(stage);
+    const names = await write(stage);
+    for (const name of names) await rename(join(stage, name), join(outDir, name));
+    return names.map((name) => join(outDir, name));
+  } catch (error) {
+    if (created) await rm(outDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await rm(stage, { recursive: true, force: true });
+  }
+}
+
 async function isEmptyOrMissing(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir)).length === 0;

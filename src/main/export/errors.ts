@@ -1,3 +1,5 @@
+import { describeFsError, errorCode, isDiskFull } from '../runs';
+
 /**
  * Export failures as values with a user-facing message and, where we know
  * it, what to do next. The CLI and the UI show `message` and `hint`.
@@ -30,6 +32,28 @@ export class ExportCancelledError extends ExportError {
 /** No working ffmpeg was found; the message lists every place tried. */
 export class FfmpegNotFoundError extends ExportError {
   override name = 'FfmpegNotFoundError';
+}
+
+const DISK_FULL_HINT = 'Free some space on that disk, then export again; nothing partial was kept.';
+
+/** The ExportError for ffmpeg's "No space left on device" (its output could not be written). */
+export function ffmpegDiskFull(): ExportError {
+  return new ExportError('The disk is full: ffmpeg could not write the export.', DISK_FULL_HINT);
+}
+
+/**
+ * Any failure of an export as the user should see it: a full disk (ENOSPC/EDQUOT) or an
+ * unreadable/unwritable file named with its cause; ExportErrors and other errors as they are.
+ */
+export function explainExportFailure(error: unknown): unknown {
+  if (error instanceof ExportError) return error;
+  const file = (error as { path?: unknown } | null)?.path;
+  const where = typeof file === 'string' ? ` (${file})` : '';
+  // sharp (libvips) reports the errno only in its message.
+  const diskFullMessage = error instanceof Error && /No space left on device|Disk quota exceeded/i.test(error.message);
+  if (isDiskFull(error) || diskFullMessage) return new ExportError(`The disk is full: could not write the export${where}.`, DISK_FULL_HINT);
+  if (errorCode(error) && typeof file === 'string') return new ExportError(`Export failed: ${describeFsError(error)}: ${file}.`);
+  return error;
 }
 
 /** Throw ExportCancelledError when the signal has fired. */

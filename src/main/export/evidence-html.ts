@@ -6,6 +6,22 @@
 import type { ConfigDifference } from './compare';
 import type { RunNumbers } from './evidence-summary';
 
+/** The quality-score section (evidence-scores.ts builds it). */
+export interface EvidenceScores {
+  /** The newest scored epoch of this run. */
+  epoch?: number;
+  /** What the scores were measured with and what they compare. */
+  features: string;
+  charts: { file: string; alt: string }[];
+  /** This run's newest value per score (with n) and its arm's mean over seeds. */
+  rows: { label: string; value: string; seeds: string }[];
+  /** Which runs (seeds) stand behind each arm. */
+  seeds: string[];
+  /** One sentence per score against the baseline. */
+  verdicts: string[];
+  note?: string;
+}
+
 /** Everything the page shows; image fields are file names inside the evidence folder. */
 export interface EvidencePage {
   runName: string;
@@ -17,6 +33,7 @@ export interface EvidencePage {
   images: { progressGif: string; finalGrid: string; lossChart: string; accuracyChart: string };
   numbers: RunNumbers;
   runText: string;
+  scores?: EvidenceScores;
   baseline?: {
     name: string;
     numbers: RunNumbers;
@@ -99,6 +116,27 @@ ${numbersTable([b.numbers, page.numbers])}
 ${b.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}`;
 }
 
+function scoresSection(page: EvidencePage): string {
+  const s = page.scores;
+  if (!s) return '';
+  const table = s.rows.length
+    ? `<table><tr><th>score${s.epoch !== undefined ? ` at epoch ${s.epoch}` : ''}</th><th>this run</th><th>its config over seeds</th></tr>${s.rows
+        .map((r) => `<tr><th>${escapeHtml(r.label)}</th><td class="num">${escapeHtml(r.value)}</td><td class="num">${escapeHtml(r.seeds)}</td></tr>`)
+        .join('')}</table>`
+    : '';
+  const verdicts = s.verdicts.length
+    ? `<h3>Verdict against the baseline</h3>\n<ul class="verdicts">${s.verdicts.map((v) => `<li>${escapeHtml(v)}</li>`).join('')}</ul>`
+    : '';
+  return `
+<h2>Quality scores</h2>
+<p>${escapeHtml(s.features)}</p>
+${table}
+${verdicts}
+${s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : ''}
+${s.seeds.map((line) => `<p class="meta">${escapeHtml(line)}</p>`).join('\n')}
+${s.charts.map((c) => `<figure><img class="chart" src="${escapeHtml(c.file)}" alt="${escapeHtml(c.alt)}"></figure>`).join('\n')}`;
+}
+
 /** Render the page. Every src/href points at a file name inside the evidence folder. */
 export function renderEvidenceHtml(page: EvidencePage): string {
   const title = `GAN evidence — ${page.runName}`;
@@ -122,6 +160,7 @@ export function renderEvidenceHtml(page: EvidencePage): string {
 <figcaption>A discriminator that can no longer tell fakes from real images is right about half the time: fake accuracy trending toward the dashed 0.5 line shows the generator catching up.</figcaption></figure>
 <p>${escapeHtml(page.runText)}</p>
 ${page.baseline ? '' : numbersTable([page.numbers])}
+${scoresSection(page)}
 ${baselineSection(page)}
 
 <h2>Setup</h2>

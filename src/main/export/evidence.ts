@@ -12,9 +12,10 @@ import { exportProgressAnimation } from './animation';
 import { writeDirAtomically } from './atomic-output';
 import { accuracyChart, lineChartSvg, lossChart } from './charts';
 import type { RunComparison } from './compare';
-import { throwIfCancelled } from './errors';
-import { renderEvidenceHtml, type EvidencePage } from './evidence-html';
+import { explainExportFailure, throwIfCancelled } from './errors';
+import { renderEvidenceHtml, type EvidencePage, type EvidenceScores } from './evidence-html';
 import { writeBaselineSection } from './evidence-baseline';
+import { writeScoreSection } from './evidence-scores';
 import { describeRun, runNumbers, type RunNumbers } from './evidence-summary';
 import type { ResolvedFfmpeg } from './ffmpeg';
 import { autoScale, ensureCaptionFont, layoutFor, renderFrame } from './frames';
@@ -37,6 +38,8 @@ export interface EvidenceResult {
   files: string[];
   run: RunNumbers;
   baseline?: RunNumbers & { comparison: RunComparison };
+  /** Quality scores, verdicts and seeds; absent when neither run was scored. */
+  scores?: EvidenceScores;
 }
 
 /** Marks a folder as an evidence pack, so writing the pack again may replace it. */
@@ -60,6 +63,14 @@ function setupRows(run: RunFiles): [string, string][] {
 
 /** Write the evidence folder for a run (and, given one, its baseline). */
 export async function writeEvidence(options: EvidenceOptions): Promise<EvidenceResult> {
+  try {
+    return await writeEvidencePack(options);
+  } catch (error) {
+    throw explainExportFailure(error);
+  }
+}
+
+async function writeEvidencePack(options: EvidenceOptions): Promise<EvidenceResult> {
   const { signal, onProgress } = options;
   const operation = 'evidence pack';
   const report = (done: number, message: string): void => onProgress?.({ operation, done, total: 100, message });
@@ -112,6 +123,10 @@ export async function writeEvidence(options: EvidenceOptions): Promise<EvidenceR
 
       let baselineResult: EvidenceResult['baseline'];
       const files = ['index.html', MARKER, 'progress.gif', 'loss.svg', 'accuracy.svg', 'final-grid.png'];
+      report(82, 'quality scores');
+      const scores = await writeScoreSection(temp, run, baseline);
+      if (scores.section) page.scores = scores.section;
+      files.push(...scores.files);
       if (baseline && baselineMetrics) {
         report(85, 'baseline comparison');
         const parts = await writeBaselineSection(
@@ -127,9 +142,16 @@ export async function writeEvidence(options: EvidenceOptions): Promise<EvidenceR
 
       report(95, 'writing index.html');
       await writeFile(join(temp, 'index.html'), renderEvidenceHtml(page));
-      await writeFile(join(temp, MARKER), JSON.stringify({ run: numbers, baseline: baselineResult ?? null }, null, 2) + '\n');
+      await writeFile(join(temp, MARKER), JSON.stringify({ run: numbers, baseline: baselineResult ?? null, scores: scores.section ?? null }, null, 2) + '\n');
       report(100, `wrote ${dir}`);
-      return { dir, index: join(dir, 'index.html'), files: files.map((file) => join(dir, file)), run: numbers, baseline: baselineResult };
+      return {
+        dir,
+        index: join(dir, 'index.html'),
+        files: files.map((file) => join(dir, file)),
+        run: numbers,
+        baseline: baselineResult,
+        ...(scores.section ? { scores: scores.section } : {}),
+      };
     },
     async (existing) => stat(join(existing, MARKER)).then(
       () => true,

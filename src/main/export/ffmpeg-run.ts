@@ -4,7 +4,7 @@
  * a tail for the error message.
  */
 import { spawn } from 'node:child_process';
-import { ExportCancelledError, ExportError } from './errors';
+import { ExportCancelledError, ExportError, ffmpegDiskFull } from './errors';
 
 export interface RunFfmpegOptions {
   ffmpegPath: string;
@@ -55,6 +55,8 @@ export function runFfmpeg(args: string[], options: RunFfmpegOptions): Promise<vo
       signal?.removeEventListener('abort', onAbort);
       if (cancelled) return reject(new ExportCancelledError());
       if (code === 0) return resolve();
+      // Not an encoder problem: the encoder hint would send the user the wrong way.
+      if (/No space left on device|Disk quota exceeded/i.test(stderr)) return reject(ffmpegDiskFull());
       const lastLines = stderr.trim().split('\n').slice(-6).join('\n');
       reject(
         new ExportError(

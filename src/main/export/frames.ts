@@ -8,6 +8,7 @@
  */
 import sharp from 'sharp';
 import { ExportError } from './errors';
+import { readRunFile } from './run-files';
 
 /** One grid in a frame: what to draw above and below it. */
 export interface Panel {
@@ -86,7 +87,7 @@ export function ensureCaptionFont(): Promise<void> {
 
 /** Grid area for a target grid height, keeping the first grid's aspect ratio. */
 export async function layoutFor(gridPath: string, scale: number): Promise<PanelLayout> {
-  const meta = await sharp(gridPath).metadata();
+  const meta = await sharp(await readRunFile(gridPath)).metadata();
   if (!meta.width || !meta.height) throw new ExportError(`Cannot read the image size of ${gridPath}.`);
   return { gridWidth: meta.width * scale, gridHeight: meta.height * scale };
 }
@@ -119,7 +120,7 @@ function panelGeometry(layout: PanelLayout, widestText: string, hasTitle: boolea
 }
 
 async function panelComposites(panel: Panel, layout: PanelLayout, geometry: PanelGeometry, left: number): Promise<sharp.OverlayOptions[]> {
-  const grid = await sharp(panel.gridPath)
+  const grid = await sharp(await readRunFile(panel.gridPath))
     .toColourspace('srgb')
     .resize({ width: layout.gridWidth, height: layout.gridHeight, kernel: 'nearest', fit: 'contain', background: BACKGROUND })
     .png()

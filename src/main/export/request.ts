@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Progress } from '../../shared/api';
 import { ANIMATION_FORMATS, exportComparisonAnimation, exportProgressAnimation } from './animation';
-import { ExportInputError, throwIfCancelled } from './errors';
+import { explainExportFailure, ExportInputError, throwIfCancelled } from './errors';
 import { exportCharts, exportCsv, exportGenerator, exportGridPng } from './run-exports';
 
 const path = z.string().min(1).max(4096);
@@ -54,6 +54,18 @@ export async function runExport(
   const request = parsed.data;
   const { onProgress, signal } = options;
   throwIfCancelled(signal);
+  try {
+    return await exportOne(request, onProgress, signal);
+  } catch (error) {
+    throw explainExportFailure(error);
+  }
+}
+
+async function exportOne(
+  request: z.output<typeof exportRequestSchema>,
+  onProgress: ((progress: Progress) => void) | undefined,
+  signal: AbortSignal | undefined,
+): Promise<ExportOutcome> {
   switch (request.format) {
     case 'gif':
     case 'mp4':

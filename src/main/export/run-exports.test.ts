@@ -10,7 +10,7 @@ import type { Tensor } from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accuracyChart, lineChartSvg } from './charts';
-import { EPOCH_COLUMNS, STEP_COLUMNS } from './csv';
+import { EPOCH_COLUMNS, EPOCH_SCORE_COLUMNS, STEP_COLUMNS } from './csv';
 import { ExportInputError } from './errors';
 import { autoPngScale, exportCharts, exportCsv, exportGenerator, exportGridPng, GENERATOR_INFO_FILE } from './run-exports';
 import { addFixtureCheckpoint, makeFixtureRun } from './test-fixtures';
@@ -20,7 +20,13 @@ let runDir: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'export-stills-'));
-  runDir = await makeFixtureRun(root, { id: 'stills', epochs: 3, stepsPerEpoch: 4 });
+  runDir = await makeFixtureRun(root, {
+    id: 'stills',
+    epochs: 3,
+    stepsPerEpoch: 4,
+    // Epoch 2 was not scored (scoreEvery 2 would skip it): its score cells stay empty.
+    scores: [{ fid: { value: 80.5, std: 0, n: 64 }, kid: { value: 0.25, std: 0.01, n: 64 } }, {}, { fid: { value: 40.25, std: 0, n: 64 }, kid: { value: 0.05, std: 0.004, n: 64 } }],
+  });
 });
 
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -36,8 +42,13 @@ describe('exportCsv', () => {
     expect(row.slice(0, 2)).toEqual([5, 2]);
     expect(row.every(Number.isFinite)).toBe(true);
     const epochLines = (await readFile(epochs!, 'utf8')).trim().split('\n');
-    expect(epochLines[0]!.split(',')).toEqual([...EPOCH_COLUMNS]);
+    const header = epochLines[0]!.split(',');
+    expect(header).toEqual([...EPOCH_SCORE_COLUMNS]);
+    expect(header.slice(0, EPOCH_COLUMNS.length)).toEqual([...EPOCH_COLUMNS]);
     expect(epochLines.slice(1).map((line) => line.split(',')[0])).toEqual(['1', '2', '3']);
+    const cellsOf = (line: string) => Object.fromEntries(header.map((column, i) => [column, line.split(',')[i]]));
+    expect(cellsOf(epochLines[3]!)).toMatchObject({ fid: '40.25', fid_std: '0', fid_n: '64', kid: '0.05', kid_std: '0.004', kid_n: '64', swd: '', score_features: '"fixture classifier"', score_feature_accuracy: '0.9' });
+    expect(cellsOf(epochLines[2]!)).toMatchObject({ fid: '', kid: '', score_features: '"fixture classifier"' });
   });
 });
 

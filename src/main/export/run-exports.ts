@@ -3,16 +3,16 @@
  * metrics CSV and the generator as a tf.js model folder. Each output file is
  * written atomically (see atomic-output.ts).
  */
-import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { PRESETS } from '../../shared/preset-catalog';
-import { writeDirAtomically, writeFileAtomically } from './atomic-output';
+import { writeDirAtomically, writeFileAtomically, writeFilesAtomically } from './atomic-output';
 import { accuracyChart, lineChartSvg, lossChart, svgToPng } from './charts';
-import { EPOCH_COLUMNS, STEP_COLUMNS, toCsv } from './csv';
+import { EPOCH_SCORE_COLUMNS, epochRowsWithScores, STEP_COLUMNS, toCsv } from './csv';
 import { ExportInputError, throwIfCancelled } from './errors';
 import { ensureCaptionFont } from './frames';
-import { readMetrics, readRun, samplesInRange } from './run-files';
+import { checkRunFile, readMetrics, readRun, readRunFile, readScores, samplesInRange } from './run-files';
 
 /** The long side an "auto" PNG reaches at least: big enough to see, print or paste into a report. */
 export const PNG_AUTO_LONG_SIDE = 512;
@@ -33,26 +33,29 @@ export async function exportGridPng(
   const run = await readRun(runDir);
   const samples = options.epoch === undefined ? samplesInRange(run) : samplesInRange(run, options.epoch, options.epoch);
   const sample = samples.at(-1)!;
-  const meta = await sharp(sample.path).metadata();
+  const png = await readRunFile(sample.path);
+  const meta = await sharp(png).metadata();
   const scale = options.scale ?? autoPngScale(meta.width ?? 0, meta.height ?? 0);
   const width = (meta.width ?? 0) * scale;
   const height = (meta.height ?? 0) * scale;
   const path = resolve(options.out);
   await writeFileAtomically(path, async (temp) => {
-    await sharp(sample.path).resize({ width, height, kernel: 'nearest' }).png().toFile(temp);
+    await sharp(png).resize({ width, height, kernel: 'nearest' }).png().toFile(temp);
   });
   return { path, epoch: sample.epoch, width, height };
 }
 
-/** steps.csv and epochs.csv in `outDir`. */
+/** steps.csv and epochs.csv (with the quality scores of each scored epoch) in `outDir`. */
 export async function exportCsv(runDir: string, outDir: string): Promise<string[]> {
   await readRun(runDir);
   const { steps, epochs } = await readMetrics(runDir);
   if (steps.length === 0 && epochs.length === 0) throw new ExportInputError(`Run ${runDir} has no metrics yet.`, 'Export after the first training steps.');
-  const files = [join(resolve(outDir), 'steps.csv'), join(resolve(outDir), 'epochs.csv')];
-  await writeFileAtomically(files[0]!, (temp) => writeFile(temp, toCsv(steps, STEP_COLUMNS)));
-  await writeFileAtomically(files[1]!, (temp) => writeFile(temp, toCsv(epochs, EPOCH_COLUMNS)));
-  return files;
+  const rows = epochRowsWithScores(epochs, await readScores(runDir));
+  return writeFilesAtomically(resolve(outDir), async (stage) => {
+    await writeFile(join(stage, 'steps.csv'), toCsv(steps, STEP_COLUMNS));
+    await writeFile(join(stage, 'epochs.csv'), toCsv(rows, EPOCH_SCORE_COLUMNS));
+    return ['steps.csv', 'epochs.csv'];
+  });
 }
 
 /** loss.svg/.png and accuracy.svg/.png in `outDir`. */
@@ -65,17 +68,17 @@ export async function exportCharts(runDir: string, outDir: string, signal?: Abor
     loss: lineChartSvg(lossChart(steps, epochs, `Loss — ${run.record.name}`)),
     accuracy: lineChartSvg(accuracyChart(steps, epochs, `Discriminator accuracy — ${run.record.name}`)),
   };
-  const files: string[] = [];
-  for (const [name, svg] of Object.entries(charts)) {
-    throwIfCancelled(signal);
-    const svgPath = join(resolve(outDir), `${name}.svg`);
-    const pngPath = join(resolve(outDir), `${name}.png`);
-    await writeFileAtomically(svgPath, (temp) => writeFile(temp, svg));
-    const png = await svgToPng(svg);
-    await writeFileAtomically(pngPath, (temp) => writeFile(temp, png));
-    files.push(svgPath, pngPath);
-  }
-  return files;
+  // All four files or none: a failure halfway (a full disk, a cancel) leaves no mixed set.
+  return writeFilesAtomically(resolve(outDir), async (stage) => {
+    const names: string[] = [];
+    for (const [name, svg] of Object.entries(charts)) {
+      throwIfCancelled(signal);
+      await writeFile(join(stage, `${name}.svg`), svg);
+      await writeFile(join(stage, `${name}.png`), await svgToPng(svg));
+      names.push(`${name}.svg`, `${name}.png`);
+    }
+    return names;
+  });
 }
 
 /** Written next to model.json so a user knows what the model expects and makes. */
@@ -101,7 +104,7 @@ export async function latestGeneratorDir(runDir: string): Promise<{ dir: string;
 
 /** model.json plus every weight file its manifest names (flat names only: nothing outside the folder). */
 async function modelFiles(dir: string): Promise<string[]> {
-  const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest?: { paths: string[] }[] };
+  const modelJson = JSON.parse((await readRunFile(join(dir, 'model.json'))).toString('utf8')) as { weightsManifest?: { paths: string[] }[] };
   const paths = (modelJson.weightsManifest ?? []).flatMap((group) => group.paths);
   const bad = paths.find((path) => path !== basename(path) || path.startsWith('.'));
   if (bad) throw new ExportInputError(`${join(dir, 'model.json')} names a weight file outside its folder: ${bad}.`);
@@ -127,7 +130,11 @@ export async function exportGenerator(runDir: string, outDir: string): Promise<{
   await writeDirAtomically(
     dir,
     async (temp) => {
-      for (const file of await modelFiles(latest.dir)) await copyFile(join(latest.dir, file), join(temp, file));
+      for (const file of await modelFiles(latest.dir)) {
+        // Read, not copied: a checkpoint file that is a link to elsewhere must not be exported.
+        await checkRunFile(run.dir, join(latest.dir, file));
+        await writeFile(join(temp, file), await readRunFile(join(latest.dir, file)));
+      }
       await writeFile(join(temp, GENERATOR_INFO_FILE), JSON.stringify(info, null, 2) + '\n');
     },
     async (existing) => stat(join(existing, GENERATOR_INFO_FILE)).then(() => true, () => false),

@@ -3,10 +3,13 @@
  * format's owner): run.json as an ExportInputError when unusable, the epoch
  * grids with absolute paths, and epoch-range selection.
  */
-import { resolve, join } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, open, realpath } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { RunRecord } from '../../shared/run';
-import { listSamples, readRunMetrics, readRunRecord } from '../runs';
+import type { ScoresRecord } from '../../shared/scores';
+import { cannotRead, errorCode, listSamples, readRunMetrics, readRunRecord, readRunScores, RUN_FILES } from '../runs';
 import { ExportInputError } from './errors';
 
 /** One saved fixed-noise grid after an epoch. */
@@ -34,13 +37,73 @@ export async function readRun(dir: string): Promise<RunFiles> {
   const samples = (await listSamples(runDir))
     .filter((sample) => sample.kind === 'epoch')
     .map((sample) => ({ epoch: sample.index, path: join(runDir, sample.file) }));
+  for (const sample of samples) await checkRunFile(runDir, sample.path);
   return { dir: runDir, record, samples };
 }
 
 /** Every complete step and epoch record of a run. */
 export async function readMetrics(runDir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+  for (const name of [RUN_FILES.metrics, RUN_FILES.epochs]) await checkRunFile(runDir, join(runDir, name), { missingOk: true });
   try {
     return await readRunMetrics(runDir);
+  } catch (error) {
+    const file = (error as { path?: unknown }).path;
+    throw new ExportInputError(typeof file === 'string' ? `Export: ${cannotRead(file, error)}.` : (error as Error).message);
+  }
+}
+
+/**
+ * Exports read only regular files inside the run folder: a symbolic link (even one pointing
+ * inside), a FIFO or device, or a path whose real location is outside the run is refused, so an
+ * export can never copy a file from elsewhere into exports/ (where the file route would serve it).
+ */
+export async function checkRunFile(runDir: string, file: string, options: { missingOk?: boolean } = {}): Promise<void> {
+  const shown = relative(runDir, file);
+  let info;
+  try {
+    info = await lstat(file);
+  } catch (error) {
+    if (options.missingOk && errorCode(error) === 'ENOENT') return;
+    throw new ExportInputError(`Export: ${cannotRead(shown, error)}.`);
+  }
+  if (info.isSymbolicLink()) {
+    throw new ExportInputError(`Export refused ${shown}: it is a symbolic link, and exports read only regular files inside the run folder.`, 'Replace the link with the file itself.');
+  }
+  if (!info.isFile()) throw new ExportInputError(`Export refused ${shown}: it is not a regular file.`);
+  const [realRun, realFile] = await Promise.all([realpath(runDir), realpath(file)]);
+  if (!realFile.startsWith(realRun + sep)) {
+    throw new ExportInputError(`Export refused ${shown}: its real location (${realFile}) is outside the run folder.`);
+  }
+}
+
+/**
+ * The bytes of a file checked by checkRunFile, read without following a link swapped in since
+ * (O_NOFOLLOW) and without blocking on a FIFO; errors name the file and the cause.
+ */
+export async function readRunFile(file: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if (errorCode(error) === 'ELOOP') throw new ExportInputError(`Export refused ${file}: it is a symbolic link.`);
+    throw new ExportInputError(`Export: ${cannotRead(file, error)}.`);
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw new ExportInputError(`Export refused ${file}: it is not a regular file.`);
+    return await handle.readFile();
+  } catch (error) {
+    if (error instanceof ExportInputError) throw error;
+    throw new ExportInputError(`Export: ${cannotRead(file, error)}.`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A run's quality scores (scores.jsonl); none when it was never scored. */
+export async function readScores(runDir: string): Promise<ScoresRecord[]> {
+  await checkRunFile(runDir, join(runDir, RUN_FILES.scores), { missingOk: true });
+  try {
+    return await readRunScores(runDir);
   } catch (error) {
     throw new ExportInputError((error as Error).message);
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { resolveTrainingConfig, type TrainingConfigInput } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
+import type { ScoreMap, ScoresRecord } from '../../shared/scores';
 import { createRunDir, sampleFileName, updateRunRecord } from '../runs';
 
 export interface FixtureRun {
@@ -19,7 +20,16 @@ export interface FixtureRun {
   epochs: number;
   config?: TrainingConfigInput;
   stepsPerEpoch?: number;
+  /** Quality scores of epochs 1, 2, … (written to scores.jsonl as the trainer's score hook does). */
+  scores?: ScoreMap[];
 }
+
+/** What fixture scores say they were measured with. */
+export const FIXTURE_FEATURE: ScoresRecord['feature'] = {
+  network: 'fixture classifier',
+  accuracy: 0.9,
+  realRecognisable: { value: 90, std: 1, n: 64 },
+};
 
 const TILE = 16;
 const GAP = 2;
@@ -91,6 +101,17 @@ export async function makeFixtureRun(runsRoot: string, fixture: FixtureRun): Pro
   }
   await writeFile(join(dir, 'metrics.jsonl'), steps.join('\n') + '\n');
   await writeFile(join(dir, 'epochs.jsonl'), epochs.join('\n') + '\n');
+  if (fixture.scores) {
+    const records: ScoresRecord[] = fixture.scores.map((scores, i) => ({
+      epoch: i + 1,
+      step: (i + 1) * stepsPerEpoch,
+      seconds: 0.1,
+      sampleSize: 64,
+      feature: FIXTURE_FEATURE,
+      scores,
+    }));
+    await writeFile(join(dir, 'scores.jsonl'), records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+  }
   await updateRunRecord(dir, { status: 'completed', epoch: fixture.epochs, step: fixture.epochs * stepsPerEpoch });
   return dir;
 }

@@ -142,14 +142,14 @@ export async function truncateRunMetrics(
   dir: string,
   step: number,
 ): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; notes: string[] }> {
-  const [steps, epochs] = await Promise.all([
+  const [steps, epochs, scores] = await Promise.all([
     filterJsonl<StepMetrics>(join(dir, RUN_FILES.metrics), (record) => record.step <= step),
     filterJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs), (record) => record.step <= step),
     // Scores of epochs past the checkpoint are recomputed when those epochs are trained again.
     filterJsonl<{ step: number }>(join(dir, RUN_FILES.scores), (record) => record.step <= step),
   ]);
   const notes: string[] = [];
-  for (const [name, result] of [[RUN_FILES.metrics, steps], [RUN_FILES.epochs, epochs]] as const) {
+  for (const [name, result] of [[RUN_FILES.metrics, steps], [RUN_FILES.epochs, epochs], [RUN_FILES.scores, scores]] as const) {
     if (result.damagedLine === undefined) continue;
     const lastKept = result.kept.at(-1)?.step ?? 0;
     const lost = lastKept < step ? `; steps ${lastKept + 1}–${step} (before the checkpoint) have no ${name} records now` : '';

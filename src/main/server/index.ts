@@ -4,8 +4,6 @@
  * the StudioApi over a WebSocket at /api/ws — all behind the token guard.
  * Trainers are Node child processes (the launcher the caller passes).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,13 +12,13 @@ import type { BackendReport } from '../../shared/backends';
 import { StudioService } from '../studio-service';
 import { contentSecurityPolicy, runFileContentSecurityPolicy } from '../studio-service/csp';
 import { PREVIEW_FILE } from '../studio-service/datasets';
-import { AccessDeniedError, NotFoundError, toErrorPayload } from '../studio-service/errors';
+import { AccessDeniedError, NotFoundError, StudioError, toErrorPayload } from '../studio-service/errors';
 import { probeBackendInChild } from '../studio-service/probe';
-import { contentTypeFor, resolveInsideRoot } from '../studio-service/safe-files';
+import { contentTypeFor, openForServing, resolveInsideRoot } from '../studio-service/safe-files';
 import type { TrainerLauncher } from '../training/trainer-connection';
 import { createGuard, newToken } from './auth';
 import { serveSocket } from './socket';
-import { receiveUpload, UploadError } from './upload';
+import { UploadError, UploadStore } from './upload';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -39,6 +37,10 @@ export interface ServerOptions {
   launcher: TrainerLauncher;
   probeBackend?: () => Promise<BackendReport>;
   maxUploadBytes?: number;
+  /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
+  maxConcurrentRuns?: number;
+  /** Cap of the uploads folder (uploads waiting for their import); default twice maxUploadBytes. */
+  maxUploadsBytes?: number;
 }
 
 export interface StudioServer {
@@ -65,6 +67,9 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
   const datasetsRoot = options.datasetsRoot ?? join(options.runsRoot, '..', 'datasets');
   const uploadsRoot = options.uploadsRoot ?? join(datasetsRoot, '..', 'uploads');
   const maxUploadBytes = options.maxUploadBytes ?? 2 * 2 ** 30;
+  const uploads = new UploadStore(uploadsRoot, { maxUploadBytes, maxTotalBytes: options.maxUploadsBytes ?? 2 * maxUploadBytes });
+  // Uploads of a serve that was killed mid-import would otherwise stay forever.
+  await uploads.removeStale();
   const service = new StudioService({
     runsRoot: options.runsRoot,
     datasetsRoot,
@@ -73,6 +78,9 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     urlForRunFile: serverRunFileUrl,
     urlForDatasetPreview: serverPreviewUrl,
     probeBackend: options.probeBackend ?? probeBackendInChild,
+    onImportSettled: (source) => uploads.release(source),
+    explainImportFailure: (source) => uploads.explainMissing(source),
+    ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
   });
   // Listen first: the guard needs the real port (0 = pick one) for its Host check and cookie name.
   const http = createServer();
@@ -97,7 +105,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
       if (!originAuth.ok) return sendError(response, originAuth.status, originAuth.reason);
       if (request.method !== 'POST') return sendError(response, 405, 'Use POST to upload.');
       try {
-        return sendJson(response, 200, await receiveUpload(request, uploadsRoot, maxUploadBytes));
+        return sendJson(response, 200, await uploads.receive(request));
       } catch (error) {
         return sendJson(response, error instanceof UploadError ? error.status : 500, { error: toErrorPayload(error) });
       }
@@ -114,10 +122,11 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
         headers['Cache-Control'] = 'no-store';
         if (auth.viaQuery) headers['Set-Cookie'] = guard.cookie();
       }
-      await sendFile(request, response, file, headers);
+      await sendFile(request, response, file, headers, path.startsWith('/files/run/') ? path.split('/').slice(4).join('/') : path);
     } catch (error) {
       if (error instanceof AccessDeniedError) return sendError(response, 403, error.message);
       if (error instanceof NotFoundError) return sendError(response, 404, error.message);
+      if (error instanceof StudioError) return sendError(response, 500, error.message);
       throw error;
     }
   }
@@ -182,9 +191,13 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-async function sendFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
-  const { size } = await stat(file);
+/** Opened before the headers go out, so an unreadable file is an error response that names it (`shownAs`). */
+async function sendFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>, shownAs: string): Promise<void> {
+  const { handle, size } = await openForServing(file, decodeURIComponent(shownAs));
   response.writeHead(200, { 'Cache-Control': 'no-cache', ...BASE_HEADERS, 'Content-Type': contentTypeFor(file), 'Content-Length': String(size), ...headers });
-  if (request.method === 'HEAD') return void response.end();
-  createReadStream(file).on('error', () => response.destroy()).pipe(response);
+  if (request.method === 'HEAD') return void (await handle.close(), response.end());
+  handle
+    .createReadStream()
+    .on('error', () => response.destroy())
+    .pipe(response);
 }

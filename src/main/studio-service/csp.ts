@@ -19,8 +19,9 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
   return [
     `default-src 'none'`,
     `script-src ${self}`,
-    // Svelte transitions and ECharts set inline styles; scripts stay strict.
-    `style-src ${self} 'unsafe-inline'`,
+    // No inline styles: Svelte's style: directives and ECharts set element.style through the CSSOM,
+    // which CSP allows, and the chart tooltip is built as DOM. Only Vite's dev server injects <style> elements.
+    `style-src ${self}${options.devOrigin ? ` 'unsafe-inline'` : ''}`,
     `img-src ${self}${files} data: blob:`,
     `media-src ${self}${files}`,
     `font-src ${self} data:`,

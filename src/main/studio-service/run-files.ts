@@ -18,12 +18,18 @@ export function runDirOf(runsRoot: string, runId: string): string {
 
 /** Read run.json of `runId`; NotFoundError (with a hint) when the run is gone or unreadable. */
 export async function readRunRecord(runsRoot: string, runId: string): Promise<RunRecord> {
+  let record: RunRecord;
   try {
-    return await readRecordInDir(runDirOf(runsRoot, runId));
+    record = await readRecordInDir(runDirOf(runsRoot, runId));
   } catch (error) {
     if (error instanceof NotFoundError) throw error;
     throw new NotFoundError(`Run ${runId} could not be read: ${(error as Error).message}`, 'It may have been deleted; refresh the runs list.');
   }
+  // A copied folder's run.json names the original: acting on it here would report (and link) the other run.
+  if (record.id !== runId) {
+    throw new NotFoundError(`Run ${runId} is damaged: its run.json says its id is "${record.id}".`, `Set "id" in run.json to "${runId}", or delete the run.`);
+  }
+  return record;
 }
 
 /** Check that `runId` names a run folder (one with a run.json, readable or damaged); returns the folder. */

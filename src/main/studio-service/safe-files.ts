@@ -4,11 +4,11 @@
  * server's /files routes. Lexical checks refuse .., absolute paths and odd
  * characters; realpath then catches symlinks that point out of the root.
  */
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join, sep } from 'node:path';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { basename, extname, isAbsolute, join, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { AccessDeniedError, NotFoundError } from './errors';
+import { cannotRead, errorCode } from '../runs';
+import { AccessDeniedError, NotFoundError, StudioError } from './errors';
 
 /**
  * The real path of `relPath` under `root`, or AccessDeniedError when it
@@ -67,10 +67,33 @@ export function contentTypeFor(file: string): string {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/**
+ * Open `file` (already resolved) for serving, before any header is sent: a file that cannot be
+ * read is an error response naming it and the cause ("cannot read samples/x.png: permission
+ * denied"), never a 200 whose body then breaks off. `shownAs` is the name the client asked for.
+ */
+export async function openForServing(file: string, shownAs: string): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') throw new NotFoundError(`No file ${shownAs}.`);
+    if (code === 'EACCES' || code === 'EPERM') throw new AccessDeniedError(`${cannotRead(shownAs, error)}.`, 'Check the file\'s permissions.');
+    throw new StudioError(`${cannotRead(shownAs, error)}.`);
+  }
+  try {
+    return { handle, size: (await handle.stat()).size };
+  } catch (error) {
+    await handle.close();
+    throw new StudioError(`${cannotRead(shownAs, error)}.`);
+  }
+}
+
 /** A fetch Response streaming `file` (already resolved), with type and nosniff headers. */
-export async function fileResponse(file: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
-  const { size } = await stat(file);
-  const body = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
+export async function fileResponse(file: string, extraHeaders: Record<string, string> = {}, shownAs = basename(file)): Promise<Response> {
+  const { handle, size } = await openForServing(file, shownAs);
+  const body = Readable.toWeb(handle.createReadStream()) as unknown as ReadableStream<Uint8Array>;
   return new Response(body, {
     status: 200,
     headers: {

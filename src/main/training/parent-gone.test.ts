@@ -70,6 +70,21 @@ function killTree(child: ChildProcess, trainer: number | undefined): void {
   if (trainer !== undefined && alive(trainer)) process.kill(trainer, 'SIGKILL');
 }
 
+describe('watchParent', () => {
+  it('notices re-parenting when the parent dies without any channel (the utilityProcess backstop)', async () => {
+    const marker = join(root, 'parent-gone.txt');
+    const script =
+      `const { watchParent } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'trainer-channel.ts')).href)});` +
+      `const { writeFileSync } = await import('node:fs');` +
+      `watchParent(() => { writeFileSync(${JSON.stringify(marker)}, 'gone'); process.exit(0); }, 100); setInterval(() => {}, 1000);`;
+    // sh starts the watcher in the background and exits once it is running: no IPC, no signal, just an orphan.
+    const node = [process.execPath, '--import', tsx, '--input-type=module', '-e', script].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+    spawn('sh', ['-c', `${node} & sleep 3`], { stdio: 'ignore' });
+    const took = await until(() => existsSync(marker), 20_000, 'the orphan to notice');
+    expect(took).toBeLessThan(20_000);
+  });
+});
+
 describe('a trainer whose parent is killed', () => {
   it('checkpoints and exits (a Node parent that forked it)', async () => {
     const runDir = join(root, 'node-parent');

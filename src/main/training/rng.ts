@@ -7,7 +7,7 @@
  */
 
 /** What a stream is used for; each gets an independent sequence. */
-export const RNG_PURPOSE = { shuffle: 1, noise: 2, tfOps: 3, fixedNoise: 4, init: 5, augment: 6, instanceNoise: 7, spectralNorm: 8 } as const;
+export const RNG_PURPOSE = { shuffle: 1, noise: 2, tfOps: 3, fixedNoise: 4, init: 5, augment: 6, instanceNoise: 7, spectralNorm: 8, generate: 9 } as const;
 export type RngPurpose = keyof typeof RNG_PURPOSE;
 
 /** Mix integers into one 32-bit seed (murmur3's finalizer over a running hash). */

@@ -1,7 +1,8 @@
 /**
  * The fixed-noise sample grid: G(noise) in inference mode, tiled rows × cols
  * with a 2 px white gap (no outer border), saved as one PNG. Images keep their
- * native pixel size; viewers scale them up.
+ * native pixel size; viewers scale them up. The Generate view uses the same
+ * two halves (generateImages, tileImagesPng) for its grids and strips.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
@@ -16,6 +17,51 @@ export function gridSize(rows: number, cols: number, tile: number): { width: num
   return { width: cols * tile + (cols - 1) * GRID_GAP, height: rows * tile + (rows - 1) * GRID_GAP };
 }
 
+/** Generated images as uint8 NHWC pixels: `count` square tiles of `size` × `size` × `channels`. */
+export interface GeneratedImages {
+  pixels: Uint8Array;
+  count: number;
+  size: number;
+  channels: 1 | 3;
+}
+
+/** G(latents) in inference mode, mapped from tanh's [-1, 1] to [0, 255]. `latents` holds whole vectors of `latentDim`. */
+export async function generateImages(generator: tf.LayersModel, latents: Float32Array, latentDim: number): Promise<GeneratedImages> {
+  const count = latents.length / latentDim;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new Error(`Generator input: expected a whole number of ${latentDim}-value latent vectors, got ${latents.length} values.`);
+  }
+  const images = tf.tidy(() => {
+    const out = generator.predict(tf.tensor2d(latents, [count, latentDim])) as tf.Tensor4D;
+    return out.add(1).mul(127.5).clipByValue(0, 255).round().cast('int32') as tf.Tensor4D;
+  });
+  const [, size, width, channels] = images.shape;
+  const values = await images.data();
+  images.dispose();
+  if (size !== width || (channels !== 1 && channels !== 3)) {
+    throw new Error(`Generator output: expected square 1- or 3-channel images, got [${images.shape}].`);
+  }
+  return { pixels: Uint8Array.from(values), count, size, channels };
+}
+
+/** Tile images rows × cols (row by row; tiles past `count` stay white) as one PNG. */
+export function tileImagesPng(images: GeneratedImages, rows: number, cols: number): Promise<Buffer> {
+  const { size: tile, channels, count } = images;
+  if (count > rows * cols) throw new Error(`Sample grid: ${count} images do not fit ${rows}×${cols}.`);
+  const { width, height } = gridSize(rows, cols, tile);
+  const canvas = new Uint8Array(width * height * channels).fill(255);
+  const tileSize = tile * tile * channels;
+  for (let index = 0; index < count; index += 1) {
+    const left = (index % cols) * (tile + GRID_GAP);
+    const top = Math.floor(index / cols) * (tile + GRID_GAP);
+    for (let y = 0; y < tile; y += 1) {
+      const rowStart = index * tileSize + y * tile * channels;
+      canvas.set(images.pixels.subarray(rowStart, rowStart + tile * channels), ((top + y) * width + left) * channels);
+    }
+  }
+  return sharp(canvas, { raw: { width, height, channels } }).png().toBuffer();
+}
+
 /** Render G(noise) as a PNG grid. `noise` holds rows·cols latent vectors. */
 export async function renderSampleGrid(
   generator: tf.LayersModel,
@@ -26,29 +72,7 @@ export async function renderSampleGrid(
   if (noise.length !== count * grid.latentDim) {
     throw new Error(`Sample grid: expected ${count * grid.latentDim} noise values, got ${noise.length}.`);
   }
-  const images = tf.tidy(() => {
-    const out = generator.predict(tf.tensor2d(noise, [count, grid.latentDim])) as tf.Tensor4D;
-    // tanh output [-1, 1] → [0, 255]
-    return out.add(1).mul(127.5).clipByValue(0, 255).round().cast('int32') as tf.Tensor4D;
-  });
-  const [, tile, tileWidth, channels] = images.shape;
-  const pixels = await images.data();
-  images.dispose();
-  if (tile !== tileWidth || (channels !== 1 && channels !== 3)) {
-    throw new Error(`Sample grid: expected square 1- or 3-channel images, got [${images.shape}].`);
-  }
-  const { width, height } = gridSize(grid.rows, grid.cols, tile);
-  const canvas = new Uint8Array(width * height * channels).fill(255);
-  const tileSize = tile * tile * channels;
-  for (let index = 0; index < count; index += 1) {
-    const left = (index % grid.cols) * (tile + GRID_GAP);
-    const top = Math.floor(index / grid.cols) * (tile + GRID_GAP);
-    for (let y = 0; y < tile; y += 1) {
-      const rowStart = index * tileSize + y * tile * channels;
-      canvas.set(pixels.subarray(rowStart, rowStart + tile * channels), ((top + y) * width + left) * channels);
-    }
-  }
-  return sharp(canvas, { raw: { width, height, channels } }).png().toBuffer();
+  return tileImagesPng(await generateImages(generator, noise, grid.latentDim), grid.rows, grid.cols);
 }
 
 /** Render and write a grid to `runDir/file` atomically. */

@@ -7,9 +7,10 @@
  */
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
 
-export interface ParentChannel {
-  send(event: TrainerEvent): void;
-  onMessage(listener: (command: TrainerCommand) => void): void;
+/** The trainer's channel by default; the generate process sends and receives its own messages. */
+export interface ParentChannel<Out = TrainerEvent, In = TrainerCommand> {
+  send(event: Out): void;
+  onMessage(listener: (command: In) => void): void;
   /** Called once when the parent goes away (its channel closes, or this process is re-parented). */
   onDisconnect(listener: () => void): void;
   /** Resolves once every sent event has been handed to the parent. */
@@ -47,19 +48,19 @@ export function watchParent(onGone: () => void, pollMs = 500): { gone(): void; c
 }
 
 /** Open the channel to whichever parent started this process. */
-export function openParentChannel(): ParentChannel {
+export function openParentChannel<Out = TrainerEvent, In = TrainerCommand>(): ParentChannel<Out, In> {
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
   if (parentPort) {
     return {
       send: (event) => parentPort.postMessage(event),
-      onMessage: (listener) => parentPort.on('message', (message) => listener(message.data as TrainerCommand)),
+      onMessage: (listener) => parentPort.on('message', (message) => listener(message.data as In)),
       onDisconnect: (listener) => parentPort.on('close', watchParent(listener).gone),
       // postMessage queues synchronously; one turn of the loop lets it go out.
       drain: () => new Promise((resolve) => setImmediate(resolve)),
     };
   }
   if (!process.send) {
-    throw new Error('The trainer must be started as a child process with an IPC channel (child_process.fork or utilityProcess.fork).');
+    throw new Error('This process must be started as a child process with an IPC channel (child_process.fork or utilityProcess.fork).');
   }
   let pending = 0;
   let drained: (() => void) | undefined;
@@ -72,7 +73,7 @@ export function openParentChannel(): ParentChannel {
         if (pending === 0) drained?.();
       });
     },
-    onMessage: (listener) => process.on('message', (message) => listener(message as TrainerCommand)),
+    onMessage: (listener) => process.on('message', (message) => listener(message as In)),
     onDisconnect: (listener) => process.on('disconnect', watchParent(listener).gone),
     drain: () => (pending === 0 || !process.connected ? Promise.resolve() : new Promise((resolve) => (drained = resolve))),
   };

@@ -6,6 +6,7 @@
 import { checkpointHook } from './checkpoint-hook';
 import { sampleGridHook } from './sample-grid-hook';
 import { scoreHook } from './score-hook';
+import { tensorboardHook } from './tensorboard-hook';
 import type { EpochHook, TrainingProgress, TrainingSession } from './types';
 
 export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } from './types';
@@ -13,5 +14,6 @@ export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } 
 /** The hooks every run gets. `start`: where this session continues from. */
 export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
   const scores = scoreHook(session);
-  return [sampleGridHook(session), ...(scores ? [scores] : []), checkpointHook(session, start.step)];
+  // TensorBoard after the grids and scores it logs; the checkpoint last.
+  return [sampleGridHook(session), ...(scores ? [scores] : []), tensorboardHook(session, start), checkpointHook(session, start.step)];
 }

@@ -6,14 +6,14 @@
  */
 import { sampleFileName } from '../../runs';
 import { writeSampleGrid } from '../sample-grid';
-import type { EpochHook, TrainingSession } from './types';
+import { shownGenerator, type EpochHook, type TrainingSession } from './types';
 
 export function sampleGridHook(session: TrainingSession): EpochHook {
   const { config, runDir } = session;
   const grid = { rows: config.gridRows, cols: config.gridCols, latentDim: config.latentDim };
   const sample = async (kind: 'epoch' | 'step', index: number, epoch: number, step: number) => {
     const file = sampleFileName(kind, index);
-    await writeSampleGrid(runDir, file, session.gan.ema?.model ?? session.generator, session.fixedNoise, grid);
+    await writeSampleGrid(runDir, file, shownGenerator(session), session.fixedNoise, grid);
     await session.emit({ type: 'sample', epoch, step, file });
   };
   return {

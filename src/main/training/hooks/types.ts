@@ -28,6 +28,11 @@ export interface TrainingSession {
   emit: (event: TrainerEvent) => void | Promise<void>;
 }
 
+/** The generator whose images the user sees: the EMA copy when that recipe is on (grids, scores, exports agree). */
+export function shownGenerator(session: Pick<TrainingSession, 'gan' | 'generator'>): tf.LayersModel {
+  return session.gan.ema?.model ?? session.generator;
+}
+
 /** Where training stands: everything a checkpoint records to continue the same schedule. */
 export interface TrainingProgress {
   /** Global steps done. */

@@ -57,21 +57,34 @@ function line(spec: LineSpec): Record<string, unknown> {
 }
 
 interface TooltipItem {
-  marker?: string;
+  color?: unknown;
   seriesName?: string;
   value?: unknown;
 }
 
-/** "step 1,234" then one row per series; ECharts would print the step as 1,234.00. */
-function tooltipFormatter(xName: string): (params: unknown) => string {
+/**
+ * "step 1,234" then one row per series (ECharts would print the step as 1,234.00). Built as DOM
+ * with styles set through the CSSOM: the page's CSP refuses inline style attributes, which
+ * ECharts' own HTML markers use.
+ */
+function tooltipFormatter(xName: string): (params: unknown) => HTMLElement {
   return (params) => {
     const items = (Array.isArray(params) ? params : [params]) as TooltipItem[];
     const x = Array.isArray(items[0]?.value) ? Number(items[0].value[0]) : Number.NaN;
-    const rows = items.map((item) => {
+    const box = document.createElement('div');
+    box.append(`${xName} ${Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : ''}`);
+    for (const item of items) {
       const y = Array.isArray(item.value) ? Number(item.value[1]) : Number.NaN;
-      return `${item.marker ?? ''}${item.seriesName ?? ''} <b>${Number.isFinite(y) ? y.toFixed(3) : '—'}</b>`;
-    });
-    return [`${xName} ${Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : ''}`, ...rows].join('<br>');
+      const row = document.createElement('div');
+      const marker = document.createElement('span');
+      Object.assign(marker.style, { display: 'inline-block', width: '10px', height: '10px', borderRadius: '50%', marginRight: '6px' });
+      marker.style.background = typeof item.color === 'string' ? item.color : 'currentColor';
+      const value = document.createElement('b');
+      value.textContent = Number.isFinite(y) ? y.toFixed(3) : '—';
+      row.append(marker, `${item.seriesName ?? ''} `, value);
+      box.append(row);
+    }
+    return box;
   };
 }
 

@@ -1,13 +1,22 @@
 /**
  * One run's live data: loaded with getRun, then extended by events. Step
  * arrays stay plain (outside Svelte's deep proxies) and a `version` counter,
- * bumped at most a few times a second, tells charts to redraw.
+ * bumped at most a few times a second, tells charts to redraw. A long run
+ * arrives as a bounded overview; zooming a chart fetches that range in detail.
  */
 import type { RunDetail, RunSummary, StudioEvent } from '../../../shared/api';
 import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
+import type { ScoresRecord } from '../../../shared/scores';
 import { onConnection, studio } from './api';
 
 const REDRAW_MS = 250;
+/**
+ * Live steps are appended in full; past this many points the overview is fetched again (bounded
+ * by the server), so a view left open on a long training run keeps a bounded chart.
+ */
+const RECOMPACT_POINTS = 6000;
+/** Wait for the wheel or pinch to settle before asking for a zoomed range. */
+const ZOOM_SETTLE_MS = 200;
 
 export interface SampleRef {
   epoch: number;
@@ -19,10 +28,20 @@ export interface SampleRef {
 export class LiveRun {
   run: RunSummary | undefined = $state.raw();
   samples: SampleRef[] = $state.raw([]);
+  /** Quality scores per scored epoch (few: one record per epoch). */
+  scores: ScoresRecord[] = $state.raw([]);
   version = $state(0);
   loadError: unknown = $state();
   steps: StepMetrics[] = [];
   epochs: EpochMetrics[] = [];
+  /** Step records on disk when loaded; more than steps.length when the overview was downsampled. */
+  stepCount = 0;
+  /** Training time of the steps after the last complete epoch (counted over every step). */
+  msSinceLastEpoch = 0;
+  /** Full-resolution (or finer) steps of the zoomed range, drawn instead of the overview there. */
+  private detail: { from: number; to: number; steps: StepMetrics[] } | undefined;
+  private zoomTimer: ReturnType<typeof setTimeout> | undefined;
+  private zoomRequest = 0;
 
   private buffered: StudioEvent[] | undefined = [];
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
@@ -49,7 +68,11 @@ export class LiveRun {
       this.run = detail.run;
       this.steps = detail.steps;
       this.epochs = detail.epochs;
+      this.stepCount = detail.stepCount;
+      this.msSinceLastEpoch = detail.msSinceLastEpoch;
+      this.detail = undefined;
       this.samples = detail.samples;
+      this.scores = detail.scores;
       this.loadError = undefined;
     } catch (error) {
       this.loadError = error;
@@ -60,7 +83,45 @@ export class LiveRun {
     this.version++;
   }
 
+  /** The steps to chart: the overview, with the zoomed range in detail when one was fetched. */
+  chartSteps(): StepMetrics[] {
+    const detail = this.detail;
+    if (!detail || detail.steps.length === 0) return this.steps;
+    const first = detail.steps[0]!.step;
+    const last = detail.steps.at(-1)!.step;
+    return [...this.steps.filter((s) => s.step < first), ...detail.steps, ...this.steps.filter((s) => s.step > last)];
+  }
+
+  /**
+   * Show steps `from`..`to` in detail (undefined: the whole run again). Only a downsampled
+   * overview needs it; the latest request wins.
+   */
+  zoom(range: { from: number; to: number } | undefined): void {
+    clearTimeout(this.zoomTimer);
+    const request = ++this.zoomRequest;
+    if (!range || this.stepCount <= this.steps.length) {
+      if (this.detail) {
+        this.detail = undefined;
+        this.version++;
+      }
+      return;
+    }
+    this.zoomTimer = setTimeout(() => {
+      studio.getRunSteps(this.runId, Math.max(0, Math.floor(range.from)), Math.max(0, Math.ceil(range.to))).then(
+        (slice) => {
+          if (request !== this.zoomRequest) return;
+          this.detail = { ...range, steps: slice.steps };
+          this.version++;
+        },
+        () => {
+          // The overview stays; a failed zoom only means less detail.
+        },
+      );
+    }, ZOOM_SETTLE_MS);
+  }
+
   dispose(): void {
+    clearTimeout(this.zoomTimer);
     clearTimeout(this.redrawTimer);
     for (const dispose of this.disposers) dispose();
   }
@@ -84,14 +145,32 @@ export class LiveRun {
       case 'run-steps': {
         if (event.runId !== this.runId) return;
         const last = this.steps.at(-1)?.step ?? 0;
-        for (const step of event.steps) if (step.step > last) this.steps.push(step);
+        const epochEnd = this.epochs.at(-1)?.step ?? 0;
+        for (const step of event.steps) {
+          if (step.step <= last) continue;
+          this.steps.push(step);
+          this.stepCount++;
+          if (step.step > epochEnd) this.msSinceLastEpoch += step.ms;
+        }
+        if (this.steps.length > RECOMPACT_POINTS && !this.buffered) {
+          // Events meanwhile wait in the buffer and are applied on top of the fresh overview.
+          this.buffered = [];
+          void this.load();
+        }
         break;
       }
       case 'run-epoch':
         if (event.runId !== this.runId) return;
         if (this.epochs.some((e) => e.epoch === event.metrics.epoch)) return;
         this.epochs.push(event.metrics);
+        // Steps past a new epoch's end all arrived live, so the array holds every one of them.
+        this.msSinceLastEpoch = this.steps.reduce((sum, s) => (s.step > event.metrics.step ? sum + s.ms : sum), 0);
         break;
+      case 'run-scores':
+        if (event.runId !== this.runId) return;
+        // A resumed run re-scores the epochs past its checkpoint: the newer record replaces the older.
+        this.scores = [...this.scores.filter((r) => r.epoch !== event.record.epoch), event.record].sort((a, b) => a.epoch - b.epoch);
+        return;
       case 'run-sample':
         if (event.runId !== this.runId || this.samples.some((s) => s.url === event.url)) return;
         this.samples = [...this.samples, { epoch: event.epoch, step: event.step, url: event.url }];

@@ -18,6 +18,18 @@ describe('smooth', () => {
     for (const [, y] of out) expect(y).toBeCloseTo(2, 10);
   });
 
+  it('decays per step, so a gap of k steps weighs like k single steps', () => {
+    const dense = smooth([[1, 0], [2, 0], [3, 0], [4, 10]], 0.5);
+    const sparse = smooth([[1, 0], [3, 0], [4, 10]], 0.5);
+    expect(sparse.at(-1)![1]).toBeCloseTo(dense.at(-1)![1], 12);
+    // The window follows the steps covered (30,001), not the points sent (301): a point every 100 steps, a jump at 15,001.
+    const sparse100: [number, number][] = Array.from({ length: 301 }, (_, i) => [1 + 100 * i, i < 150 ? 0 : 1]);
+    const afterJump = (points: [number, number][]): number => points[150]![1];
+    expect(afterJump(smooth(sparse100))).toBeCloseTo(afterJump(smooth(sparse100, smoothingWeight(30_001))), 12);
+    expect(afterJump(smooth(sparse100))).toBeCloseTo(1 - 0.99 ** 100, 2);
+    expect(afterJump(smooth(sparse100, smoothingWeight(301)))).toBeGreaterThan(0.99);
+  });
+
   it('lags behind a jump and passes NaN through without poisoning later points', () => {
     const out = smooth([[1, 0], [2, Number.NaN], [3, 10]], 0.5);
     expect(out[1]![1]).toBeNaN();
@@ -62,6 +74,14 @@ describe('runFigures', () => {
     expect(figures.imagesPerSecond).toBe(77);
     expect(figures.elapsedSeconds).toBeCloseTo(5.1, 6);
     expect(figures.etaSeconds).toBeCloseTo(0.5, 6);
+  });
+
+  it("takes the time since the last epoch from the server when the steps are a downsample", () => {
+    const epochs: EpochMetrics[] = [
+      { epoch: 1, step: 3, gen_loss: 1, disc_loss: 1, real_accuracy: 1, fake_accuracy: 1, images_per_second: 77, seconds: 5 },
+    ];
+    const figures = runFigures([step(1, 1), step(900, 2)], epochs, { batchSize: 10, totalEpochs: 3, msSinceLastEpoch: 2500 });
+    expect(figures.elapsedSeconds).toBeCloseTo(7.5, 6);
   });
 
   it('has no ETA without steps', () => {

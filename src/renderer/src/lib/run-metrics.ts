@@ -17,22 +17,35 @@ export function smoothingWeight(length: number): number {
   return 1 - 1 / window;
 }
 
-/** Exponential moving average with bias correction (as TensorBoard smooths). */
-export function smooth(points: Point[], weight = smoothingWeight(points.length)): Point[] {
+/**
+ * Exponential moving average with bias correction (as TensorBoard smooths),
+ * decaying per step rather than per point: a long run's downsampled history
+ * (a few points per stretch of steps) smooths over the same window of steps
+ * as the full-resolution steps after it.
+ */
+export function smooth(points: Point[], weight = smoothingWeight(stepSpan(points))): Point[] {
   const out: Point[] = new Array(points.length);
   let last = 0;
   let debias = 0;
+  let previousX: number | undefined;
   for (let i = 0; i < points.length; i++) {
     const [x, y] = points[i]!;
     if (!Number.isFinite(y)) {
       out[i] = [x, y];
       continue;
     }
-    last = last * weight + (1 - weight) * y;
-    debias = debias * weight + (1 - weight);
+    const decay = previousX === undefined ? weight : weight ** Math.max(1, x - previousX);
+    previousX = x;
+    last = last * decay + (1 - decay) * y;
+    debias = debias * decay + (1 - decay);
     out[i] = [x, last / debias];
   }
   return out;
+}
+
+/** Steps a series covers (its point count when every step is there). */
+function stepSpan(points: Point[]): number {
+  return points.length === 0 ? 0 : points.at(-1)![0] - points[0]![0] + 1;
 }
 
 /** [step, value] pairs of one step metric. */
@@ -60,12 +73,19 @@ export interface RunFigures {
 export function runFigures(
   steps: StepMetrics[],
   epochs: EpochMetrics[],
-  options: { batchSize: number; totalEpochs: number; datasetCount?: number },
+  options: {
+    batchSize: number;
+    totalEpochs: number;
+    datasetCount?: number;
+    /** Time of the steps after the last epoch when `steps` is a downsample (the server counts them all). */
+    msSinceLastEpoch?: number;
+  },
 ): RunFigures {
   const lastEpoch = epochs.at(-1);
   const elapsedFromEpochs = epochs.reduce((sum, e) => sum + e.seconds, 0);
   const afterEpochs = lastEpoch ? steps.filter((s) => s.step > lastEpoch.step) : steps;
-  const elapsedSeconds = elapsedFromEpochs + afterEpochs.reduce((sum, s) => sum + s.ms, 0) / 1000;
+  const msSinceLastEpoch = options.msSinceLastEpoch ?? afterEpochs.reduce((sum, s) => sum + s.ms, 0);
+  const elapsedSeconds = elapsedFromEpochs + msSinceLastEpoch / 1000;
 
   const recent = steps.slice(-50);
   const recentMs = recent.length > 0 ? recent.reduce((sum, s) => sum + s.ms, 0) / recent.length : undefined;

@@ -1,0 +1,63 @@
+/**
+ * A 200k-step run in Chromium against `serve`: the live view opens with a
+ * bounded overview, a wheel zoom on the loss chart fetches that step range
+ * in detail (getRunSteps over the page's own WebSocket), and the chart's
+ * tooltip renders under the strict CSP (no inline styles) without a console error.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeLongRun } from '../src/main/server/load-fixture';
+import { chartPoints, hasChromium, launchChromium, watchErrors } from './browser';
+import { startStudioServer, type StudioServerFixture } from './studio-server';
+
+describe.skipIf(!hasChromium())('a long run in Chromium against serve', () => {
+  let studio: StudioServerFixture;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let runId: string;
+  const calls: string[] = [];
+
+  beforeAll(async () => {
+    studio = await startStudioServer('gan-studio-long-');
+    runId = await writeLongRun(join(studio.work, 'runs'), join(studio.work, 'datasets', 'ds'), 200_000);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+    errors = watchErrors(page);
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const method = /"method":"(\w+)"/.exec(String(payload))?.[1];
+        if (method) calls.push(method);
+      }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+
+  it('opens with a bounded overview and zooms into detail', async () => {
+    await page.goto(`${studio.server.url}#/runs/${runId}`);
+    await expect.poll(() => chartPoints(page, 'Loss chart'), { timeout: 30_000 }).toBeGreaterThan(1000);
+    const overview = await chartPoints(page, 'Loss chart');
+    expect(overview).toBeLessThanOrEqual(2000);
+
+    const chart = page.locator('section[aria-label="Loss chart"] .chart');
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -400);
+    await expect.poll(() => calls.includes('getRunSteps'), { timeout: 15_000 }).toBe(true);
+    // The zoomed range now comes in detail: the chart holds other points than the overview.
+    await expect.poll(() => chartPoints(page, 'Loss chart'), { timeout: 15_000 }).not.toBe(overview);
+
+    // The tooltip (built as DOM, styled through the CSSOM) shows its coloured markers.
+    await page.mouse.move(box.x + box.width / 2 + 5, box.y + box.height / 2);
+    const marker = page.locator('section[aria-label="Loss chart"] .chart div b').first();
+    await marker.waitFor({ timeout: 10_000 });
+    const background = await page.locator('section[aria-label="Loss chart"] .chart div span').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).not.toBe('rgba(0, 0, 0, 0)');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});

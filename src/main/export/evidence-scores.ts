@@ -1,0 +1,129 @@
+/**
+ * The quality half of the evidence pack: one SVG chart per score (this run,
+ * and given a baseline, every seed of both arms), the newest numbers with
+ * their sample size, and one verdict sentence per score against the
+ * baseline, saying how many seeds stand behind each number. Other runs in
+ * the same runs folder whose config differs only in the seed join their arm.
+ * Iterates SCORE_SPECS: a new score needs no change here.
+ */
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { armKey, armVerdicts, groupArms, type Arm, type ArmRun } from '../../shared/score-arms';
+import { formatScoreValue } from '../../shared/score-format';
+import { SCORE_SPECS, type ScoreSpec, type ScoresRecord } from '../../shared/scores';
+import { summariseArm } from '../../shared/verdict';
+import { listRuns } from '../runs';
+import { lineChartSvg, type LineChartSpec } from './charts';
+import type { EvidenceScores } from './evidence-html';
+import { readScores, type RunFiles } from './run-files';
+
+const ARM_COLOURS = ['#d62728', '#1f77b4'];
+
+/** Every readable run in `run`'s runs folder on the same dataset and config except the seed (itself first). */
+async function armOf(run: RunFiles): Promise<ArmRun[]> {
+  const key = armKey(run.record.config, run.record.dataset.id);
+  const entries = await listRuns(dirname(run.dir)).catch(() => []);
+  const members = entries.flatMap((entry) =>
+    entry.record && entry.record.id !== run.record.id && armKey(entry.record.config, entry.record.dataset.id) === key ? [entry] : [],
+  );
+  const own: ArmRun = { id: run.record.id, name: run.record.name, config: run.record.config, datasetId: run.record.dataset.id, scores: await readScores(run.dir) };
+  const others = await Promise.all(
+    members.map(async ({ dir, record }) => ({
+      id: record!.id,
+      name: record!.name,
+      config: record!.config,
+      datasetId: record!.dataset.id,
+      // Another seed's unreadable scores leave that seed out; this run's own must be readable.
+      scores: await readScores(dir).catch(() => [] as ScoresRecord[]),
+    })),
+  );
+  return [own, ...others.filter((other) => other.scores.length > 0)];
+}
+
+function scoreChart(spec: ScoreSpec, arms: { label: string; runs: ArmRun[] }[], reference: number | undefined): LineChartSpec {
+  return {
+    title: `${spec.label} per epoch (${spec.direction} is better)`,
+    xName: 'epoch',
+    yName: spec.label,
+    ...(spec.unit === '%' ? { yRange: [0, 100] as [number, number] } : {}),
+    ...(reference !== undefined ? { referenceY: Number(reference.toFixed(1)) } : {}),
+    series: arms.flatMap((arm, armIndex) =>
+      arm.runs.map((run) => ({
+        name: arm.runs.length > 1 ? `${arm.label} · seed ${run.config.seed}` : arm.label,
+        color: ARM_COLOURS[armIndex % ARM_COLOURS.length],
+        points: run.scores.flatMap((record) => {
+          const score = record.scores[spec.name];
+          return score ? [[record.epoch, score.value] as [number, number]] : [];
+        }),
+      })),
+    ),
+  };
+}
+
+const seedsText = (arm: Arm): string => `${arm.runs.length} seed${arm.runs.length === 1 ? '' : 's'} (${arm.runs.map((r) => `${r.name}, seed ${r.config.seed}`).join('; ')})`;
+
+/**
+ * Write one chart per score into `dir`; returns the page section (undefined when no run involved
+ * has scores) and the files written.
+ */
+export async function writeScoreSection(dir: string, run: RunFiles, baseline?: RunFiles): Promise<{ section?: EvidenceScores; files: string[] }> {
+  const ownRuns = await armOf(run);
+  const baseRuns = baseline ? await armOf(baseline) : [];
+  const own = ownRuns[0]!;
+  if (own.scores.length === 0 && baseRuns.every((r) => r.scores.length === 0)) return { files: [] };
+  const [ownArm, baseArm] = groupArms([...ownRuns, ...baseRuns]);
+  // Same config and dataset (only seeds differ): there is one arm, and no verdict to give.
+  const sameArm = baseline !== undefined && baseArm === undefined;
+  const arms = [{ label: `this run: ${run.record.name}`, runs: ownArm!.runs.filter((r) => ownRuns.includes(r)) }];
+  if (baseline && !sameArm) arms.push({ label: `baseline: ${baseline.record.name}`, runs: baseArm!.runs });
+
+  const latest = own.scores.at(-1);
+  const files: string[] = [];
+  const charts: EvidenceScores['charts'] = [];
+  for (const spec of SCORE_SPECS) {
+    if (!arms.some((arm) => arm.runs.some((r) => r.scores.some((record) => record.scores[spec.name])))) continue;
+    const reference = spec.name === 'recognisable' ? latest?.feature.realRecognisable?.value : undefined;
+    const file = `score-${spec.name}.svg`;
+    await writeFile(join(dir, file), lineChartSvg(scoreChart(spec, arms, reference)));
+    files.push(file);
+    charts.push({ file, alt: `${spec.label} per epoch${arms.length > 1 ? ', this run and the baseline' : ''}${reference !== undefined ? ', with real images\u2019 own score dashed' : ''}` });
+  }
+
+  // The newest numbers of this run, and its arm's mean when more seeds scored the same epoch.
+  const rows: EvidenceScores['rows'] = [];
+  if (latest) {
+    for (const spec of SCORE_SPECS) {
+      const score = latest.scores[spec.name];
+      if (!score) continue;
+      const seeds = ownArm!.runs.flatMap((r) => r.scores.find((record) => record.epoch === latest.epoch)?.scores[spec.name] ?? []);
+      const arm = seeds.length > 1 ? summariseArm(run.record.name, seeds) : undefined;
+      rows.push({
+        label: `${spec.label} (${spec.direction} is better)`,
+        value: formatScoreValue(spec, score),
+        seeds: arm ? `${formatScoreValue(spec, { value: arm.mean, std: 2 * arm.standardError, n: arm.n })} over ${arm.seeds} seeds (± 2 SE)` : '1 seed',
+      });
+    }
+  }
+
+  const verdict = baseline && !sameArm ? armVerdicts(baseArm!, [ownArm!], [own, baseRuns[0]!]) : undefined;
+  const seeds = [`This run's arm: ${seedsText(ownArm!)}.`];
+  if (baseline && !sameArm) seeds.push(`Baseline's arm: ${seedsText(baseArm!)}.`);
+  return {
+    files,
+    section: {
+      epoch: latest?.epoch,
+      features: latest
+        ? `Scores use ${latest.sampleSize} generated images per scored epoch and ${latest.feature.network}` +
+          `${latest.feature.accuracy !== undefined ? ` (held-out accuracy ${(latest.feature.accuracy * 100).toFixed(1)}%)` : ''}` +
+          `${latest.feature.realRecognisable ? `; held-out real images score ${formatScoreValue({ unit: '%' }, latest.feature.realRecognisable)} recognisable` : ''}. ` +
+          'They compare runs on the same dataset only, not with published (Inception) numbers.'
+        : 'This run has no quality scores (scoring was off); the baseline\u2019s are charted.',
+      charts,
+      rows,
+      seeds,
+      verdicts: verdict?.lines.map((line) => line.verdict.sentence) ?? [],
+      ...(sameArm ? { note: 'The baseline has the same settings as this run (only the seed differs): both are seeds of one arm, so there is no verdict.' } : {}),
+      ...(verdict?.note ? { note: verdict.note } : {}),
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Generate for the studio UI: run ids in, files inside runs/<id>/generated/
+ * out (served by the studio:// and /files/run/ routes like every run file).
+ * What can be checked cheaply (the run, the checkpoint, its EMA generator) is
+ * checked here, so a bad request fails at once; the generating itself runs in
+ * a separate process (see generate/worker.ts), one job at a time.
+ */
+import { relative, sep } from 'node:path';
+import { join } from 'node:path';
+import type { GenerateRequest } from '../../shared/api';
+import type { GenerateResult, GeneratorCheckpoint } from '../../shared/generate';
+import { ExportError } from '../export/errors';
+import { chooseCheckpoint, generatorDirOf, listGeneratorCheckpoints } from '../generate/checkpoints';
+import type { GenerateJob } from '../generate/generate';
+import type { GenerateRunner } from '../generate/worker';
+import { StudioError } from './errors';
+import { readRunRecord, runDirOf } from './run-files';
+
+/** The folder of a run that Generate writes into. */
+export const GENERATED_FOLDER = 'generated';
+
+export interface GenerateJobsOptions {
+  runsRoot: string;
+  urlForRunFile(runId: string, relPath: string): string;
+  runner: GenerateRunner;
+}
+
+export class GenerateJobs {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: GenerateJobsOptions) {}
+
+  /** The run's saved generators, oldest first. */
+  async listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]> {
+    await readRunRecord(this.options.runsRoot, runId);
+    const checkpoints = await listGeneratorCheckpoints(runDirOf(this.options.runsRoot, runId));
+    return checkpoints.map(({ step, epoch, stepInEpoch, hasEma }) => ({ step, epoch, stepInEpoch, hasEma }));
+  }
+
+  /** Generate what `request.spec` asks for from the chosen checkpoint (default: the newest). */
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const record = await readRunRecord(this.options.runsRoot, request.runId);
+    const runDir = runDirOf(this.options.runsRoot, request.runId);
+    const ema = request.generator?.ema ?? false;
+    const checkpoint = chooseCheckpoint(await listGeneratorCheckpoints(runDir), { step: request.generator?.step, runName: record.name });
+    generatorDirOf(checkpoint, ema, record.name);
+    const job: GenerateJob = { runDir, generator: { step: checkpoint.step, ema }, spec: request.spec, out: join(runDir, GENERATED_FOLDER, outputName(request, checkpoint.step, ema)) };
+    const outcome = await this.enqueue(() => this.options.runner(job)).catch((error: unknown) => {
+      if (error instanceof ExportError) throw error;
+      throw new StudioError(`Generating failed: ${(error as Error).message ?? String(error)}`, 'Try again, or pick another checkpoint.');
+    });
+    const generated = join(runDir, GENERATED_FOLDER);
+    const files = outcome.files.map((path) => ({
+      name: relative(generated, path).split(sep).join('/'),
+      url: this.options.urlForRunFile(request.runId, relative(runDir, path).split(sep).join('/')),
+    }));
+    return { checkpoint: outcome.checkpoint, ema: outcome.ema, files };
+  }
+
+  /** One generate process at a time: each is CPU-bound, and the trainers need the cores too. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** A name that says what was drawn, so the same request overwrites its own file and nothing else. */
+function outputName(request: GenerateRequest, step: number, ema: boolean): string {
+  const from = `step-${step}${ema ? '-ema' : ''}-seed-${request.spec.seed}`;
+  const spec = request.spec;
+  switch (spec.kind) {
+    case 'grid':
+      return `grid-${from}-n${spec.count}.png`;
+    case 'images':
+      return `${from}-n${spec.count}`;
+    case 'interpolation':
+      return `interpolation-${from}-${spec.from}-to-${spec.to}-${spec.frames}f.${spec.format}`;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * A run's TensorBoard log, fed by the training loop's hooks: every step
+ * metric under its own name (gen_loss, disc_loss, …) at its global step,
+ * epoch means as epoch/<name>, scores from scores.jsonl as scores/<name>, and
+ * each sample grid as an image. Step scalars are buffered and written at
+ * least every few seconds, at every epoch end and on stop.
+ *
+ * Resume: each session writes a new event file, and a resumed one first logs
+ * SessionLog START at its first step, which tells TensorBoard to drop what an
+ * earlier session logged from that step on (steps after the checkpoint that
+ * were trained again).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
+import { parseJsonl, sampleFileName } from '../runs';
+import { EventFile } from './event-file';
+import type { SummaryValue } from './events';
+
+/** Step records are written at least this often (ms), so a crash loses little. */
+export const STEP_FLUSH_MS = 5_000;
+
+/** Written by the scores hook, one line per scored epoch. */
+export const SCORES_FILE = 'scores.jsonl';
+
+/** Fields of a record that are its position, not a metric. */
+const POSITION_KEYS = new Set(['step', 'epoch']);
+
+export interface RunLogOptions {
+  runDir: string;
+  /** Global step this session continues from (0 for a new run). */
+  startStep: number;
+  /** Steps after which the loop writes an early sample grid (logged as images too). */
+  earlySampleSteps: readonly number[];
+  now?: () => number;
+}
+
+/** The TensorBoard side of one trainer session, shaped like an epoch hook. */
+export interface TensorBoardLog {
+  onStep(at: { step: number; metrics: StepMetrics }): Promise<void>;
+  onEpochEnd(at: { step: number; completedEpochs: number; metrics: EpochMetrics }): Promise<void>;
+  onStop(): Promise<void>;
+}
+
+/** Every numeric field of a record except its step/epoch, under `prefix` + its name. */
+export function scalarsOf(record: object, prefix = ''): SummaryValue[] {
+  return Object.entries(record)
+    .filter((entry): entry is [string, number] => !POSITION_KEYS.has(entry[0]) && typeof entry[1] === 'number' && Number.isFinite(entry[1]))
+    .map(([name, value]) => ({ tag: `${prefix}${name}`, scalar: value }));
+}
+
+/** Scores of one scores.jsonl line: plain numbers, or { value, … } objects (their value). */
+export function scoreScalars(line: Record<string, unknown>): SummaryValue[] {
+  const values: SummaryValue[] = [];
+  const source = typeof line.scores === 'object' && line.scores !== null ? (line.scores as Record<string, unknown>) : line;
+  for (const [name, raw] of Object.entries(source)) {
+    if (POSITION_KEYS.has(name)) continue;
+    const value = typeof raw === 'number' ? raw : typeof raw === 'object' && raw !== null ? (raw as { value?: unknown }).value : undefined;
+    if (typeof value === 'number' && Number.isFinite(value)) values.push({ tag: `scores/${name}`, scalar: value });
+  }
+  return values;
+}
+
+/** Open the log of a trainer session: a new event file in the run folder. */
+export async function openTensorBoardLog(options: RunLogOptions): Promise<TensorBoardLog> {
+  const now = options.now ?? Date.now;
+  const file = await EventFile.create(options.runDir, now);
+  if (options.startStep > 0) await file.append([{ time: now(), step: options.startStep + 1, body: { sessionStart: true } }]);
+  let pending: StepMetrics[] = [];
+  let lastFlush = now();
+
+  const flushSteps = async () => {
+    const steps = pending;
+    pending = [];
+    lastFlush = now();
+    await file.append(steps.map((metrics) => ({ time: now(), step: metrics.step, body: { summary: scalarsOf(metrics) } })));
+  };
+  const image = async (path: string, step: number, tag = 'samples') => {
+    const png = await readFile(path).catch(() => undefined);
+    if (!png) return; // no grid this time (nothing to show)
+    const meta = await sharp(png).metadata();
+    const channels = meta.channels ?? 3;
+    await file.append([{ time: now(), step, body: { summary: [{ tag, image: { png, width: meta.width ?? 0, height: meta.height ?? 0, channels } }] } }]);
+  };
+  const scores = async (epoch: number, step: number) => {
+    const text = await readFile(join(options.runDir, SCORES_FILE), 'utf8').catch(() => undefined);
+    if (!text) return;
+    const line = parseJsonl<Record<string, unknown>>(text, SCORES_FILE)
+      .filter((record) => record.epoch === epoch)
+      .at(-1);
+    const values = line ? scoreScalars(line) : [];
+    if (values.length > 0) await file.append([{ time: now(), step, body: { summary: values } }]);
+  };
+
+  return {
+    async onStep({ step, metrics }) {
+      pending.push(metrics);
+      if (options.earlySampleSteps.includes(step)) {
+        await flushSteps();
+        await image(join(options.runDir, sampleFileName('step', step)), step);
+      } else if (now() - lastFlush >= STEP_FLUSH_MS) await flushSteps();
+    },
+    async onEpochEnd({ step, completedEpochs, metrics }) {
+      await flushSteps();
+      await file.append([{ time: now(), step, body: { summary: scalarsOf(metrics, 'epoch/') } }]);
+      await scores(completedEpochs, step);
+      await image(join(options.runDir, sampleFileName('epoch', completedEpochs)), step);
+    },
+    onStop: flushSteps,
+  };
+}
