@@ -200,7 +200,7 @@ describe('uploads', () => {
       request(withToken(`/api/upload?batch=${id}&name=${encodeURIComponent(name)}`), { method: 'POST', body: Buffer.from(body), headers: { Origin: origin } });
     const a = JSON.parse((await send('a.png', 'A')).body) as { path: string; folder: string };
     const b = JSON.parse((await send('b.png', 'B')).body) as { path: string; folder: string };
-    expect(a.folder).toBe(join(root, 'uploads', batch));
+    expect(a.folder).toBe(join(root, 'uploads', `${process.pid}-${batch}`));
     expect(b.folder).toBe(a.folder);
     expect((await readdir(a.folder)).sort()).toEqual(['a.png', 'b.png']);
     const clash = await send('a.png', 'again');
