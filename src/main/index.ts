@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
 import { allowedDocLink } from './doc-links';
 import { resourcesDir } from './paths';
-import { generateInUtility, probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
+import { probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import { notifyRunEvents } from './notifications';
 import {
@@ -69,7 +69,7 @@ async function start(): Promise<void> {
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
     ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
-    generate: generateInUtility(join(here, 'generate.js')),
+    generate: utilityGenerateWorker(join(here, 'generate.js')),
   });
   registerIpcHandlers({
     service,

@@ -132,6 +132,7 @@ describe('invalid input', () => {
     stopRun: [''],
     renameRun: ['run', ''],
     deleteRun: ['a b'],
+    repeatRun: ['run', 11],
     revealRun: [{ id: 'x' }],
     exportRun: [{ runId: '../x', format: 'gif' }],
     writeEvidence: [{ runId: 'a', baselineRunId: 'a' }],

@@ -88,6 +88,9 @@ export interface Progress {
   id?: string;
 }
 
+/** The progress operation of a trainer training its dataset's score classifier (once per dataset). */
+export const SCORE_CLASSIFIER_OPERATION = 'training the score classifier (once per dataset)';
+
 /** Export formats of one run (animations, a grid PNG, charts, CSV, the generator model). */
 export const RUN_EXPORT_FORMATS = ['gif', 'mp4', 'webm', 'png', 'csv', 'charts', 'generator'] as const;
 /** Formats of a side-by-side comparison of 2–4 runs. */
@@ -192,6 +195,7 @@ export const studioCallSchemas = {
   stopRun: z.tuple([id]),
   renameRun: z.tuple([id, z.string().min(1).max(200)]),
   deleteRun: z.tuple([id]),
+  repeatRun: z.tuple([id, z.number().int().min(1).max(10)]),
   revealRun: z.tuple([id, runRelPath.optional()]),
   exportRun: z.tuple([exportRunRequestSchema]),
   writeEvidence: z.tuple([evidenceRequestSchema]),
@@ -225,6 +229,11 @@ export interface StudioApi {
   stopRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   deleteRun(runId: string): Promise<void>;
+  /**
+   * "Repeat with seeds": create `count` (1–10) more runs of this run's config with seeds no run of
+   * that config has used, same everything else, and train them one after another. Resolves with the new runs.
+   */
+  repeatRun(runId: string, count: number): Promise<RunSummary[]>;
   /**
    * Show the run folder — or, given `file` (relative, e.g. exports/progress.gif), that file in its folder —
    * in the OS file manager (Electron only; a no-op that returns the path in a browser).

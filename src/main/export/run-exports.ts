@@ -84,7 +84,11 @@ export async function exportCharts(runDir: string, outDir: string, signal?: Abor
 /** Written next to model.json so a user knows what the model expects and makes. */
 export const GENERATOR_INFO_FILE = 'gan-studio-generator.json';
 
-/** The newest checkpoints/step-*\/generator folder holding model.json and weights.bin. */
+/**
+ * The newest checkpoint's generator folder holding model.json and weights.bin:
+ * generator-ema/ when the run trains an EMA generator (the one its grids and
+ * scores show), else generator/.
+ */
 export async function latestGeneratorDir(runDir: string): Promise<{ dir: string; step: number } | undefined> {
   let names: string[];
   try {
@@ -95,9 +99,11 @@ export async function latestGeneratorDir(runDir: string): Promise<{ dir: string;
   // Only step-* names: the trainer writes .tmp-* folders first and renames them when complete.
   const steps = names.filter((name) => /^step-\d+$/.test(name)).sort().reverse();
   for (const name of steps) {
-    const dir = join(runDir, 'checkpoints', name, 'generator');
-    const complete = await Promise.all(['model.json', 'weights.bin'].map((file) => stat(join(dir, file)).then(() => true, () => false)));
-    if (complete.every(Boolean)) return { dir, step: Number(name.slice('step-'.length)) };
+    for (const folder of ['generator-ema', 'generator']) {
+      const dir = join(runDir, 'checkpoints', name, folder);
+      const complete = await Promise.all(['model.json', 'weights.bin'].map((file) => stat(join(dir, file)).then(() => true, () => false)));
+      if (complete.every(Boolean)) return { dir, step: Number(name.slice('step-'.length)) };
+    }
   }
   return undefined;
 }
