@@ -13,6 +13,7 @@ import { allowedDocLink } from './doc-links';
 import { resourcesDir } from './paths';
 import { probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
+import { notifyRunEvents } from './notifications';
 import {
   APP_ORIGIN,
   appContentSecurityPolicy,
@@ -82,6 +83,8 @@ async function start(): Promise<void> {
   );
 
   mainWindow = createWindow(service);
+  // Finished, failed and crashed runs notify; the dock/taskbar shows training progress.
+  notifyRunEvents(service, () => mainWindow);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(service);
   });

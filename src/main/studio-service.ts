@@ -26,7 +26,8 @@ import type {
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
 import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
-import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
+import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
+import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
@@ -72,7 +73,7 @@ export interface StudioServiceOptions {
   generate?: GenerateRunner;
 }
 
-type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
+type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string };
 
 export class StudioService implements StudioApi {
   readonly runs: RunManager;
@@ -201,11 +202,26 @@ export class StudioService implements StudioApi {
     }
     const { record } = await createRunDir(this.options.runsRoot, {
       config,
-      dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: this.datasets.dirOf(manifest.id) },
-      ...(request.name ? { name: request.name } : {}),
+      dataset: {
+        id: manifest.id,
+        name: manifest.name,
+        fingerprint: manifest.source.fingerprint,
+        dir: this.datasets.dirOf(manifest.id),
+        source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
+      },
+      name: request.name ?? autoRunName(config, manifest.name, await this.parentConfig(request.parentRunId)),
     });
     await this.runs.start(record.id, { resume: false });
     return this.summarize(await readRunRecord(this.options.runsRoot, record.id));
+  }
+
+  /** The config of the run a new one varies; a parent that is gone or unreadable just means "name it from the preset". */
+  private async parentConfig(runId: string | undefined): Promise<TrainingConfig | undefined> {
+    if (!runId) return undefined;
+    return readRunRecord(this.options.runsRoot, runId).then(
+      (record) => record.config,
+      () => undefined,
+    );
   }
 
   async pauseRun(runId: string): Promise<void> {

@@ -180,7 +180,15 @@ export const studioCallSchemas = {
   getRun: z.tuple([id]),
   getRunSteps: z.tuple([id, z.number().int().min(0), z.number().int().min(0)]),
   createRun: z.tuple([
-    z.object({ name: z.string().min(1).max(200).optional(), datasetId: id, config: trainingConfigInputSchema }).strict(),
+    z
+      .object({
+        name: z.string().min(1).max(200).optional(),
+        datasetId: id,
+        config: trainingConfigInputSchema,
+        /** The run this one varies: an unnamed run is named after what differs from it. */
+        parentRunId: id.optional(),
+      })
+      .strict(),
   ]),
   pauseRun: z.tuple([id]),
   resumeRun: z.tuple([id]),
@@ -213,8 +221,8 @@ export interface StudioApi {
   getRun(runId: string): Promise<RunDetail>;
   /** Steps fromStep..toStep of a run (a chart zoom): every one when they fit, else the same bounded downsample as getRun. */
   getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange>;
-  /** Create a run and start training it. */
-  createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> }): Promise<RunSummary>;
+  /** Create a run and start training it; without a name it is named "preset · dataset · what differs" (from `parentRunId`'s config, else the preset's). */
+  createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string }): Promise<RunSummary>;
   pauseRun(runId: string): Promise<void>;
   /** Resume a paused run, or restart a stopped/crashed/failed run from its last checkpoint. */
   resumeRun(runId: string): Promise<void>;

@@ -26,7 +26,9 @@ export const importOptionsSchema = z
 
 export type ImportOptions = z.input<typeof importOptionsSchema>;
 
-export type DatasetSourceKind = 'folder' | 'zip' | 'tar' | 'cifar10' | 'cifar100' | 'idx' | 'npy' | 'builtin';
+/** Every kind of source an import reads (one list: the type and run.json's schema come from it). */
+export const DATASET_SOURCE_KINDS = ['folder', 'zip', 'tar', 'cifar10', 'cifar100', 'idx', 'npy', 'builtin'] as const;
+export type DatasetSourceKind = (typeof DATASET_SOURCE_KINDS)[number];
 
 export interface SkippedFile {
   /** Path relative to the source (or the archive entry name). */

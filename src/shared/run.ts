@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BACKEND_NAMES, type BackendReport } from './backends';
 import { trainingConfigSchema, type TrainingConfig } from './config';
+import { DATASET_SOURCE_KINDS, importOptionsSchema, type DatasetManifest, type DatasetSourceKind } from './dataset';
 
 /**
  * Every status a run.json may hold (one list: the schema and the type both come from it).
@@ -18,7 +19,14 @@ export interface RunRecord {
   id: string;
   name: string;
   config: TrainingConfig;
-  dataset: { id: string; name: string; fingerprint: string; dir: string };
+  dataset: {
+    id: string;
+    name: string;
+    fingerprint: string;
+    dir: string;
+    /** Where the dataset was imported from and how, so a deleted one can be re-imported (absent in older runs). */
+    source?: { path: string; kind: DatasetSourceKind; options: DatasetManifest['options'] };
+  };
   status: RunStatus;
   /** Set when status is failed/crashed. */
   failure?: { kind: string; message: string };
@@ -44,7 +52,13 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
   id: z.string().regex(RUN_ID_PATTERN, 'expected letters, digits, "-" or "_" (the folder name)'),
   name: z.string(),
   config: trainingConfigSchema,
-  dataset: z.looseObject({ id: z.string(), name: z.string(), fingerprint: z.string(), dir: z.string() }),
+  dataset: z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    fingerprint: z.string(),
+    dir: z.string(),
+    source: z.looseObject({ path: z.string(), kind: z.enum(DATASET_SOURCE_KINDS), options: importOptionsSchema }).optional(),
+  }),
   status: z.enum(RUN_STATUSES),
   failure: z.looseObject({ kind: z.string(), message: z.string() }).optional(),
   backend: z

@@ -40,7 +40,7 @@ Options:
   --out PATH        Output file or folder (default: RUN_DIR/exports/…)
   --fps N           Frames (epochs) per second, default 4
   --scale N         Integer nearest-neighbour upscaling (default: about 256 px wide
-                    for animations, 1 for png)
+                    for animations, at least 512 px on the long side for png)
   --from-epoch N    First epoch to include
   --to-epoch N      Last epoch to include
   --epoch N         The grid to export with --format png

@@ -188,7 +188,14 @@ async function writeStartRecord(
     step: 0,
     ...existing,
     config,
-    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: command.datasetDir },
+    dataset: {
+      id: manifest.id,
+      name: manifest.name,
+      fingerprint: manifest.source.fingerprint,
+      dir: command.datasetDir,
+      // Where it came from, so a variant can re-import it once the cached copy is deleted.
+      source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
+    },
     status: 'running',
     failure: undefined,
     backend,
