@@ -33,6 +33,8 @@ export interface RunRecord {
   backend?: BackendReport;
   /** Set while status is queued: when it joined the queue (the queue's order) and whether it resumes from a checkpoint. */
   queued?: { at: string; resume: boolean };
+  /** What the last resume had to repair (a damaged checkpoint skipped, metrics cut at a damaged line); absent after a clean start. */
+  resumeNotes?: string[];
   /** Last complete epoch/step (from the last epoch record). */
   epoch: number;
   step: number;
@@ -69,6 +71,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
     })
     .optional(),
   queued: z.looseObject({ at: timestamp, resume: z.boolean() }).optional(),
+  resumeNotes: z.array(z.string()).optional(),
   epoch: count,
   step: count,
   createdAt: timestamp,

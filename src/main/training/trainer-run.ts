@@ -104,6 +104,8 @@ export async function runTrainer(
     const fixedNoise = await prepareFixedNoise(runDir, config, checkpoint);
 
     const notes = [...(resumePoint?.notes ?? []), ...kept.notes];
+    // Kept in run.json so every front end (not only the terminal that resumed) can show them.
+    await updateRunRecord(runDir, { resumeNotes: notes.length > 0 ? notes : undefined });
     emit({
       type: 'started',
       backend,
