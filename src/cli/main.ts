@@ -19,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   export: { summary: "Export a run's progress as GIF/MP4/WebM, charts, CSV or the generator", load: () => import('./commands/export') },
   score: { summary: 'Quality scores (FID, KID, SWD, precision, recall, recognisable %) of a run or an image folder', load: () => import('./commands/score') },
   generate: { summary: "Draw fresh samples or a latent interpolation from a run's saved generator", load: () => import('./commands/generate') },
+  doctor: { summary: 'Why is my GPU not used? Which backends load, why not, and the fix', load: () => import('./commands/doctor') },
   evidence: { summary: 'Write a self-contained HTML evidence page for a run (and a baseline)', load: () => import('./commands/evidence') },
 };
 
