@@ -64,7 +64,7 @@ describe('gan-studio CLI', () => {
     const data = join(home, 'shapes');
     await writeImageFolder(data, 24);
     const out = join(home, 'cli-runs');
-    const first = await cli(['train', '--data', data, '--epochs', '1', '--batch-size', '16', '--seed', '7', '--out', out]);
+    const first = await cli(['train', '--data', data, '--preset', 'tiny', '--epochs', '1', '--batch-size', '16', '--seed', '7', '--out', out]);
     expect(first.stderr).not.toMatch(/\n\s+at /); // no stack traces
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/epoch 1\/1: gen_loss [\d.]+ disc_loss [\d.]+/);

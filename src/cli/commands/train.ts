@@ -35,7 +35,7 @@ checkpoint; --resume continues it later.
 Data and run:
   --data PATH          image folder, .zip/.tar/.tar.gz, CIFAR batches, IDX or NPY
                        (default: the built-in Fashion-MNIST sample)
-  --preset NAME        ${PRESET_NAMES.join(', ')} (default: tiny)
+  --preset NAME        ${PRESET_NAMES.join(', ')} (default: quick)
   --max-images N       use at most N images
   --image-size N       resize images to N×N on import (default: the preset's size;
                        must equal it — pick a preset for other sizes)
@@ -205,7 +205,7 @@ function importForPreset(source: string, preset: ModelPreset, values: Values, pr
 }
 
 function configInput(values: Values): TrainingConfigInput {
-  const preset = values.preset ?? 'tiny';
+  const preset = values.preset ?? 'quick';
   if (!(PRESET_NAMES as readonly string[]).includes(preset)) {
     throw new CliError(`Unknown preset "${preset}".`, EXIT.usage, `Choose one of: ${PRESET_NAMES.join(', ')}.`);
   }
