@@ -13,6 +13,7 @@ import type { PresetName } from '../shared/presets';
 import { selectBackend } from '../main/training/backend/index';
 import { measureStep } from './bench-measure';
 import { formatKernelShares } from './bench-profile';
+import { formatScoringRow, measureScoring } from './bench-scores';
 import type { Measurement } from './bench-measure';
 import { qualityHelp, runQualityBench } from './bench-quality';
 import { CliError } from './cli-error';
@@ -26,9 +27,17 @@ seed-model-one at batch 16 and 64, tf-tutorial and tiny at batch 64. The table's
 img/CPU-s column divides by this process's CPU time instead of wall time: on a
 busy machine it shows what a single-threaded backend (wasm, cpu) does alone.
 
+When tf-tutorial is among the rows, a scoring row follows on each backend: the
+seconds one per-epoch scoring takes (default sample size, all six scores) against
+one tf-tutorial epoch on the built-in sample (the first run trains the score
+classifier once).
+
 Options:
   --quality         Score against wall time instead: see npm run bench -- --quality --help
-  --json            One JSON object per line: {backend, preset, batchSize, imagesPerSecond}
+  --json            One JSON object per line: {backend, preset, batchSize, imagesPerSecond};
+                    the scoring row: {backend, preset, scores: {sampleSize, scoringSeconds,
+                    epochSeconds, share, cpuShare, …}}
+  --skip-scores     Leave out the scoring row
   --all             Also run rows the pure-JS cpu backend needs minutes per step for
   --backend NAME    Only this backend (${BACKEND_NAMES.join(', ')}); default: every one that loads
   --preset NAME     Only this preset (${PRESET_NAMES.join(', ')}); with --batch-size, one custom row
@@ -61,6 +70,7 @@ interface BenchOptions {
   rows: { preset: PresetName; batchSize: number }[];
   steps: number;
   profile: boolean;
+  scores: boolean;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -76,6 +86,7 @@ function parseOptions(argv: string[]): BenchOptions {
         'batch-size': { type: 'string' },
         steps: { type: 'string', default: '3' },
         profile: { type: 'boolean', default: false },
+        'skip-scores': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -107,6 +118,7 @@ function parseOptions(argv: string[]): BenchOptions {
     rows,
     steps: positive('steps', values.steps)!,
     profile: values.profile,
+    scores: !values['skip-scores'] && rows.some((row) => row.preset === 'tf-tutorial'),
   };
 }
 
@@ -149,6 +161,12 @@ export async function run(argv: string[]): Promise<number> {
         console.log(tableRow(backend, m));
         if (m.kernels !== undefined) console.log(formatKernelShares(m.kernels));
       }
+    }
+    if (options.scores && !(backend === 'cpu' && !options.all)) {
+      const m = await measureScoring(note);
+      measured++;
+      if (options.json) console.log(JSON.stringify({ backend, preset: m.preset, scores: m }));
+      else console.log(formatScoringRow(backend, m));
     }
   }
   return measured > 0 ? EXIT.ok : EXIT.unavailable;

@@ -7,6 +7,7 @@ import type { BackendName } from '../shared/backends';
 import type { TrainingConfig } from '../shared/config';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import { updateRunRecord } from '../main/runs';
+import { formatScoresLine } from '../main/scores/format';
 import { watchParent } from '../main/training/trainer-channel';
 import { spawnTrainerProcess } from '../main/training/trainer-process';
 import { EXIT } from './exit-codes';
@@ -96,6 +97,12 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         );
         break;
       }
+      case 'scores':
+        progress.done(formatScoresLine(event.record.epoch, event.record.sampleSize, event.record.scores));
+        break;
+      case 'classifier-progress':
+        progress.update(event.done / event.total, `training the score classifier (once per dataset): batch ${event.done}/${event.total}`);
+        break;
       case 'checkpoint':
         break;
       case 'sample':

@@ -63,6 +63,9 @@ it('trains a tiny run in a child process and reports it through the API', async 
   expect(detail.steps.every((s) => Number.isFinite(s.gen_loss) && Number.isFinite(s.disc_loss))).toBe(true);
   expect(detail.samples.map((s) => [s.epoch, s.step])).toEqual([[1, 1], [1, 2], [2, 4]]);
   expect(detail.run.latestSampleUrl).toBe(`studio://run/${run.id}/samples/epoch-0002.png`);
+  // tiny is up to 32×32, so scores are on by default: one record per epoch, each with its sample size.
+  expect(detail.scores.map((r) => [r.epoch, r.step])).toEqual([[1, 2], [2, 4]]);
+  expect(detail.scores[0]!.scores.kid).toMatchObject({ n: detail.run.config.scoreSampleSize });
 });
 
 it('exports the trained run as a GIF and an evidence pack', async () => {

@@ -62,7 +62,7 @@ export interface RunDetail {
   epochs: EpochMetrics[];
   /** Every saved grid, oldest first. */
   samples: { epoch: number; step: number; url: string }[];
-  /** Quality scores per scored epoch (scores.jsonl), oldest first. */
+  /** Quality scores per scored epoch (scores.jsonl), oldest first; SCORE_SPECS says how to show each. */
   scores: ScoresRecord[];
 }
 

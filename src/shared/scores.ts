@@ -120,6 +120,8 @@ export const scoresRecordSchema = z.object({
   /** Wall time the scoring took, in seconds. */
   seconds: z.number().nonnegative(),
   sampleSize: z.number().int().positive(),
+  /** Which weights drew the samples: the EMA copy when the run keeps one (as the sample grids do). */
+  generator: z.enum(['generator', 'ema']).optional(),
   feature: scoreFeatureSchema,
   scores: scoreMapSchema,
 });

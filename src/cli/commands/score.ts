@@ -18,7 +18,8 @@ import type { ScoringDataset } from '../../main/scores/index';
 import { imagesFromUint8, loadFeatureNetwork, sampleGenerator, scoreImages } from '../../main/scores/index';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
 import { selectBackend } from '../../main/training/backend';
-import { latestCompleteCheckpoint, loadCheckpointModels } from '../../main/training/checkpoint';
+import { EMA_DIR, latestCompleteCheckpoint, loadCheckpointModels } from '../../main/training/checkpoint';
+import { loadModelFromDir } from '../../main/training/models/model-io';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import { createProgressLine } from '../progress-bar';
@@ -125,6 +126,7 @@ interface ScoreReport {
   step?: number;
   /** True when the numbers come from the run's scores.jsonl rather than computed now. */
   recorded?: boolean;
+  generator?: 'generator' | 'ema';
   sampleSize: number;
   feature: ScoreFeature;
   scores: ScoreMap;
@@ -161,7 +163,7 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
   const recorded = await readRunScores(runDir);
   const wanted = options.epoch ?? recorded.at(-1)?.epoch;
   const hit = recorded.find((r) => r.epoch === wanted);
-  if (hit) return { source: `run ${record.id}`, dataset: `"${record.dataset.name}"`, epoch: hit.epoch, step: hit.step, recorded: true, sampleSize: hit.sampleSize, feature: hit.feature, scores: hit.scores };
+  if (hit) return { source: `run ${record.id}`, dataset: `"${record.dataset.name}"`, epoch: hit.epoch, step: hit.step, recorded: true, sampleSize: hit.sampleSize, generator: hit.generator, feature: hit.feature, scores: hit.scores };
   const checkpoint = await latestCompleteCheckpoint(runDir);
   if (!checkpoint || (wanted !== undefined && checkpoint.state.completedEpochs !== wanted)) {
     const scored = recorded.map((r) => r.epoch).join(', ') || 'none';
@@ -176,14 +178,23 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
   }
   await selectBackend(options.backend ? { forced: options.backend } : {});
   const dataset: ScoringDataset = { dir: record.dataset.dir, ...(await loadDataset(record.dataset.dir)) };
-  const { generator, discriminator } = await loadCheckpointModels(checkpoint.dir);
-  discriminator.dispose();
+  // The EMA copy when the checkpoint has one, as the run's own per-epoch scores use.
+  const emaDir = join(checkpoint.dir, EMA_DIR);
+  const useEma = existsSync(join(emaDir, 'model.json'));
+  const generator = useEma ? await loadModelFromDir(emaDir) : (await loadGenerator(checkpoint.dir));
   try {
     const network = await loadNetwork(dataset);
     const generated = await sampleGenerator(generator, record.config.latentDim, options.sampleSize);
     const result = await scoreImages({ generated, dataset, network, sampleSize: options.sampleSize });
     network.dispose();
-    return { source: `run ${record.id}`, dataset: `"${record.dataset.name}"`, epoch: checkpoint.state.completedEpochs, step: checkpoint.state.step, ...result };
+    return {
+      source: `run ${record.id}${useEma ? ' (EMA generator)' : ''}`,
+      dataset: `"${record.dataset.name}"`,
+      epoch: checkpoint.state.completedEpochs,
+      step: checkpoint.state.step,
+      generator: useEma ? 'ema' : 'generator',
+      ...result,
+    };
   } finally {
     generator.dispose();
   }
@@ -221,6 +232,13 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** A checkpoint's generator (its discriminator is loaded by the same call and freed at once). */
+async function loadGenerator(dir: string) {
+  const { generator, discriminator } = await loadCheckpointModels(dir);
+  discriminator.dispose();
+  return generator;
 }
 
 /** The dataset's feature network, with a progress line while its classifier trains (first time only). */

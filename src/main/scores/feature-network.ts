@@ -131,18 +131,24 @@ async function readCachedClassifier(dir: string, manifest: DatasetManifest): Pro
   }
 }
 
-/** Writes into a scratch folder and renames it into place (meta.json last), so readers never see half a classifier. */
+/**
+ * Writes into a scratch folder and renames it into place, so readers never
+ * see half a classifier. Two trainers that trained at once: the first rename
+ * wins and the other's copy is dropped (both are valid).
+ */
 async function saveClassifier(dir: string, model: tf.LayersModel, meta: ClassifierMeta): Promise<void> {
   const scratch = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(scratch, { recursive: true });
   try {
     await saveModelToDir(model, scratch);
     await writeFile(join(scratch, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+    // What is there now is stale (it failed readCachedClassifier); replace it.
     await rm(dir, { recursive: true, force: true });
-    await rename(scratch, dir);
-  } catch (error) {
+    await rename(scratch, dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    });
+  } finally {
     await rm(scratch, { recursive: true, force: true });
-    throw error;
   }
 }
 

@@ -28,3 +28,12 @@ export function formatScores(feature: ScoreFeature, scores: ScoreMap): string {
   lines.push('Comparable only between runs on the same dataset (not with papers\u2019 Inception FID).');
   return lines.join('\n');
 }
+
+/** One line per scoring for a training progress log: "scores epoch 3 (n = 500): FID 41.2 ± 1.1, …". */
+export function formatScoresLine(epoch: number, sampleSize: number, scores: ScoreMap): string {
+  const parts = SCORE_SPECS.filter((spec) => scores[spec.name]).map((spec) => {
+    const value = scores[spec.name]!;
+    return `${spec.label.replace(' %', '')} ${formatNumber(value.value)}${spec.unit} ± ${formatNumber(value.std)}${spec.unit}`;
+  });
+  return `scores epoch ${epoch} (n = ${sampleSize}): ${parts.join(', ')}`;
+}

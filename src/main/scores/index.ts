@@ -7,7 +7,7 @@
  *   referenceSize, feature, scores: {name: {value, std, n}}, skipped}.
  * - sampleGenerator(generator, latentDim, n): scoring samples on the fixed latent stream.
  */
-export { SCORES, scoreModule } from './registry';
+export { SCORES } from './registry';
 export type { ScoreModule, ScoreInputs } from './registry';
 export { hasClassifier, loadFeatureNetwork, CLASSIFIER_DIR, DEFAULT_CLASSIFIER_EPOCHS } from './feature-network';
 export type { FeatureNetwork, FeatureNetworkOptions, ScoringDataset } from './feature-network';

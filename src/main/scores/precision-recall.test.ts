@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { featureRows } from './features';
-import { ballsHit, coverage, kthNeighbourRadii, precisionRecall } from './precision-recall';
+import type { FeatureSet } from './features';
+import { ballsHit, coverage, kthNeighbourRadii } from './precision-recall';
+
+/** Precision and recall as the registry computes them: both on the real manifold. */
+function precisionRecall(real: FeatureSet, generated: FeatureSet, k: number) {
+  const radii = kthNeighbourRadii(real, k);
+  return { precision: coverage(real, radii, generated), recall: ballsHit(real, radii, generated) };
+}
 
 describe('precision and recall (k-NN manifolds)', () => {
   it('k-th neighbour radius skips the sample itself', () => {

@@ -61,11 +61,6 @@ export function ballsHit(manifold: FeatureSet, radii: Float64Array, queries: Fea
   return hit / manifold.n;
 }
 
-/** Precision and recall (coverage) of generated vs real features; both use the real manifold. */
-export function precisionRecall(real: FeatureSet, generated: FeatureSet, k = MANIFOLD_K): { precision: number; recall: number } {
-  const radii = kthNeighbourRadii(real, k);
-  return { precision: coverage(real, radii, generated), recall: ballsHit(real, radii, generated) };
-}
 
 /** Binomial std of a share p measured on n samples. */
 export function shareStd(p: number, n: number): number {

@@ -66,8 +66,3 @@ export const SCORES: readonly ScoreModule[] = [
     return recognisable(probabilities);
   }),
 ];
-
-/** The registry entry of a score. */
-export function scoreModule(name: ScoreName): ScoreModule {
-  return SCORES.find((score) => score.spec.name === name)!;
-}

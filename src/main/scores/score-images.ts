@@ -7,6 +7,7 @@
 import type { ScoreFeature, ScoreMap, ScoreName } from '../../shared/scores';
 import { SCORE_NAMES } from '../../shared/scores';
 import type { FeatureNetwork, ScoringDataset } from './feature-network';
+import { loadFeatureNetwork } from './feature-network';
 import type { FeatureSet } from './features';
 import { scoreRng } from './features';
 import type { ImageSet } from './images';
@@ -57,12 +58,13 @@ export interface ScoreImagesInput {
   /** Generated (or any) images, any size; brought to the dataset's shape. */
   generated: ImageSet;
   dataset: ScoringDataset;
-  network: FeatureNetwork;
+  /** The dataset's feature network; default: loadFeatureNetwork(dataset) (trained on first use), freed after. */
+  network?: FeatureNetwork;
   /** Real reference sample size; with `reference`, its size wins. */
   sampleSize: number;
   /** Scores wanted (default: every score the feature network allows). */
   scores?: readonly ScoreName[];
-  /** A reference prepared earlier with prepareReference. */
+  /** A reference prepared earlier with prepareReference, with the same network. */
   reference?: ScoreReference;
 }
 
@@ -79,21 +81,28 @@ export interface ScoreImagesResult {
 
 /** Scores `generated` against the dataset; see ScoreImagesInput. */
 export async function scoreImages(input: ScoreImagesInput): Promise<ScoreImagesResult> {
-  const { network } = input;
+  if (input.network) return scoreWith(input, input.network);
+  const network = await loadFeatureNetwork(input.dataset);
+  try {
+    return await scoreWith(input, network);
+  } finally {
+    network.dispose();
+  }
+}
+
+async function scoreWith(input: ScoreImagesInput, network: FeatureNetwork): Promise<ScoreImagesResult> {
   const wanted = input.scores ?? SCORE_NAMES;
   const reference = input.reference ?? (await prepareReference(input.dataset, network, input.sampleSize));
   const generated = conformImages(input.generated, datasetShape(input.dataset));
   if (generated.n < 5) throw new Error(`Scoring needs at least 5 generated images, got ${generated.n}.`);
-  let embedded: { features: FeatureSet; probabilities?: FeatureSet } | undefined;
-  const embed = async () => (embedded ??= await network.embed(generated));
-  await embed();
+  const embedded = await network.embed(generated);
   let descriptors: LevelDescriptors[] | undefined;
   const inputs: ScoreInputs = {
     seed: SCORE_SEED,
-    features: () => ({ real: reference.features, generated: embedded!.features }),
+    features: () => ({ real: reference.features, generated: embedded.features }),
     realRadii: () => reference.radii(),
     descriptors: () => ({ real: reference.descriptors(), generated: (descriptors ??= swdDescriptors(generated, SCORE_SEED + 1)) }),
-    probabilities: () => embedded!.probabilities,
+    probabilities: () => embedded.probabilities,
   };
   const scores: ScoreMap = {};
   const skipped: ScoreImagesResult['skipped'] = [];

@@ -46,7 +46,8 @@ export interface CheckpointParts {
 }
 
 /** Folder of the EMA generator and file of the objective's tensors inside a checkpoint. */
-const EMA_DIR = 'generator-ema';
+/** The EMA generator's folder inside a checkpoint (when the EMA recipe is on). */
+export const EMA_DIR = 'generator-ema';
 const OBJECTIVE_STATE = 'objective-state';
 
 const NAME_PATTERN = /^step-(\d{8})$/;

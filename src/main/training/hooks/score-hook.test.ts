@@ -39,7 +39,7 @@ beforeAll(async () => {
   unlabelled = await writeSquaresDataset(join(root, 'unlabelled'), 24);
 });
 
-async function train(runDir: string, datasetDir: string, extra: { scoreEvery?: number; epochs?: number } = {}) {
+async function train(runDir: string, datasetDir: string, extra: { scoreEvery?: number; epochs?: number; emaDecay?: number } = {}) {
   const events: TrainerEvent[] = [];
   const config = resolveTrainingConfig({ preset: 'tiny', seed: 3, batchSize: 8, epochs: extra.epochs ?? 2, scoreSampleSize: 30, earlySampleSteps: [], ...extra });
   const end = await runTrainer({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'cpu' }, (e) => events.push(e), new TrainingControl());
@@ -63,6 +63,7 @@ describe('score hook', () => {
       expect(record.feature.accuracy).toBeGreaterThanOrEqual(0);
       expect(record.feature.realRecognisable?.n).toBeGreaterThan(0);
       expect(record.seconds).toBeGreaterThan(0);
+      expect(record.generator).toBe('generator');
     }
     expect(events.filter((e) => e.type === 'scores').map((e) => e.type === 'scores' && e.record)).toEqual(records);
     expect(events.some((e) => e.type === 'classifier-progress')).toBe(true);
@@ -78,14 +79,15 @@ describe('score hook', () => {
     expect((await readRunScores(join(root, 'labelled-again')))[0]!.feature.accuracy).toBe(records[0]!.feature.accuracy);
   });
 
-  it('scores KID and SWD on random-projection features without labels, every N epochs and after the last', async () => {
+  it('scores KID and SWD on random-projection features without labels, every N epochs and after the last, with the EMA generator', async () => {
     const runDir = join(root, 'unlabelled-run');
-    await train(runDir, unlabelled, { scoreEvery: 2, epochs: 3 });
+    await train(runDir, unlabelled, { scoreEvery: 2, epochs: 3, emaDecay: 0.9 });
     const records = await readRunScores(runDir);
     expect(records.map((r) => r.epoch)).toEqual([2, 3]);
     expect(Object.keys(records[0]!.scores).sort()).toEqual(['kid', 'swd']);
     expect(records[0]!.feature.network).toMatch(/random projection/);
     expect(records[0]!.feature.accuracy).toBeUndefined();
+    expect(records[0]!.generator).toBe('ema');
   });
 
   it('is off with scoreEvery 0', async () => {

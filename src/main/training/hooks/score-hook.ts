@@ -1,6 +1,7 @@
 /**
  * Quality scores every config.scoreEvery epochs (and after the last epoch):
- * G draws config.scoreSampleSize images from a fixed latent stream, they are
+ * G (its EMA copy when the run keeps one) draws config.scoreSampleSize images
+ * from a fixed latent stream, they are
  * scored against the run's dataset (src/main/scores), and one ScoresRecord
  * is appended to scores.jsonl and emitted as a `scores` event. The feature
  * network and the real reference sample are prepared on first use and kept
@@ -36,13 +37,16 @@ export function scoreHook(session: TrainingSession): EpochHook | undefined {
       if (completedEpochs % every !== 0 && !last) return;
       prepared ??= await prepare();
       const started = performance.now();
-      const generated = await sampleGenerator(shownGenerator(session), config.latentDim, sampleSize);
+      // The EMA copy when the run keeps one: the same generator the sample grids show.
+      const generator = shownGenerator(session);
+      const generated = await sampleGenerator(generator, config.latentDim, sampleSize);
       const result = await scoreImages({ generated, dataset, network: prepared.network, sampleSize, reference: prepared.reference });
       const record: ScoresRecord = {
         epoch: completedEpochs,
         step,
         seconds: (performance.now() - started) / 1000,
         sampleSize: result.sampleSize,
+        generator: generator === session.generator ? 'generator' : 'ema',
         feature: result.feature,
         scores: result.scores,
       };
