@@ -21,15 +21,17 @@ import { defaultDatasetsRoot } from '../main/studio-home';
 import { spawnTrainerProcess } from '../main/training/trainer-process';
 import { CliError } from './cli-error';
 import { EXIT } from './exit-codes';
+import { processCpuSeconds } from './process-cpu';
 
 export const qualityHelp = `Usage: npm run bench -- --quality [--seconds N] [--preset NAME] [--backend NAME] [--seed N] [--json]
 
 Trains the preset on the built-in Fashion-MNIST for N seconds of wall time
 (default 300) on --backend (default wasm, the backend of the claim in
 docs/training.md), scoring after every epoch, and prints each scoring point:
-seconds since the trainer started, step, epoch and every score with its std
-and sample size. With --json, one JSON object per scoring point:
-{"seconds", "step", "epoch", "scores": {name: {value, std, n}}, "realRecognisable"}.`;
+seconds since the trainer started, the trainer's CPU seconds (Linux; what the
+wall time would be on an idle machine), step, epoch and every score with its
+std and sample size. With --json, one JSON object per scoring point:
+{"seconds", "cpuSeconds", "step", "epoch", "scores": {name: {value, std, n}}, "realRecognisable"}.`;
 
 interface QualityOptions {
   seconds: number;
@@ -69,9 +71,10 @@ function parseQualityOptions(argv: string[]): QualityOptions {
 }
 
 /** One scoring point, as printed with --json. */
-export function qualityPoint(record: ScoresRecord, seconds: number): Record<string, unknown> {
+export function qualityPoint(record: ScoresRecord, seconds: number, cpuSeconds?: number): Record<string, unknown> {
   return {
     seconds: Number(seconds.toFixed(1)),
+    ...(cpuSeconds === undefined ? {} : { cpuSeconds: Number(cpuSeconds.toFixed(1)) }),
     step: record.step,
     epoch: record.epoch,
     scores: record.scores,
@@ -79,12 +82,13 @@ export function qualityPoint(record: ScoresRecord, seconds: number): Record<stri
   };
 }
 
-function tableLine(record: ScoresRecord, seconds: number): string {
+function tableLine(record: ScoresRecord, seconds: number, cpuSeconds?: number): string {
   const scores = Object.entries(record.scores)
     .map(([name, score]) => `${name} ${score.value.toPrecision(3)}±${score.std.toPrecision(2)}`)
     .join('  ');
   const real = record.feature.realRecognisable ? `  (real images: recognisable ${record.feature.realRecognisable.value.toFixed(1)}%)` : '';
-  return `${seconds.toFixed(0).padStart(5)} s  step ${String(record.step).padStart(6)}  epoch ${String(record.epoch).padStart(3)}  ${scores}${real}  n=${record.sampleSize}`;
+  const cpu = cpuSeconds === undefined ? '' : ` (cpu ${cpuSeconds.toFixed(0).padStart(4)} s)`;
+  return `${seconds.toFixed(0).padStart(5)} s${cpu}  step ${String(record.step).padStart(6)}  epoch ${String(record.epoch).padStart(3)}  ${scores}${real}  n=${record.sampleSize}`;
 }
 
 export async function runQualityBench(argv: string[]): Promise<number> {
@@ -101,6 +105,10 @@ export async function runQualityBench(argv: string[]): Promise<number> {
   let classifierSeconds = 0;
   let classifierStarted: number | undefined;
   let classifierRunning = false;
+  // The trainer's CPU seconds, classifier excluded: its wall time on an idle core (wasm is single-threaded).
+  const trainerCpu = () => (trainer.pid === undefined ? undefined : processCpuSeconds(trainer.pid));
+  let classifierCpuStart: number | undefined;
+  let classifierCpu = 0;
   let budget: NodeJS.Timeout | undefined;
   const outcome = new Promise<number>((resolve) => {
     trainer.onEvent((event) => {
@@ -111,16 +119,20 @@ export async function runQualityBench(argv: string[]): Promise<number> {
         case 'classifier-progress':
           // The classifier is trained once per dataset: its time is kept off the quality clock.
           classifierStarted ??= performance.now();
+          classifierCpuStart ??= trainerCpu();
           classifierRunning = event.done < event.total;
           if (event.done === event.total) {
             classifierSeconds = (performance.now() - classifierStarted) / 1000;
             spawnedAt += classifierSeconds * 1000;
+            classifierCpu = (trainerCpu() ?? 0) - (classifierCpuStart ?? 0);
             log(`score classifier trained once for this dataset in ${classifierSeconds.toFixed(0)} s (cached; not counted below)`);
           }
           break;
         case 'scores': {
           const seconds = (performance.now() - spawnedAt) / 1000;
-          console.log(options.json ? JSON.stringify(qualityPoint(event.record, seconds)) : tableLine(event.record, seconds));
+          const cpu = trainerCpu();
+          const cpuSeconds = cpu === undefined ? undefined : cpu - classifierCpu;
+          console.log(options.json ? JSON.stringify(qualityPoint(event.record, seconds, cpuSeconds)) : tableLine(event.record, seconds, cpuSeconds));
           break;
         }
         case 'failed':
