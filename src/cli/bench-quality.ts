@@ -82,6 +82,29 @@ export function qualityPoint(record: ScoresRecord, seconds: number, cpuSeconds?:
   };
 }
 
+/** One scoring point's figures for the closing line. */
+export interface ClaimPoint {
+  seconds: number;
+  cpuSeconds?: number;
+  step: number;
+  recognisable: number;
+  realRecognisable: number;
+}
+
+/**
+ * The closing line: the first point whose recognisable % is at least half of
+ * held-out real images' own (the claim of docs/training.md), else the best one.
+ */
+export function claimLine(points: ClaimPoint[], budgetSeconds: number): string {
+  const at = (p: ClaimPoint) => `${p.seconds.toFixed(0)} s wall${p.cpuSeconds === undefined ? '' : ` / ${p.cpuSeconds.toFixed(0)} s CPU`}, step ${p.step}`;
+  const figures = (p: ClaimPoint) => `${p.recognisable.toFixed(1)}% vs real images' ${p.realRecognisable.toFixed(1)}%`;
+  if (points.length === 0) return `no scoring point within ${budgetSeconds} s: the first epoch did not finish.`;
+  const reached = points.find((p) => p.recognisable >= p.realRecognisable / 2);
+  if (reached) return `reached half of real images' recognisable % at ${at(reached)}: ${figures(reached)}.`;
+  const best = points.reduce((a, b) => (b.recognisable > a.recognisable ? b : a));
+  return `did not reach half of real images' recognisable % within ${budgetSeconds} s; best ${figures(best)} at ${at(best)}.`;
+}
+
 function tableLine(record: ScoresRecord, seconds: number, cpuSeconds?: number): string {
   const scores = Object.entries(record.scores)
     .map(([name, score]) => `${name} ${score.value.toPrecision(3)}±${score.std.toPrecision(2)}`)
@@ -110,6 +133,7 @@ export async function runQualityBench(argv: string[]): Promise<number> {
   let classifierCpuStart: number | undefined;
   let classifierCpu = 0;
   let budget: NodeJS.Timeout | undefined;
+  const points: ClaimPoint[] = [];
   const outcome = new Promise<number>((resolve) => {
     trainer.onEvent((event) => {
       switch (event.type) {
@@ -133,6 +157,9 @@ export async function runQualityBench(argv: string[]): Promise<number> {
           const cpu = trainerCpu();
           const cpuSeconds = cpu === undefined ? undefined : cpu - classifierCpu;
           console.log(options.json ? JSON.stringify(qualityPoint(event.record, seconds, cpuSeconds)) : tableLine(event.record, seconds, cpuSeconds));
+          const { recognisable } = event.record.scores;
+          const real = event.record.feature.realRecognisable;
+          if (recognisable && real) points.push({ seconds, cpuSeconds, step: event.record.step, recognisable: recognisable.value, realRecognisable: real.value });
           break;
         }
         case 'failed':
@@ -140,6 +167,7 @@ export async function runQualityBench(argv: string[]): Promise<number> {
           resolve(EXIT.failed);
           break;
         case 'finished':
+          log(claimLine(points, options.seconds));
           resolve(EXIT.ok);
           break;
       }
