@@ -92,6 +92,13 @@ describe.skipIf(!hasChromium())('accessibility (axe-core) in Chromium against se
       for (const name of ['baseline', 'variant']) await page.getByRole('checkbox', { name: new RegExp(name) }).check();
       await waitForImage(page, '[data-testid="compare-grid"]');
     }],
+    ['Generate', async () => {
+      await page.goto(`${server.url}#/generate/${runIds[0]}`);
+      await page.getByRole('button', { name: 'Draw' }).click();
+      await waitForImage(page, '[data-testid="generated-grid"]');
+      await page.getByRole('button', { name: 'Interpolate' }).click();
+      await waitForImage(page, '[data-testid="interpolation-strip"]');
+    }],
   ];
 
   for (const scheme of ['light', 'dark'] as const) {

@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium())('compare view in Chromium against serve', () => 
 
     const diff = page.getByTestId('config-diff');
     const rows = await diff.locator('tbody tr td:first-child').allTextContents();
-    expect(rows).toEqual(['generatorLearningRate']);
+    expect(rows).toEqual(['G learning rate']); // the human label (src/shared/config-fields.ts)
     expect(await diff.textContent()).toContain('0.004');
     expect(await page.getByText('same latent vectors').count()).toBe(1);
 

@@ -58,9 +58,10 @@ describe.skipIf(!hasChromium())('exports from the UI in Chromium against serve',
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     const link = page.getByTestId('export-link').first();
     await link.waitFor({ timeout: 60_000 });
-    expect(await link.textContent()).toContain('progress.gif');
+    // Named after the run ("export A"), not a fixed "progress.gif" every run shares.
+    expect(await link.textContent()).toContain('export-A.gif');
     const href = (await link.getAttribute('href'))!;
-    expect(href).toMatch(new RegExp(`^/files/run/${ids[0]}/exports/progress\\.gif\\?v=`));
+    expect(href).toMatch(new RegExp(`^/files/run/${ids[0]}/exports/export-A\\.gif\\?v=`));
     expect(await fetchInPage(href)).toMatchObject({ status: 200, type: 'image/gif' });
     expect((await fetchInPage(href)).size).toBeGreaterThan(100);
     await mkdir(screenshots, { recursive: true });
@@ -86,7 +87,7 @@ describe.skipIf(!hasChromium())('exports from the UI in Chromium against serve',
     const link = page.getByTestId('export-link').first();
     await link.waitFor({ timeout: 60_000 });
     const href = (await link.getAttribute('href'))!;
-    expect(href).toContain(`/files/run/${ids[0]}/exports/compare-${ids[1]}.gif`);
+    expect(href).toContain(`/files/run/${ids[0]}/exports/export-A-vs-export-B.gif`);
     expect(await fetchInPage(href)).toMatchObject({ status: 200, type: 'image/gif' });
   });
 

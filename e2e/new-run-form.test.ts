@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetSource } from '../src/main/data';
 import type { StudioServer } from '../src/main/server';
 import { hasChromium, launchChromium, watchErrors } from './browser';
-import { startStudioServer, type StudioServerFixture } from './studio-server';
+import { startStudioServer, waitFor, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
 /** The "Total params" figure of the Generator/Discriminator summary table. */
 async function totalParams(page: Page, title: 'Generator' | 'Discriminator'): Promise<number> {
@@ -23,11 +23,12 @@ describe.skipIf(!hasChromium())('New run form in Chromium against serve', () => 
   let browser: Browser;
   let page: Page;
   let errors: string[];
+  let datasetId = '';
 
   beforeAll(async () => {
     studio = await startStudioServer('gan-studio-form-');
     ({ server } = studio);
-    await server.service.importDataset(builtinDatasetSource(), { size: 16, maxImages: 50 });
+    datasetId = (await server.service.importDataset(builtinDatasetSource(), { size: 16, maxImages: 50 })).manifest.id;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     errors = watchErrors(page);
@@ -72,6 +73,44 @@ describe.skipIf(!hasChromium())('New run form in Chromium against serve', () => 
     expect(await totalParams(page, 'Discriminator')).toBe(discriminator);
     await page.getByLabel('Filter scale', { exact: true }).fill('2');
     await expect.poll(() => totalParams(page, 'Discriminator'), { timeout: 15_000 }).toBeGreaterThan(discriminator);
+    expect(errors).toEqual([]);
+  });
+
+  it('names a variant’s deleted dataset, holds Start, and re-imports it from its recorded source', async () => {
+    const run = await server.service.createRun({ name: 'parent', datasetId, config: { preset: 'tiny', epochs: 1, batchSize: 8 } });
+    await waitForRunsCompleted(server.service, [run.id], 120_000);
+    const name = (await server.service.listDatasets())[0]!.manifest.name;
+    // The trainer exits just after it reports completion; until then the dataset is in use.
+    await waitFor(() => server.service.deleteDataset(datasetId).then(() => true, () => false), 30_000);
+
+    await page.goto(`${server.url}#/runs/${run.id}`);
+    await page.getByRole('button', { name: 'New variant' }).first().click();
+    await page.waitForURL(/#\/new$/);
+    const gone = page.getByTestId('dataset-gone');
+    await gone.waitFor();
+    expect(await gone.textContent()).toContain(`“${name}”, the dataset “parent” trained on, has been deleted.`);
+    expect(await gone.textContent()).toContain(builtinDatasetSource());
+    const start = page.getByRole('button', { name: /Start training/ });
+    expect(await start.isDisabled()).toBe(true);
+    expect(await page.locator('main').textContent()).not.toContain(datasetId);
+
+    await gone.getByRole('button', { name: `Re-import “${name}”` }).click();
+    await gone.waitFor({ state: 'detached', timeout: 60_000 });
+    await expect.poll(() => start.isDisabled()).toBe(false);
+    const [again] = await server.service.listDatasets();
+    expect(again!.manifest).toMatchObject({ count: 50, width: 16 });
+    expect(await page.getByLabel('Dataset', { exact: true }).inputValue()).toBe(again!.manifest.id);
+
+    // Unnamed, the variant is named after its preset, dataset and what differs from "parent", not an id.
+    const runName = page.getByLabel('Run name', { exact: true });
+    await expect.poll(() => runName.getAttribute('placeholder')).toBe('tiny · Fashion-MNIST');
+    await page.getByLabel('Latent size', { exact: true }).fill('32');
+    await expect.poll(() => runName.getAttribute('placeholder')).toBe('tiny · Fashion-MNIST · latent 32');
+    await start.click();
+    await page.waitForURL(/#\/runs\/.+/);
+    await page.getByRole('heading', { name: /tiny · Fashion-MNIST · latent 32/ }).waitFor();
+    const names = (await server.service.listRuns()).map((r) => r.name);
+    expect(names).toContain('tiny · Fashion-MNIST · latent 32');
     expect(errors).toEqual([]);
   });
 });

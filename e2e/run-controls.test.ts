@@ -11,7 +11,7 @@ import { builtinDatasetSource } from '../src/main/data';
 import type { StudioServer } from '../src/main/server';
 import type { RunSummary } from '../src/shared/api';
 import { chartPoints, hasChromium, launchChromium, watchErrors } from './browser';
-import { startStudioServer, type StudioServerFixture } from './studio-server';
+import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
 /** What has keyboard focus, described for an assertion message. */
 function focused(page: Page): Promise<string> {
@@ -37,6 +37,24 @@ describe.skipIf(!hasChromium())('run controls in Chromium against serve', () => 
     datasetId = dataset.manifest.id;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The browser's Notification API, recorded: headless Chromium has no notification centre to look at.
+    await page.addInitScript(() => {
+      const log = { asked: 0, shown: [] as string[] };
+      (window as unknown as { notices: typeof log }).notices = log;
+      class RecordedNotification {
+        static permission: NotificationPermission = 'default';
+        static requestPermission(): Promise<NotificationPermission> {
+          log.asked++;
+          RecordedNotification.permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: NotificationOptions) {
+          log.shown.push(`${title} | ${options?.body ?? ''}`);
+        }
+      }
+      (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
+    });
     errors = watchErrors(page);
     await page.goto(server.url);
     await page.locator('[data-connection="open"]').waitFor();
@@ -59,6 +77,8 @@ describe.skipIf(!hasChromium())('run controls in Chromium against serve', () => 
     await page.waitForURL(/#\/runs\/.+/);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('running');
     await expect.poll(() => focused(page)).toBe('button:Pause');
+    // Start was the user gesture that asked for notifications.
+    expect(await page.evaluate(() => (window as unknown as { notices: { asked: number } }).notices.asked)).toBe(1);
   });
 
   it('pauses and resumes from the keyboard: focus stays, and the step counter holds once paused', async () => {
@@ -109,6 +129,13 @@ describe.skipIf(!hasChromium())('run controls in Chromium against serve', () => 
     await row.getByRole('textbox').fill('controls renamed');
     await row.getByRole('textbox').press('Enter');
     await expect.poll(() => row.locator('.name').textContent()).toBe('controls renamed');
+  });
+
+  it('notifies in the browser when a run finishes, naming it (and not when the user stopped one)', async () => {
+    const run = await server.service.createRun({ name: 'short', datasetId, config: { preset: 'tiny', epochs: 1, batchSize: 64 } });
+    await waitForRunsCompleted(server.service, [run.id], 120_000);
+    const notices = (): Promise<string[]> => page.evaluate(() => (window as unknown as { notices: { shown: string[] } }).notices.shown);
+    await expect.poll(notices, { timeout: 10_000 }).toEqual(['Training finished: short | All 1 epochs done. Open the run to see its grid and export it.']);
   });
 
   it('asks before deleting a run that is training, and says it is', async () => {

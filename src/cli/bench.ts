@@ -12,6 +12,7 @@ import { PRESET_NAMES } from '../shared/presets';
 import type { PresetName } from '../shared/presets';
 import { selectBackend } from '../main/training/backend/index';
 import { measureStep } from './bench-measure';
+import { importHelp, runImportBench } from './bench-import';
 import { formatKernelShares } from './bench-profile';
 import { formatScoringRow, measureScoring } from './bench-scores';
 import type { Measurement } from './bench-measure';
@@ -44,6 +45,8 @@ Options:
   --batch-size N    Only this batch size
   --steps N         Timed steps per row (default 3; 1 warm-up step first)
   --profile         After each row, the kernels one step spends its time in (table mode)
+  --import          Instead: dataset import throughput and peak memory per source kind
+                    (--images N, --json; see bench-import.ts)
   -h, --help        Show this help`;
 
 /** The rows the issue asks for. */
@@ -135,6 +138,7 @@ function tableRow(backend: BackendName, m: Measurement): string {
 
 /** Runs the benchmark; returns the exit code. Notes (skips) go to stderr with --json, to stdout otherwise. */
 export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--import')) return runImport(argv.filter((a) => a !== '--import'));
   const options = parseOptions(argv);
   const note = (text: string) => (options.json ? console.error(text) : console.log(`  · ${text}`));
   if (!options.json) console.log(TABLE_HEADER);
@@ -170,6 +174,19 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   return measured > 0 ? EXIT.ok : EXIT.unavailable;
+}
+
+/** `--import [--images N] [--json]`: the import benchmark (bench-import.ts). */
+function runImport(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { images: { type: 'string', default: '20000' }, json: { type: 'boolean', default: false } }, strict: true }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n\n${importHelp}`);
+  }
+  const images = Number(values.images);
+  if (!Number.isInteger(images) || images < 1) throw new CliError(`expected --images to be a positive integer, got "${values.images}"`);
+  return runImportBench(images, values.json);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

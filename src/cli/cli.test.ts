@@ -58,6 +58,9 @@ describe('gan-studio CLI', () => {
     const trainHelp = await cli(['train', '--help']);
     expect(trainHelp.code).toBe(0);
     expect(trainHelp.stdout).toContain('--resume RUN_DIR');
+    for (const flag of ['--loss bce|hinge|least-squares', '--label-smoothing X', '--instance-noise X', '--diffaugment color,translation,cutout', '--ema DECAY', '--spectral-norm', '--r1 GAMMA']) {
+      expect(trainHelp.stdout).toContain(flag);
+    }
   });
 
   it('trains a tiny run on an image folder, then resumes it for another epoch', async () => {
@@ -127,6 +130,16 @@ describe('gan-studio CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--bogus-flag'");
     expect(unknown.stderr).toContain('Hint: Run "gan-studio train --help" for its options.');
+
+    const loss = await cli(['train', '--loss', 'wasserstein']);
+    expect(loss.code).toBe(2);
+    expect(loss.stderr).toContain('--loss expects one of bce, hinge, least-squares, got "wasserstein"');
+    const augment = await cli(['train', '--diffaugment', 'color,zoom']);
+    expect(augment.stderr).toContain('--diffaugment expects a comma-separated list of color, translation, cutout, got "zoom"');
+    const recipes = await cli(['train', '--ema', '1', '--loss', 'hinge', '--label-smoothing', '0.1']);
+    expect(recipes.code).toBe(2);
+    expect(recipes.stderr).toContain('--ema (emaDecay)');
+    expect(recipes.stderr).toContain('hinge has no targets');
 
     const lr = await cli(['train', '--g-lr=-1']);
     expect(lr.code).toBe(2);

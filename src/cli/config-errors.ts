@@ -4,25 +4,12 @@
  * per flag.
  */
 import type { z } from 'zod';
+import { CONFIG_FIELDS } from '../shared/config-fields';
 
-/** Config field → the `train` flag that sets it. */
-export const CONFIG_FLAGS: Readonly<Record<string, string>> = {
-  preset: '--preset',
-  epochs: '--epochs',
-  batchSize: '--batch-size',
-  seed: '--seed',
-  latentDim: '--latent-dim',
-  filterScale: '--filter-scale',
-  generatorLearningRate: '--g-lr',
-  discriminatorLearningRate: '--d-lr',
-  generatorBeta1: '--g-beta1',
-  discriminatorBeta1: '--d-beta1',
-  batchNormMomentum: '--bn-momentum',
-  leakyReluAlpha: '--leaky-alpha',
-  dropout: '--dropout',
-  checkpointEvery: '--checkpoint-every',
-  backend: '--backend',
-};
+/** Config field → the `train` flag that sets it (from the one list in src/shared/config-fields.ts). */
+export const CONFIG_FLAGS: Readonly<Record<string, string>> = Object.fromEntries(
+  CONFIG_FIELDS.flatMap((field) => (field.flag ? [[field.key, field.flag]] : [])),
+);
 
 /**
  * One line per offending field. zod may report several bounds for one field

@@ -3,6 +3,7 @@
  * lazily so `--help` is instant and TensorFlow.js loads only when needed.
  */
 import { EXIT } from './exit-codes';
+import { printableLines } from '../shared/printable';
 import { CliError } from './cli-error';
 
 interface Command {
@@ -62,9 +63,10 @@ export async function main(argv: string[]): Promise<number> {
 /** Print an error the way a user needs it: message and hint, no stack unless DEBUG is set. */
 export function reportError(error: unknown): number {
   const err = error instanceof Error ? error : new Error(String(error));
-  console.error(`Error: ${err.message}`);
+  // Messages quote paths and names: no control character reaches the terminal raw.
+  console.error(`Error: ${printableLines(err.message)}`);
   const hint = (err as { hint?: unknown }).hint;
-  if (typeof hint === 'string') console.error(`Hint: ${hint}`);
+  if (typeof hint === 'string') console.error(`Hint: ${printableLines(hint)}`);
   if (process.env.DEBUG) console.error(err.stack);
   return err instanceof CliError ? err.exitCode : exitCodeFor(err);
 }

@@ -2,6 +2,8 @@
  * A one-line terminal progress display. On a TTY it redraws in place; when
  * output is piped (CI, logs) it prints a plain line at most every few seconds.
  */
+import { printable } from '../shared/printable';
+
 export interface ProgressLine {
   update(fraction: number, text: string): void;
   /** Finish the line (keeps the last state visible). */
@@ -12,10 +14,11 @@ export function createProgressLine(stream: NodeJS.WriteStream = process.stderr, 
   const tty = Boolean(stream.isTTY);
   let lastPlain = 0;
   let last = '';
+  // Progress text names datasets and files: printable() keeps it on its one line.
   const render = (fraction: number, text: string): string => {
     const clamped = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
     const filled = Math.round(clamped * width);
-    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(clamped * 100).toFixed(0).padStart(3)}% ${text}`;
+    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(clamped * 100).toFixed(0).padStart(3)}% ${printable(text)}`;
   };
   return {
     update(fraction, text) {
@@ -29,7 +32,7 @@ export function createProgressLine(stream: NodeJS.WriteStream = process.stderr, 
       }
     },
     done(text) {
-      const line = text ?? last;
+      const line = text === undefined ? last : printable(text);
       stream.write(tty ? `\r${line}\n` : `${line}\n`);
     },
   };

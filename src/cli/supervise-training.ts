@@ -5,6 +5,7 @@
  */
 import type { BackendName } from '../shared/backends';
 import type { TrainingConfig } from '../shared/config';
+import { printable, printableLines } from '../shared/printable';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import { updateRunRecord } from '../main/runs';
 import { formatScoresLine } from '../main/scores/format';
@@ -116,7 +117,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         break;
       case 'failed':
         outcome = event.kind === 'bad-input' ? EXIT.usage : EXIT.failed;
-        console.error(`training failed (${event.kind}): ${event.error.message}`);
+        console.error(`training failed (${event.kind}): ${printableLines(event.error.message)}`);
         if (process.env.DEBUG && event.error.stack) console.error(event.error.stack);
         break;
     }
@@ -135,7 +136,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         }).catch(() => undefined); // the run folder itself may be what failed
         console.error(
           `The trainer process ended unexpectedly (${how}). ` +
-            `Nothing complete is lost: resume with gan-studio train --resume ${options.runDir}`,
+            `Nothing complete is lost: resume with gan-studio train --resume ${printable(options.runDir)}`,
         );
         outcome = interrupts > 0 ? EXIT.interrupted : EXIT.failed;
       }

@@ -7,7 +7,7 @@
 import { utilityProcess } from 'electron';
 import type { BackendReport } from '../shared/backends';
 import type { TrainerEvent } from '../shared/trainer-protocol';
-import { generateWith, type GenerateReply, type GenerateRunner } from './generate/worker';
+import { GenerateWorker, type GenerateReply } from './generate/worker';
 import { probeBackendWith } from './studio-service/probe';
 import { createConnectionListeners, type TrainerConnection, type TrainerLauncher } from './training/trainer-connection';
 
@@ -43,21 +43,16 @@ export function probeBackendInUtility(probeScript: string): Promise<BackendRepor
   });
 }
 
-/** Run generate jobs in utility processes (out/main/generate.js), so the main thread never runs the generator. */
-export function generateInUtility(generateScript: string): GenerateRunner {
-  return (job, signal) =>
-    generateWith(
-      () => {
-        const child = utilityProcess.fork(generateScript, [], { serviceName: 'GAN Studio generate', stdio: 'inherit' });
-        return {
-          // postMessage queues until the process has spawned.
-          send: (message) => child.postMessage(message),
-          onMessage: (listener) => child.once('message', (message: GenerateReply) => listener(message)),
-          onExit: (listener) => child.once('exit', (code) => listener(code)),
-          kill: () => void child.kill(),
-        };
-      },
-      job,
-      signal,
-    );
+/** Generate jobs in a utility process (out/main/generate.js), kept warm between jobs, so the main thread never runs the generator. */
+export function utilityGenerateWorker(generateScript: string): GenerateWorker {
+  return new GenerateWorker(() => {
+    const child = utilityProcess.fork(generateScript, [], { serviceName: 'GAN Studio generate', stdio: 'inherit' });
+    return {
+      // postMessage queues until the process has spawned.
+      send: (command) => child.postMessage(command),
+      onMessage: (listener) => child.on('message', (reply: GenerateReply) => listener(reply)),
+      onExit: (listener) => child.once('exit', (code) => listener(code)),
+      kill: () => void child.kill(),
+    };
+  });
 }

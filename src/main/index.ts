@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
 import { allowedDocLink } from './doc-links';
 import { resourcesDir } from './paths';
-import { generateInUtility, probeBackendInUtility, utilityTrainerLauncher } from './electron-trainer';
+import { probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
+import { notifyRunEvents } from './notifications';
 import {
   APP_ORIGIN,
   appContentSecurityPolicy,
@@ -68,7 +69,7 @@ async function start(): Promise<void> {
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
     ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
-    generate: generateInUtility(join(here, 'generate.js')),
+    generate: utilityGenerateWorker(join(here, 'generate.js')),
   });
   registerIpcHandlers({
     service,
@@ -82,6 +83,8 @@ async function start(): Promise<void> {
   );
 
   mainWindow = createWindow(service);
+  // Finished, failed and crashed runs notify; the dock/taskbar shows training progress.
+  notifyRunEvents(service, () => mainWindow);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(service);
   });

@@ -132,6 +132,7 @@ describe('invalid input', () => {
     stopRun: [''],
     renameRun: ['run', ''],
     deleteRun: ['a b'],
+    repeatRun: ['run', 11],
     revealRun: [{ id: 'x' }],
     exportRun: [{ runId: '../x', format: 'gif' }],
     writeEvidence: [{ runId: 'a', baselineRunId: 'a' }],
@@ -264,14 +265,14 @@ describe('valid input works for every handler', () => {
     const unsubscribe = service.onEvent((event) => events.push(event));
     expect(await ok('exportRun', { runId: 'fixture', format: 'gif', fps: 2, exportId: 'ipc-gif' })).toEqual({
       exportId: 'ipc-gif',
-      files: [{ name: 'progress.gif', url: 'studio://run/fixture/exports/progress.gif' }],
+      files: [{ name: 'fixture.gif', url: 'studio://run/fixture/exports/fixture.gif' }],
     });
     expect(events).toContainEqual({ type: 'progress', progress: expect.objectContaining({ id: 'ipc-gif' }) });
     const pack = await ok<{ url: string }>('writeEvidence', { runId: 'fixture' });
     expect(pack.url).toBe('studio://run/fixture/exports/evidence/index.html');
     expect(await ok('cancelExport', 'not-running')).toBe(false);
-    const file = join(root, 'runs', 'fixture', 'exports', 'progress.gif');
-    expect(await ok('revealRun', 'fixture', 'exports/progress.gif')).toBe(file);
+    const file = join(root, 'runs', 'fixture', 'exports', 'fixture.gif');
+    expect(await ok('revealRun', 'fixture', 'exports/fixture.gif')).toBe(file);
     expect(revealed.at(-1)).toBe(file);
     expect(await call('revealRun', ['fixture', '../../secret'])).toMatchObject({ ok: false, error: { name: 'AccessDeniedError' } });
     expect(await call('exportRun', [{ runId: 'no-such-run', format: 'csv' }])).toMatchObject({ ok: false, error: { name: 'NotFoundError' } });

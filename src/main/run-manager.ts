@@ -10,7 +10,7 @@
  * Electron-free: the process kind is hidden behind a TrainerLauncher.
  */
 import { existsSync } from 'node:fs';
-import type { StudioEvent } from '../shared/api';
+import { SCORE_CLASSIFIER_OPERATION, type StudioEvent } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
 import { PRESETS } from '../shared/preset-catalog';
 import type { RunRecord, RunStatus } from '../shared/run';
@@ -312,7 +312,7 @@ export class RunManager {
         onRunChanged(runId);
         break;
       case 'classifier-progress':
-        emit({ type: 'progress', progress: { operation: 'training the score classifier (once per dataset)', done: event.done, total: event.total } });
+        emit({ type: 'progress', progress: { operation: SCORE_CLASSIFIER_OPERATION, done: event.done, total: event.total } });
         break;
       case 'checkpoint':
         break;

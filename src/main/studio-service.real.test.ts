@@ -72,8 +72,9 @@ it('exports the trained run as a GIF and an evidence pack', async () => {
   expect(runId).toBeDefined();
   const id = runId!;
   const gif = await service.exportRun({ runId: id, format: 'gif', exportId: 'real-gif' });
-  expect(gif.files).toEqual([{ name: 'progress.gif', url: `studio://run/${id}/exports/progress.gif` }]);
-  const bytes = await readFile(join(root, 'runs', id, 'exports', 'progress.gif'));
+  // Exports are named after the run ("real tiny" → real-tiny.gif).
+  expect(gif.files).toEqual([{ name: 'real-tiny.gif', url: `studio://run/${id}/exports/real-tiny.gif` }]);
+  const bytes = await readFile(join(root, 'runs', id, 'exports', 'real-tiny.gif'));
   expect(bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
   const pack = await service.writeEvidence({ runId: id });
   expect(pack.url).toBe(`studio://run/${id}/exports/evidence/index.html`);

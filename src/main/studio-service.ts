@@ -26,11 +26,11 @@ import type {
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
 import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
-import { resolveTrainingConfig, type trainingConfigInputSchema } from '../shared/config';
+import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
+import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { DamagedRun, RunRecord } from '../shared/run';
-import type { ScoresRecord } from '../shared/scores';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
@@ -41,9 +41,11 @@ import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { readLatestScores } from './studio-service/latest-scores';
+import { planRepeats, startInOrder } from './studio-service/repeat';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
-import { generateInChild, type GenerateRunner } from './generate/worker';
+import { GenerateWorker, startGenerateChild, type GenerateRunner } from './generate/worker';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -67,11 +69,11 @@ export interface StudioServiceOptions {
   onImportSettled?(source: string): Promise<void>;
   /** A clearer reason for a failed import of `source` (serve: an upload removed after its first import), if any. */
   explainImportFailure?(source: string): Error | undefined;
-  /** Runs one generate job in its own process (default: a Node child; Electron: a utility process). */
+  /** Runs generate jobs in their own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
 }
 
-type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> };
+type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string };
 
 export class StudioService implements StudioApi {
   readonly runs: RunManager;
@@ -93,7 +95,7 @@ export class StudioService implements StudioApi {
       urlForRunFile: options.urlForRunFile,
       progress: (progress) => this.emit({ type: 'progress', progress }),
     });
-    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? generateInChild });
+    this.generator = new GenerateJobs({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runner: options.generate ?? new GenerateWorker(startGenerateChild) });
     this.runs = new RunManager({
       runsRoot: options.runsRoot,
       launcher: options.launcher,
@@ -200,11 +202,26 @@ export class StudioService implements StudioApi {
     }
     const { record } = await createRunDir(this.options.runsRoot, {
       config,
-      dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: this.datasets.dirOf(manifest.id) },
-      ...(request.name ? { name: request.name } : {}),
+      dataset: {
+        id: manifest.id,
+        name: manifest.name,
+        fingerprint: manifest.source.fingerprint,
+        dir: this.datasets.dirOf(manifest.id),
+        source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
+      },
+      name: request.name ?? autoRunName(config, manifest.name, await this.parentConfig(request.parentRunId)),
     });
     await this.runs.start(record.id, { resume: false });
     return this.summarize(await readRunRecord(this.options.runsRoot, record.id));
+  }
+
+  /** The config of the run a new one varies; a parent that is gone or unreadable just means "name it from the preset". */
+  private async parentConfig(runId: string | undefined): Promise<TrainingConfig | undefined> {
+    if (!runId) return undefined;
+    return readRunRecord(this.options.runsRoot, runId).then(
+      (record) => record.config,
+      () => undefined,
+    );
   }
 
   async pauseRun(runId: string): Promise<void> {
@@ -226,6 +243,26 @@ export class StudioService implements StudioApi {
       await updateRunRecord(this.options.runsRoot, runId, { status: 'stopped' });
       void this.announceRun(runId);
     }
+  }
+
+  async repeatRun(runId: string, count: number): Promise<RunSummary[]> {
+    const source = await readRunRecord(this.options.runsRoot, runId);
+    const all = (await listRuns(this.options.runsRoot)).flatMap((entry) => (entry.record ? [entry.record] : []));
+    const created: RunRecord[] = [];
+    for (const plan of planRepeats(source, all, count)) {
+      created.push((await createRunDir(this.options.runsRoot, { ...plan, dataset: source.dataset })).record);
+    }
+    // Started in order: past the free training slots they queue, so they train one after another.
+    await startInOrder(
+      created.map((record) => record.id),
+      this.runs,
+      async (id, error) => {
+        const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
+        await updateRunRecord(this.options.runsRoot, id, { status: 'failed', failure: { kind: 'error', message: `This repeat could not start: ${error.message}${hint}` } });
+        void this.announceRun(id);
+      },
+    );
+    return Promise.all(created.map(async (record) => this.summarize(await readRunRecord(this.options.runsRoot, record.id))));
   }
 
   async renameRun(runId: string, name: string): Promise<RunSummary> {
@@ -293,9 +330,10 @@ export class StudioService implements StudioApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stop every trainer and cancel every export (quit, server shutdown). */
+  /** Stop every trainer, cancel every export and close the generate process (quit, server shutdown). */
   shutdown(): Promise<void> {
     this.exports.cancelAll();
+    this.generator.close();
     return this.runs.stopAll();
   }
 
@@ -343,14 +381,9 @@ export class StudioService implements StudioApi {
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
-      latestScores: await latestScores(runDirOf(this.options.runsRoot, record.id)),
+      latestScores: await readLatestScores(runDirOf(this.options.runsRoot, record.id)),
     };
   }
-}
-
-/** The newest score record for the Runs list; a damaged scores.jsonl shows no scores there (getRun reports the damage). */
-async function latestScores(dir: string): Promise<ScoresRecord | null> {
-  return (await readRunScores(dir).catch(() => [])).at(-1) ?? null;
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */

@@ -88,6 +88,9 @@ export interface Progress {
   id?: string;
 }
 
+/** The progress operation of a trainer training its dataset's score classifier (once per dataset). */
+export const SCORE_CLASSIFIER_OPERATION = 'training the score classifier (once per dataset)';
+
 /** Export formats of one run (animations, a grid PNG, charts, CSV, the generator model). */
 export const RUN_EXPORT_FORMATS = ['gif', 'mp4', 'webm', 'png', 'csv', 'charts', 'generator'] as const;
 /** Formats of a side-by-side comparison of 2–4 runs. */
@@ -177,13 +180,22 @@ export const studioCallSchemas = {
   getRun: z.tuple([id]),
   getRunSteps: z.tuple([id, z.number().int().min(0), z.number().int().min(0)]),
   createRun: z.tuple([
-    z.object({ name: z.string().min(1).max(200).optional(), datasetId: id, config: trainingConfigInputSchema }).strict(),
+    z
+      .object({
+        name: z.string().min(1).max(200).optional(),
+        datasetId: id,
+        config: trainingConfigInputSchema,
+        /** The run this one varies: an unnamed run is named after what differs from it. */
+        parentRunId: id.optional(),
+      })
+      .strict(),
   ]),
   pauseRun: z.tuple([id]),
   resumeRun: z.tuple([id]),
   stopRun: z.tuple([id]),
   renameRun: z.tuple([id, z.string().min(1).max(200)]),
   deleteRun: z.tuple([id]),
+  repeatRun: z.tuple([id, z.number().int().min(1).max(10)]),
   revealRun: z.tuple([id, runRelPath.optional()]),
   exportRun: z.tuple([exportRunRequestSchema]),
   writeEvidence: z.tuple([evidenceRequestSchema]),
@@ -209,14 +221,19 @@ export interface StudioApi {
   getRun(runId: string): Promise<RunDetail>;
   /** Steps fromStep..toStep of a run (a chart zoom): every one when they fit, else the same bounded downsample as getRun. */
   getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange>;
-  /** Create a run and start training it. */
-  createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema> }): Promise<RunSummary>;
+  /** Create a run and start training it; without a name it is named "preset · dataset · what differs" (from `parentRunId`'s config, else the preset's). */
+  createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string }): Promise<RunSummary>;
   pauseRun(runId: string): Promise<void>;
   /** Resume a paused run, or restart a stopped/crashed/failed run from its last checkpoint. */
   resumeRun(runId: string): Promise<void>;
   stopRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   deleteRun(runId: string): Promise<void>;
+  /**
+   * "Repeat with seeds": create `count` (1–10) more runs of this run's config with seeds no run of
+   * that config has used, same everything else, and train them one after another. Resolves with the new runs.
+   */
+  repeatRun(runId: string, count: number): Promise<RunSummary[]>;
   /**
    * Show the run folder — or, given `file` (relative, e.g. exports/progress.gif), that file in its folder —
    * in the OS file manager (Electron only; a no-op that returns the path in a browser).

@@ -8,8 +8,10 @@ import { z } from 'zod';
 
 export const importOptionsSchema = z
   .object({
-    /** Square side in pixels to resize every image to; omitted = keep the source size (all must agree). */
+    /** Square side in pixels to resize every image to; omitted = keep the source size. */
     size: z.number().int().min(4).max(1024).optional(),
+    /** Without `size`: the square side images of mixed sizes are brought to (by `fit`); omitted = 64. */
+    mixedSize: z.number().int().min(4).max(1024).optional(),
     /** 1 = grayscale, 3 = RGB; omitted = the source's own. */
     channels: z.union([z.literal(1), z.literal(3)]).optional(),
     /** 'cover' crops to a centred square; 'contain' pads with `background`. */
@@ -24,7 +26,9 @@ export const importOptionsSchema = z
 
 export type ImportOptions = z.input<typeof importOptionsSchema>;
 
-export type DatasetSourceKind = 'folder' | 'zip' | 'tar' | 'cifar10' | 'cifar100' | 'idx' | 'npy' | 'builtin';
+/** Every kind of source an import reads (one list: the type and run.json's schema come from it). */
+export const DATASET_SOURCE_KINDS = ['folder', 'zip', 'tar', 'cifar10', 'cifar100', 'idx', 'npy', 'builtin'] as const;
+export type DatasetSourceKind = (typeof DATASET_SOURCE_KINDS)[number];
 
 export interface SkippedFile {
   /** Path relative to the source (or the archive entry name). */
@@ -47,6 +51,15 @@ export interface DatasetManifest {
   /** classCounts[i] = number of images of classNames[i]. */
   classCounts: number[];
   skipped: SkippedFile[];
+  /** Set when the source's images had mixed sizes (and no `size` was given): how many were brought to size × size. */
+  mixedSizes?: { resized: number; size: number };
   options: z.output<typeof importOptionsSchema>;
   createdAt: string;
+}
+
+/** "2 images of mixed sizes were centre-cropped and resized to 64×64": the CLI's and the studio's report line. */
+export function describeMixedSizes(mixed: NonNullable<DatasetManifest['mixedSizes']>, fit: 'cover' | 'contain'): string {
+  const how = fit === 'cover' ? 'centre-cropped and resized' : 'resized and padded';
+  const images = `${mixed.resized.toLocaleString('en-US')} image${mixed.resized === 1 ? ' of mixed sizes was' : 's of mixed sizes were'}`;
+  return `${images} ${how} to ${mixed.size}×${mixed.size}`;
 }

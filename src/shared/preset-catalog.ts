@@ -267,10 +267,10 @@ const quick: ModelPreset = {
 };
 
 export const PRESETS: Record<PresetName, ModelPreset> = {
-  quick,
   'tf-tutorial': tfTutorial,
   'seed-model-one': seedModelOne,
   'seed-model-four': seedModelFour,
   'dcgan-64': dcgan64,
   tiny,
+  quick,
 };

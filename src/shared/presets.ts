@@ -52,5 +52,5 @@ export interface ModelPreset {
   recipes?: RecipeConfig;
 }
 
-export const PRESET_NAMES = ['quick', 'tf-tutorial', 'seed-model-one', 'seed-model-four', 'dcgan-64', 'tiny'] as const;
+export const PRESET_NAMES = ['tf-tutorial', 'seed-model-one', 'seed-model-four', 'dcgan-64', 'tiny', 'quick'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BACKEND_NAMES, type BackendReport } from './backends';
 import { trainingConfigSchema, type TrainingConfig } from './config';
+import { DATASET_SOURCE_KINDS, importOptionsSchema, type DatasetManifest, type DatasetSourceKind } from './dataset';
 
 /**
  * Every status a run.json may hold (one list: the schema and the type both come from it).
@@ -18,13 +19,22 @@ export interface RunRecord {
   id: string;
   name: string;
   config: TrainingConfig;
-  dataset: { id: string; name: string; fingerprint: string; dir: string };
+  dataset: {
+    id: string;
+    name: string;
+    fingerprint: string;
+    dir: string;
+    /** Where the dataset was imported from and how, so a deleted one can be re-imported (absent in older runs). */
+    source?: { path: string; kind: DatasetSourceKind; options: DatasetManifest['options'] };
+  };
   status: RunStatus;
   /** Set when status is failed/crashed. */
   failure?: { kind: string; message: string };
   backend?: BackendReport;
   /** Set while status is queued: when it joined the queue (the queue's order) and whether it resumes from a checkpoint. */
   queued?: { at: string; resume: boolean };
+  /** What the last resume had to repair (a damaged checkpoint skipped, metrics cut at a damaged line); absent after a clean start. */
+  resumeNotes?: string[];
   /** Last complete epoch/step (from the last epoch record). */
   epoch: number;
   step: number;
@@ -44,7 +54,13 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
   id: z.string().regex(RUN_ID_PATTERN, 'expected letters, digits, "-" or "_" (the folder name)'),
   name: z.string(),
   config: trainingConfigSchema,
-  dataset: z.looseObject({ id: z.string(), name: z.string(), fingerprint: z.string(), dir: z.string() }),
+  dataset: z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    fingerprint: z.string(),
+    dir: z.string(),
+    source: z.looseObject({ path: z.string(), kind: z.enum(DATASET_SOURCE_KINDS), options: importOptionsSchema }).optional(),
+  }),
   status: z.enum(RUN_STATUSES),
   failure: z.looseObject({ kind: z.string(), message: z.string() }).optional(),
   backend: z
@@ -55,6 +71,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
     })
     .optional(),
   queued: z.looseObject({ at: timestamp, resume: z.boolean() }).optional(),
+  resumeNotes: z.array(z.string()).optional(),
   epoch: count,
   step: count,
   createdAt: timestamp,

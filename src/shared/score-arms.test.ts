@@ -105,7 +105,7 @@ describe('nextSeeds', () => {
 
 describe('score formatting', () => {
   it('keeps two to three significant digits and always the sample size', () => {
-    expect([scoreDigits([41.2]), scoreDigits([3.14]), scoreDigits([0.012]), scoreDigits([0.0012]), scoreDigits([0])]).toEqual([1, 2, 3, 4, 3]);
+    expect([scoreDigits([41.2]), scoreDigits([3.14]), scoreDigits([0.012]), scoreDigits([0.0012]), scoreDigits([0])]).toEqual([1, 2, 3, 4, 1]);
     expect(formatScoreValue({ unit: '%' }, { value: 62.04, std: 1.3, n: 500 })).toBe('62.0 ± 1.3% (n = 500)');
     expect(formatScoreValue({ unit: '' }, { value: 0.0123, std: 0, n: 50 })).toBe('0.012 (n = 50)');
   });

@@ -10,7 +10,8 @@ export function scoreDigits(values: number[]): number {
   const largest = Math.max(0, ...values.filter(Number.isFinite).map(Math.abs));
   if (largest >= 10) return 1;
   if (largest >= 1) return 2;
-  if (largest >= 0.01 || largest === 0) return 3;
+  if (largest === 0) return 1;
+  if (largest >= 0.01) return 3;
   return 4;
 }
 

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Progress } from '../../shared/api';
+import { printableLines } from '../../shared/printable';
 import {
   ANIMATION_FORMATS,
   EXPORT_FORMATS,
@@ -39,7 +40,7 @@ Options:
   --out PATH        Output file or folder (default: RUN_DIR/exports/…)
   --fps N           Frames (epochs) per second, default 4
   --scale N         Integer nearest-neighbour upscaling (default: about 256 px wide
-                    for animations, 1 for png)
+                    for animations, at least 512 px on the long side for png)
   --from-epoch N    First epoch to include
   --to-epoch N      Last epoch to include
   --epoch N         The grid to export with --format png
@@ -86,8 +87,8 @@ export async function runWithProgress(work: (signal: AbortSignal, onProgress: (p
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof ExportError || error instanceof CliError)) throw error;
-    console.error(`\nError: ${error.message}`);
-    if (error.hint) console.error(`Hint: ${error.hint}`);
+    console.error(`\nError: ${printableLines(error.message)}`);
+    if (error.hint) console.error(`Hint: ${printableLines(error.hint)}`);
     return exitCodeFor(error);
   } finally {
     process.removeListener('SIGINT', onInterrupt);

@@ -49,6 +49,25 @@ describe('inspect-data', () => {
     expect(err[0]).toBe('Error: Expected --channels 1 or 3, got "2".');
     expect(await run([root, '--bogus'])).toBe(2);
     expect(await run([root, '--size', 'big'])).toBe(2);
+    err.length = 0;
+    // The importer's hints speak the CLI's language here (flags), the studio's elsewhere.
+    expect(await run([root, '--size', '2000', '--cache', join(root, 'cache')])).toBe(2);
+    expect(err[1]).toMatch(/^Hint: --size and --mixed-size must be 4–1024/);
+  });
+
+  it('escapes control characters of file names in the report and in errors', async () => {
+    const src = join(root, 'names');
+    await put(join(src, 'ok.png'), await encodeImage({ width: 4, height: 4, channels: 3, fill: [1, 2, 3] }));
+    await put(join(src, 'a\nInjected line: 9999 images OK.png'), 'not an image');
+    await put(join(src, 'b\x1b[2K\r.png'), 'not an image');
+    expect(await run([src, '--cache', join(root, 'cache')])).toBe(0);
+    const report = out.join('\n');
+    expect(report).not.toMatch(/^Injected line/m);
+    expect(report.includes('\x1b') || report.includes('\r')).toBe(false);
+    expect(report).toContain('  a\\nInjected line: 9999 images OK.png — not a readable image');
+    expect(report).toContain('  b\\x1b[2K\\r.png — not a readable image');
+    expect(await run([join(root, 'gone\x1b[2K\r\nHint: all is fine'), '--cache', join(root, 'cache')])).toBe(2);
+    expect(err.join('\n')).toMatch(/^Error: No such file or folder: .*gone\\x1b\[2K\\r\\nHint: all is fine\.\nHint: Check the path/);
   });
 
   it('prints no stack trace from the real command line', async () => {

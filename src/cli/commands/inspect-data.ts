@@ -8,6 +8,7 @@ import { builtinDatasetSource, DatasetError, formatImportReport, importDataset }
 import type { ImportProgress } from '../../main/data/index';
 import { defaultDatasetsRoot } from '../../main/studio-home';
 import type { ImportOptions } from '../../shared/dataset';
+import { printableLines } from '../../shared/printable';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 
@@ -22,6 +23,8 @@ Fashion-MNIST sample is used.
 
 Options:
   --size N             Resize every image to N×N (4–1024)
+  --mixed-size N       Without --size: the N×N square images of mixed sizes are
+                       all brought to (default 64); the report says so
   --fit cover|contain  cover = centre crop (default), contain = pad with the background
   --background #RRGGBB Colour for padding and transparent pixels (default #000000)
   --channels 1|3       1 = gray (luminance), 3 = RGB (default: the source's)
@@ -54,6 +57,7 @@ function parse(argv: string[]): InspectArgs {
       args: argv,
       options: {
         size: { type: 'string' },
+        'mixed-size': { type: 'string' },
         fit: { type: 'string' },
         background: { type: 'string' },
         channels: { type: 'string' },
@@ -75,6 +79,7 @@ function parse(argv: string[]): InspectArgs {
   if (fit !== undefined && fit !== 'cover' && fit !== 'contain') throw new CliError(`Expected --fit cover or contain, got "${fit}".`);
   const options: ImportOptions = {
     size: positiveInt('--size', values.size),
+    mixedSize: positiveInt('--mixed-size', values['mixed-size']),
     channels: channels === undefined ? undefined : channels === '1' ? 1 : 3,
     fit,
     background: values.background,
@@ -102,14 +107,14 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onInterrupt);
   try {
     const args = parse(argv);
-    const { manifest, cached } = await importDataset(args.source, args.options, { cacheRoot: args.cacheRoot, onProgress: progressLine(), signal: controller.signal });
+    const { manifest, cached } = await importDataset(args.source, args.options, { cacheRoot: args.cacheRoot, onProgress: progressLine(), signal: controller.signal, frontEnd: 'cli' });
     console.log(formatImportReport(manifest));
     console.log(cached ? '(from the cache)' : '(imported now)');
     return EXIT.ok;
   } catch (error) {
     if (error instanceof DatasetError || error instanceof CliError) {
-      console.error(`Error: ${error.message}`);
-      if (error.hint) console.error(`Hint: ${error.hint}`);
+      console.error(`Error: ${printableLines(error.message)}`);
+      if (error.hint) console.error(`Hint: ${printableLines(error.hint)}`);
       return error instanceof CliError ? error.exitCode : EXIT.usage;
     }
     if (controller.signal.aborted) {

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { printable } from '../../shared/printable';
 import { packageRoot } from '../../main/paths';
 import { startServer } from '../../main/server';
 import { isLoopback, persistentToken, tokenFileFor } from '../../main/server/auth';
@@ -65,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     throw bindError(error, options);
   }
-  console.log(`GAN Studio is serving runs from ${options.runsRoot}`);
+  console.log(`GAN Studio is serving runs from ${printable(options.runsRoot)}`);
   console.log(reused ? 'Same token as last time: bookmarked URLs still work (--new-token makes a new one).' : 'New token: URLs from earlier serves no longer work.');
   if (!isLoopback(options.host)) console.log(`Warning: bound to ${options.host}; anyone who can reach it and has the URL can use the studio.`);
   console.log(`\n    ${server.url}\n\nOpen that URL in a browser. Press Ctrl-C to stop (running trainers checkpoint first).`);

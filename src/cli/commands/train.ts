@@ -15,7 +15,10 @@ import {
 } from '../../shared/config';
 import { PRESETS } from '../../shared/preset-catalog';
 import { PRESET_NAMES, type ModelPreset, type PresetName } from '../../shared/presets';
+import { printable } from '../../shared/printable';
 import type { RunRecord } from '../../shared/run';
+import { CONFIG_FIELDS } from '../../shared/config-fields';
+import { DIFF_AUGMENT_OPS, LOSS_NAMES, type DiffAugmentOp, type LossName } from '../../shared/recipes';
 import { builtinDatasetSource, importDataset } from '../../main/data';
 import { selectBackend } from '../../main/training/backend';
 import { activeRunLock, createRunDir, lockedError, readRunRecord, updateRunRecord } from '../../main/runs';
@@ -52,6 +55,9 @@ Hyper-parameters (default: the preset's):
   --g-lr X  --d-lr X  --g-beta1 X  --d-beta1 X
   --bn-momentum X  --leaky-alpha X  --dropout X  --checkpoint-every N
 
+Recipes (default: off, except a preset's own — ${presetRecipes()}):
+${recipeHelp()}
+
 Exit codes: 0 finished, 1 training failed or crashed, 2 bad arguments or data,
 3 forced backend unavailable, 130 stopped with Ctrl-C (checkpoint saved).`;
 
@@ -78,7 +84,35 @@ const OPTIONS = {
   'leaky-alpha': { type: 'string' },
   dropout: { type: 'string' },
   'checkpoint-every': { type: 'string' },
+  loss: { type: 'string' },
+  'label-smoothing': { type: 'string' },
+  'instance-noise': { type: 'string' },
+  diffaugment: { type: 'string' },
+  ema: { type: 'string' },
+  'spectral-norm': { type: 'boolean' },
+  r1: { type: 'string' },
 } as const;
+
+/** One line per recipe flag, from the shared field list. */
+function recipeHelp(): string {
+  return CONFIG_FIELDS.filter((field) => field.group === 'Recipes')
+    .map((field) => `  ${`${field.flag}${field.value ? ` ${field.value}` : ''}`.padEnd(40)}${field.help}`)
+    .join('\n');
+}
+
+/** "quick: --ema 0.999" for each preset that switches recipes on. */
+function presetRecipes(): string {
+  const flagOf = new Map(CONFIG_FIELDS.map((field) => [field.key as string, field.flag]));
+  return Object.values(PRESETS)
+    .filter((preset) => preset.recipes && Object.keys(preset.recipes).length > 0)
+    .map((preset) => {
+      const flags = Object.entries(preset.recipes!).map(([key, value]) =>
+        value === true ? flagOf.get(key) : `${flagOf.get(key)} ${Array.isArray(value) ? value.join(',') : String(value)}`,
+      );
+      return `${preset.name}: ${flags.join(' ')}`;
+    })
+    .join('; ');
+}
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
@@ -118,7 +152,7 @@ export async function run(argv: string[]): Promise<number> {
     name: values.name,
     dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: imported.dir },
   });
-  console.error(`run: ${dir}`);
+  console.error(`run: ${printable(dir)}`);
   return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
 }
 
@@ -143,7 +177,7 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
   const epochs = optionalNumber(values, 'epochs');
   if (epochs !== undefined) {
     // Validate before writing: a bad value in run.json would make the run unreadable.
-    // .pick() is not allowed on a schema with refinements: check the one field on its own.
+    // The input schema has cross-field checks (so no .pick()): validate the one field on its own.
     const parsed = z.object({ epochs: trainingConfigInputSchema.shape.epochs }).safeParse({ epochs });
     if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
     if (epochs < record.epoch) {
@@ -155,7 +189,7 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
     }
     await updateRunRecord(runDir, { config: { ...record.config, epochs } });
   }
-  console.error(`resuming run: ${runDir} (epoch ${record.epoch}, step ${record.step})`);
+  console.error(`resuming run: ${printable(runDir)} (epoch ${record.epoch}, step ${record.step})`);
   return superviseTraining({ runDir, datasetDir, resume: true, batchSize: record.config.batchSize, backend, progress });
 }
 
@@ -199,6 +233,7 @@ function importForPreset(source: string, preset: ModelPreset, values: Values, pr
     },
     {
       cacheRoot: defaultDatasetsRoot(),
+      frontEnd: 'cli',
       onProgress: (p) => progress.update(p.total ? p.done / p.total : 0, `importing: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
     },
   );
@@ -224,7 +259,32 @@ function configInput(values: Values): TrainingConfigInput {
     leakyReluAlpha: optionalNumber(values, 'leaky-alpha'),
     dropout: optionalNumber(values, 'dropout'),
     checkpointEvery: optionalNumber(values, 'checkpoint-every'),
+    loss: oneOf(values, 'loss', LOSS_NAMES) as LossName | undefined,
+    labelSmoothing: optionalNumber(values, 'label-smoothing'),
+    instanceNoise: optionalNumber(values, 'instance-noise'),
+    diffAugment: diffAugmentOps(values.diffaugment),
+    emaDecay: optionalNumber(values, 'ema'),
+    spectralNorm: values['spectral-norm'],
+    r1Gamma: optionalNumber(values, 'r1'),
   };
+}
+
+function oneOf(values: Values, key: 'loss', choices: readonly string[]): string | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  if (!choices.includes(raw)) throw new CliError(`--${key} expects one of ${choices.join(', ')}, got "${raw}".`);
+  return raw;
+}
+
+/** "color,translation" → ['color', 'translation']; "none" or "" → [] (off). */
+function diffAugmentOps(raw: string | undefined): DiffAugmentOp[] | undefined {
+  if (raw === undefined) return undefined;
+  const ops = raw.split(',').map((op) => op.trim()).filter((op) => op !== '' && op !== 'none');
+  const unknown = ops.filter((op) => !(DIFF_AUGMENT_OPS as readonly string[]).includes(op));
+  if (unknown.length > 0) {
+    throw new CliError(`--diffaugment expects a comma-separated list of ${DIFF_AUGMENT_OPS.join(', ')}, got "${unknown.join(', ')}".`);
+  }
+  return ops as DiffAugmentOp[];
 }
 
 function resolveConfig(input: TrainingConfigInput): TrainingConfig {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -37,7 +37,8 @@ describe('zip archives', () => {
     const path = await put(join(root, 'animals.zip'), zip);
     const progress: ImportProgress[] = [];
     const { dir, manifest } = await importDataset(path, {}, { cacheRoot, onProgress: (p) => progress.push(p) });
-    expect(progress).toContainEqual({ phase: 'extract', done: 5, total: 5 });
+    // Image archives are read in place: no extract phase, the images decode straight from the zip.
+    expect(progress).toContainEqual({ phase: 'decode', done: 2, total: 2 });
     expect(manifest).toMatchObject({ name: 'animals', count: 2, classNames: ['cats', 'dogs'], skipped: [{ file: 'readme.txt' }] });
     expect(manifest.source.kind).toBe('zip');
     expect([...(await loadDataset(dir)).images.subarray(192, 195)]).toEqual([0, 255, 0]);
@@ -59,11 +60,37 @@ describe('zip archives', () => {
     const path = await put(join(root, 'evil.zip'), buildZip([{ name: 'bomb.png', data: zeros }]));
     const claimed = await refused(path, { maxEntryBytes: 1024 * 1024 });
     expect(claimed.message).toMatch(/"bomb\.png" would decompress to 2\.0 MB, over the 1\.0 MB per-entry limit/);
-    // Headers that lie (claim 100 bytes) are caught while inflating.
-    await put(path, buildZip([{ name: 'bomb.png', data: zeros, claimedSize: 100 }]));
+    // Headers that lie (claim 100 bytes) are caught while inflating (zeros after a PNG signature, so the entry is read on).
+    const signed = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), zeros]);
+    await put(path, buildZip([{ name: 'bomb.png', data: signed, claimedSize: 100 }]));
     expect((await refused(path, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/Refusing evil\.zip: an entry's data does not match its declared size/);
     await put(path, buildZip([{ name: 'a.png', data: zeros }, { name: 'b.png', data: zeros }]));
     expect((await refused(path, { maxTotalBytes: 3 * 1024 * 1024 })).message).toMatch(/total limit/);
+  });
+
+  it('decodes image zips in place: no entry is written out (writing 100k small files dominated the import)', async () => {
+    const image = await png([4, 5, 6]);
+    const zip = buildZip(Array.from({ length: 200 }, (_, i) => ({ name: `set/c${i % 2}/${i}.png`, data: image })));
+    const path = await put(join(root, 'many.zip'), zip);
+    const written: string[] = [];
+    const { manifest } = await importDataset(path, {}, {
+      cacheRoot,
+      onProgress: (p) => {
+        if (p.phase !== 'decode') return;
+        for (const scratch of readdirSync(cacheRoot).filter((n) => n.startsWith('.extract-'))) written.push(...readdirSync(join(cacheRoot, scratch), { recursive: true }).map(String));
+      },
+    });
+    expect(manifest).toMatchObject({ count: 200, classNames: ['c0', 'c1'], classCounts: [100, 100] });
+    expect(written).toEqual([]);
+  });
+
+  it('refuses an entry whose data fails its CRC-32 check', async () => {
+    const image = await png([1, 2, 3]);
+    const zip = buildZip([{ name: 'a.png', data: image, method: 'store' }]);
+    // Stored entry: its data starts after the 30-byte local header and the name; flip its last byte.
+    const last = 30 + 'a.png'.length + image.length - 1;
+    zip[last] = zip[last]! ^ 0xff;
+    expect((await refused(await put(join(root, 'evil.zip'), zip))).message).toMatch(/Refusing evil\.zip: entry "a\.png" fails its CRC-32 check/);
   });
 
   it('explains a file that is not a zip, and an empty zip', async () => {

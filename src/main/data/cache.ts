@@ -32,6 +32,7 @@ const manifestSchema = z.object({
   classNames: z.array(z.string()),
   classCounts: z.array(z.number().int().nonnegative()),
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
+  mixedSizes: z.object({ resized: z.number().int().nonnegative(), size: z.number().int().positive() }).optional(),
   options: importOptionsSchema,
   createdAt: z.string(),
 });

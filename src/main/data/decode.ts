@@ -23,21 +23,51 @@ function finish(pipeline: sharp.Sharp, options: Shape): sharp.Sharp {
   return sized.toColourspace('srgb').removeAlpha();
 }
 
-async function toRgb(pipeline: sharp.Sharp, options: Shape, sourceGray: boolean): Promise<DecodedImage> {
+async function toRgb(pipeline: sharp.Sharp, options: Shape, sourceGray?: boolean): Promise<DecodedImage> {
   const { data, info } = await finish(pipeline, options).raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3, sourceGray };
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return { data: pixels, width: info.width, height: info.height, channels: 3, sourceGray: sourceGray ?? isGray(pixels) };
+}
+
+/** True when every pixel of interleaved RGB has R = G = B. */
+function isGray(rgb: Uint8Array): boolean {
+  for (let i = 0; i < rgb.length; i += 3) {
+    if (rgb[i] !== rgb[i + 1] || rgb[i] !== rgb[i + 2]) return false;
+  }
+  return true;
 }
 
 /**
- * Decodes an encoded image (PNG, JPEG, …). Throws sharp's error for corrupt
- * or unsupported data and for images above `maxPixels`; callers skip the file.
+ * Decodes an encoded image (PNG, JPEG, …) given as bytes or as the path of
+ * its file (libvips then reads the file itself, only as far as it needs: a
+ * huge file that is not an image fails on its first bytes). Throws sharp's
+ * error for corrupt or unsupported data and for images above `maxPixels`;
+ * callers skip the file. One sharp call per image (a separate metadata()
+ * call halved the throughput on small images), so "gray" is judged by the
+ * decoded pixels: an image is gray when all its pixels have R = G = B.
  */
-export async function decodeImage(bytes: Uint8Array, options: Shape, maxPixels: number): Promise<DecodedImage> {
-  const image = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }).rotate();
-  const meta = await image.metadata();
-  const sourceGray = (meta.channels ?? 3) <= 2 || meta.space === 'b-w' || meta.space === 'grey16';
-  return toRgb(image, options, sourceGray);
+export async function decodeImage(input: Uint8Array | string, options: Shape, maxPixels: number): Promise<DecodedImage> {
+  return toRgb(sharp(input, { limitInputPixels: maxPixels, failOn: 'error' }).rotate(), options);
+}
+
+/** Signatures (magic bytes) of the formats decodeImage reads; offset → bytes. */
+const SIGNATURES: { at: number; bytes: number[] }[] = [
+  { at: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] }, // PNG
+  { at: 0, bytes: [0xff, 0xd8, 0xff] }, // JPEG
+  { at: 0, bytes: [0x47, 0x49, 0x46, 0x38] }, // GIF8
+  { at: 8, bytes: [0x57, 0x45, 0x42, 0x50] }, // RIFF….WEBP
+  { at: 0, bytes: [0x49, 0x49, 0x2a, 0x00] }, // TIFF, little-endian
+  { at: 0, bytes: [0x4d, 0x4d, 0x00, 0x2a] }, // TIFF, big-endian
+  { at: 4, bytes: [0x66, 0x74, 0x79, 0x70] }, // ISO-BMFF ftyp (AVIF/HEIF)
+];
+
+/** Bytes `looksLikeImage` needs to decide. */
+export const SIGNATURE_BYTES = 12;
+
+/** True when `head` (a file's first bytes) starts like an image format sharp decodes. */
+export function looksLikeImage(head: Uint8Array): boolean {
+  return SIGNATURES.some(({ at, bytes }) => head.length >= at + bytes.length && bytes.every((b, i) => head[at + i] === b));
 }
 
 /** Resizes raw interleaved gray or RGB pixels (arrays: CIFAR, IDX, NPY) to the target size. */

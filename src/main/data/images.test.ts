@@ -1,7 +1,9 @@
-import { readdir, symlink } from 'node:fs/promises';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { importDataset, loadDataset } from './index';
+import { formatImportReport, importDataset, loadDataset } from './index';
+import type { DatasetError } from './index';
 import { encodeImage, importError, put, useTempCache } from './test-support';
 
 let root: string;
@@ -71,7 +73,6 @@ describe('options', () => {
     // 16×8: left half red, right half blue.
     const raw = Buffer.alloc(16 * 8 * 3);
     for (let y = 0; y < 8; y++) for (let x = 0; x < 16; x++) raw.set(x < 8 ? [255, 0, 0] : [0, 0, 255], (y * 16 + x) * 3);
-    const { default: sharp } = await import('sharp');
     await put(join(src, 'wide.png'), await sharp(raw, { raw: { width: 16, height: 8, channels: 3 } }).png().toBuffer());
 
     const cover = await loadDataset((await importDataset(src, { size: 8, fit: 'cover' }, { cacheRoot })).dir);
@@ -142,15 +143,35 @@ describe('bad folders', () => {
     expect((await importError(cacheRoot, single)).message).toMatch(/single image/);
   });
 
-  it('asks for a size when images differ in size, and leaves no cache folder behind', async () => {
+  it("gives hints in the studio's words unless the CLI asks for its own", async () => {
+    const src = join(root, 'one');
+    await put(join(src, 'a.png'), await encodeImage(red));
+    const gui = await importError(cacheRoot, src, { size: 2000 });
+    expect(gui.hint).toMatch(/^"Resize to" must be 4–1024 pixels/);
+    expect(gui.hint).not.toMatch(/--/);
+    const missing = await importError(cacheRoot, join(root, 'nowhere'));
+    expect(missing.hint).toBe('Check the path, or drop the folder or file onto the window.');
+    const cli = await importDataset(join(root, 'nowhere'), {}, { cacheRoot, frontEnd: 'cli' }).catch((e: unknown) => e);
+    expect((cli as DatasetError).hint).toBe('Check the path (quote it if it contains spaces), or pass its full path.');
+  });
+
+  it('brings images of mixed sizes to one square by centre crop (64 by default, or mixedSize) and says so', async () => {
     const src = join(root, 'sizes');
     await put(join(src, 'a.png'), await encodeImage(red));
-    await put(join(src, 'b.png'), await encodeImage({ ...red, width: 10 }));
-    const error = await importError(cacheRoot, src);
-    expect(error.message).toBe('Images have mixed sizes: expected 8×8 like the first image (a.png), got 10×8 in b.png.');
-    expect(error.hint).toMatch(/--size 8 for gan-studio inspect-data, "Resize to" in the studio/);
-    expect(await readdir(cacheRoot)).toEqual([]);
-    const { manifest } = await importDataset(src, { size: 8 }, { cacheRoot });
-    expect(manifest.count).toBe(2);
+    // 16×8: blue edges, a green 8×8 centre, so the centre crop is exactly green.
+    const wide = Buffer.alloc(16 * 8 * 3);
+    for (let x = 0; x < 16; x++) for (let y = 0; y < 8; y++) wide.set(x >= 4 && x < 12 ? [0, 255, 0] : [0, 0, 255], (y * 16 + x) * 3);
+    await put(join(src, 'b.png'), await sharp(wide, { raw: { width: 16, height: 8, channels: 3 } }).png().toBuffer());
+    const eight = await importDataset(src, { mixedSize: 8 }, { cacheRoot });
+    expect(eight.manifest).toMatchObject({ count: 2, width: 8, height: 8, channels: 3, mixedSizes: { resized: 1, size: 8 } });
+    const pixels = (await loadDataset(eight.dir)).images;
+    expect([...pixels.subarray(0, 3)]).toEqual([255, 0, 0]);
+    expect(new Set(pixels.subarray(192))).toEqual(new Set([0, 255]));
+    expect([...pixels.subarray(192, 195)]).toEqual([0, 255, 0]);
+    expect(formatImportReport(eight.manifest)).toMatch(/^Resized: 1 image of mixed sizes was centre-cropped and resized to 8×8$/m);
+    const byDefault = await importDataset(src, {}, { cacheRoot });
+    expect(byDefault.manifest).toMatchObject({ count: 2, width: 64, height: 64, mixedSizes: { resized: 2, size: 64 } });
+    expect([...(await loadDataset(byDefault.dir)).images.subarray(64 * 64 * 3 + 99, 64 * 64 * 3 + 102)]).toEqual([0, 255, 0]);
+    expect(formatImportReport(byDefault.manifest)).toMatch(/^Resized: 2 images of mixed sizes were centre-cropped and resized to 64×64$/m);
   });
 });

@@ -11,6 +11,7 @@ import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
 import { builtinDatasetSource } from './builtin';
 import { cacheId, MANIFEST_FILE, readCheckedManifest } from './cache';
 import { DatasetError } from './errors';
+import type { FrontEnd } from './errors';
 import type { ImportJob } from './job';
 import { resolveLimits } from './limits';
 import type { ImportLimits } from './limits';
@@ -31,6 +32,8 @@ export interface ImportContext {
   signal?: AbortSignal;
   /** Overrides of the archive and image size caps (tests use tiny ones). */
   limits?: Partial<ImportLimits>;
+  /** Who shows the errors: their hints name CLI flags or studio fields (default 'gui'). */
+  frontEnd?: FrontEnd;
 }
 
 export interface ImportResult {
@@ -67,10 +70,21 @@ async function existingCache(dir: string): Promise<DatasetManifest | undefined> 
 
 /** Imports (or reuses the cached import of) the dataset at `source`. */
 export async function importDataset(source: string, options: ImportOptions, ctx: ImportContext): Promise<ImportResult> {
+  try {
+    return await importOrReuse(source, options, ctx);
+  } catch (error) {
+    throw error instanceof DatasetError ? error.speakTo(ctx.frontEnd ?? 'gui') : error;
+  }
+}
+
+async function importOrReuse(source: string, options: ImportOptions, ctx: ImportContext): Promise<ImportResult> {
   const parsedOptions = importOptionsSchema.safeParse(options);
   if (!parsedOptions.success) {
     const issue = parsedOptions.error.issues[0];
-    throw new DatasetError(`Invalid import option ${issue?.path.join('.') || ''}: ${issue?.message ?? 'unknown problem'}.`, 'Size must be 4–1024, channels 1 or 3, background a #rrggbb colour, maxImages a positive whole number.');
+    throw new DatasetError(`Invalid import option ${issue?.path.join('.') || ''}: ${issue?.message ?? 'unknown problem'}.`, {
+      cli: '--size and --mixed-size must be 4–1024, --channels 1 or 3, --background a #rrggbb colour, --max-images a positive whole number.',
+      gui: '"Resize to" must be 4–1024 pixels, "Max images" a positive whole number.',
+    });
   }
   const resolvedOptions = parsedOptions.data;
   ctx.signal?.throwIfAborted();
@@ -110,6 +124,7 @@ export async function importDataset(source: string, options: ImportOptions, ctx:
       classNames: result.classNames,
       classCounts: result.classCounts,
       skipped: result.skipped,
+      ...(result.mixedSizes ? { mixedSizes: result.mixedSizes } : {}),
       options: resolvedOptions,
       createdAt: new Date().toISOString(),
     };

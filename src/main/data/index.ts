@@ -10,5 +10,6 @@ export type { LoadedDataset } from './load';
 export { builtinDatasetSource } from './builtin';
 export { formatImportReport } from './report';
 export { DatasetError } from './errors';
+export type { FrontEnd } from './errors';
 export { DEFAULT_LIMITS } from './limits';
 export type { ImportLimits } from './limits';

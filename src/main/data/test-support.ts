@@ -83,6 +83,8 @@ export interface ZipSpecEntry {
   mode?: number;
   /** Uncompressed size written to the headers instead of the real one. */
   claimedSize?: number;
+  /** `data` already raw-deflated (saves deflating large entries again in every test). */
+  deflated?: Buffer;
 }
 
 /** Builds a zip archive (local headers, central directory, end record) from entries. */
@@ -93,7 +95,7 @@ export function buildZip(entries: ZipSpecEntry[]): Buffer {
   for (const entry of entries) {
     const data = Buffer.from(entry.data ?? new Uint8Array());
     const deflate = (entry.method ?? 'deflate') === 'deflate';
-    const body = deflate ? deflateRawSync(data) : data;
+    const body = deflate ? (entry.deflated ?? deflateRawSync(data)) : data;
     const name = Buffer.from(entry.name, 'utf8');
     const crc = crc32(data);
     const size = entry.claimedSize ?? data.length;

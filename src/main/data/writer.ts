@@ -8,7 +8,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetManifest, SkippedFile } from '../../shared/dataset';
 import { DatasetError } from './errors';
-import type { ImportJob } from './job';
+import type { ImportJob, ResolvedImportOptions } from './job';
+import { resizeRaw } from './decode';
 import { convertChannels } from './pixels';
 
 export const IMAGES_FILE = 'images.u8';
@@ -27,8 +28,11 @@ export interface WriterSetup {
 /** What the writer learned about the images: the manifest's content fields. */
 export type WriterResult = Pick<
   DatasetManifest,
-  'count' | 'width' | 'height' | 'channels' | 'hasLabels' | 'classNames' | 'classCounts' | 'skipped'
+  'count' | 'width' | 'height' | 'channels' | 'hasLabels' | 'classNames' | 'classCounts' | 'skipped' | 'mixedSizes'
 >;
+
+/** Side images of mixed sizes are brought to when no size is set. */
+export const DEFAULT_MIXED_SIZE = 64;
 
 /** One decoded image on its way into the cache. */
 export interface DecodedImage {
@@ -48,9 +52,9 @@ export class DatasetWriter {
   private count = 0;
   private width = 0;
   private height = 0;
-  /** The file that set width × height, named when another file disagrees. */
-  private firstFile: string | undefined;
   private allGray = true;
+  /** Set once images turned out to have mixed sizes: how many were resized to one square. */
+  private mixed: { resized: number; size: number } | undefined;
   /** Source label → output label, or -1 when the class filter drops it. */
   private readonly labelMap: number[] | null;
   private readonly outClassNames: string[];
@@ -60,13 +64,18 @@ export class DatasetWriter {
 
   private constructor(
     private readonly job: ImportJob,
-    private readonly file: FileHandle,
+    private file: FileHandle,
     setup: WriterSetup,
   ) {
     // An empty filter means no filter (a CLI flag given without names).
     const classes = job.options.classes?.length ? job.options.classes : undefined;
     if (setup.classNames === null) {
-      if (classes) throw new DatasetError('This dataset has no classes, so it cannot be filtered by class.', 'Drop the class filter, or put the images into one subfolder per class.');
+      if (classes) {
+        throw new DatasetError('This dataset has no classes, so it cannot be filtered by class.', {
+          cli: 'Leave out --classes, or put the images into one subfolder per class.',
+          gui: 'Clear the class filter, or put the images into one subfolder per class.',
+        });
+      }
       this.labelMap = null;
       this.outClassNames = [];
     } else {
@@ -118,23 +127,24 @@ export class DatasetWriter {
   }
 
   /**
-   * Appends one image; `label` is the source label (ignored for unlabelled sources), `file` its
-   * source file (for messages).
+   * Appends one image; `label` is the source label (ignored for unlabelled sources). Without a
+   * size option, the first image of another size brings every image to one square (mixedSize).
    */
-  async add(image: DecodedImage, label?: number, file?: string): Promise<void> {
+  async add(decoded: DecodedImage, label?: number): Promise<void> {
     if (!this.wants(label)) return;
+    let image = decoded;
     if (this.count === 0) {
       this.width = image.width;
       this.height = image.height;
-      this.firstFile = file;
     } else if (image.width !== this.width || image.height !== this.height) {
-      const first = this.firstFile ? ` (${this.firstFile})` : '';
-      throw new DatasetError(
-        `Images have mixed sizes: expected ${this.width}×${this.height} like the first image${first}, got ${image.width}×${image.height}${file ? ` in ${file}` : ''}.`,
-        // Said for every front end: this message reaches the CLI and the studio's Datasets view alike.
-        `Set a target size so every image is resized to one square: --size ${this.width} for gan-studio inspect-data, ` +
-          `"Resize to" in the studio's Datasets view. (gan-studio train resizes to its preset's size by itself.)`,
-      );
+      // Photos rarely share one size: bring them all to one square (by `fit`, centre crop by default).
+      if (!this.mixed) await this.resizeStored(this.job.options.mixedSize ?? DEFAULT_MIXED_SIZE);
+      const size = this.mixed!.size;
+      if (image.width !== size || image.height !== size) {
+        const resized = await resizeRaw(image.data, image.width, image.height, image.channels, { ...this.job.options, size });
+        image = { ...resized, sourceGray: image.sourceGray };
+        this.mixed!.resized++;
+      }
     }
     if (!image.sourceGray) this.allGray = false;
     this.pending.push(convertChannels(image.data, image.channels, this.storeChannels));
@@ -152,6 +162,19 @@ export class DatasetWriter {
     }
     this.count++;
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  /** Rewrites the images stored so far at size × size; from now on every image is brought to it. */
+  private async resizeStored(size: number): Promise<void> {
+    await this.flush();
+    await this.file.close();
+    const path = join(this.job.outDir, IMAGES_FILE);
+    const resized = this.width === size && this.height === size ? 0 : this.count;
+    if (resized > 0) await resizeImagesFile(path, this.count, { width: this.width, height: this.height, channels: this.storeChannels }, { ...this.job.options, size });
+    this.file = await open(path, 'a');
+    this.mixed = { resized, size };
+    this.width = size;
+    this.height = size;
   }
 
   private async flush(): Promise<void> {
@@ -183,6 +206,7 @@ export class DatasetWriter {
       classNames: this.outClassNames,
       classCounts: this.classCounts,
       skipped: this.skippedFiles,
+      ...(this.mixed ? { mixedSizes: this.mixed } : {}),
     };
   }
 
@@ -226,4 +250,25 @@ async function collapseToGray(path: string): Promise<void> {
   }
   await rm(path);
   await rename(grayPath, path);
+}
+
+/** Resizes every image of an images file (count × width × height × channels) to `options.size` squares, in place. */
+async function resizeImagesFile(path: string, count: number, shape: { width: number; height: number; channels: 1 | 3 }, options: ResolvedImportOptions & { size: number }): Promise<void> {
+  const { width, height, channels } = shape;
+  const imageBytes = width * height * channels;
+  const resizedPath = `${path}.resized`;
+  const input = await open(path, 'r');
+  const output = await open(resizedPath, 'w');
+  try {
+    const image = Buffer.alloc(imageBytes);
+    for (let i = 0; i < count; i++) {
+      await input.read(image, 0, imageBytes, i * imageBytes);
+      const resized = await resizeRaw(new Uint8Array(image), width, height, channels, options);
+      await output.write(convertChannels(resized.data, 3, channels));
+    }
+  } finally {
+    await input.close();
+    await output.close();
+  }
+  await rename(resizedPath, path);
 }

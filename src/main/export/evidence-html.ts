@@ -3,6 +3,7 @@
  * external URLs, whose images are files in the same folder — so the folder
  * can be zipped, mailed or opened offline and shows the same thing.
  */
+import { configFieldLabel, formatConfigValue } from '../../shared/config-fields';
 import type { ConfigDifference } from './compare';
 import type { RunNumbers } from './evidence-summary';
 
@@ -83,10 +84,6 @@ function numbersTable(runs: RunNumbers[]): string {
   );
 }
 
-function formatValue(value: unknown): string {
-  return value === null || value === undefined ? '(default)' : typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 function baselineSection(page: EvidencePage): string {
   const b = page.baseline;
   if (!b) return '';
@@ -94,7 +91,7 @@ function baselineSection(page: EvidencePage): string {
     ? `<table><tr><th>setting</th><th>${escapeHtml(b.name)} (baseline)</th><th>${escapeHtml(page.runName)}</th></tr>${b.configDiff
         .map(
           (d) =>
-            `<tr><td>${escapeHtml(d.key)}</td><td>${escapeHtml(formatValue(d.values[0]))}</td><td>${escapeHtml(formatValue(d.values[1]))}</td></tr>`,
+            `<tr><td>${escapeHtml(configFieldLabel(d.key))}</td><td>${escapeHtml(formatConfigValue(d.key, d.values[0]))}</td><td>${escapeHtml(formatConfigValue(d.key, d.values[1]))}</td></tr>`,
         )
         .join('')}</table>`
     : '<p class="note">The two runs have identical configs: any difference comes from chance, not from a change.</p>';

@@ -72,8 +72,9 @@ describe('writeEvidence', () => {
     // The run name is escaped, never raw HTML.
     expect(html).toContain('Baseline &lt;tiny&gt;');
     expect(html).not.toContain('Baseline <tiny>');
-    expect(html).toMatch(/<td>discriminatorLearningRate<\/td><td>0\.001<\/td><td>0\.0002<\/td>/);
-    expect(html).toMatch(/<td>epochs<\/td><td>3<\/td><td>4<\/td>/);
+    // Settings by their human label (config-fields.ts), not the raw key.
+    expect(html).toMatch(/<td>D learning rate<\/td><td>0\.001<\/td><td>0\.0002<\/td>/);
+    expect(html).toMatch(/<td>Epochs<\/td><td>3<\/td><td>4<\/td>/);
     expect(html).toContain('Both grids are drawn from the same latent vectors');
     expect(html).toContain('different numbers of epochs (4 vs 3');
     expect(html).toContain('not a measure of image quality');

@@ -7,6 +7,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Progress } from '../../shared/api';
+import { describeRecipes } from '../../shared/config-fields';
 import { studioVersion } from '../paths';
 import { exportProgressAnimation } from './animation';
 import { writeDirAtomically } from './atomic-output';
@@ -56,6 +57,7 @@ function setupRows(run: RunFiles): [string, string][] {
     ['generator learning rate / beta1', `${c.generatorLearningRate} / ${c.generatorBeta1}`],
     ['discriminator learning rate / beta1', `${c.discriminatorLearningRate} / ${c.discriminatorBeta1}`],
     ['seed', String(c.seed)],
+    ['recipes', describeRecipes(c)],
     ['backend', run.record.backend ? `${run.record.backend.name}` : '—'],
     ['status', run.record.status],
   ];

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accuracyChart, lineChartSvg } from './charts';
 import { EPOCH_COLUMNS, EPOCH_SCORE_COLUMNS, STEP_COLUMNS } from './csv';
 import { ExportInputError } from './errors';
-import { exportCharts, exportCsv, exportGenerator, exportGridPng, GENERATOR_INFO_FILE } from './run-exports';
+import { autoPngScale, exportCharts, exportCsv, exportGenerator, exportGridPng, GENERATOR_INFO_FILE } from './run-exports';
 import { addFixtureCheckpoint, makeFixtureRun } from './test-fixtures';
 
 let root: string;
@@ -99,6 +99,21 @@ describe('exportGridPng', () => {
     const levels = new Set<number>();
     for (let i = 0; i < data.length; i += info.channels) levels.add(data[i]!);
     expect([...levels].sort((a, b) => a - b)).toEqual([40, 60, 230, 255]);
+  });
+
+  it('at "auto" scale blows a small grid up to at least 512 px, by a whole factor (no 70 px thumbnail)', async () => {
+    const out = join(root, 'auto.png');
+    const result = await exportGridPng(runDir, { out });
+    // The fixture's grid is 70 px: ×8 (the smallest whole factor reaching 512) = 560.
+    expect(result).toMatchObject({ epoch: 3, width: 560, height: 560 });
+    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([560, 560]);
+    const levels = new Set<number>();
+    for (let i = 0; i < data.length; i += info.channels) levels.add(data[i]!);
+    expect([...levels].every((v) => [40, 60, 230, 255].includes(v))).toBe(true);
+    expect(autoPngScale(512, 300)).toBe(1);
+    expect(autoPngScale(16, 16)).toBe(16);
+    expect(autoPngScale(100, 40)).toBe(6);
   });
 
   it('says which epochs exist when asked for a missing one', async () => {

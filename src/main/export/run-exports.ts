@@ -14,18 +14,28 @@ import { ExportInputError, throwIfCancelled } from './errors';
 import { ensureCaptionFont } from './frames';
 import { checkRunFile, readMetrics, readRun, readRunFile, readScores, samplesInRange } from './run-files';
 
-/** A PNG of one epoch's grid (default: the last), upscaled with nearest-neighbour. */
+/** The long side an "auto" PNG reaches at least: big enough to see, print or paste into a report. */
+export const PNG_AUTO_LONG_SIDE = 512;
+
+/** The whole-number factor (at most 16) that brings a grid's long side to PNG_AUTO_LONG_SIDE or more; 1 for grids already that big. */
+export function autoPngScale(width: number, height: number): number {
+  return Math.max(1, Math.min(16, Math.ceil(PNG_AUTO_LONG_SIDE / Math.max(1, width, height))));
+}
+
+/** A PNG of one epoch's grid (default: the last), upscaled with nearest-neighbour (default: to a useful size). */
 export async function exportGridPng(
   runDir: string,
   options: { out: string; epoch?: number; scale?: number },
 ): Promise<{ path: string; epoch: number; width: number; height: number }> {
-  const scale = options.scale ?? 1;
-  if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new ExportInputError(`Expected an integer scale from 1 to 16, got ${options.scale}.`);
+  if (options.scale !== undefined && (!Number.isInteger(options.scale) || options.scale < 1 || options.scale > 16)) {
+    throw new ExportInputError(`Expected an integer scale from 1 to 16, got ${options.scale}.`);
+  }
   const run = await readRun(runDir);
   const samples = options.epoch === undefined ? samplesInRange(run) : samplesInRange(run, options.epoch, options.epoch);
   const sample = samples.at(-1)!;
   const png = await readRunFile(sample.path);
   const meta = await sharp(png).metadata();
+  const scale = options.scale ?? autoPngScale(meta.width ?? 0, meta.height ?? 0);
   const width = (meta.width ?? 0) * scale;
   const height = (meta.height ?? 0) * scale;
   const path = resolve(options.out);
@@ -74,7 +84,11 @@ export async function exportCharts(runDir: string, outDir: string, signal?: Abor
 /** Written next to model.json so a user knows what the model expects and makes. */
 export const GENERATOR_INFO_FILE = 'gan-studio-generator.json';
 
-/** The newest checkpoints/step-*\/generator folder holding model.json and weights.bin. */
+/**
+ * The newest checkpoint's generator folder holding model.json and weights.bin:
+ * generator-ema/ when the run trains an EMA generator (the one its grids and
+ * scores show), else generator/.
+ */
 export async function latestGeneratorDir(runDir: string): Promise<{ dir: string; step: number } | undefined> {
   let names: string[];
   try {
@@ -85,9 +99,11 @@ export async function latestGeneratorDir(runDir: string): Promise<{ dir: string;
   // Only step-* names: the trainer writes .tmp-* folders first and renames them when complete.
   const steps = names.filter((name) => /^step-\d+$/.test(name)).sort().reverse();
   for (const name of steps) {
-    const dir = join(runDir, 'checkpoints', name, 'generator');
-    const complete = await Promise.all(['model.json', 'weights.bin'].map((file) => stat(join(dir, file)).then(() => true, () => false)));
-    if (complete.every(Boolean)) return { dir, step: Number(name.slice('step-'.length)) };
+    for (const folder of ['generator-ema', 'generator']) {
+      const dir = join(runDir, 'checkpoints', name, folder);
+      const complete = await Promise.all(['model.json', 'weights.bin'].map((file) => stat(join(dir, file)).then(() => true, () => false)));
+      if (complete.every(Boolean)) return { dir, step: Number(name.slice('step-'.length)) };
+    }
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Which generators a run has saved: every complete checkpoints/step-* folder
  * (see training/checkpoint.ts) with its epoch, and whether it also holds the
- * EMA generator (generator-ema/). Picking one by epoch or step fails with a
+ * EMA generator (generator-ema/, when trained with an EMA decay). Picking one by epoch or step fails with a
  * message listing what there is — a run keeps only its last few checkpoints.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import type { GeneratorCheckpoint } from '../../shared/generate';
 import { ExportInputError } from '../export/errors';
 import { RUN_FILES } from '../runs';
-import type { CheckpointState } from '../training/checkpoint';
-
-/** Folder of the EMA generator inside a checkpoint, when the run trains one. */
-export const EMA_GENERATOR_DIR = 'generator-ema';
+import { EMA_DIR, type CheckpointState } from '../training/checkpoint';
+import { CHECKPOINT_STATE_FILE } from '../training/checkpoint-integrity';
 
 /** A saved generator and where its folders are. */
 export interface CheckpointOnDisk extends GeneratorCheckpoint {
@@ -37,9 +35,9 @@ export async function listGeneratorCheckpoints(runDir: string): Promise<Checkpoi
     const dir = join(runDir, RUN_FILES.checkpoints, name);
     let state: Partial<CheckpointState>;
     try {
-      state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Partial<CheckpointState>;
+      state = JSON.parse(await readFile(join(dir, CHECKPOINT_STATE_FILE), 'utf8')) as Partial<CheckpointState>;
     } catch {
-      continue; // no state.json: an interrupted or foreign folder, not a checkpoint
+      continue; // no state file: an interrupted or foreign folder, not a checkpoint
     }
     if (!(await isFile(join(dir, 'generator', 'model.json')))) continue;
     found.push({
@@ -47,7 +45,7 @@ export async function listGeneratorCheckpoints(runDir: string): Promise<Checkpoi
       step: Number(NAME_PATTERN.exec(name)![1]),
       epoch: Number.isInteger(state.completedEpochs) ? state.completedEpochs! : 0,
       stepInEpoch: Number.isInteger(state.stepInEpoch) ? state.stepInEpoch! : 0,
-      hasEma: await isFile(join(dir, EMA_GENERATOR_DIR, 'model.json')),
+      hasEma: await isFile(join(dir, EMA_DIR, 'model.json')),
     });
   }
   return found;
@@ -96,5 +94,5 @@ export function generatorDirOf(checkpoint: CheckpointOnDisk, ema: boolean, runNa
       'Runs keep an EMA generator only when trained with an EMA decay; generate from the trained generator instead.',
     );
   }
-  return join(checkpoint.dir, EMA_GENERATOR_DIR);
+  return join(checkpoint.dir, EMA_DIR);
 }

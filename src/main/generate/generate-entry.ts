@@ -1,29 +1,29 @@
 /**
- * The generate process entry (Node child or Electron utilityProcess): take
- * one job, pick the backend as a trainer would, generate, reply, exit.
+ * The generate process entry (Node child or Electron utilityProcess): pick
+ * the backend as a trainer would (once), then generate each job it is sent,
+ * one at a time, replying to each. It lives until its parent closes it (or,
+ * as a Node child, disconnects).
  */
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import { selectBackend } from '../training/backend';
 import { openParentChannel } from '../training/trainer-channel';
-import { runGenerateJob, type GenerateJob } from './generate';
-import type { GenerateReply } from './worker';
+import { runGenerateJob } from './generate';
+import type { GenerateCommand, GenerateReply } from './worker';
 
-const channel = openParentChannel<GenerateReply, GenerateJob>();
+const channel = openParentChannel<GenerateReply, GenerateCommand>();
 const forced = process.env.GAN_STUDIO_BACKEND;
-let started = false;
+const backend = selectBackend({ forced: (BACKEND_NAMES as readonly string[]).includes(forced ?? '') ? (forced as BackendName) : undefined });
+let queue: Promise<void> = Promise.resolve();
 
-channel.onMessage((job) => {
-  if (started) return; // one job per process
-  started = true;
-  void (async () => {
+channel.onDisconnect(() => process.exit(0));
+channel.onMessage(({ id, job }) => {
+  queue = queue.then(async () => {
     try {
-      await selectBackend({ forced: (BACKEND_NAMES as readonly string[]).includes(forced ?? '') ? (forced as BackendName) : undefined });
-      channel.send({ ok: true, outcome: await runGenerateJob(job) });
+      await backend;
+      channel.send({ id, ok: true, outcome: await runGenerateJob(job) });
     } catch (error) {
       const { name, message, hint } = error as Error & { hint?: string };
-      channel.send({ ok: false, error: { name: name ?? 'Error', message: message ?? String(error), ...(hint ? { hint } : {}) } });
+      channel.send({ id, ok: false, error: { name: name ?? 'Error', message: message ?? String(error), ...(hint ? { hint } : {}) } });
     }
-    await channel.drain();
-    process.exit(0);
-  })();
+  });
 });

@@ -115,6 +115,17 @@ describe('generate', () => {
     expect((await gray(join(root, 'ema', sampleFileName(5, 0)))).equals(await gray(join(root, 'early', sampleFileName(5, 0))))).toBe(true);
   });
 
+  it('offers the EMA generator of a run trained with an EMA decay, and it draws other images', async () => {
+    const emaRun = join(root, 'ema-run');
+    await trainTinyRun(emaRun, { epochs: 1, config: { emaDecay: 0.5 } });
+    expect((await listGeneratorCheckpoints(emaRun)).map((c) => c.hasEma)).toEqual([true]);
+    const draw = (ema: boolean) => runGenerateJob({ runDir: emaRun, generator: { ema }, spec: { kind: 'images', seed: 5, count: 1 }, out: join(root, `ema-run-${ema}`) });
+    expect((await draw(true)).ema).toBe(true);
+    await draw(false);
+    const [withEma, without] = await Promise.all([true, false].map((ema) => gray(join(root, `ema-run-${ema}`, sampleFileName(5, 0)))));
+    expect(withEma!.equals(without!)).toBe(false);
+  }, 60_000);
+
   it('says clearly what cannot be generated', async () => {
     const job = (extra: object) => runGenerateJob({ runDir, spec: { kind: 'grid', seed: 1, count: 4 }, out: join(root, 'x.png'), ...extra });
     await expect(job({ generator: { epoch: 9 } })).rejects.toThrow(/no checkpoint for epoch 9\. It has epoch 1, epoch 2, epoch 3/);

@@ -105,7 +105,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
       if (!originAuth.ok) return sendError(response, originAuth.status, originAuth.reason);
       if (request.method !== 'POST') return sendError(response, 405, 'Use POST to upload.');
       try {
-        return sendJson(response, 200, { path: await uploads.receive(request) });
+        return sendJson(response, 200, await uploads.receive(request));
       } catch (error) {
         return sendJson(response, error instanceof UploadError ? error.status : 500, { error: toErrorPayload(error) });
       }

@@ -194,6 +194,22 @@ describe('uploads', () => {
     expect(await readFile(path, 'utf8')).toBe('zip-bytes');
   });
 
+  it('puts a batch of uploads (loose images) in one folder, refusing a clash of names and a malformed batch', async () => {
+    const batch = '0123456789abcdef';
+    const send = (name: string, body: string, id = batch) =>
+      request(withToken(`/api/upload?batch=${id}&name=${encodeURIComponent(name)}`), { method: 'POST', body: Buffer.from(body), headers: { Origin: origin } });
+    const a = JSON.parse((await send('a.png', 'A')).body) as { path: string; folder: string };
+    const b = JSON.parse((await send('b.png', 'B')).body) as { path: string; folder: string };
+    expect(a.folder).toBe(join(root, 'uploads', `${process.pid}-${batch}`));
+    expect(b.folder).toBe(a.folder);
+    expect((await readdir(a.folder)).sort()).toEqual(['a.png', 'b.png']);
+    const clash = await send('a.png', 'again');
+    expect(clash.status).toBe(400);
+    expect(JSON.parse(clash.body).error.message).toMatch(/Two files are named a\.png/);
+    expect(await readFile(a.path, 'utf8')).toBe('A');
+    expect((await send('c.png', 'C', '../../etc')).status).toBe(400);
+  });
+
   it('refuses an upload over the cap (413), leaving nothing behind, and one from a foreign origin', async () => {
     const before = await readdir(join(root, 'uploads'));
     const big = await upload('big.zip', Buffer.alloc(5000));

@@ -42,6 +42,9 @@ export interface UploadLimits {
   maxTotalBytes: number;
 }
 
+/** `?batch=` names the folder several uploads share: 16–64 hex digits the page made up. */
+const BATCH = /^[0-9a-f]{16,64}$/;
+
 /** 1.5 KB, 12.3 MB, 2048 MB: sizes in messages. */
 const size = (bytes: number): string => (bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${Math.round(bytes / 2 ** 20)} MB`);
 
@@ -64,9 +67,14 @@ export class UploadStore {
     return removed;
   }
 
-  /** Stream the request body to <root>/<pid-random>/<name>; returns the file's path. */
-  async receive(request: IncomingMessage): Promise<string> {
+  /**
+   * Stream the request body to <root>/<pid-random>/<name> — or, given `?batch=`, to the folder that
+   * batch shares (loose images that become one dataset); returns the file's path and its folder.
+   */
+  async receive(request: IncomingMessage): Promise<{ path: string; folder: string }> {
     const url = new URL(request.url ?? '/', 'http://placeholder');
+    const batch = url.searchParams.get('batch');
+    if (batch !== null && !BATCH.test(batch)) throw new UploadError(400, 'The upload batch must be 16–64 hex digits.', 'This is a bug in the page; reload it.');
     const declared = Number(request.headers['content-length'] ?? NaN);
     const { maxUploadBytes, maxTotalBytes } = this.limits;
     const tooBig = (): UploadError =>
@@ -81,7 +89,7 @@ export class UploadStore {
         'Wait for the imports in progress to finish (each upload is removed once imported), or copy the file to the server and type its path.',
       );
     if (declared > room || room <= 0) throw folderFull();
-    const dir = join(this.root, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const dir = join(this.root, `${process.pid}-${batch ?? randomBytes(8).toString('hex')}`);
     const file = join(dir, safeUploadName(url.searchParams.get('name')));
     await mkdir(dir, { recursive: true });
     let received = 0;
@@ -94,14 +102,18 @@ export class UploadStore {
     try {
       await pipeline(request, cap, createWriteStream(file, { flags: 'wx' }));
     } catch (error) {
-      await rm(dir, { recursive: true, force: true });
+      const clash = (error as NodeJS.ErrnoException).code === 'EEXIST';
+      // A batch folder holds the other files too: remove only this one (a clash of names leaves the first file alone).
+      if (batch === null) await rm(dir, { recursive: true, force: true });
+      else if (!clash) await rm(file, { force: true });
+      if (clash) throw new UploadError(400, `Two files are named ${basename(file)}.`, 'Rename one of them, then drop them again.');
       throw error instanceof UploadError ? error : new UploadError(400, `The upload was interrupted: ${(error as Error).message}`, 'Try again.');
     }
     if (received === 0) {
-      await rm(dir, { recursive: true, force: true });
+      await rm(batch === null ? dir : file, { recursive: true, force: true });
       throw new UploadError(400, 'The upload was empty.', 'Choose a non-empty file.');
     }
-    return file;
+    return { path: file, folder: dir };
   }
 
   /** An import of `source` ended: when it is an upload, remove it (the dataset cache holds its images now). */

@@ -26,7 +26,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-service-exports-'));
   runsRoot = join(root, 'runs');
   await makeFixtureRun(runsRoot, { id: 'base', name: 'baseline', epochs: 4, config: { gridRows: 2, gridCols: 2 } });
-  const variant = await makeFixtureRun(runsRoot, { id: 'variant', name: 'variant', epochs: 3, config: { gridRows: 2, gridCols: 2, generatorLearningRate: 0.001 } });
+  const variant = await makeFixtureRun(runsRoot, { id: 'variant', name: 'tiny · shapes · G lr 0.001', epochs: 3, config: { gridRows: 2, gridCols: 2, generatorLearningRate: 0.001 } });
   await addFixtureCheckpoint(variant, 12);
   service = new StudioService({
     runsRoot,
@@ -48,25 +48,25 @@ afterAll(async () => {
 describe('exportRun', () => {
   it('writes a GIF into the run folder, reports progress with its id, and can reveal it', async () => {
     const result = await service.exportRun({ runId: 'variant', format: 'gif', fps: 8, scale: 2, exportId: 'gif-1' });
-    expect(result).toEqual({ exportId: 'gif-1', files: [{ name: 'progress.gif', url: 'studio://run/variant/exports/progress.gif' }] });
-    const gif = await readFile(join(runsRoot, 'variant', 'exports', 'progress.gif'));
+    expect(result).toEqual({ exportId: 'gif-1', files: [{ name: 'tiny-shapes-G-lr-0.001.gif', url: 'studio://run/variant/exports/tiny-shapes-G-lr-0.001.gif' }] });
+    const gif = await readFile(join(runsRoot, 'variant', 'exports', 'tiny-shapes-G-lr-0.001.gif'));
     expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a');
     expect(progressOf('gif-1').length).toBeGreaterThan(0);
-    expect(await service.revealRun('variant', 'exports/progress.gif')).toBe(join(runsRoot, 'variant', 'exports', 'progress.gif'));
-    expect(revealed.at(-1)).toBe(join(runsRoot, 'variant', 'exports', 'progress.gif'));
+    expect(await service.revealRun('variant', 'exports/tiny-shapes-G-lr-0.001.gif')).toBe(join(runsRoot, 'variant', 'exports', 'tiny-shapes-G-lr-0.001.gif'));
+    expect(revealed.at(-1)).toBe(join(runsRoot, 'variant', 'exports', 'tiny-shapes-G-lr-0.001.gif'));
     await expect(service.revealRun('variant', '../base/run.json')).rejects.toMatchObject({ name: 'AccessDeniedError' });
   });
 
   it('writes a side-by-side comparison into the first run’s exports', async () => {
     const result = await service.exportRun({ runIds: ['base', 'variant'], format: 'mp4' });
     expect(result.exportId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(result.files).toEqual([{ name: 'compare-variant.mp4', url: 'studio://run/base/exports/compare-variant.mp4' }]);
-    expect((await stat(join(runsRoot, 'base', 'exports', 'compare-variant.mp4'))).size).toBeGreaterThan(0);
+    expect(result.files).toEqual([{ name: 'baseline-vs-tiny-shapes-G-lr-0.001.mp4', url: 'studio://run/base/exports/baseline-vs-tiny-shapes-G-lr-0.001.mp4' }]);
+    expect((await stat(join(runsRoot, 'base', 'exports', 'baseline-vs-tiny-shapes-G-lr-0.001.mp4'))).size).toBeGreaterThan(0);
   });
 
   it('writes the stills: a grid PNG, charts, CSV and the generator folder', async () => {
     const png = await service.exportRun({ runId: 'variant', format: 'png', epoch: 2, scale: 3 });
-    expect(png.files).toEqual([{ name: 'grid-epoch-2.png', url: 'studio://run/variant/exports/grid-epoch-2.png' }]);
+    expect(png.files).toEqual([{ name: 'tiny-shapes-G-lr-0.001-epoch-2.png', url: 'studio://run/variant/exports/tiny-shapes-G-lr-0.001-epoch-2.png' }]);
     const charts = await service.exportRun({ runId: 'variant', format: 'charts' });
     expect(charts.files.map((f) => f.name).sort()).toEqual(['accuracy.png', 'accuracy.svg', 'loss.png', 'loss.svg']);
     const csv = await service.exportRun({ runId: 'variant', format: 'csv' });
@@ -78,7 +78,7 @@ describe('exportRun', () => {
   });
 
   it('cancel leaves no partial file and keeps the earlier good export', async () => {
-    const before = await readFile(join(runsRoot, 'variant', 'exports', 'progress.gif'));
+    const before = await readFile(join(runsRoot, 'variant', 'exports', 'tiny-shapes-G-lr-0.001.gif'));
     const unsubscribe = service.onEvent((event) => {
       if (event.type === 'progress' && event.progress.id === 'gif-cancel') void service.cancelExport('gif-cancel');
     });
@@ -88,7 +88,7 @@ describe('exportRun', () => {
     unsubscribe();
     const left = await readdir(join(runsRoot, 'variant', 'exports'));
     expect(left.filter((name) => name.includes('partial'))).toEqual([]);
-    expect(await readFile(join(runsRoot, 'variant', 'exports', 'progress.gif'))).toEqual(before);
+    expect(await readFile(join(runsRoot, 'variant', 'exports', 'tiny-shapes-G-lr-0.001.gif'))).toEqual(before);
     expect(await service.cancelExport('gif-cancel')).toBe(false);
   });
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { EvidenceRequest, EvidenceResult, ExportFile, ExportResult, ExportRunRequest, Progress } from '../../shared/api';
+import { safeFileName } from '../../shared/run-name';
 import { ExportError, runExport, writeEvidence, type ExportRequest } from '../export';
 import { StudioError } from './errors';
 import { readRunRecord, runDirOf } from './run-files';
@@ -32,11 +33,12 @@ export class ExportJobs {
     // track() reserves the id before the first await, so a duplicate id is refused however fast the first export runs.
     return this.track(request.exportId, async (exportId, signal, onProgress) => {
       const runIds = 'runIds' in request ? request.runIds : [request.runId];
-      for (const runId of runIds) await readRunRecord(this.options.runsRoot, runId);
+      const names: string[] = [];
+      for (const runId of runIds) names.push((await readRunRecord(this.options.runsRoot, runId)).name);
       const [firstId] = runIds as [string, ...string[]];
       const runDir = runDirOf(this.options.runsRoot, firstId);
       const exportsDir = join(runDir, EXPORTS_FOLDER);
-      const exportRequest = this.toExportRequest(request, runIds, exportsDir);
+      const exportRequest = this.toExportRequest(request, runIds, names, exportsDir);
       const outcome = await runExport(exportRequest, { signal, onProgress });
       const paths = request.format === 'generator' ? await filesIn(outcome.paths[0]!) : outcome.paths;
       return { exportId, files: paths.map((path) => this.fileOf(firstId, runDir, exportsDir, path)) };
@@ -96,22 +98,23 @@ export class ExportJobs {
     }
   }
 
-  /** Output paths like the CLI's defaults, inside the (first) run's exports folder. */
-  private toExportRequest(request: ExportRunRequest, runIds: string[], exportsDir: string): ExportRequest {
+  /** Output paths inside the (first) run's exports folder, named after the runs ("quick-Fashion-MNIST-hinge-loss.gif"). */
+  private toExportRequest(request: ExportRunRequest, runIds: string[], names: string[], exportsDir: string): ExportRequest {
     const runDirs = runIds.map((runId) => runDirOf(this.options.runsRoot, runId));
     const { fps, scale, fromEpoch, toEpoch } = request;
     const animation = { fps, scale, fromEpoch, toEpoch };
+    const base = safeFileName(names[0] ?? '', 'run');
     if ('runIds' in request) {
-      return { format: request.format, runDirs, out: join(exportsDir, `${comparisonName(runIds)}.${request.format}`), ...animation };
+      return { format: request.format, runDirs, out: join(exportsDir, `${comparisonName(names)}.${request.format}`), ...animation };
     }
     const runDir = runDirs[0]!;
     switch (request.format) {
       case 'gif':
       case 'mp4':
       case 'webm':
-        return { format: request.format, runDirs, out: join(exportsDir, `progress.${request.format}`), ...animation };
+        return { format: request.format, runDirs, out: join(exportsDir, `${base}.${request.format}`), ...animation };
       case 'png':
-        return { format: 'png', runDir, out: join(exportsDir, `grid-epoch-${request.epoch ?? 'last'}.png`), epoch: request.epoch, scale };
+        return { format: 'png', runDir, out: join(exportsDir, `${base}-epoch-${request.epoch ?? 'last'}.png`), epoch: request.epoch, scale };
       case 'generator':
         return { format: 'generator', runDir, out: join(exportsDir, 'generator') };
       case 'charts':
@@ -126,13 +129,13 @@ export class ExportJobs {
   }
 }
 
-/** compare-<other ids>, or a short hash of them when the names would make too long a file name. */
-function comparisonName(runIds: string[]): string {
-  const name = `compare-${runIds.slice(1).join('-')}`;
+/** "<first>-vs-<second>[-vs-…]" from the runs' names, shortened with a hash when too long for a file name. */
+function comparisonName(names: string[]): string {
+  const name = names.map((n) => safeFileName(n)).join('-vs-');
   if (name.length <= 120) return name;
   let hash = 0;
-  for (const char of runIds.join('/')) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
-  return `compare-${hash.toString(16).padStart(8, '0')}`;
+  for (const char of names.join('/')) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return `${safeFileName(names[0] ?? '').slice(0, 60)}-vs-${names.length - 1}-runs-${hash.toString(16).padStart(8, '0')}`;
 }
 
 /** Every file under `dir`, recursively, sorted (the generator folder). */

@@ -23,9 +23,12 @@ beforeAll(async () => {
   service = new GenerateJobs({
     runsRoot,
     urlForRunFile: (runId, rel) => `/files/run/${runId}/${rel}`,
-    runner: (job) => {
-      jobs.push(job);
-      return runGenerateJob(job);
+    runner: {
+      run: (job) => {
+        jobs.push(job);
+        return runGenerateJob(job);
+      },
+      close: () => undefined,
     },
   });
 }, 120_000);

@@ -3,7 +3,7 @@
  * out (served by the studio:// and /files/run/ routes like every run file).
  * What can be checked cheaply (the run, the checkpoint, its EMA generator) is
  * checked here, so a bad request fails at once; the generating itself runs in
- * a separate process (see generate/worker.ts), one job at a time.
+ * a separate, kept-warm process (see generate/worker.ts), one job at a time.
  */
 import { relative, sep } from 'node:path';
 import { join } from 'node:path';
@@ -26,8 +26,6 @@ export interface GenerateJobsOptions {
 }
 
 export class GenerateJobs {
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly options: GenerateJobsOptions) {}
 
   /** The run's saved generators, oldest first. */
@@ -45,7 +43,7 @@ export class GenerateJobs {
     const checkpoint = chooseCheckpoint(await listGeneratorCheckpoints(runDir), { step: request.generator?.step, runName: record.name });
     generatorDirOf(checkpoint, ema, record.name);
     const job: GenerateJob = { runDir, generator: { step: checkpoint.step, ema }, spec: request.spec, out: join(runDir, GENERATED_FOLDER, outputName(request, checkpoint.step, ema)) };
-    const outcome = await this.enqueue(() => this.options.runner(job)).catch((error: unknown) => {
+    const outcome = await this.options.runner.run(job).catch((error: unknown) => {
       if (error instanceof ExportError) throw error;
       throw new StudioError(`Generating failed: ${(error as Error).message ?? String(error)}`, 'Try again, or pick another checkpoint.');
     });
@@ -57,11 +55,9 @@ export class GenerateJobs {
     return { checkpoint: outcome.checkpoint, ema: outcome.ema, files };
   }
 
-  /** One generate process at a time: each is CPU-bound, and the trainers need the cores too. */
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
-    this.queue = result.catch(() => undefined);
-    return result;
+  /** Stop the generate process (studio shutdown). */
+  close(): void {
+    this.options.runner.close();
   }
 }
 

@@ -14,15 +14,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
-import { parseJsonl, sampleFileName } from '../runs';
+import { SCORE_NAMES, type ScoresRecord } from '../../shared/scores';
+import { parseJsonl, RUN_FILES, sampleFileName } from '../runs';
 import { EventFile } from './event-file';
 import type { SummaryValue } from './events';
 
 /** Step records are written at least this often (ms), so a crash loses little. */
 export const STEP_FLUSH_MS = 5_000;
-
-/** Written by the scores hook, one line per scored epoch. */
-export const SCORES_FILE = 'scores.jsonl';
 
 /** Fields of a record that are its position, not a metric. */
 const POSITION_KEYS = new Set(['step', 'epoch']);
@@ -50,16 +48,12 @@ export function scalarsOf(record: object, prefix = ''): SummaryValue[] {
     .map(([name, value]) => ({ tag: `${prefix}${name}`, scalar: value }));
 }
 
-/** Scores of one scores.jsonl line: plain numbers, or { value, … } objects (their value). */
-export function scoreScalars(line: Record<string, unknown>): SummaryValue[] {
-  const values: SummaryValue[] = [];
-  const source = typeof line.scores === 'object' && line.scores !== null ? (line.scores as Record<string, unknown>) : line;
-  for (const [name, raw] of Object.entries(source)) {
-    if (POSITION_KEYS.has(name)) continue;
-    const value = typeof raw === 'number' ? raw : typeof raw === 'object' && raw !== null ? (raw as { value?: unknown }).value : undefined;
-    if (typeof value === 'number' && Number.isFinite(value)) values.push({ tag: `scores/${name}`, scalar: value });
-  }
-  return values;
+/** The scores of one scores.jsonl record, each as scores/<name> (its value; std and n stay in the file). */
+export function scoreScalars(record: ScoresRecord): SummaryValue[] {
+  return SCORE_NAMES.flatMap((name) => {
+    const score = record.scores[name];
+    return score && Number.isFinite(score.value) ? [{ tag: `scores/${name}`, scalar: score.value }] : [];
+  });
 }
 
 /** Open the log of a trainer session: a new event file in the run folder. */
@@ -84,12 +78,12 @@ export async function openTensorBoardLog(options: RunLogOptions): Promise<Tensor
     await file.append([{ time: now(), step, body: { summary: [{ tag, image: { png, width: meta.width ?? 0, height: meta.height ?? 0, channels } }] } }]);
   };
   const scores = async (epoch: number, step: number) => {
-    const text = await readFile(join(options.runDir, SCORES_FILE), 'utf8').catch(() => undefined);
-    if (!text) return;
-    const line = parseJsonl<Record<string, unknown>>(text, SCORES_FILE)
-      .filter((record) => record.epoch === epoch)
+    const text = await readFile(join(options.runDir, RUN_FILES.scores), 'utf8').catch(() => undefined);
+    if (!text) return; // this run does not score (or not yet)
+    const record = parseJsonl<ScoresRecord>(text, RUN_FILES.scores)
+      .filter((line) => line.epoch === epoch)
       .at(-1);
-    const values = line ? scoreScalars(line) : [];
+    const values = record ? scoreScalars(record) : [];
     if (values.length > 0) await file.append([{ time: now(), step, body: { summary: values } }]);
   };
 

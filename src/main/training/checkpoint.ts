@@ -46,7 +46,6 @@ export interface CheckpointParts {
 }
 
 /** Folder of the EMA generator and file of the objective's tensors inside a checkpoint. */
-/** The EMA generator's folder inside a checkpoint (when the EMA recipe is on). */
 export const EMA_DIR = 'generator-ema';
 const OBJECTIVE_STATE = 'objective-state';
 

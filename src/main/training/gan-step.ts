@@ -105,7 +105,7 @@ export function createGanStep(options: {
           // Both gradients were taken against the pre-update weights; apply them together.
           discriminatorOptimizer.applyGradients(disc.grads as GradientMap);
           generatorOptimizer.applyGradients(gen.grads as GradientMap);
-          ema?.update();
+          ema?.update(stepNumber);
           // One tensor, so one readback per step.
           return tf.concat([tf.stack([gen.value, disc.value]), accuracies!]) as tf.Tensor1D;
         } finally {

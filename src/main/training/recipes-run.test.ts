@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
+import { latestGeneratorDir } from '../export/run-exports';
 import { readRunMetrics } from '../runs';
 import { latestCompleteCheckpoint } from './checkpoint';
 import { TrainingControl } from './control';
@@ -58,6 +59,8 @@ describe('a run with every recipe', () => {
     const checkpoint = (await latestCompleteCheckpoint(reference))!;
     expect(existsSync(join(checkpoint.dir, 'generator-ema', 'model.json'))).toBe(true);
     expect(existsSync(join(checkpoint.dir, 'objective-state.json'))).toBe(true);
+    // Exports (and `gan-studio score`) take the EMA generator, as the grids do.
+    expect((await latestGeneratorDir(reference))?.dir).toBe(join(checkpoint.dir, 'generator-ema'));
     const expected = (await readRunMetrics(reference)).steps;
     for (const step of expected) expect(Number.isFinite(step.gen_loss) && Number.isFinite(step.disc_loss)).toBe(true);
 

@@ -68,6 +68,8 @@ describe('resume past a damaged checkpoint', () => {
     expect(started).toMatchObject({ startStep: 4, startEpoch: 2 });
     expect(notes[0]).toMatch(new RegExp(`^checkpoint step-00000006 is damaged \\(${reason.source}.*\\) and was removed$`));
     expect(notes[1]).toBe('resuming from the newest intact checkpoint, step-00000004 (step 4)');
+    // run.json keeps them, so the studio's run page can show what was repaired.
+    expect((await readRunRecord(dir)).resumeNotes).toEqual(notes);
     expect(end).toMatchObject({ type: 'finished', reason: 'completed', step: 6 });
     // The replayed steps carry the same numbers, and a fresh step-6 checkpoint replaced the damaged one.
     expect(numbers((await readRunMetrics(dir)).steps)).toEqual(numbers((await readRunMetrics(reference)).steps));

@@ -104,6 +104,8 @@ export async function runTrainer(
     const fixedNoise = await prepareFixedNoise(runDir, config, checkpoint);
 
     const notes = [...(resumePoint?.notes ?? []), ...kept.notes];
+    // Kept in run.json so every front end (not only the terminal that resumed) can show them.
+    await updateRunRecord(runDir, { resumeNotes: notes.length > 0 ? notes : undefined });
     emit({
       type: 'started',
       backend,
@@ -188,7 +190,14 @@ async function writeStartRecord(
     step: 0,
     ...existing,
     config,
-    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: command.datasetDir },
+    dataset: {
+      id: manifest.id,
+      name: manifest.name,
+      fingerprint: manifest.source.fingerprint,
+      dir: command.datasetDir,
+      // Where it came from, so a variant can re-import it once the cached copy is deleted.
+      source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
+    },
     status: 'running',
     failure: undefined,
     backend,

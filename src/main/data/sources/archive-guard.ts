@@ -3,12 +3,13 @@
  * its path stays inside the extraction folder, it is a plain file, and it
  * keeps within the size caps (claimed and actual).
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { Transform } from 'node:stream';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { PassThrough, Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { DatasetError, formatBytes } from '../errors';
 import type { ImportLimits } from '../limits';
-import { isIgnoredName } from './folder';
+import { IMAGE_EXTENSIONS, looksLikeImage, SIGNATURE_BYTES } from '../decode';
+import { isIgnoredName, SkipFile } from './folder';
 
 function refuse(archive: string, detail: string): DatasetError {
   return new DatasetError(`Refusing ${archive}: ${detail}.`, 'The archive may be malicious or damaged. Extract it yourself with a tool you trust, check the files, and import the folder.');
@@ -60,6 +61,13 @@ export class ArchiveBudget {
     if (this.claimed > this.limits.maxTotalBytes) throw refuse(this.archive, `its entries would decompress to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`);
   }
 
+  /** Counts an entry read whole (its size already checked against its claim) towards the total. */
+  account(name: string, bytes: number): void {
+    if (bytes > this.limits.maxEntryBytes) throw refuse(this.archive, `entry "${name}" decompresses to more than the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`);
+    this.actual += bytes;
+    if (this.actual > this.limits.maxTotalBytes) throw refuse(this.archive, `it decompresses to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`);
+  }
+
   /** A pass-through stream that fails as soon as an entry or the total exceeds the caps in fact. */
   meter(name: string): Transform {
     let entryBytes = 0;
@@ -90,4 +98,47 @@ export class ArchiveBudget {
       },
     });
   }
+}
+
+/** The report's reason for an image-named file whose content is something else. */
+export const NOT_IMAGE_CONTENT = 'not an image: its first bytes match no supported image format';
+
+/**
+ * For entries named like images: a pass-through stream that rejects the
+ * entry as soon as its first bytes show the content is no image, so a
+ * hostile "x.png" of 500 MiB zeros is never written out or read into
+ * memory. Rejecting means failing with SkipFile (the reader stops: zip), or
+ * with `discard` set, swallowing the rest and calling it (a tar entry must
+ * still be read to its end to reach the next one). Other entries pass untouched.
+ */
+export function imageSniffer(name: string, discard?: (reason: SkipFile) => void): Transform {
+  if (!IMAGE_EXTENSIONS.has(extname(name).toLowerCase())) return new PassThrough();
+  let head: Buffer | null = Buffer.alloc(0);
+  let rejected = false;
+  /** Decides on the bytes seen; returns what to pass on, or null when rejected. */
+  const decide = (seen: Buffer, done: TransformCallback): void => {
+    head = null;
+    if (looksLikeImage(seen)) return done(null, seen);
+    const reason = new SkipFile(NOT_IMAGE_CONTENT);
+    if (!discard) return done(reason);
+    rejected = true;
+    discard(reason);
+    done();
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      if (rejected) return done();
+      if (head === null) return done(null, chunk);
+      const seen: Buffer = Buffer.concat([head, chunk]);
+      if (seen.length < SIGNATURE_BYTES) {
+        head = seen;
+        return done();
+      }
+      decide(seen, done);
+    },
+    flush(done: TransformCallback) {
+      if (head === null || rejected) return done();
+      decide(head, done);
+    },
+  });
 }

@@ -6,7 +6,7 @@
  * and decompressed here so the total decompressed size is metered.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, relative, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,9 +15,9 @@ import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import { DatasetError } from '../errors';
 import type { ImportLimits } from '../limits';
-import { ArchiveBudget, entryTarget, linkEntry } from './archive-guard';
+import { ArchiveBudget, entryTarget, imageSniffer, linkEntry } from './archive-guard';
 import { isGzipFile } from './byte-stream';
-import type { UnreadEntry } from './folder';
+import type { SkipFile, UnreadEntry } from './folder';
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 /** Folders are implied by the files' paths. */
@@ -55,7 +55,7 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
           entry.resume();
           return;
         }
-        writes.push(writeEntry(entry, target, budget, abandon.signal));
+        writes.push(writeEntry(entry, target, budget, abandon.signal, unread, relative(dest, target).split(sep).join('/')));
       } catch (error) {
         parser.abort(error as Error);
       }
@@ -88,7 +88,14 @@ function checkEntry(entry: ReadEntry, archive: string, dest: string, budget: Arc
   return target;
 }
 
-async function writeEntry(entry: ReadEntry, target: string, budget: ArchiveBudget, signal: AbortSignal): Promise<void> {
+/** Writes one entry; an image-named entry whose content is no image is read past, not written, and listed in `unread`. */
+async function writeEntry(entry: ReadEntry, target: string, budget: ArchiveBudget, signal: AbortSignal, unread: UnreadEntry[], rel: string): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
-  await pipeline(entry as unknown as NodeJS.ReadableStream, budget.meter(entry.path), createWriteStream(target), { signal });
+  let rejected: SkipFile | undefined;
+  const sniffer = imageSniffer(entry.path, (reason) => (rejected = reason));
+  await pipeline(entry as unknown as NodeJS.ReadableStream, budget.meter(entry.path), sniffer, createWriteStream(target), { signal });
+  if (rejected) {
+    await rm(target, { force: true });
+    unread.push({ rel, reason: rejected.message });
+  }
 }

@@ -10,11 +10,22 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ListedFile {
-  /** Path relative to the listed folder, '/'-separated. */
+  /** Path relative to the listed folder (or archive), '/'-separated. */
   rel: string;
+  /** The file on disk; for an archive entry read in place, the archive. */
   abs: string;
   size: number;
   mtimeMs: number;
+  /**
+   * For archive entries read in place: their bytes, or the path of a scratch
+   * copy for large ones. Throws SkipFile when the entry is not worth decoding.
+   */
+  read?: () => Promise<Uint8Array | string>;
+}
+
+/** Thrown by ListedFile.read for an entry to skip; the message is the report's reason. */
+export class SkipFile extends Error {
+  override readonly name = 'SkipFile';
 }
 
 /** Something in the listing that is not read, with the reason the report gives. */

@@ -4,21 +4,26 @@
  * the folder are unlabelled, or class "(root)" when subfolder classes exist.
  * Files that are not images, or do not decode, are skipped and reported.
  */
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { DatasetSourceKind } from '../../../shared/dataset';
 import { decodeImage, IMAGE_EXTENSIONS } from '../decode';
-import { formatBytes } from '../errors';
+import { DatasetError, formatBytes } from '../errors';
 import type { ImportJob, ImportOutcome } from '../job';
 import { DatasetWriter } from '../writer';
 import type { DecodedImage } from '../writer';
+import { forEachInOrder } from './ordered';
+import { SkipFile } from './folder';
 import type { FolderListing, ListedFile } from './folder';
 
 /** Class name given to top-level images when the other images sit in class folders. */
 export const ROOT_CLASS = '(root)';
 
-/** Images decoded at once: sharp works on the libuv pool, so a few in flight keep the cores busy. */
-const DECODE_WINDOW = 4;
+/**
+ * Images decoded at once. sharp works on the libuv pool, so a few in flight
+ * keep the cores busy; it also bounds the decoded images held at any time
+ * (each at most maxImagePixels × 3 bytes).
+ */
+const DECODE_CONCURRENCY = 8;
 
 function isImage(rel: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(rel).toLowerCase());
@@ -65,25 +70,30 @@ export async function importImageFiles(listing: FolderListing, job: ImportJob, k
       if (writer.wants(label)) candidates.push({ file, label });
     }
     const total = candidates.length;
-    for (let start = 0; start < total && !writer.full; start += DECODE_WINDOW) {
-      job.signal?.throwIfAborted();
-      const window = candidates.slice(start, start + DECODE_WINDOW);
-      const decoded = await Promise.all(
-        window.map(async ({ file }): Promise<DecodedImage | Error> => {
-          try {
-            return await decodeImage(await readFile(file.abs), job.options, job.limits.maxImagePixels);
-          } catch (error) {
-            return error instanceof Error ? error : new Error(String(error));
-          }
-        }),
-      );
-      for (const [i, result] of decoded.entries()) {
-        const { file, label } = window[i]!;
-        if (result instanceof Error) writer.skip(file.rel, skipReason(result, job.limits.maxImagePixels));
-        else await writer.add(result, label, file.rel);
-      }
-      job.progress('decode', Math.min(start + window.length, total), total);
-    }
+    let done = 0;
+    await forEachInOrder(
+      candidates,
+      DECODE_CONCURRENCY,
+      async ({ file }): Promise<DecodedImage | Error> => {
+        if (writer.full) return new Error('not needed');
+        try {
+          return await decodeImage(file.read ? await file.read() : file.abs, job.options, job.limits.maxImagePixels);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      },
+      async (result, { file, label }) => {
+        job.signal?.throwIfAborted();
+        if (writer.full) return false;
+        // A hostile archive (over the caps, damaged) fails the import; a bad image is skipped.
+        if (result instanceof DatasetError) throw result;
+        if (result instanceof SkipFile) writer.skip(file.rel, result.message);
+        else if (result instanceof Error) writer.skip(file.rel, skipReason(result, job.limits.maxImagePixels));
+        else await writer.add(result, label);
+        job.progress('decode', ++done, total);
+        return true;
+      },
+    );
     return { kind, result: await writer.finish() };
   } catch (error) {
     await writer.abandon();

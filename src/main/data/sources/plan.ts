@@ -12,7 +12,7 @@ import { fingerprintFiles, fingerprintListing } from '../fingerprint';
 import { makeScratchDir } from '../scratch';
 import type { ImportJob, ImportOutcome } from '../job';
 import { extractTar } from './archive-tar';
-import { extractZip } from './archive-zip';
+import { extractZip, zipInPlace } from './archive-zip';
 import { detectCifar, importCifar } from './cifar';
 import { listFolder, notRegularReason } from './folder';
 import type { FolderListing } from './folder';
@@ -62,6 +62,14 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
     async run(job) {
       const scratch = await makeScratchDir(job.scratchRoot, 'extract');
       try {
+        const inPlace = kind === 'zip' ? await zipInPlace(path, job.limits, scratch, job.signal) : null;
+        if (inPlace) {
+          try {
+            return await importFolderContents(stripLoneFolder(inPlace.listing), job, kind, 'archive');
+          } finally {
+            inPlace.close();
+          }
+        }
         job.progress('extract', 0);
         const onEntry = (done: number, total?: number): void => job.progress('extract', done, total);
         const unextracted = kind === 'zip' ? await extractZip(path, scratch, job.limits, job.signal, onEntry) : await extractTar(path, scratch, job.limits, job.signal, onEntry);
@@ -82,7 +90,10 @@ export async function planSource(path: string, signal?: AbortSignal): Promise<So
   try {
     stats = await stat(path);
   } catch {
-    throw new DatasetError(`No such file or folder: ${path}.`, 'Check the path (drag the folder or file onto the window, or pass its full path).');
+    throw new DatasetError(`No such file or folder: ${path}.`, {
+      cli: 'Check the path (quote it if it contains spaces), or pass its full path.',
+      gui: 'Check the path, or drop the folder or file onto the window.',
+    });
   }
   // Opening a FIFO blocks until a writer appears, a device may never end: only regular files are read.
   const special = notRegularReason(stats);

@@ -27,7 +27,7 @@ describe('configDiff and sharesNoise', () => {
 
   it('lists only the keys that differ', () => {
     expect(configDiff([base, variant])).toEqual([
-      { key: 'generatorLearningRate', values: [String(base.generatorLearningRate), '0.005'] },
+      { key: 'generatorLearningRate', label: 'G learning rate', values: [String(base.generatorLearningRate), '0.005'] },
     ]);
     expect(configDiff([base, base])).toEqual([]);
   });

@@ -3,6 +3,7 @@
  * epoch, what differs between configs, and whether the grids share noise.
  */
 import type { TrainingConfig } from '../../../shared/config';
+import { configFieldLabel, formatConfigValue } from '../../../shared/config-fields';
 import type { EpochMetrics } from '../../../shared/metrics';
 import type { SampleRef } from './live-run.svelte';
 
@@ -19,12 +20,9 @@ export function gridAt(samples: SampleRef[], epoch: number): { sample?: SampleRe
 /** One config key whose value differs between runs. */
 export interface DiffRow {
   key: string;
+  /** The field's human label (config-fields.ts). */
+  label: string;
   values: string[];
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return '—';
-  return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 /** The config keys whose values are not all equal, in a stable order. */
@@ -32,8 +30,8 @@ export function configDiff(configs: TrainingConfig[]): DiffRow[] {
   const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].sort();
   const rows: DiffRow[] = [];
   for (const key of keys) {
-    const values = configs.map((c) => show((c as Record<string, unknown>)[key]));
-    if (new Set(values).size > 1) rows.push({ key, values });
+    const values = configs.map((c) => formatConfigValue(key, (c as Record<string, unknown>)[key]));
+    if (new Set(values).size > 1) rows.push({ key, label: configFieldLabel(key), values });
   }
   return rows;
 }

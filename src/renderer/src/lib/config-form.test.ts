@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateForm, valuesFromConfig } from './config-form';
+import { FIELDS, validateForm, valuesFromConfig } from './config-form';
 
 describe('validateForm', () => {
   it('accepts blank fields (preset defaults) and typed numbers', () => {
@@ -50,5 +50,27 @@ describe('validateForm', () => {
     const values = valuesFromConfig({ preset: 'tiny', epochs: 3, generatorLearningRate: 0.0002, earlySampleSteps: [1] });
     expect(values).toEqual({ epochs: '3', generatorLearningRate: '0.0002' });
     expect(validateForm('tiny', values).ok).toBe(true);
+  });
+
+  it('reads recipes: a loss choice, DiffAugment flags, a switch and numbers; refuses hinge with smoothing', () => {
+    const result = validateForm('tiny', { loss: 'hinge', diffAugment: 'color,cutout', spectralNorm: 'on', emaDecay: '0.99', r1Gamma: '10' });
+    expect(result).toEqual({
+      ok: true,
+      config: { preset: 'tiny', loss: 'hinge', diffAugment: ['color', 'cutout'], spectralNorm: true, emaDecay: 0.99, r1Gamma: 10 },
+    });
+    const refused = validateForm('tiny', { loss: 'hinge', labelSmoothing: '0.1' });
+    expect(refused.ok === false && refused.errors.labelSmoothing).toMatch(/hinge has no targets/);
+    // Switching off a preset's recipe is explicit.
+    expect(validateForm('quick', { diffAugment: 'none', spectralNorm: 'off' })).toMatchObject({ ok: true, config: { diffAugment: [], spectralNorm: false } });
+  });
+
+  it('round-trips stored recipes into form text', () => {
+    const values = valuesFromConfig({ preset: 'quick', loss: 'least-squares', diffAugment: ['translation'], spectralNorm: true, emaDecay: 0 });
+    expect(values).toEqual({ loss: 'least-squares', diffAugment: 'translation', spectralNorm: 'on', emaDecay: '0' });
+    expect(validateForm('quick', values).ok).toBe(true);
+  });
+
+  it('labels every field from the shared list (no raw keys such as discriminatorBeta1)', () => {
+    for (const field of FIELDS) expect(field.label).not.toBe(field.key);
   });
 });

@@ -3,38 +3,77 @@
  * the UI refuses exactly what the server would refuse, field by field.
  */
 import type { z } from 'zod';
-import { trainingConfigInputSchema, type TrainingConfigInput } from '../../../shared/config';
+import { trainingConfigInputSchema, type TrainingConfig, type TrainingConfigInput } from '../../../shared/config';
+import { configField, configFieldLabel } from '../../../shared/config-fields';
 import type { ModelPreset } from '../../../shared/presets';
+import { DIFF_AUGMENT_OPS, LOSS_NAMES, type RecipeConfig } from '../../../shared/recipes';
 
-/** An editable numeric hyper-parameter. */
+/** How a field is edited. */
+export type FieldKind = 'number' | 'choice' | 'flags' | 'switch';
+
+/** An editable setting; its label comes from the shared field list (src/shared/config-fields.ts). */
 export interface FieldSpec {
   key: keyof TrainingConfigInput;
   label: string;
-  group: 'Training' | 'Optimizers' | 'Model' | 'Samples';
+  group: 'Training' | 'Optimizers' | 'Model' | 'Recipes' | 'Samples';
+  kind: FieldKind;
   step?: string;
+  /** For choice and flags: the options. */
+  options?: readonly string[];
   /** The preset's default, shown as the placeholder. */
   fallback: (preset: ModelPreset) => number | string;
 }
 
+type Extra = Partial<Pick<FieldSpec, 'kind' | 'step' | 'options'>>;
+const field = (key: keyof TrainingConfigInput & keyof TrainingConfig, group: FieldSpec['group'], fallback: FieldSpec['fallback'], extra: Extra = {}): FieldSpec => ({
+  key,
+  label: configFieldLabel(key),
+  group,
+  kind: 'number',
+  fallback,
+  ...extra,
+});
+const any = { step: 'any' } as const;
+/** A recipe's placeholder: the preset's own value, or "off". */
+const recipe = (key: keyof RecipeConfig, off = 'off') => (p: ModelPreset) => {
+  const value = p.recipes?.[key];
+  return value === undefined ? off : Array.isArray(value) ? value.join(', ') : String(value);
+};
+
 export const FIELDS: FieldSpec[] = [
-  { key: 'epochs', label: 'Epochs', group: 'Training', fallback: (p) => p.training.epochs },
-  { key: 'batchSize', label: 'Batch size', group: 'Training', fallback: (p) => p.training.batchSize },
-  { key: 'seed', label: 'Seed', group: 'Training', fallback: () => 'random' },
-  { key: 'checkpointEvery', label: 'Checkpoint every (epochs)', group: 'Training', fallback: () => 1 },
-  { key: 'generatorLearningRate', label: 'G learning rate', group: 'Optimizers', step: 'any', fallback: (p) => p.training.generatorLearningRate },
-  { key: 'generatorBeta1', label: 'G β₁', group: 'Optimizers', step: 'any', fallback: (p) => p.training.generatorBeta1 },
-  { key: 'discriminatorLearningRate', label: 'D learning rate', group: 'Optimizers', step: 'any', fallback: (p) => p.training.discriminatorLearningRate },
-  { key: 'discriminatorBeta1', label: 'D β₁', group: 'Optimizers', step: 'any', fallback: (p) => p.training.discriminatorBeta1 },
-  { key: 'latentDim', label: 'Latent size', group: 'Model', fallback: (p) => p.latentDim },
-  { key: 'filterScale', label: 'Filter scale', group: 'Model', step: 'any', fallback: () => 1 },
-  { key: 'dropout', label: 'Dropout', group: 'Model', step: 'any', fallback: () => 'preset' },
-  { key: 'leakyReluAlpha', label: 'LeakyReLU α', group: 'Model', step: 'any', fallback: () => 'preset' },
-  { key: 'batchNormMomentum', label: 'BatchNorm momentum', group: 'Model', step: 'any', fallback: () => 'preset' },
-  { key: 'gridRows', label: 'Grid rows', group: 'Samples', fallback: () => 4 },
-  { key: 'gridCols', label: 'Grid columns', group: 'Samples', fallback: () => 4 },
+  field('epochs', 'Training', (p) => p.training.epochs),
+  field('batchSize', 'Training', (p) => p.training.batchSize),
+  field('seed', 'Training', () => 'random'),
+  field('checkpointEvery', 'Training', () => 1),
+  field('generatorLearningRate', 'Optimizers', (p) => p.training.generatorLearningRate, any),
+  field('generatorBeta1', 'Optimizers', (p) => p.training.generatorBeta1, any),
+  field('discriminatorLearningRate', 'Optimizers', (p) => p.training.discriminatorLearningRate, any),
+  field('discriminatorBeta1', 'Optimizers', (p) => p.training.discriminatorBeta1, any),
+  field('latentDim', 'Model', (p) => p.latentDim),
+  field('filterScale', 'Model', () => 1, any),
+  field('dropout', 'Model', () => 'preset', any),
+  field('leakyReluAlpha', 'Model', () => 'preset', any),
+  field('batchNormMomentum', 'Model', () => 'preset', any),
+  field('loss', 'Recipes', recipe('loss', 'bce'), { kind: 'choice', options: LOSS_NAMES }),
+  field('labelSmoothing', 'Recipes', recipe('labelSmoothing'), any),
+  field('instanceNoise', 'Recipes', recipe('instanceNoise'), any),
+  field('diffAugment', 'Recipes', recipe('diffAugment'), { kind: 'flags', options: DIFF_AUGMENT_OPS }),
+  field('emaDecay', 'Recipes', recipe('emaDecay'), any),
+  field('spectralNorm', 'Recipes', recipe('spectralNorm'), { kind: 'switch' }),
+  field('r1Gamma', 'Recipes', recipe('r1Gamma'), any),
+  field('gridRows', 'Samples', () => 4),
+  field('gridCols', 'Samples', () => 4),
 ];
 
-/** Raw text per field, as typed. */
+/** The one-line description of a field (shown as a tooltip). */
+export function fieldHelp(key: string): string {
+  return configField(key)?.help ?? '';
+}
+
+/**
+ * Raw text per field, as typed: a number, a choice ("" = the preset's), flags
+ * as "color,cutout" ("none" = off), a switch as "on" / "off" ("" = the preset's).
+ */
 export type FormValues = Partial<Record<keyof TrainingConfigInput, string>>;
 
 /** The result of validating the form: a config to send, or messages per field. */
@@ -51,8 +90,8 @@ export interface FormContext {
 }
 
 const LABELS = new Map<string, string>(FIELDS.map((f) => [f.key, f.label]));
-/** Fields typed without a step take whole numbers only. */
-const INTEGER_KEYS = new Set<string>(FIELDS.filter((f) => f.step === undefined).map((f) => f.key));
+/** Number fields typed without a step take whole numbers only. */
+const INTEGER_KEYS = new Set<string>(FIELDS.filter((f) => f.kind === 'number' && f.step === undefined).map((f) => f.key));
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
@@ -79,6 +118,9 @@ export function humanMessage(key: string, issue: z.core.$ZodIssue): string {
     }
     case 'not_multiple_of':
       return `${label} must be a multiple of ${String(issue.divisor)}.`;
+    // Cross-field rules (config.ts) write their message for people already.
+    case 'custom':
+      return `${label}: ${issue.message}`;
     default:
       return `${label} is not a value this setting takes.`;
   }
@@ -91,9 +133,14 @@ export function validateForm(preset: string, values: FormValues, context: FormCo
   for (const field of FIELDS) {
     const text = values[field.key]?.trim();
     if (!text) continue;
-    const number = Number(text);
-    if (!Number.isFinite(number)) errors[field.key] = `${field.label} must be a number; “${text}” is not one.`;
-    else input[field.key] = number;
+    if (field.kind === 'choice') input[field.key] = text;
+    else if (field.kind === 'switch') input[field.key] = text === 'on';
+    else if (field.kind === 'flags') input[field.key] = text === 'none' ? [] : text.split(',').filter(Boolean);
+    else {
+      const number = Number(text);
+      if (!Number.isFinite(number)) errors[field.key] = `${field.label} must be a number; “${text}” is not one.`;
+      else input[field.key] = number;
+    }
   }
   if (context.backend) input.backend = context.backend;
   const parsed = trainingConfigInputSchema.safeParse(input);
@@ -117,7 +164,9 @@ export function valuesFromConfig(config: Record<string, unknown>): FormValues {
   const values: FormValues = {};
   for (const field of FIELDS) {
     const value = config[field.key];
-    if (typeof value === 'number') values[field.key] = String(value);
+    if (typeof value === 'number' || typeof value === 'string') values[field.key] = String(value);
+    else if (typeof value === 'boolean') values[field.key] = value ? 'on' : 'off';
+    else if (Array.isArray(value)) values[field.key] = value.length === 0 ? 'none' : value.join(',');
   }
   return values;
 }

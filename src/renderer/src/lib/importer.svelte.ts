@@ -61,16 +61,18 @@ export function importPath(path: string): Promise<void> {
   return run(`Importing ${path}`, () => studio.importDataset(path, cleanOptions()));
 }
 
+/** Image files a browser may send as one dataset (the server's importers read these). */
+const IMAGE_FILE = /\.(png|jpe?g|webp|gif|tiff?)$/i;
+
+/** What each host takes by drop or picker, in the words the drop zone and the Datasets page use. */
+export const ACCEPTS = isElectron
+  ? 'a folder of images, a zip / tar archive, or a dataset file (CIFAR, IDX, NPY)'
+  : 'a zip / tar archive, a dataset file (CIFAR, IDX, NPY), or several images at once (they become one dataset)';
+
 /** Import dropped or picked files; `isFolder` says which came from a folder drop. */
 export function importFiles(files: File[], isFolder: boolean[] = []): Promise<void> {
-  if (files.length !== 1) {
-    importer.error = new StudioError({
-      name: 'ImportError',
-      message: `Expected one folder, image or archive, got ${files.length} items.`,
-      hint: 'Drop one folder or archive at a time; put loose images in a folder (or a zip) first.',
-    });
-    return Promise.resolve();
-  }
+  if (files.length === 0) return Promise.resolve();
+  if (files.length > 1) return importSeveral(files, isFolder);
   const file = files[0]!;
   const electronPath = isElectron ? studio.pathForFile?.(file) : undefined;
   if (electronPath) return importPath(electronPath);
@@ -78,17 +80,46 @@ export function importFiles(files: File[], isFolder: boolean[] = []): Promise<vo
     importer.error = new StudioError({
       name: 'ImportError',
       message: `Expected a file, got the folder “${file.name}”: a browser cannot upload folders.`,
-      hint: 'Zip the folder and drop the zip, or type the folder’s path on the server.',
+      hint: 'Zip the folder and drop the zip, select its images and drop those, or type the folder’s path on the server.',
     });
     return Promise.resolve();
   }
   return run(`Importing ${file.name}`, async () => {
     importer.stage = `Uploading ${file.name}`;
-    const path = await uploadFile(file, (done, total) => {
+    const { path } = await uploadFile(file, (done, total) => {
       importer.upload = { done, total };
     });
     importer.upload = undefined;
     importer.stage = `Importing ${file.name}`;
     return studio.importDataset(path, cleanOptions());
+  });
+}
+
+/** Several files: in a browser, images uploaded into one folder and imported as one dataset; anything else is refused with what to do. */
+function importSeveral(files: File[], isFolder: boolean[]): Promise<void> {
+  const others = files.filter((file, i) => isFolder[i] || !IMAGE_FILE.test(file.name));
+  if (isElectron || others.length > 0) {
+    importer.error = new StudioError({
+      name: 'ImportError',
+      message: isElectron
+        ? `Expected one folder or archive, got ${files.length} items.`
+        : `Several files import together only when all are images; ${others.map((f) => `“${f.name}”`).slice(0, 3).join(', ')} ${others.length === 1 ? 'is' : 'are'} not.`,
+      hint: isElectron ? 'Put the images in a folder and drop the folder, or drop one archive.' : 'Drop the images alone, or one archive at a time.',
+    });
+    return Promise.resolve();
+  }
+  const batch = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  return run(`Importing ${files.length} images`, async () => {
+    let sent = 0;
+    let folder = '';
+    for (const [i, file] of files.entries()) {
+      importer.stage = `Uploading ${files.length} images (${i + 1} / ${files.length})`;
+      ({ folder } = await uploadFile(file, (done) => (importer.upload = { done: sent + done, total }), batch));
+      sent += file.size;
+    }
+    importer.upload = undefined;
+    importer.stage = `Importing ${files.length} images`;
+    return studio.importDataset(folder, cleanOptions());
   });
 }

@@ -1,13 +1,14 @@
 /**
  * Hash routes, so a reload (or the server's ready URL with ?token=…) keeps
- * the view: #/datasets, #/new, #/runs, #/runs/<id>, #/compare.
+ * the view: #/datasets, #/new, #/runs, #/runs/<id>, #/compare, #/generate[/<id>].
  */
 export type Route =
   | { view: 'datasets' }
   | { view: 'new' }
   | { view: 'runs' }
   | { view: 'run'; runId: string }
-  | { view: 'compare' };
+  | { view: 'compare' }
+  | { view: 'generate'; runId?: string };
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -15,6 +16,7 @@ function parse(hash: string): Route {
   if (parts[0] === 'runs') return { view: 'runs' };
   if (parts[0] === 'new') return { view: 'new' };
   if (parts[0] === 'compare') return { view: 'compare' };
+  if (parts[0] === 'generate') return parts[1] ? { view: 'generate', runId: parts[1] } : { view: 'generate' };
   return { view: 'datasets' };
 }
 
@@ -27,5 +29,7 @@ window.addEventListener('hashchange', () => {
 
 /** Navigate to a route by setting the hash (keeps back/forward working). */
 export function go(route: Route): void {
-  location.hash = route.view === 'run' ? `#/runs/${encodeURIComponent(route.runId)}` : `#/${route.view}`;
+  if (route.view === 'run') location.hash = `#/runs/${encodeURIComponent(route.runId)}`;
+  else if (route.view === 'generate' && route.runId) location.hash = `#/generate/${encodeURIComponent(route.runId)}`;
+  else location.hash = `#/${route.view}`;
 }

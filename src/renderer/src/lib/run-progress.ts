@@ -12,8 +12,8 @@ export interface EpochSource {
   config: { epochs: number };
 }
 
-/** True while a trainer holds the run (it may still change). */
-export function isActive(status: RunStatus): boolean {
+/** True while a trainer holds the run (it may still change); any other status, "damaged" included, is not. */
+export function isActive(status: RunStatus | 'damaged'): boolean {
   return status === 'running' || status === 'paused';
 }
 
