@@ -20,7 +20,7 @@ describe('the quick preset', () => {
     expect(config).toMatchObject({
       latentDim: 64,
       batchSize: 64,
-      epochs: 7,
+      epochs: 8,
       generatorLearningRate: 5e-4,
       discriminatorLearningRate: 5e-4,
       generatorBeta1: 0.5,
