@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { storedZip } from './test-support';
+import { buildZip } from '../../main/data/test-support';
 
 const root = resolve(import.meta.dirname, '../../..');
 const realElectron = join(root, 'node_modules', 'electron');
@@ -26,9 +26,9 @@ let work: string;
 
 beforeAll(async () => {
   const launcher = '#!/bin/sh\necho "launched with: $*" > "$STANDIN_LOG"\n';
-  const archive = storedZip([
-    { name: 'electron', data: Buffer.from(launcher), mode: 0o755 },
-    { name: 'version', data: Buffer.from(`v${version}`), mode: 0o644 },
+  const archive = buildZip([
+    { name: 'electron', data: Buffer.from(launcher), mode: 0o100755 },
+    { name: 'version', data: Buffer.from(`v${version}`) },
   ]);
   const sums = `${createHash('sha256').update(archive).digest('hex')} *${archiveName}\n`;
   server = createServer((req, res) => {
