@@ -15,6 +15,7 @@ import { BackendUnavailable } from './errors';
 import { polyfillNodeUtil } from './node-util-polyfill';
 import { installLazyFusedGradients } from './wasm/lazy-fused-gradients';
 import { registerWasmTrainingKernels } from './wasm/register';
+import { loadWebgpu } from './webgpu/load';
 
 /** A backend made available to tf: its registered tf name and (once active) the device it runs on. */
 export interface LoadedBackend {
@@ -79,9 +80,15 @@ function loadWasm(): LoadedBackend {
   return { tfName: 'wasm', device: () => 'CPU (WebAssembly, XNNPACK, single thread)' };
 }
 
+/** How a loader is asked: `forced` when the user named this backend (it may then use a software GPU). */
+export interface LoadOptions {
+  forced: boolean;
+}
+
 /** Loaders in the order selectBackend tries them. */
-export const LOADERS: Record<BackendName, () => LoadedBackend> = {
+export const LOADERS: Record<BackendName, (options: LoadOptions) => LoadedBackend | Promise<LoadedBackend>> = {
   'tfjs-node-gpu': () => loadTfjsNode('@tensorflow/tfjs-node-gpu', true),
+  webgpu: ({ forced }) => loadWebgpu(forced),
   'tfjs-node': () => loadTfjsNode('@tensorflow/tfjs-node', false),
   wasm: loadWasm,
   cpu: () => {

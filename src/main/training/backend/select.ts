@@ -1,5 +1,5 @@
 /**
- * Backend selection: tfjs-node-gpu → tfjs-node → wasm → cpu. The first that
+ * Backend selection: tfjs-node-gpu → webgpu → tfjs-node → wasm → cpu. The first that
  * loads *and* passes the gradient smoke op becomes tf's backend; the report
  * says why each faster one was skipped.
  */
@@ -17,10 +17,10 @@ export interface SelectBackendOptions {
   forced?: BackendName;
 }
 
-async function activate(name: BackendName): Promise<LoadedBackend> {
+async function activate(name: BackendName, forced: boolean): Promise<LoadedBackend> {
   let loaded: LoadedBackend;
   try {
-    loaded = LOADERS[name]();
+    loaded = await LOADERS[name]({ forced });
   } catch (err) {
     if (err instanceof BackendUnavailable) throw err;
     throw new BackendUnavailable(err instanceof Error ? err.message : String(err));
@@ -34,7 +34,7 @@ async function activate(name: BackendName): Promise<LoadedBackend> {
   if (!ok) throw new BackendUnavailable('failed to initialise (tf.setBackend returned false)');
   let error: number;
   try {
-    error = runGradientSmoke();
+    error = await runGradientSmoke();
   } catch (err) {
     throw new BackendUnavailable(`smoke op failed: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -56,7 +56,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const order = options.forced === undefined ? BACKEND_NAMES : [options.forced];
   for (const name of order) {
     try {
-      const loaded = await activate(name);
+      const loaded = await activate(name, options.forced !== undefined);
       return { name, device: loaded.device(), skipped };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);

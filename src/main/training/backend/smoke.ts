@@ -60,21 +60,27 @@ function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>
 }
 
 /**
- * Runs the smoke op on the current tf backend. Returns the worst relative
+ * Runs the smoke op on the current tf backend. Resolves to the worst relative
  * error against the reference (NaN/Infinity when the output is not finite).
  */
-export function runGradientSmoke(): number {
-  return tf.tidy(() => {
+export async function runGradientSmoke(): Promise<number> {
+  const [gx, gf] = tf.tidy(() => {
     const x = tf.tensor4d(xs, [1, H, H, CI]);
     const f = tf.tensor4d(fs, [K, K, CI, CO]);
     const w = tf.tensor4d(ws, [1, OUT, OUT, CO]);
     const loss = (a: tf.Tensor, b: tf.Tensor): tf.Scalar =>
       tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, STRIDE, 'same'), w));
-    const [gx, gf] = tf.grads(loss)([x, f]);
-    const ref = referenceGradients();
-    const err = Math.max(maxRelativeError(gx!.dataSync(), ref.dx), maxRelativeError(gf!.dataSync(), ref.df));
-    return Number.isFinite(err) ? err : Number.POSITIVE_INFINITY;
+    return tf.grads(loss)([x, f]);
   });
+  try {
+    // Asynchronous readback: a GPU backend (webgpu) has no synchronous one.
+    const [dx, df] = await Promise.all([gx!.data(), gf!.data()]);
+    const ref = referenceGradients();
+    const err = Math.max(maxRelativeError(dx, ref.dx), maxRelativeError(df, ref.df));
+    return Number.isFinite(err) ? err : Number.POSITIVE_INFINITY;
+  } finally {
+    tf.dispose([gx!, gf!]);
+  }
 }
 
 /**

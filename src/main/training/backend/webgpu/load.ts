@@ -1,0 +1,93 @@
+/**
+ * The webgpu backend: Dawn's Node bindings (npm `webgpu`) give plain Node —
+ * and the trainer process — a `navigator.gpu`, and tfjs-backend-webgpu trains
+ * on it. `auto` takes a hardware adapter only; a software one (llvmpipe,
+ * SwiftShader) is slower than wasm and is used only when forced.
+ */
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BackendUnavailable } from '../errors';
+import type { AdapterFacts } from './adapter';
+import { adapterFacts, describeAdapter, isSoftwareAdapter } from './adapter';
+
+const requireOptional = createRequire(import.meta.url);
+
+/** The part of navigator.gpu the studio itself calls (tfjs-backend-webgpu uses the rest). */
+interface GpuEntry {
+  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<{ info: unknown } | null>;
+}
+
+/** The part of the `webgpu` package the studio uses. */
+interface DawnModule {
+  create(flags: string[]): GpuEntry;
+  globals: Record<string, unknown>;
+}
+
+let dawnGpu: GpuEntry | undefined;
+
+/**
+ * Dawn wants a per-user runtime folder on Linux and warns on every start
+ * without one; give it a private one when the session has none (CI, ssh).
+ */
+function ensureRuntimeDir(): void {
+  if (process.platform !== 'linux' || process.env['XDG_RUNTIME_DIR']) return;
+  const dir = path.join(os.tmpdir(), `gan-studio-xdg-${os.userInfo().uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  process.env['XDG_RUNTIME_DIR'] = dir;
+}
+
+/** Loads dawn.node once and installs `navigator.gpu` and the WebGPU constants tfjs expects. */
+function installNavigatorGpu(): GpuEntry {
+  if (dawnGpu !== undefined) return dawnGpu;
+  try {
+    requireOptional.resolve('webgpu');
+  } catch {
+    throw new BackendUnavailable('not installed (npm package webgpu)');
+  }
+  ensureRuntimeDir();
+  let dawn: DawnModule;
+  try {
+    dawn = requireOptional('webgpu') as DawnModule;
+  } catch (err) {
+    const text = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    throw new BackendUnavailable(`Dawn (dawn.node) failed to load: ${text}`);
+  }
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  // Node < 21 has no navigator; Electron's and newer Node's has a read-only one.
+  const holder = globalThis as { navigator?: object };
+  if (holder.navigator === undefined) holder.navigator = {};
+  Object.defineProperty(holder.navigator, 'gpu', { value: gpu, configurable: true });
+  dawnGpu = gpu;
+  return gpu;
+}
+
+/** The adapter tfjs-backend-webgpu will get (it asks for the same high-performance one), or null when there is none. */
+export async function probeWebgpuAdapter(): Promise<AdapterFacts | null> {
+  const adapter = await installNavigatorGpu().requestAdapter({ powerPreference: 'high-performance' });
+  return adapter === null ? null : adapterFacts(adapter.info as Record<string, unknown>);
+}
+
+/**
+ * Makes tf's 'webgpu' backend available on the machine's adapter.
+ * @throws BackendUnavailable with no adapter, or with a software one unless `forced`.
+ */
+export async function loadWebgpu(forced: boolean): Promise<{ tfName: string; device(): string }> {
+  const facts = await probeWebgpuAdapter();
+  if (facts === null) {
+    throw new BackendUnavailable('no WebGPU adapter: no GPU driver with Vulkan (Linux), Metal (macOS) or Direct3D 12 (Windows) support was found');
+  }
+  const device = describeAdapter(facts);
+  if (!forced && isSoftwareAdapter(facts)) {
+    throw new BackendUnavailable(`only a software adapter (${device}), slower than wasm; use --backend webgpu to force it`);
+  }
+  try {
+    // Required only now: importing it registers 'webgpu' in tf, which needs navigator.gpu first.
+    requireOptional('@tensorflow/tfjs-backend-webgpu');
+  } catch (err) {
+    throw new BackendUnavailable(`@tensorflow/tfjs-backend-webgpu failed to load: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { tfName: 'webgpu', device: () => device };
+}
