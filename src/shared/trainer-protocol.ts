@@ -31,7 +31,11 @@ export type TrainerCommand =
   | { type: 'resume' }
   | { type: 'stop' };
 
-export type FailureKind = 'nan' | 'out-of-memory' | 'disk-full' | 'bad-input' | 'error';
+/**
+ * Why a run failed. `gpu-device-lost`: the GPU went away mid-run (driver reset, removed,
+ * destroyed); an out-of-memory error the GPU reports is `out-of-memory` with a GPU message.
+ */
+export type FailureKind = 'nan' | 'out-of-memory' | 'disk-full' | 'gpu-device-lost' | 'bad-input' | 'error';
 
 export type TrainerEvent =
   | {

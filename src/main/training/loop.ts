@@ -22,7 +22,7 @@ import type { TrainingControl } from './control';
 import { TrainingError } from './errors';
 import type { ScoringDataset } from '../scores/feature-network';
 import type { GanStep } from './gan-step';
-import { createEpochHooks, type EpochHook, type TrainingProgress } from './hooks';
+import { createEpochHooks, type DeviceHealth, type EpochHook, type TrainingProgress } from './hooks';
 
 export interface LoopInput {
   runDir: string;
@@ -44,6 +44,8 @@ export interface LoopInput {
   emit: (event: TrainerEvent) => void | Promise<void>;
   /** The dataset (cache folder, labels) for the score hook; without it no scores are computed. */
   dataset?: ScoringDataset;
+  /** A GPU's asynchronous failures (webgpu); checked after every step and before each checkpoint. */
+  deviceHealth?: DeviceHealth;
   /** Per-epoch work; default createEpochHooks (sample grids, scores, then checkpoints). */
   hooks?: EpochHook[];
 }

@@ -60,6 +60,23 @@ export async function openResumePoint(runDir: string, config: TrainingConfig, to
   );
 }
 
+/** Where a resumed run continues: the newest intact checkpoint's name and counters. */
+export interface ResumeAt {
+  checkpoint: string;
+  step: number;
+  completedEpochs: number;
+  stepInEpoch: number;
+}
+
+/** Where a resume would continue — the newest checkpoint whose files are intact — without loading it; undefined when there is none. */
+export async function newestResumeAt(runDir: string): Promise<ResumeAt | undefined> {
+  for (const dir of await checkpointDirsNewestFirst(runDir)) {
+    const state = await readIntactState(dir).catch(() => undefined);
+    if (state) return { checkpoint: basename(dir), step: state.step, completedEpochs: state.completedEpochs, stepInEpoch: state.stepInEpoch };
+  }
+  return undefined;
+}
+
 /** Models, both Adam states and the objective's state (EMA, spectral norm) of one checkpoint, or why they do not load (nothing is left allocated then). */
 async function tryLoad(dir: string, config: TrainingConfig, totalSteps: number): Promise<Pick<ResumePoint, 'generator' | 'discriminator' | 'gan'> | { reason: string }> {
   let models: { generator: tf.LayersModel; discriminator: tf.LayersModel } | undefined;

@@ -21,6 +21,8 @@ import {
   type RunLock,
 } from '../runs';
 import { selectBackend } from './backend';
+import { watchActiveGpuDevice, type GpuDeviceWatch } from './backend/webgpu/device-watch';
+import { gpuFailureAdvice } from './backend/webgpu/gpu-failure';
 import { stepsPerEpoch } from './batches';
 import type { CheckpointState } from './checkpoint';
 import { latestCompleteCheckpoint } from './checkpoint';
@@ -30,7 +32,7 @@ import { loadOrCreateFixedNoise } from './fixed-noise';
 import { createGanStep } from './gan-step';
 import { trainLoop } from './loop';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
-import { openResumePoint } from './resume-point';
+import { newestResumeAt, openResumePoint } from './resume-point';
 import { Rng, withMathRandom } from './rng';
 
 export type StartCommand = Extract<TrainerCommand, { type: 'start' }>;
@@ -48,6 +50,7 @@ export async function runTrainer(
   let recordWritten = false;
   let lock: RunLock | undefined;
   const disposables: { dispose(): void }[] = [];
+  let gpuWatch: GpuDeviceWatch | undefined;
   try {
     const existing = await readExistingRecord(runDir);
     const config = chooseConfig(command, existing);
@@ -62,6 +65,8 @@ export async function runTrainer(
 
     const forced = command.backend ?? config.backend;
     const backend = await selectBackend(forced ? { forced } : {});
+    gpuWatch = watchActiveGpuDevice();
+    if (gpuWatch) disposables.push(gpuWatch);
     const dataset = await loadDataset(command.datasetDir);
     const { manifest } = dataset;
     const expected = imageShapeOf(config);
@@ -128,6 +133,7 @@ export async function runTrainer(
       start,
       carriedSteps: kept.steps.filter((metrics) => metrics.epoch === start.completedEpochs + 1),
       control,
+      deviceHealth: gpuWatch,
       emit: async (event) => {
         if (event.type === 'paused' || event.type === 'resumed') {
           await updateRunRecord(runDir, { status: event.type === 'paused' ? 'paused' : 'running' });
@@ -142,7 +148,7 @@ export async function runTrainer(
     emit(finished);
     return finished;
   } catch (error) {
-    const failure = classifyFailure(error);
+    const failure = await describeFailure(error, runDir, gpuWatch);
     if (recordWritten) {
       await updateRunRecord(runDir, { status: 'failed', failure: { kind: failure.kind, message: failure.error.message } }).catch(() => undefined);
     }
@@ -153,6 +159,20 @@ export async function runTrainer(
   } finally {
     disposables.forEach((item) => item.dispose());
   }
+}
+
+/**
+ * Classify a failure; one the GPU caused (a lost device, an error WebGPU only reported) says
+ * where a resume continues, since the GPU's weights cannot be checkpointed any more.
+ */
+async function describeFailure(error: unknown, runDir: string, gpuWatch: GpuDeviceWatch | undefined): Promise<ReturnType<typeof classifyFailure>> {
+  const cause = gpuWatch ? await gpuWatch.explain(error) : error;
+  const failure = classifyFailure(cause);
+  if (gpuWatch?.failure !== undefined && cause === gpuWatch.failure) {
+    const resumeAt = await newestResumeAt(runDir).catch(() => undefined);
+    failure.error.message = `${failure.error.message} ${gpuFailureAdvice(runDir, resumeAt)}`;
+  }
+  return failure;
 }
 
 async function readExistingRecord(runDir: string): Promise<RunRecord | undefined> {

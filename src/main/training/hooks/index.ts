@@ -4,16 +4,18 @@
  * array; the checkpoint stays last so it records everything before it.
  */
 import { checkpointHook } from './checkpoint-hook';
+import { deviceHealthHook } from './device-health-hook';
 import { sampleGridHook } from './sample-grid-hook';
 import { scoreHook } from './score-hook';
 import { tensorboardHook } from './tensorboard-hook';
 import type { EpochHook, TrainingProgress, TrainingSession } from './types';
 
-export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } from './types';
+export type { DeviceHealth, EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } from './types';
 
 /** The hooks every run gets. `start`: where this session continues from. */
 export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
   const scores = scoreHook(session);
-  // TensorBoard after the grids and scores it logs; the checkpoint last.
-  return [sampleGridHook(session), ...(scores ? [scores] : []), tensorboardHook(session, start), checkpointHook(session, start.step)];
+  const health = session.deviceHealth ? [deviceHealthHook(session.deviceHealth)] : [];
+  // TensorBoard after the grids and scores it logs; the device's health checked just before the checkpoint, which is last.
+  return [sampleGridHook(session), ...(scores ? [scores] : []), tensorboardHook(session, start), ...health, checkpointHook(session, start.step)];
 }

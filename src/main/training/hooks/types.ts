@@ -26,6 +26,13 @@ export interface TrainingSession {
   dataset?: ScoringDataset;
   /** Emit a trainer event (awaited). */
   emit: (event: TrainerEvent) => void | Promise<void>;
+  /** Failures of the compute device reported without an exception (a WebGPU device's); absent on CPU backends. */
+  deviceHealth?: DeviceHealth;
+}
+
+/** A device that can fail asynchronously: `check` throws a TrainingError once it has. */
+export interface DeviceHealth {
+  check(): void;
 }
 
 /** The generator whose images the user sees: the EMA copy when that recipe is on (grids, scores, exports agree). */

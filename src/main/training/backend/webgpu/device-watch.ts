@@ -1,0 +1,74 @@
+/**
+ * Watches the GPUDevice tfjs trains on for the failures WebGPU reports
+ * asynchronously instead of throwing: `device.lost` and `uncapturederror`
+ * (out of memory, over-limit or invalid buffers — after which tfjs computes on
+ * zeros). Dawn delivers an uncaptured error while the failing call runs, so
+ * checking after a step or a hook sees every error it caused. The training
+ * loop checks between steps (hooks/device-health-hook.ts); the trainer asks
+ * `explain` why a step threw (a lost device rejects readbacks with an empty
+ * DOMException).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainingError } from '../../errors';
+import { deviceLostFailure, reportedGpuFailure, type DeviceLostInfo, type ReportedGpuError } from './gpu-failure';
+
+/** The part of GPUDevice the watch uses. */
+export interface WatchedDevice {
+  readonly lost: Promise<DeviceLostInfo>;
+  addEventListener(type: 'uncapturederror', listener: (event: { error: ReportedGpuError }) => void): void;
+  removeEventListener(type: 'uncapturederror', listener: (event: { error: ReportedGpuError }) => void): void;
+}
+
+/** How long `explain` waits for `device.lost` after a step threw: Dawn settles it within a tick of the failing call. */
+const LOST_GRACE_MS = 500;
+
+export class GpuDeviceWatch {
+  /** The first failure seen; a lost device replaces an error reported before it (it explains that error too). */
+  private seen: TrainingError | undefined;
+  private lostSeen = false;
+  private readonly lost: Promise<void>;
+  private readonly onError = (event: { error: ReportedGpuError }) => {
+    this.seen ??= reportedGpuFailure({ name: errorName(event.error), message: event.error.message });
+  };
+
+  constructor(private readonly device: WatchedDevice) {
+    device.addEventListener('uncapturederror', this.onError);
+    this.lost = device.lost.then((info) => {
+      this.lostSeen = true;
+      this.seen = deviceLostFailure(info);
+    });
+  }
+
+  /** The failure seen so far, if any. */
+  get failure(): TrainingError | undefined {
+    return this.seen;
+  }
+
+  /** Throws the failure seen so far: training must not go on (or checkpoint) on garbage or a lost device. */
+  check(): void {
+    if (this.seen) throw this.seen;
+  }
+
+  /** Why `error` was thrown: the GPU failure behind it when there is one, else `error` itself. */
+  async explain(error: unknown): Promise<unknown> {
+    if (!this.lostSeen) await Promise.race([this.lost, new Promise((resolve) => setTimeout(resolve, LOST_GRACE_MS).unref())]);
+    return this.seen ?? error;
+  }
+
+  dispose(): void {
+    this.device.removeEventListener('uncapturederror', this.onError);
+  }
+}
+
+/** Dawn's GPUError objects name their class through the constructor (their `name` may be empty). */
+function errorName(error: ReportedGpuError): string {
+  const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof ctor === 'string' && ctor.startsWith('GPU') ? ctor : error.name;
+}
+
+/** A watch on the device of tf's active backend when that is webgpu; undefined on every other backend. */
+export function watchActiveGpuDevice(): GpuDeviceWatch | undefined {
+  if (tf.getBackend() !== 'webgpu') return undefined;
+  const device = (tf.backend() as unknown as { device?: WatchedDevice }).device;
+  return device ? new GpuDeviceWatch(device) : undefined;
+}
