@@ -1,9 +1,10 @@
 /**
  * Watches the GPUDevice tfjs trains on for the failures WebGPU reports
  * asynchronously instead of throwing: `device.lost` and `uncapturederror`
- * (out of memory, over-limit or invalid buffers — after which tfjs computes on
- * zeros). Dawn delivers an uncaptured error while the failing call runs, so
- * checking after a step or a hook sees every error it caused. The training
+ * (out of memory, over-limit or invalid buffers — after which tfjs goes on
+ * computing on garbage). Dawn delivers an uncaptured error while the failing
+ * call runs, so checking after a step or a hook sees every error it caused
+ * (measured on llvmpipe: no await is needed). The training
  * loop checks between steps (hooks/device-health-hook.ts); the trainer asks
  * `explain` why a step threw (a lost device rejects readbacks with an empty
  * DOMException).

@@ -2,7 +2,7 @@
  * What a GPU failure in the middle of a run means for the user. WebGPU never
  * throws these: a lost device resolves `device.lost`, and an out-of-memory or
  * validation error is only reported as an `uncapturederror` event while tfjs
- * goes on computing with an invalid buffer (zeros). device-watch.ts collects
+ * goes on computing with an invalid buffer (garbage). device-watch.ts collects
  * them; these pure functions turn them into TrainingErrors with a kind the UI
  * acts on, so they test without a GPU.
  */
