@@ -131,7 +131,7 @@ export async function loadWebgpu(softwareGpu: boolean): Promise<{ tfName: string
   const facts = adapterFacts(adapter.info as Record<string, unknown>);
   const device = describeAdapter(facts);
   if (!softwareGpu && isSoftwareAdapter(facts)) {
-    throw new BackendUnavailable(`only a software adapter (${adapterName(facts)}): slower than wasm; use --backend webgpu to force it`);
+    throw new BackendUnavailable(`only a software adapter (${adapterName(facts)}): slower than wasm; choose webgpu as the backend (--backend webgpu) to use it anyway`);
   }
   await checkReadback(adapter);
   try {
