@@ -116,6 +116,18 @@ describe('RunManager', () => {
     expect(await runJson(runId)).toMatchObject({ status: 'failed', failure: { kind: 'nan', message: 'gen_loss became NaN at step 7' } });
   });
 
+  it('resumes a run whose GPU failed on another backend, kept in its config; a training run keeps its backend', async () => {
+    const runId = await newRun();
+    await manager.start(runId, { resume: false });
+    await expect(manager.resume(runId, 'wasm')).rejects.toThrow(/keeps its backend until it ends/);
+    trainers[0]!.emit({ type: 'failed', kind: 'gpu-device-lost', error: { name: 'TrainingError', message: 'The GPU stopped working during training' } });
+    await manager.whenIdle(runId);
+    await manager.resume(runId, 'wasm');
+    expect(trainers).toHaveLength(2);
+    expect(trainers[1]!.sent[0]).toMatchObject({ type: 'start', resume: true, backend: 'wasm', config: { preset: 'tiny', backend: 'wasm' } });
+    expect(await runJson(runId)).toMatchObject({ status: 'running', config: { preset: 'tiny', epochs: 3, backend: 'wasm' } });
+  });
+
   it('refuses a second trainer for the same run and pausing an idle run', async () => {
     const runId = await newRun();
     expect(() => manager.pause(runId)).toThrow(/not training/);

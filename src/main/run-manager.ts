@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { SCORE_CLASSIFIER_OPERATION, type StudioEvent } from '../shared/api';
-import type { BackendReport } from '../shared/backends';
+import type { BackendName, BackendReport } from '../shared/backends';
 import { PRESETS } from '../shared/preset-catalog';
 import type { RunRecord, RunStatus } from '../shared/run';
 import type { TrainerEvent } from '../shared/trainer-protocol';
@@ -228,11 +228,21 @@ export class RunManager {
     run.connection.send({ type: 'pause' });
   }
 
-  /** Resume a paused trainer, or restart a stopped/crashed/failed run from its last checkpoint. */
-  async resume(runId: string): Promise<void> {
+  /**
+   * Resume a paused trainer, or restart a stopped/crashed/failed run from its last checkpoint;
+   * `backend` (a restart only) becomes the run's backend from now on, kept in its config.
+   */
+  async resume(runId: string, backend?: BackendName): Promise<void> {
     if (this.isQueued(runId)) return;
     const run = this.active.get(runId);
-    if (!run) return this.start(runId, { resume: true });
+    if (run && backend) throw new StudioError(`Run ${runId} is ${run.state.status}: it keeps its backend until it ends.`, 'Stop it, then resume it on another backend.');
+    if (!run) {
+      if (backend) {
+        const record = await readRunRecord(this.options.runsRoot, runId);
+        await updateRunRecord(this.options.runsRoot, runId, { config: { ...record.config, backend } });
+      }
+      return this.start(runId, { resume: true });
+    }
     if (run.state.status !== 'paused') throw new StudioError(`Run ${runId} is ${run.state.status}, not paused.`);
     run.connection.send({ type: 'resume' });
   }

@@ -24,7 +24,7 @@ import type {
   StudioApi,
   StudioEvent,
 } from '../shared/api';
-import type { BackendReport } from '../shared/backends';
+import type { BackendName, BackendReport } from '../shared/backends';
 import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import { autoRunName } from '../shared/run-name';
@@ -229,8 +229,8 @@ export class StudioService implements StudioApi {
     this.runs.pause(runId);
   }
 
-  resumeRun(runId: string): Promise<void> {
-    return this.runs.resume(runId);
+  resumeRun(runId: string, options?: { backend: BackendName }): Promise<void> {
+    return this.runs.resume(runId, options?.backend);
   }
 
   async stopRun(runId: string): Promise<void> {

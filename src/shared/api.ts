@@ -6,7 +6,7 @@
  * `studioCallSchemas` on the receiving side.
  */
 import { z } from 'zod';
-import type { BackendReport } from './backends';
+import { BACKEND_NAMES, type BackendName, type BackendReport } from './backends';
 import { trainingConfigInputSchema, type TrainingConfig } from './config';
 import { importOptionsSchema, type DatasetManifest } from './dataset';
 import { generateSpecSchema, generatorChoiceSchema, type GenerateResult, type GeneratorCheckpoint } from './generate';
@@ -191,7 +191,7 @@ export const studioCallSchemas = {
       .strict(),
   ]),
   pauseRun: z.tuple([id]),
-  resumeRun: z.tuple([id]),
+  resumeRun: z.tuple([id, z.object({ backend: z.enum(BACKEND_NAMES) }).strict().optional()]),
   stopRun: z.tuple([id]),
   renameRun: z.tuple([id, z.string().min(1).max(200)]),
   deleteRun: z.tuple([id]),
@@ -224,8 +224,11 @@ export interface StudioApi {
   /** Create a run and start training it; without a name it is named "preset · dataset · what differs" (from `parentRunId`'s config, else the preset's). */
   createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string }): Promise<RunSummary>;
   pauseRun(runId: string): Promise<void>;
-  /** Resume a paused run, or restart a stopped/crashed/failed run from its last checkpoint. */
-  resumeRun(runId: string): Promise<void>;
+  /**
+   * Resume a paused run, or restart a stopped/crashed/failed run from its last checkpoint —
+   * with `backend`, on that backend from now on (e.g. wasm after the GPU failed; kept in its config).
+   */
+  resumeRun(runId: string, options?: { backend: BackendName }): Promise<void>;
   stopRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   deleteRun(runId: string): Promise<void>;

@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { failureNotice } from './failure-notice';
 
 describe('failureNotice', () => {
-  it('a lost GPU offers Resume, and another backend when the GPU keeps failing', () => {
-    const notice = failureNotice('gpu-device-lost', 'failed');
-    expect(notice).toMatchObject({ title: 'The GPU stopped working', resumeFails: false });
-    expect(notice.advice).toMatch(/new GPU device.*resume on another backend.*--backend wasm/);
+  it('a lost GPU offers Resume, and Resume on wasm when the GPU keeps failing', () => {
+    const notice = failureNotice('gpu-device-lost', 'failed', 'webgpu');
+    expect(notice).toMatchObject({ title: 'The GPU stopped working', resumeFails: false, resumeOn: 'wasm' });
+    expect(notice.advice).toMatch(/new GPU device.*resume on the CPU \(wasm\)/);
+  });
+
+  it('out of memory offers Resume on wasm only when the memory was a GPU\'s', () => {
+    expect(failureNotice('out-of-memory', 'failed', 'webgpu').resumeOn).toBe('wasm');
+    expect(failureNotice('out-of-memory', 'failed', 'tfjs-node-gpu').resumeOn).toBe('wasm');
+    expect(failureNotice('out-of-memory', 'failed', 'wasm').resumeOn).toBeUndefined();
+    expect(failureNotice('out-of-memory', 'failed').resumeOn).toBeUndefined();
+    for (const kind of ['nan', 'disk-full', 'bad-input', 'error']) expect(failureNotice(kind, 'failed', 'webgpu').resumeOn).toBeUndefined();
   });
 
   it('bad input offers a new variant instead of a resume that would fail the same way', () => {

@@ -4,6 +4,7 @@
  * would fail the same way, so a new variant is offered instead). The record
  * is typed over FailureKind, so a new kind cannot be added without its words.
  */
+import type { BackendName } from './backends';
 import type { FailureKind } from './trainer-protocol';
 
 export interface FailureNotice {
@@ -11,7 +12,14 @@ export interface FailureNotice {
   advice: string;
   /** Resuming would fail the same way: offer New variant instead of Resume. */
   resumeFails: boolean;
+  /** A backend to offer resuming on as well, when the failure was the GPU's (lost, or out of its memory). */
+  resumeOn?: BackendName;
 }
+
+/** Backends whose memory is a GPU's: out of it, the CPU's larger memory is a way on. */
+const GPU_BACKENDS: ReadonlySet<string> = new Set<BackendName>(['webgpu', 'tfjs-node-gpu']);
+/** Where a run goes on when its GPU failed: the CPU backend every install has. */
+const CPU_FALLBACK: BackendName = 'wasm';
 
 const NOTICES: Record<FailureKind | 'crashed', FailureNotice> = {
   'bad-input': {
@@ -36,9 +44,7 @@ const NOTICES: Record<FailureKind | 'crashed', FailureNotice> = {
   },
   'gpu-device-lost': {
     title: 'The GPU stopped working',
-    advice:
-      'Resume continues from the last checkpoint on a new GPU device. If the GPU keeps failing, resume on another backend ' +
-      'from a terminal, as the message shows (--backend wasm).',
+    advice: 'Resume continues from the last checkpoint on a new GPU device. If the GPU keeps failing, resume on the CPU (wasm) instead.',
     resumeFails: false,
   },
   crashed: {
@@ -53,9 +59,17 @@ const NOTICES: Record<FailureKind | 'crashed', FailureNotice> = {
   },
 };
 
-/** The notice for a run's `failure.kind` (a string in run.json: older or unknown kinds get the closest words), else its status. */
-export function failureNotice(kind: string | undefined, status: string): FailureNotice {
-  const key = (kind ?? status).toLowerCase();
+/**
+ * The notice for a run's `failure.kind` (a string in run.json: older or unknown kinds get the
+ * closest words), else its status; `backend`: the backend it failed on.
+ */
+export function failureNotice(kind: string | undefined, status: string, backend?: string): FailureNotice {
+  const notice = noticeOf((kind ?? status).toLowerCase(), status);
+  const gpuFailed = notice === NOTICES['gpu-device-lost'] || (notice === NOTICES['out-of-memory'] && backend !== undefined && GPU_BACKENDS.has(backend));
+  return gpuFailed ? { ...notice, resumeOn: CPU_FALLBACK } : notice;
+}
+
+function noticeOf(key: string, status: string): FailureNotice {
   if (key in NOTICES) return NOTICES[key as keyof typeof NOTICES];
   if (key.includes('nan')) return NOTICES.nan;
   if (key.includes('memory') || key.includes('oom')) return NOTICES['out-of-memory'];
