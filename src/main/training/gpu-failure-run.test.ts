@@ -1,7 +1,7 @@
 /**
  * A GPU that fails mid-run, for real on a WebGPU adapter (llvmpipe in CI):
  * the device destroyed between steps, and a buffer the GPU cannot allocate
- * (WebGPU only reports it; tfjs would go on computing on zeros). Each run
+ * (WebGPU only reports it; tfjs would go on computing on garbage). Each run
  * stops as a resumable failure with its kind, run.json says so, no
  * checkpoint is written from the failed GPU, the message names the
  * checkpoint a resume continues from — and the lost run resumes on wasm to
@@ -17,26 +17,11 @@ import type { BackendName } from '../../shared/backends';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { readRunMetrics, readRunRecord } from '../runs';
 import { selectBackend } from './backend';
-import { describeAdapter } from './backend/webgpu/adapter';
 import { watchActiveGpuDevice } from './backend/webgpu/device-watch';
-import { probeWebgpuAdapter } from './backend/webgpu/load';
 import { TrainingControl } from './control';
 import { writeSquaresDataset } from './test-support';
+import { webgpuAdapterForTests } from './test-webgpu';
 import { runTrainer } from './trainer-run';
-
-/**
- * Whether a WebGPU adapter is here: skipped with a printed reason without one, a failure under CI=true.
- * (A minimal stand-in for helper wgtests' backend/webgpu/test-availability.ts, not on main yet.)
- */
-async function webgpuAdapter(): Promise<string | undefined> {
-  const probe = await probeWebgpuAdapter().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-  if (probe !== null && !(probe instanceof Error)) return describeAdapter(probe);
-  const reason = probe === null ? 'no WebGPU adapter (no Vulkan driver Dawn accepts)' : `the WebGPU probe failed: ${probe.message}`;
-  const fix = 'install Mesa ≥ 25 from bookworm-backports: apt-get install -t bookworm-backports mesa-vulkan-drivers (as .ci/run does)';
-  if (process.env.CI === 'true') throw new Error(`The GPU failure tests cannot run: ${reason}. CI must run them: ${fix}.`);
-  console.warn(`!! GPU FAILURE TESTS SKIPPED (gpu-failure-run.test.ts): ${reason}. Fix: ${fix}`);
-  return undefined;
-}
 
 /** The parts of GPUDevice the tests use to make it fail. */
 interface TestDevice {
@@ -46,7 +31,7 @@ interface TestDevice {
 }
 const STORAGE_USAGE = 0x80; // GPUBufferUsage.STORAGE
 
-const adapter = await webgpuAdapter();
+const adapter = await webgpuAdapterForTests('the GPU failure tests (gpu-failure-run.test.ts)');
 let root: string;
 let datasetDir: string;
 
