@@ -13,14 +13,19 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainingError } from '../../errors';
 import { deviceLostFailure, reportedGpuFailure, type DeviceLostInfo, type ReportedGpuError } from './gpu-failure';
 
+/** GPUUncapturedErrorEvent as Dawn fires it (its error has a message; `name` may be absent). */
+interface UncapturedErrorEvent {
+  error: Partial<ReportedGpuError>;
+}
+
 /** The part of GPUDevice the watch uses. */
 export interface WatchedDevice {
   readonly lost: Promise<DeviceLostInfo>;
-  addEventListener(type: 'uncapturederror', listener: (event: { error: ReportedGpuError }) => void): void;
-  removeEventListener(type: 'uncapturederror', listener: (event: { error: ReportedGpuError }) => void): void;
+  addEventListener(type: 'uncapturederror', listener: (event: UncapturedErrorEvent) => void): void;
+  removeEventListener(type: 'uncapturederror', listener: (event: UncapturedErrorEvent) => void): void;
 }
 
-/** How long `explain` waits for `device.lost` after a step threw: Dawn settles it within a tick of the failing call. */
+/** How long `explain` waits for `device.lost` after a step threw (on llvmpipe it resolves before the readbacks it rejects). */
 const LOST_GRACE_MS = 500;
 
 export class GpuDeviceWatch {
@@ -28,8 +33,8 @@ export class GpuDeviceWatch {
   private seen: TrainingError | undefined;
   private lostSeen = false;
   private readonly lost: Promise<void>;
-  private readonly onError = (event: { error: ReportedGpuError }) => {
-    this.seen ??= reportedGpuFailure({ name: errorName(event.error), message: event.error.message });
+  private readonly onError = (event: UncapturedErrorEvent) => {
+    this.seen ??= reportedGpuFailure({ name: errorName(event.error), message: String(event.error.message ?? '') });
   };
 
   constructor(private readonly device: WatchedDevice) {
@@ -61,10 +66,11 @@ export class GpuDeviceWatch {
   }
 }
 
-/** Dawn's GPUError objects name their class through the constructor (their `name` may be empty). */
-function errorName(error: ReportedGpuError): string {
+/** Dawn's GPUError objects have no `name`: their class (GPUOutOfMemoryError, …) says which kind. */
+function errorName(error: { name?: unknown }): string {
   const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof ctor === 'string' && ctor.startsWith('GPU') ? ctor : error.name;
+  if (typeof ctor === 'string' && ctor.startsWith('GPU')) return ctor;
+  return typeof error.name === 'string' && error.name ? error.name : 'GPUError';
 }
 
 /** A watch on the device of tf's active backend when that is webgpu; undefined on every other backend. */
