@@ -17,7 +17,7 @@ import type { BackendName } from '../../shared/backends';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { readRunMetrics, readRunRecord } from '../runs';
 import { selectBackend } from './backend';
-import { watchActiveGpuDevice } from './backend/webgpu/device-watch';
+import { GpuDeviceWatch, watchActiveGpuDevice, type WatchedDevice } from './backend/webgpu/device-watch';
 import { TrainingControl } from './control';
 import { writeSquaresDataset } from './test-support';
 import { webgpuAdapterForTests } from './test-webgpu';
@@ -97,6 +97,31 @@ describe.skipIf(!adapter)(`a GPU failing mid-run (${adapter ?? 'no adapter'})`, 
       expect(watch.failure?.kind).toBe('out-of-memory');
       expect(watch.failure?.message).toMatch(/^A tensor is too large for this GPU \(Binding size \(\d+\) .* larger than the maximum storage buffer binding size \(\d+\)\.\)/);
       expect(() => watch.check()).toThrow(watch.failure);
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('a readback rejected because the device was lost is explained as gpu-device-lost; other errors stay as they are', async () => {
+    // A device of its own, so tfjs's stays usable for the next test.
+    const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<{ requestDevice(): Promise<WatchedDevice & TestDevice> }> } } }).navigator.gpu;
+    const device = await (await gpu.requestAdapter()).requestDevice();
+    const watch = new GpuDeviceWatch(device);
+    try {
+      const buffer = device.createBuffer({ size: 4, usage: 0x1 /* GPUBufferUsage.MAP_READ */ }) as { mapAsync(mode: number): Promise<void> };
+      const read = buffer.mapAsync(0x1 /* GPUMapMode.READ */);
+      device.destroy();
+      const rejection = await read.then(() => new Error('the readback was not rejected'), (error: unknown) => error);
+      const explained = await watch.explain(rejection);
+      expect(explained).toBe(watch.failure);
+      expect(explained).toMatchObject({ kind: 'gpu-device-lost', message: expect.stringMatching(/WebGPU lost its device \(the device was destroyed/) });
+      // Anything thrown without a GPU failure stays what it was.
+      const other = await (await gpu.requestAdapter()).requestDevice();
+      const healthy = new GpuDeviceWatch(other);
+      const plain = new Error('disk trouble');
+      expect(await healthy.explain(plain)).toBe(plain);
+      healthy.dispose();
+      other.destroy();
     } finally {
       watch.dispose();
     }
