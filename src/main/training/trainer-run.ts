@@ -170,7 +170,8 @@ async function describeFailure(error: unknown, runDir: string, gpuWatch: GpuDevi
   const failure = classifyFailure(cause);
   if (gpuWatch?.failure !== undefined && cause === gpuWatch.failure) {
     const resumeAt = await newestResumeAt(runDir).catch(() => undefined);
-    failure.error.message = `${failure.error.message} ${gpuFailureAdvice(runDir, resumeAt)}`;
+    // On a line of its own: a notification shows the first line, the cause.
+    failure.error.message = `${failure.error.message}\n${gpuFailureAdvice(runDir, resumeAt)}`;
   }
   return failure;
 }
