@@ -52,5 +52,7 @@ describe('GPU failures', () => {
     );
     expect(gpuFailureAdvice('/runs/r', { checkpoint: 'step-00000010', step: 10, completedEpochs: 2, stepInEpoch: 3 })).toMatch(/step-00000010 \(epoch 3, 3 steps in, step 10\)/);
     expect(gpuFailureAdvice('/runs/r', undefined)).toMatch(/no checkpoint yet: resuming starts it from the beginning/);
+    // A folder a shell would split is quoted, so the command can be pasted.
+    expect(gpuFailureAdvice("/home/ann/my runs/it's", undefined)).toMatch(/--resume '\/home\/ann\/my runs\/it'\\''s' --backend wasm$/);
   });
 });

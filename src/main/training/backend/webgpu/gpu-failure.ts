@@ -65,6 +65,11 @@ export function gpuFailureAdvice(runDir: string, resumeAt: ResumeAt | undefined)
     : 'The run has no checkpoint yet: resuming starts it from the beginning.';
   return (
     `No checkpoint was written now: the weights on the GPU cannot be trusted (or read). ${where} ` +
-    `Resume the run (a new trainer gets a new GPU device), or resume it on another backend: gan-studio train --resume ${runDir} --backend wasm`
+    `Resume the run (a new trainer gets a new GPU device), or resume it on another backend: gan-studio train --resume ${shellWord(runDir)} --backend wasm`
   );
+}
+
+/** A path as one word a POSIX shell reads back unchanged (quoted only when it needs to be), so the command can be pasted. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
