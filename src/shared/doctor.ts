@@ -27,6 +27,12 @@ export interface BackendVerdict {
   fixes: string[];
 }
 
+/** "works", "works (software adapter)" or "does not load": how the CLI and the Backends view state a verdict. */
+export function verdictState(verdict: Pick<BackendVerdict, 'works' | 'device'>): string {
+  if (!verdict.works) return 'does not load';
+  return verdict.device === 'software-gpu' ? 'works (software adapter)' : 'works';
+}
+
 /** One WebGPU adapter Dawn offers (GPUAdapterInfo fields). */
 export interface WebgpuAdapterFinding {
   vendor: string;
