@@ -1,15 +1,15 @@
 /** The doctor report as terminal lines; every outside string goes through printable(). */
 import { printable } from '../../../shared/printable';
 import type { BackendVerdict, DoctorReport, WebgpuAdapterFinding } from '../../../shared/doctor';
+import { verdictState } from '../../../shared/doctor';
 import { formatCudaProbe } from './doctor-probe';
 
 const INDENT = `  ${''.padEnd(14)}`;
 
 /** "works", "works (software adapter)" or "does not load", then the detail or auto's reason to pass it over. */
 export function verdictLine(verdict: BackendVerdict): string {
-  const state = !verdict.works ? 'does not load' : verdict.device === 'software-gpu' ? 'works (software adapter)' : 'works';
   const detail = verdict.autoSkips !== null ? `auto skips it: ${verdict.autoSkips}` : verdict.detail;
-  return `${state} — ${printable(detail)}`;
+  return `${verdictState(verdict)} — ${printable(detail)}`;
 }
 
 /** "nvidia hopper · NVIDIA H200 — hardware (high-performance)". */
