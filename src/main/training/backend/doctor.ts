@@ -17,7 +17,6 @@ import { probeWebgpu } from './doctor-webgpu';
 import { BackendError } from './errors';
 import { selectBackend } from './select';
 
-export { GPU_BACKENDS } from './doctor-report';
 export type { BackendVerdict, DoctorReport } from '../../../shared/doctor';
 
 const requireOptional = createRequire(import.meta.url);
