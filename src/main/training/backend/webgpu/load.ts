@@ -121,17 +121,17 @@ function requestAdapter(): Promise<ProbeAdapter | null> {
 
 /**
  * Makes tf's 'webgpu' backend available on the machine's adapter.
- * @throws BackendUnavailable with no adapter, or with a software one unless `forced`.
+ * @throws BackendUnavailable with no adapter, or with a software one unless `softwareGpu`.
  */
-export async function loadWebgpu(forced: boolean): Promise<{ tfName: string; device(): string }> {
+export async function loadWebgpu(softwareGpu: boolean): Promise<{ tfName: string; device(): string }> {
   const adapter = await requestAdapter();
   if (adapter === null) {
     throw new BackendUnavailable('no WebGPU adapter: no GPU driver with Vulkan (Linux), Metal (macOS) or Direct3D 12 (Windows) support was found');
   }
   const facts = adapterFacts(adapter.info as Record<string, unknown>);
   const device = describeAdapter(facts);
-  if (!forced && isSoftwareAdapter(facts)) {
-    throw new BackendUnavailable(`only a software adapter (${adapterName(facts)}): slower than wasm; use --backend webgpu to force it`);
+  if (!softwareGpu && isSoftwareAdapter(facts)) {
+    throw new BackendUnavailable(`only a software adapter (${adapterName(facts)}): slower than wasm; choose webgpu as the backend (--backend webgpu) to use it anyway`);
   }
   await checkReadback(adapter);
   try {
