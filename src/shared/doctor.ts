@@ -85,7 +85,11 @@ export interface DoctorReport {
   backends: BackendVerdict[];
   webgpu: WebgpuProbe;
   cuda: CudaProbe;
-  platform: { os: string; arch: string };
+  /**
+   * Node's process.platform and process.arch, and where the doctor ran: plain Node (the CLI,
+   * `serve`) or an Electron utility process (the desktop app), where Dawn cannot read back.
+   */
+  platform: { os: string; arch: string; runtime: 'node' | 'electron' };
   /** Package and runtime versions; null for a package that is not installed. */
   versions: {
     node: string;

@@ -38,7 +38,7 @@ describe('gan-studio doctor --json (this machine: no GPU; Mesa llvmpipe where in
     expect(report.versions.node).toBe(process.versions.node);
     expect(report.versions.tfjs).toMatch(/^4\./);
     expect(report.versions.tfjsBackendWebgpu).toBe('4.22.0');
-    expect(report.platform).toEqual({ os: process.platform, arch: process.arch });
+    expect(report.platform).toEqual({ os: process.platform, arch: process.arch, runtime: 'node' });
   }, 60_000);
 });
 

@@ -23,7 +23,7 @@ const report: DoctorReport = {
     vulkanDrivers: [],
   },
   cuda: probeCuda({ ldconfigListing: null, ldLibraryPath: '', exists: () => false, nvidiaProcVersion: null, nvidiaSmiRuns: false }),
-  platform: { os: 'linux', arch: 'x64' },
+  platform: { os: 'linux', arch: 'x64', runtime: 'node' },
   versions: { node: '20.0.0', tfjs: '4.22.0', tfjsNodeGpu: null, tfjsBackendWebgpu: '4.22.0', webgpu: null, electron: '45.5.0' },
 };
 
@@ -36,7 +36,7 @@ describe('formatDoctorReport', () => {
     expect(text).toContain('WebGPU adapters (Dawn: npm webgpu not installed, tfjs-backend-webgpu 4.22.0):\n  evil\\x1b[2K · GPU\\u{202e}XYZ — hardware (low-power)\n  Vulkan drivers: none installed');
     expect(text).toContain('  missing libcudnn.so.8 (cuDNN 8.1)');
     expect(text).toContain('Versions: Node 20.0.0, tfjs 4.22.0, tfjs-node-gpu not installed, tfjs-backend-webgpu 4.22.0, webgpu not installed, Electron 45.5.0');
-    expect(text).toContain('Platform: linux x64');
+    expect(text).toContain('Platform: linux x64, diagnosed in plain Node');
     expect(text.endsWith('auto picks: wasm\nNo GPU backend works: auto trains on wasm — CPU (WebAssembly).')).toBe(true);
     expect(text).not.toContain('\u001b');
     expect(text).not.toContain('\u202e');

@@ -50,7 +50,7 @@ export function formatDoctorReport(report: DoctorReport): string {
     '',
     `Versions: Node ${printable(v.node)}, tfjs ${printable(v.tfjs)}, tfjs-node-gpu ${installed(v.tfjsNodeGpu)}, ` +
       `tfjs-backend-webgpu ${installed(v.tfjsBackendWebgpu)}, webgpu ${installed(v.webgpu)}, Electron ${installed(v.electron)}`,
-    `Platform: ${printable(`${report.platform.os} ${report.platform.arch}`)}`,
+    `Platform: ${printable(`${report.platform.os} ${report.platform.arch}`)}, diagnosed in ${report.platform.runtime === 'electron' ? "the desktop app's Electron" : 'plain Node'}`,
     '',
     `auto picks: ${report.auto}`,
     printable(report.summary),

@@ -5,7 +5,7 @@ import { formatDoctorReport } from './doctor-format';
 import { probeCuda } from './doctor-probe';
 import type { DoctorFacts } from './doctor-report';
 import { buildDoctorReport } from './doctor-report';
-import { addAdapter, HARDWARE_ADAPTER_FIX, SOFTWARE_ADAPTER_FIX } from './doctor-webgpu';
+import { addAdapter, ELECTRON_WEBGPU_FIX, HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX } from './doctor-webgpu';
 import { adapterFacts, describeAdapter } from './webgpu/adapter';
 
 /** GPUAdapterInfo as Dawn reports it on each kind of machine (llvmpipe measured on this project's CI). */
@@ -62,7 +62,7 @@ function machine(info: Record<string, unknown>, os = 'linux'): DoctorFacts {
     },
     webgpu,
     cuda: NO_CUDA,
-    platform: { os, arch: 'x64' },
+    platform: { os, arch: 'x64', runtime: 'node' },
     versions: { node: '20.20.2', tfjs: '4.22.0', tfjsNodeGpu: null, tfjsBackendWebgpu: '4.22.0', webgpu: '0.6.2', electron: null },
   };
 }
@@ -129,15 +129,19 @@ describe('buildDoctorReport on known adapters', () => {
 
   it('a hardware adapter whose backend fails (e.g. no readback) does not count, and says to update the driver', () => {
     const facts = machine(ADAPTERS.amd);
-    const failed = buildDoctorReport({
+    const failedFacts: DoctorFacts = {
       ...facts,
       auto: { name: 'wasm', device: WASM, skipped: [{ name: 'webgpu', reason: 'reading GPU memory back failed: device lost' }] },
       forced: { ...facts.forced, webgpu: { ok: false, reason: 'reading GPU memory back failed: device lost' } },
-    });
+    };
+    const failed = buildDoctorReport(failedFacts);
     const webgpu = failed.backends.find((verdict) => verdict.name === 'webgpu')!;
     expect(failed.gpuWorks).toBe(false);
     expect(webgpu).toMatchObject({ works: false, device: null, detail: 'reading GPU memory back failed: device lost', autoSkips: null });
-    expect(webgpu.fixes).toEqual(['a hardware adapter was found but the backend failed (see why above): update the GPU driver; until then auto trains on the next backend']);
+    expect(webgpu.fixes).toEqual([HARDWARE_FAILED_FIX]);
+    // Inside the desktop app the same failure is Electron's, not the driver's.
+    const inElectron = buildDoctorReport({ ...failedFacts, platform: { ...facts.platform, runtime: 'electron' } });
+    expect(inElectron.backends.find((verdict) => verdict.name === 'webgpu')!.fixes).toEqual([ELECTRON_WEBGPU_FIX]);
     expect(failed.summary).toBe('No GPU backend works: auto trains on wasm — CPU (WebAssembly, XNNPACK, single thread).');
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
-import { addAdapter, HARDWARE_ADAPTER_FIX, SOFTWARE_ADAPTER_FIX, vulkanDriverManifests, webgpuFixes } from './doctor-webgpu';
+import { addAdapter, ELECTRON_WEBGPU_FIX, HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX, vulkanDriverManifests, webgpuFixes } from './doctor-webgpu';
 import { adapterFacts } from './webgpu/adapter';
 
-const LINUX = { os: 'linux', arch: 'x64' };
+const LINUX = { os: 'linux', arch: 'x64', runtime: 'node' } as const;
 const none = (error: string | null = null): WebgpuProbe => ({ adapters: [], error, vulkanDrivers: [] });
 
 describe('webgpuFixes', () => {
@@ -11,20 +11,20 @@ describe('webgpuFixes', () => {
     expect(webgpuFixes(none(), LINUX, false)).toEqual([
       "for a hardware adapter, install your GPU's Vulkan driver: mesa-vulkan-drivers 24 or newer for AMD and Intel (Debian bookworm: apt-get install -t bookworm-backports mesa-vulkan-drivers; Dawn refuses older Mesa) or the NVIDIA driver, which brings its own; `vulkaninfo --summary` should then list the GPU",
     ]);
-    expect(webgpuFixes(none(), { os: 'darwin', arch: 'arm64' }, false)).toEqual([
+    expect(webgpuFixes(none(), { os: 'darwin', arch: 'arm64', runtime: 'node' }, false)).toEqual([
       'Metal is built into macOS (no driver to install): if no hardware adapter is found, update macOS; a Mac without a Metal GPU cannot use webgpu',
     ]);
-    expect(webgpuFixes(none(), { os: 'win32', arch: 'x64' }, false)).toEqual([
+    expect(webgpuFixes(none(), { os: 'win32', arch: 'x64', runtime: 'node' }, false)).toEqual([
       "for a hardware adapter, install or update your GPU vendor's driver (NVIDIA, AMD or Intel) with Direct3D 12 support (Windows 10 or later)",
     ]);
-    expect(webgpuFixes(none(), { os: 'freebsd', arch: 'x64' }, false)[0]).toMatch(/^for a hardware adapter, webgpu needs a GPU driver with Vulkan, Metal or Direct3D 12/);
+    expect(webgpuFixes(none(), { os: 'freebsd', arch: 'x64', runtime: 'node' }, false)[0]).toMatch(/^for a hardware adapter, webgpu needs a GPU driver with Vulkan, Metal or Direct3D 12/);
   });
 
   it('Dawn missing or not loading: the package fix, naming the platform build', () => {
     expect(webgpuFixes(none('not installed (npm package webgpu)'), LINUX, false)).toEqual([
       "npm install webgpu (Dawn's prebuilt WebGPU for Node, an optional dependency of the studio)",
     ]);
-    expect(webgpuFixes(none('Dawn (dawn.node) failed to load: GLIBC_2.34 not found'), { os: 'linux', arch: 'arm64' }, false)).toEqual([
+    expect(webgpuFixes(none('Dawn (dawn.node) failed to load: GLIBC_2.34 not found'), { os: 'linux', arch: 'arm64', runtime: 'node' }, false)).toEqual([
       'reinstall the webgpu package (npm install webgpu): its prebuilt dawn.node for linux-arm64 did not load',
     ]);
   });
@@ -35,6 +35,19 @@ describe('webgpuFixes', () => {
     const probe = { adapters, error: null, vulkanDrivers: ['lvp_icd.json'] };
     expect(webgpuFixes(probe, LINUX, true)).toEqual([SOFTWARE_ADAPTER_FIX, HARDWARE_ADAPTER_FIX.linux]);
     expect(webgpuFixes(probe, LINUX, false)).toEqual([HARDWARE_ADAPTER_FIX.linux]);
+  });
+
+  it('a hardware adapter: nothing to fix when it works; when it fails, the driver — or, inside Electron, plain Node', () => {
+    const adapters: WebgpuAdapterFinding[] = [];
+    addAdapter(adapters, adapterFacts({ vendor: 'apple', architecture: 'metal-3', description: 'Apple M2' }), 'high-performance');
+    const probe = { adapters, error: null, vulkanDrivers: null };
+    const mac = { os: 'darwin', arch: 'arm64', runtime: 'node' } as const;
+    expect(webgpuFixes(probe, mac, true)).toEqual([]);
+    expect(webgpuFixes(probe, mac, false)).toEqual([HARDWARE_FAILED_FIX]);
+    expect(webgpuFixes(probe, { ...mac, runtime: 'electron' }, false)).toEqual([
+      "train on webgpu from plain Node instead: npx gan-studio train --backend webgpu, or npx gan-studio serve (the same studio in a browser); the desktop app's Electron trainer cannot read Dawn's GPU memory back",
+    ]);
+    expect(ELECTRON_WEBGPU_FIX).toMatch(/^train on webgpu from plain Node/);
   });
 });
 

@@ -6,7 +6,7 @@
  * advice is tested here without that platform.
  */
 import { readdirSync } from 'node:fs';
-import type { WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
+import type { DoctorReport, WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
 import type { AdapterFacts } from './webgpu/adapter';
 import { adapterFacts, isSoftwareAdapter } from './webgpu/adapter';
 import { probeWebgpuAdapter } from './webgpu/load';
@@ -76,13 +76,21 @@ export const HARDWARE_ADAPTER_FIX: Record<string, string> = {
 const OTHER_PLATFORM_FIX = 'for a hardware adapter, webgpu needs a GPU driver with Vulkan, Metal or Direct3D 12 support; Dawn has no build for this platform otherwise';
 
 /** The fix sentence shown to a software adapter's owner. */
-export const SOFTWARE_ADAPTER_FIX = 'a software adapter works but is slower than wasm: auto skips it; force it with --backend webgpu (or Backend in New run)';
+export const SOFTWARE_ADAPTER_FIX =
+  'a software adapter works but is slower than wasm, so auto skips it; to use it anyway choose webgpu as the backend (--backend webgpu, or Backend in New run)';
+
+/** Inside Electron Dawn cannot read GPU memory back (docs/backends.md): plain Node can. */
+export const ELECTRON_WEBGPU_FIX =
+  'train on webgpu from plain Node instead: npx gan-studio train --backend webgpu, or npx gan-studio serve (the same studio in a browser); the desktop app\'s Electron trainer cannot read Dawn\'s GPU memory back';
+
+/** A hardware adapter whose backend still failed outside Electron. */
+export const HARDWARE_FAILED_FIX = 'a hardware adapter was found but the backend failed (see why above): update the GPU driver; until then auto trains on the next backend';
 
 /**
  * What to do so webgpu trains on a hardware GPU, given what Dawn saw and
  * whether the backend `works` (loads and passes the smoke op, forced).
  */
-export function webgpuFixes(probe: WebgpuProbe, platform: { os: string; arch: string }, works: boolean): string[] {
+export function webgpuFixes(probe: WebgpuProbe, platform: DoctorReport['platform'], works: boolean): string[] {
   const hardware = HARDWARE_ADAPTER_FIX[platform.os] ?? OTHER_PLATFORM_FIX;
   if (probe.error !== null) {
     if (probe.error.startsWith('not installed')) return ["npm install webgpu (Dawn's prebuilt WebGPU for Node, an optional dependency of the studio)"];
@@ -91,5 +99,6 @@ export function webgpuFixes(probe: WebgpuProbe, platform: { os: string; arch: st
   const first = probe.adapters[0];
   if (first === undefined) return [hardware];
   if (first.software) return works ? [SOFTWARE_ADAPTER_FIX, hardware] : [hardware];
-  return works ? [] : ['a hardware adapter was found but the backend failed (see why above): update the GPU driver; until then auto trains on the next backend'];
+  if (works) return [];
+  return [platform.runtime === 'electron' ? ELECTRON_WEBGPU_FIX : HARDWARE_FAILED_FIX];
 }

@@ -52,7 +52,7 @@ export async function diagnoseBackends(inputs: ProbeInputs = systemProbeInputs()
     forced,
     webgpu: await probeWebgpu(),
     cuda,
-    platform: { os: process.platform, arch: process.arch },
+    platform: { os: process.platform, arch: process.arch, runtime: process.versions['electron'] ? 'electron' : 'node' },
     versions: {
       node: process.versions.node,
       tfjs: tf.version.tfjs,
