@@ -50,6 +50,7 @@ describe('backend doctor in a probe process', () => {
   it('names the doctor when it fails, exits silently or hangs', async () => {
     await expect(diagnoseBackendsWith(scripted({ ok: false, message: 'tf broke' }, 0).start)).rejects.toThrow(/^The backend doctor failed: tf broke$/);
     await expect(diagnoseBackendsWith(scripted(undefined, 1).start)).rejects.toThrow(/^The backend doctor exited \(code 1\) without a report\.$/);
+    await expect(diagnoseBackendsWith(scripted(undefined, null).start)).rejects.toMatchObject({ hint: expect.stringMatching(/^Run "npx gan-studio doctor" in a terminal/) });
     const hung = scripted();
     await expect(diagnoseBackendsWith(hung.start, 50)).rejects.toThrow(/^The backend doctor did not answer within 0.05 s\.$/);
     expect(hung.killed()).toBe(true);

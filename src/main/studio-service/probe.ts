@@ -29,10 +29,16 @@ interface ProbeWording {
   subject: string;
   /** Prefix of the child's own failure message. */
   failed: string;
+  /** What to try when the process died without a report (a native crash leaves no message). */
+  exitHint?: string;
 }
 
 const SELECT: ProbeWording = { subject: 'The backend probe', failed: 'No compute backend could load' };
-const DOCTOR: ProbeWording = { subject: 'The backend doctor', failed: 'The backend doctor failed' };
+const DOCTOR: ProbeWording = {
+  subject: 'The backend doctor',
+  failed: 'The backend doctor failed',
+  exitHint: 'Run "npx gan-studio doctor" in a terminal: it prints the same report, and the crash message if a backend crashes it.',
+};
 
 /** Run one probe process; resolves with its report, rejects with its reason (or a timeout). */
 function askProbe<Report>(start: () => ProbeProcess, timeoutMs: number, wording: ProbeWording): Promise<Report> {
@@ -53,7 +59,7 @@ function askProbe<Report>(start: () => ProbeProcess, timeoutMs: number, wording:
       const message = raw as ProbeMessage<Report>;
       settle(() => (message.ok ? resolve(message.report) : reject(new StudioError(`${wording.failed}: ${message.message}`))));
     });
-    probe.onExit((code) => settle(() => reject(new StudioError(`${wording.subject} exited (code ${code}) without a report.`))));
+    probe.onExit((code) => settle(() => reject(new StudioError(`${wording.subject} exited (code ${code}) without a report.`, wording.exitHint))));
   });
 }
 
