@@ -84,7 +84,8 @@ export interface DoctorReport {
   /** Every backend, in the order auto tries them. */
   backends: BackendVerdict[];
   webgpu: WebgpuProbe;
-  cuda: CudaProbe;
+  /** The CUDA 11.2 / cuDNN 8.1 sonames and NVIDIA driver; null off Linux, where they are not looked up. */
+  cuda: CudaProbe | null;
   /**
    * Node's process.platform and process.arch, and where the doctor ran: plain Node (the CLI,
    * `serve`) or an Electron utility process (the desktop app), where Dawn cannot read back.

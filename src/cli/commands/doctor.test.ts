@@ -39,6 +39,7 @@ describe('gan-studio doctor --json (this machine: no GPU; Mesa llvmpipe where in
     expect(report.versions.tfjs).toMatch(/^4\./);
     expect(report.versions.tfjsBackendWebgpu).toBe('4.22.0');
     expect(report.platform).toEqual({ os: process.platform, arch: process.arch, runtime: 'node' });
+    expect(report.cuda === null).toBe(process.platform !== 'linux');
   }, 60_000);
 });
 

@@ -43,7 +43,8 @@ export function formatDoctorReport(report: DoctorReport): string {
   }
   lines.push('', ...webgpuLines(report));
   lines.push('', 'CUDA 11.2 / cuDNN 8.1 for tfjs-node-gpu:');
-  for (const line of formatCudaProbe(report.cuda)) lines.push(`  ${printable(line)}`);
+  if (report.cuda === null) lines.push('  not looked up on this platform (the sonames are Linux ones)');
+  else for (const line of formatCudaProbe(report.cuda)) lines.push(`  ${printable(line)}`);
   const v = report.versions;
   const installed = (version: string | null): string => printable(version ?? 'not installed');
   lines.push(

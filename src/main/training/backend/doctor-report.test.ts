@@ -4,7 +4,7 @@ import type { WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
 import { formatDoctorReport } from './doctor-format';
 import { probeCuda } from './doctor-probe';
 import type { DoctorFacts } from './doctor-report';
-import { buildDoctorReport } from './doctor-report';
+import { buildDoctorReport, CUDA_PLATFORM_FIXES } from './doctor-report';
 import { addAdapter, ELECTRON_WEBGPU_FIX, HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX } from './doctor-webgpu';
 import { adapterFacts, describeAdapter } from './webgpu/adapter';
 
@@ -155,6 +155,15 @@ describe('buildDoctorReport on known adapters', () => {
     expect(onGpu.backends[0]).toMatchObject({ works: true, device: 'gpu', fixes: [] });
     expect(onGpu.gpuWorks).toBe(true);
     expect(onGpu.summary).toBe('A GPU backend works: tfjs-node-gpu on GPU (CUDA, libtensorflow); auto picks wasm.');
+  });
+
+  it('off Linux the CUDA sonames are not looked up, and tfjs-node-gpu gets the platform\'s own fix', () => {
+    const mac = buildDoctorReport({ ...machine(ADAPTERS.apple, 'darwin'), cuda: null });
+    expect(mac.backends[0]!.fixes).toEqual(['tfjs-node-gpu needs CUDA, which macOS does not have: on a Mac the GPU path is webgpu (Metal)']);
+    expect(formatDoctorReport(mac)).toContain('CUDA 11.2 / cuDNN 8.1 for tfjs-node-gpu:\n  not looked up on this platform (the sonames are Linux ones)\n');
+    const windows = buildDoctorReport({ ...machine(ADAPTERS.swiftshader, 'win32'), cuda: null });
+    expect(windows.backends[0]!.fixes).toEqual([CUDA_PLATFORM_FIXES.win32]);
+    expect(CUDA_PLATFORM_FIXES.win32).toMatch(/cudart64_110\.dll and cudnn64_8\.dll/);
   });
 
   it('lists the backends in auto order with the install fixes, and a stable report version', () => {

@@ -22,7 +22,7 @@ export interface DoctorFacts {
   /** Each backend but auto's pick, forced once. */
   forced: Partial<Record<BackendName, ForcedOutcome>>;
   webgpu: WebgpuProbe;
-  cuda: CudaProbe;
+  cuda: CudaProbe | null;
   platform: DoctorReport['platform'];
   versions: DoctorReport['versions'];
 }
@@ -49,13 +49,21 @@ function deviceOf(name: BackendName, device: string, webgpu: WebgpuProbe): Backe
   return 'cpu';
 }
 
-function cudaFixes(cuda: CudaProbe): string[] {
+/** tfjs-node-gpu off Linux: Windows loads the CUDA DLLs from PATH; macOS has no CUDA at all. */
+export const CUDA_PLATFORM_FIXES: Record<string, string> = {
+  win32:
+    'install the NVIDIA driver, CUDA 11.2 and cuDNN 8.1 and put their bin folders on PATH (libtensorflow 2.9 loads cudart64_110.dll and cudnn64_8.dll), then npm install @tensorflow/tfjs-node-gpu@4.22.0',
+  darwin: 'tfjs-node-gpu needs CUDA, which macOS does not have: on a Mac the GPU path is webgpu (Metal)',
+};
+
+function cudaFixes(cuda: CudaProbe | null, os: string): string[] {
+  if (cuda === null) return [CUDA_PLATFORM_FIXES[os] ?? 'tfjs-node-gpu has no build for this platform: webgpu is the GPU path here'];
   if (cuda.fixes.length > 0) return cuda.fixes;
   return ['the CUDA libraries and driver were found: check that the GPU is visible (nvidia-smi) and that tfjs-node-gpu is installed (npm install @tensorflow/tfjs-node-gpu)'];
 }
 
 function fixesFor(name: BackendName, works: boolean, device: BackendDevice | null, facts: DoctorFacts): string[] {
-  if (name === 'tfjs-node-gpu') return device === 'gpu' ? [] : cudaFixes(facts.cuda);
+  if (name === 'tfjs-node-gpu') return device === 'gpu' ? [] : cudaFixes(facts.cuda, facts.platform.os);
   if (name === 'webgpu') return webgpuFixes(facts.webgpu, facts.platform, works);
   return works ? [] : INSTALL_FIXES[name] ? [INSTALL_FIXES[name]] : [];
 }

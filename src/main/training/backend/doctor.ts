@@ -35,7 +35,8 @@ function packageVersion(name: string): string | null {
  * over may still work when forced — and tf is left on auto's pick.
  */
 export async function diagnoseBackends(inputs: ProbeInputs = systemProbeInputs()): Promise<DoctorReport> {
-  const cuda = probeCuda(inputs);
+  // The soname probe reads ldconfig and Linux paths; elsewhere the platform's own fix is given.
+  const cuda = process.platform === 'linux' ? probeCuda(inputs) : null;
   const auto = await selectBackend();
   const forced: Partial<Record<BackendName, ForcedOutcome>> = {};
   for (const name of BACKEND_NAMES) {
