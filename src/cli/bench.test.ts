@@ -12,8 +12,8 @@ describe('bench', () => {
     expect(code).toBe(0);
     const lines = out.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
-    expect(Object.keys(lines[0]!).sort()).toEqual(['backend', 'batchSize', 'imagesPerSecond', 'preset']);
-    expect(lines[0]).toMatchObject({ backend: 'cpu', preset: 'tiny', batchSize: 4 });
+    expect(Object.keys(lines[0]!).sort()).toEqual(['backend', 'batchSize', 'device', 'imagesPerSecond', 'preset']);
+    expect(lines[0]).toMatchObject({ backend: 'cpu', device: expect.stringMatching(/pure JavaScript/), preset: 'tiny', batchSize: 4 });
     expect(lines[0]!.imagesPerSecond).toBeGreaterThan(0);
 
     out.mockClear();

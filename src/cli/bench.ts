@@ -2,7 +2,7 @@
  * `npm run bench`: images/s of one GAN training step for seed-model-one
  * (batch 16 and 64) and tf-tutorial (batch 64) on every backend that loads,
  * as a table, or with --json one JSON object per line
- * ({backend, preset, batchSize, imagesPerSecond}).
+ * ({backend, device, preset, batchSize, imagesPerSecond}).
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -35,12 +35,13 @@ classifier once).
 
 Options:
   --quality         Score against wall time instead: see npm run bench -- --quality --help
-  --json            One JSON object per line: {backend, preset, batchSize, imagesPerSecond};
+  --json            One JSON object per line: {backend, device, preset, batchSize, imagesPerSecond};
                     the scoring row: {backend, preset, scores: {sampleSize, scoringSeconds,
                     epochSeconds, share, cpuShare, …}}
   --skip-scores     Leave out the scoring row
   --all             Also run rows the pure-JS cpu backend needs minutes per step for
   --backend NAME    Only this backend (${BACKEND_NAMES.join(', ')}); default: every one that loads
+                    (webgpu on a software adapter such as llvmpipe only when named here)
   --preset NAME     Only this preset (${PRESET_NAMES.join(', ')}); with --batch-size, one custom row
   --batch-size N    Only this batch size
   --steps N         Timed steps per row (default 3; 1 warm-up step first)
@@ -70,6 +71,8 @@ interface BenchOptions {
   json: boolean;
   all: boolean;
   backends: readonly BackendName[];
+  /** --backend named one: then a software GPU adapter (llvmpipe) is measured too, as training would use it. */
+  forced: boolean;
   rows: { preset: PresetName; batchSize: number }[];
   steps: number;
   profile: boolean;
@@ -118,6 +121,7 @@ function parseOptions(argv: string[]): BenchOptions {
     json: values.json,
     all: values.all,
     backends: backend === undefined ? BACKEND_NAMES : [backend as BackendName],
+    forced: backend !== undefined,
     rows,
     steps: positive('steps', values.steps)!,
     profile: values.profile,
@@ -125,14 +129,14 @@ function parseOptions(argv: string[]): BenchOptions {
   };
 }
 
-const TABLE_HEADER = `${'backend'.padEnd(14)}${'preset'.padEnd(16)}${'batch'.padStart(6)}${'images/s'.padStart(11)}${'step ms'.padStart(11)}${'img/CPU-s'.padStart(11)}`;
+const TABLE_HEADER = `${'backend'.padEnd(14)}${'preset'.padEnd(16)}${'batch'.padStart(6)}${'images/s'.padStart(11)}${'step ms'.padStart(11)}${'img/CPU-s'.padStart(11)}  device`;
 
 const rate = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
-function tableRow(backend: BackendName, m: Measurement): string {
+function tableRow(backend: BackendName, device: string, m: Measurement): string {
   return (
     `${backend.padEnd(14)}${m.preset.padEnd(16)}${String(m.batchSize).padStart(6)}` +
-    `${rate(m.imagesPerSecond).padStart(11)}${m.stepMs.toFixed(0).padStart(11)}${rate(m.imagesPerCpuSecond).padStart(11)}`
+    `${rate(m.imagesPerSecond).padStart(11)}${m.stepMs.toFixed(0).padStart(11)}${rate(m.imagesPerCpuSecond).padStart(11)}  ${device}`
   );
 }
 
@@ -144,8 +148,10 @@ export async function run(argv: string[]): Promise<number> {
   if (!options.json) console.log(TABLE_HEADER);
   let measured = 0;
   for (const backend of options.backends) {
+    let device: string;
     try {
-      const report = await selectBackend({ forced: backend });
+      const report = await selectBackend({ forced: backend, softwareGpu: options.forced });
+      device = report.device;
       note(`${backend}: ${report.device}`);
     } catch (err) {
       note(`${backend}: not available — ${err instanceof Error && 'reason' in err ? String(err.reason) : String(err)}`);
@@ -160,9 +166,9 @@ export async function run(argv: string[]): Promise<number> {
       const m = await measureStep({ ...row, warmupSteps: 1, timedSteps: options.steps, profile: options.profile && !options.json });
       measured++;
       if (options.json) {
-        console.log(JSON.stringify({ backend, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }));
+        console.log(JSON.stringify({ backend, device, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }));
       } else {
-        console.log(tableRow(backend, m));
+        console.log(tableRow(backend, device, m));
         if (m.kernels !== undefined) console.log(formatKernelShares(m.kernels));
       }
     }

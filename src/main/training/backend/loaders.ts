@@ -80,15 +80,16 @@ function loadWasm(): LoadedBackend {
   return { tfName: 'wasm', device: () => 'CPU (WebAssembly, XNNPACK, single thread)' };
 }
 
-/** How a loader is asked: `forced` when the user named this backend (it may then use a software GPU). */
+/** How a loader is asked. */
 export interface LoadOptions {
-  forced: boolean;
+  /** Accept a software GPU adapter (CPU emulation, slower than wasm): only when the user named the backend. */
+  softwareGpu: boolean;
 }
 
 /** Loaders in the order selectBackend tries them. */
 export const LOADERS: Record<BackendName, (options: LoadOptions) => LoadedBackend | Promise<LoadedBackend>> = {
   'tfjs-node-gpu': () => loadTfjsNode('@tensorflow/tfjs-node-gpu', true),
-  webgpu: ({ forced }) => loadWebgpu(forced),
+  webgpu: ({ softwareGpu }) => loadWebgpu(softwareGpu),
   'tfjs-node': () => loadTfjsNode('@tensorflow/tfjs-node', false),
   wasm: loadWasm,
   cpu: () => {

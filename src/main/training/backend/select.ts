@@ -15,12 +15,17 @@ import { runGradientSmoke, SMOKE_TOLERANCE } from './smoke';
 export interface SelectBackendOptions {
   /** Use exactly this backend (from --backend / GAN_STUDIO_BACKEND); throw BackendError if it cannot. */
   forced?: BackendName;
+  /**
+   * Accept a software GPU adapter (llvmpipe, SwiftShader) for webgpu. Default:
+   * only when forced — the user asked for webgpu by name.
+   */
+  softwareGpu?: boolean;
 }
 
-async function activate(name: BackendName, forced: boolean): Promise<LoadedBackend> {
+async function activate(name: BackendName, softwareGpu: boolean): Promise<LoadedBackend> {
   let loaded: LoadedBackend;
   try {
-    loaded = await LOADERS[name]({ forced });
+    loaded = await LOADERS[name]({ softwareGpu });
   } catch (err) {
     if (err instanceof BackendUnavailable) throw err;
     throw new BackendUnavailable(err instanceof Error ? err.message : String(err));
@@ -56,7 +61,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const order = options.forced === undefined ? BACKEND_NAMES : [options.forced];
   for (const name of order) {
     try {
-      const loaded = await activate(name, options.forced !== undefined);
+      const loaded = await activate(name, options.softwareGpu ?? options.forced !== undefined);
       return { name, device: loaded.device(), skipped };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);

@@ -4,6 +4,7 @@
  * array; the checkpoint stays last so it records everything before it.
  */
 import { checkpointHook } from './checkpoint-hook';
+import { emaStatisticsHook } from './ema-statistics-hook';
 import { sampleGridHook } from './sample-grid-hook';
 import { scoreHook } from './score-hook';
 import { tensorboardHook } from './tensorboard-hook';
@@ -13,7 +14,15 @@ export type { EpochEnd, EpochHook, StepEnd, TrainingProgress, TrainingSession } 
 
 /** The hooks every run gets. `start`: where this session continues from. */
 export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
+  const emaStatistics = emaStatisticsHook(session);
   const scores = scoreHook(session);
-  // TensorBoard after the grids and scores it logs; the checkpoint last.
-  return [sampleGridHook(session), ...(scores ? [scores] : []), tensorboardHook(session, start), checkpointHook(session, start.step)];
+  // The EMA's statistics first (the grids, scores and checkpoint use them); TensorBoard after the
+  // grids and scores it logs; the checkpoint last.
+  return [
+    ...(emaStatistics ? [emaStatistics] : []),
+    sampleGridHook(session),
+    ...(scores ? [scores] : []),
+    tensorboardHook(session, start),
+    checkpointHook(session, start.step),
+  ];
 }

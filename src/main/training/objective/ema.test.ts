@@ -38,6 +38,40 @@ describe('EMA generator', () => {
     expect(ema.model.getWeights()[1]!.dataSync()[0]).toBeCloseTo(0.9 * 1.1 + 0.1 * 2, 6);
   });
 
+  it("refreshes BatchNorm's moving statistics to the mean of the copy's own batch statistics (standing statistics)", () => {
+    const ema = new GeneratorEma(net(), net(), 0.9);
+    const kernel = [
+      [1, -2],
+      [0.5, 3],
+    ];
+    ema.model.layers[0]!.setWeights([tf.tensor2d(kernel)]);
+    const passes = 3;
+    const batchSize = 5;
+    const seed = 11;
+    // By hand: pass k draws z ~ N(0, 1) [5, 2] with seed 11 + k; h = z·W; per channel the batch
+    // mean and the biased variance (what tf.moments gives); the moving value is their average.
+    const expectedMean = [0, 0];
+    const expectedVariance = [0, 0];
+    for (let k = 1; k <= passes; k++) {
+      const z = tf.randomNormal([batchSize, 2], 0, 1, 'float32', seed + k).arraySync() as number[][];
+      for (let c = 0; c < 2; c++) {
+        const h = z.map((row) => row[0]! * kernel[0]![c]! + row[1]! * kernel[1]![c]!);
+        const mean = h.reduce((a, b) => a + b, 0) / batchSize;
+        const variance = h.reduce((a, b) => a + (b - mean) ** 2, 0) / batchSize;
+        expectedMean[c]! += mean / passes;
+        expectedVariance[c]! += variance / passes;
+      }
+    }
+    const beforeTrainable = ema.model.getWeights().slice(0, 3).map((w) => [...w.dataSync()]);
+    ema.refreshBatchNormStatistics({ passes, batchSize, seed });
+    const [, , , movingMean, movingVariance] = ema.model.getWeights().map((w) => [...w.dataSync()]);
+    movingMean!.forEach((m, c) => expect(m).toBeCloseTo(expectedMean[c]!, 5));
+    movingVariance!.forEach((v, c) => expect(v).toBeCloseTo(expectedVariance[c]!, 5));
+    // Only the statistics change, and the layer's own momentum is back (tf's default 0.99).
+    expect(ema.model.getWeights().slice(0, 3).map((w) => [...w.dataSync()])).toEqual(beforeTrainable);
+    expect((ema.model.layers[1] as unknown as { momentum: number }).momentum).toBe(0.99);
+  });
+
   it('refuses a copy of another architecture and a decay outside [0, 1)', () => {
     const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] });
     expect(() => new GeneratorEma(net(), other, 0.9)).toThrow(/architecture/);

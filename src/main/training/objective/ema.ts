@@ -9,8 +9,28 @@
  * smooths out the step-to-step oscillation of adversarial training, so its
  * samples are usually cleaner than the raw generator's; sample grids use it
  * when it is on, and checkpoints save it (generator-ema/).
+ *
+ * BatchNorm's moving statistics describe the *live* generator's activations,
+ * not the averaged weights' own: before the copy is shown, scored or saved,
+ * refreshBatchNormStatistics() re-estimates them from the copy itself
+ * ("standing statistics", Brock et al. 2019, BigGAN).
  */
 import * as tf from '@tensorflow/tfjs';
+
+/** Samples behind the standing statistics: 16 × 128 = 2,048 latent vectors (fixed seeds, so a run stays deterministic). */
+export const STANDING_STATISTICS: StandingStatistics = { passes: 16, batchSize: 128, seed: 7_919 };
+
+/** How many fixed latent batches the standing statistics average, and their first seed. */
+export interface StandingStatistics {
+  passes: number;
+  batchSize: number;
+  seed: number;
+}
+
+/** tf.layers' BatchNormalization keeps `momentum` private; the refresh sets it per pass. */
+interface BatchNormMomentum {
+  momentum: number;
+}
 
 export class GeneratorEma {
   /**
@@ -47,5 +67,26 @@ export class GeneratorEma {
         average.write(weight.trainable ? average.read().mul(decay).add(current.mul(1 - decay)) : current);
       });
     });
+  }
+
+  /**
+   * Sets every BatchNorm layer's moving mean and variance of the copy to the
+   * average over `passes` batches of its own batch statistics on fixed latent
+   * vectors: pass k runs in training mode with momentum (k − 1) / k, which
+   * makes the moving value the running mean of the k batch values.
+   */
+  refreshBatchNormStatistics({ passes, batchSize, seed }: StandingStatistics = STANDING_STATISTICS): void {
+    const batchNorms = this.model.layers.filter((layer) => layer.getClassName() === 'BatchNormalization') as unknown as BatchNormMomentum[];
+    if (batchNorms.length === 0) return;
+    const latentDim = this.model.inputs[0]!.shape[1]!;
+    const momenta = batchNorms.map((layer) => layer.momentum);
+    try {
+      for (let k = 1; k <= passes; k++) {
+        for (const layer of batchNorms) layer.momentum = (k - 1) / k;
+        tf.tidy(() => void this.model.apply(tf.randomNormal([batchSize, latentDim], 0, 1, 'float32', seed + k), { training: true }));
+      }
+    } finally {
+      batchNorms.forEach((layer, i) => (layer.momentum = momenta[i]!));
+    }
   }
 }

@@ -24,12 +24,16 @@ export function isSoftwareAdapter(facts: AdapterFacts): boolean {
   return SOFTWARE_RENDERERS.test(`${facts.vendor} ${facts.device} ${facts.description}`);
 }
 
-/** "WebGPU: mesa software, llvmpipe: Mesa 25.0.7 (software)" — the device line of a backend report. */
-export function describeAdapter(facts: AdapterFacts): string {
+/** "mesa software, llvmpipe: Mesa 25.0.7…" — vendor, architecture and the driver's own description. */
+export function adapterName(facts: AdapterFacts): string {
   const name = [facts.vendor, facts.architecture].filter((part) => part !== '').join(' ') || 'unknown vendor';
   const detail = facts.description || facts.device;
-  const kind = isSoftwareAdapter(facts) ? 'software' : 'hardware';
-  return `GPU (WebGPU: ${name}${detail ? `, ${detail}` : ''}; ${kind} adapter)`;
+  return detail ? `${name}, ${detail}` : name;
+}
+
+/** "GPU (WebGPU: mesa software, llvmpipe: …; software adapter)" — the device line of a backend report. */
+export function describeAdapter(facts: AdapterFacts): string {
+  return `GPU (WebGPU: ${adapterName(facts)}; ${isSoftwareAdapter(facts) ? 'software' : 'hardware'} adapter)`;
 }
 
 /** Reads the facts from a GPUAdapter's `info` (older adapters may lack fields). */

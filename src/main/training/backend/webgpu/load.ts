@@ -10,13 +10,58 @@ import os from 'node:os';
 import path from 'node:path';
 import { BackendUnavailable } from '../errors';
 import type { AdapterFacts } from './adapter';
-import { adapterFacts, describeAdapter, isSoftwareAdapter } from './adapter';
+import { adapterFacts, adapterName, describeAdapter, isSoftwareAdapter } from './adapter';
 
 const requireOptional = createRequire(import.meta.url);
 
+/** The parts of a GPUBuffer and GPUDevice the readback check uses. */
+interface ProbeBuffer {
+  mapAsync(mode: number): Promise<void>;
+  getMappedRange(): ArrayBuffer;
+  unmap(): void;
+}
+interface ProbeDevice {
+  createBuffer(descriptor: { size: number; usage: number }): ProbeBuffer;
+  destroy(): void;
+}
+interface ProbeAdapter {
+  info: unknown;
+  requestDevice(): Promise<ProbeDevice>;
+}
+
 /** The part of navigator.gpu the studio itself calls (tfjs-backend-webgpu uses the rest). */
 interface GpuEntry {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<{ info: unknown } | null>;
+  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<ProbeAdapter | null>;
+}
+
+// GPUBufferUsage.MAP_READ | COPY_DST and GPUMapMode.READ (fixed by the WebGPU spec).
+const MAP_READ_USAGE = 0x0001 | 0x0008;
+const MAP_MODE_READ = 0x0001;
+
+/**
+ * Every tfjs readback maps a buffer and wraps the mapping in an ArrayBuffer.
+ * Dawn's Node binding hands out *external* ArrayBuffers, which Electron's V8
+ * memory cage forbids (electron/electron#35801): check once, here, so the
+ * reason is named instead of surfacing as a failed smoke op.
+ */
+async function checkReadback(adapter: ProbeAdapter): Promise<void> {
+  const device = await adapter.requestDevice();
+  try {
+    const buffer = device.createBuffer({ size: 4, usage: MAP_READ_USAGE });
+    await buffer.mapAsync(MAP_MODE_READ);
+    buffer.getMappedRange();
+    buffer.unmap();
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    const electron = process.versions['electron'];
+    throw new BackendUnavailable(
+      electron
+        ? `Dawn's Node binding cannot read GPU memory back inside Electron ${electron} (its V8 memory cage forbids external buffers: ${text}); train on webgpu with the CLI or \`npx gan-studio serve\` (plain Node) instead`
+        : `reading GPU memory back failed: ${text}`,
+    );
+  } finally {
+    device.destroy();
+  }
 }
 
 /** The part of the `webgpu` package the studio uses. */
@@ -66,23 +111,29 @@ function installNavigatorGpu(): GpuEntry {
 
 /** The adapter tfjs-backend-webgpu will get (it asks for the same high-performance one), or null when there is none. */
 export async function probeWebgpuAdapter(): Promise<AdapterFacts | null> {
-  const adapter = await installNavigatorGpu().requestAdapter({ powerPreference: 'high-performance' });
+  const adapter = await requestAdapter();
   return adapter === null ? null : adapterFacts(adapter.info as Record<string, unknown>);
+}
+
+function requestAdapter(): Promise<ProbeAdapter | null> {
+  return installNavigatorGpu().requestAdapter({ powerPreference: 'high-performance' });
 }
 
 /**
  * Makes tf's 'webgpu' backend available on the machine's adapter.
- * @throws BackendUnavailable with no adapter, or with a software one unless `forced`.
+ * @throws BackendUnavailable with no adapter, or with a software one unless `softwareGpu`.
  */
-export async function loadWebgpu(forced: boolean): Promise<{ tfName: string; device(): string }> {
-  const facts = await probeWebgpuAdapter();
-  if (facts === null) {
+export async function loadWebgpu(softwareGpu: boolean): Promise<{ tfName: string; device(): string }> {
+  const adapter = await requestAdapter();
+  if (adapter === null) {
     throw new BackendUnavailable('no WebGPU adapter: no GPU driver with Vulkan (Linux), Metal (macOS) or Direct3D 12 (Windows) support was found');
   }
+  const facts = adapterFacts(adapter.info as Record<string, unknown>);
   const device = describeAdapter(facts);
-  if (!forced && isSoftwareAdapter(facts)) {
-    throw new BackendUnavailable(`only a software adapter (${device}), slower than wasm; use --backend webgpu to force it`);
+  if (!softwareGpu && isSoftwareAdapter(facts)) {
+    throw new BackendUnavailable(`only a software adapter (${adapterName(facts)}): slower than wasm; choose webgpu as the backend (--backend webgpu) to use it anyway`);
   }
+  await checkReadback(adapter);
   try {
     // Required only now: importing it registers 'webgpu' in tf, which needs navigator.gpu first.
     requireOptional('@tensorflow/tfjs-backend-webgpu');
