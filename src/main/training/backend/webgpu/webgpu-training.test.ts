@@ -5,11 +5,12 @@
  * tensor count and the GPU memory held by tensors where they were.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingConfigInput } from '../../../../shared/config';
+import type { DatasetManifest } from '../../../../shared/dataset';
 import { resolveTrainingConfig } from '../../../../shared/config';
 import type { TrainerEvent } from '../../../../shared/trainer-protocol';
 import { readRunMetrics, readRunScores } from '../../../runs';
@@ -75,6 +76,10 @@ describe.skipIf(!availability.run)('a seeded run on webgpu against cpu', () => {
   let datasetDir: string;
   beforeAll(async () => {
     datasetDir = await writeSquaresDataset(join(root, 'squares-24'), 24);
+    // Labelled (by parity), so the score hook first trains the dataset's classifier — on webgpu, the first run.
+    const manifest = JSON.parse(await readFile(join(datasetDir, 'manifest.json'), 'utf8')) as DatasetManifest;
+    await writeFile(join(datasetDir, 'labels.u8'), Uint8Array.from({ length: 24 }, (_, i) => i % 2));
+    await writeFile(join(datasetDir, 'manifest.json'), JSON.stringify({ ...manifest, hasLabels: true, classNames: ['even', 'odd'], classCounts: [12, 12] }));
   });
 
   // 24 images, batch 8: 3 steps an epoch, 6 in all, with sample grids, scores and checkpoints each epoch.
@@ -92,12 +97,13 @@ describe.skipIf(!availability.run)('a seeded run on webgpu against cpu', () => {
         expect(step[key], `step ${step.step} ${key}`).toBeCloseTo(reference[key], 3);
       }
     });
-    // The scores sample G on the backend and read back asynchronously.
+    // The scores sample G on the backend and read back asynchronously; the classifier gives FID and recognisable %.
     const [gpuScores, cpuScores] = [await readRunScores(join(root, `${name}-webgpu`)), await readRunScores(join(root, `${name}-cpu`))];
     expect(gpuScores).toHaveLength(2);
     gpuScores.forEach((record, i) => {
       const reference = cpuScores[i]!.scores;
       expect(Object.keys(record.scores).sort()).toEqual(Object.keys(reference).sort());
+      expect(record.scores).toHaveProperty('fid');
       for (const [score, value] of Object.entries(record.scores)) {
         const expected = reference[score as keyof typeof reference]!.value;
         expect(Math.abs(value!.value - expected), `epoch ${record.epoch} ${score}`).toBeLessThanOrEqual(1e-3 * Math.abs(expected) + 1e-3);
