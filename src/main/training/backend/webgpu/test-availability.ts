@@ -36,6 +36,12 @@ export function webgpuTestAvailability(probe: AdapterFacts | null | Error, env: 
   };
 }
 
+/**
+ * Per-test limit for the heavier llvmpipe tests: a CPU emulating a GPU while the
+ * other test worker trains too (dcgan-64's pass alone took 80 s on a loaded 2-core machine).
+ */
+export const LLVMPIPE_TIMEOUT_MS = 300_000;
+
 let probed: Promise<WebgpuTestAvailability> | undefined;
 
 /** Probes the adapter once per process and prints the banner when the tests will be skipped. */

@@ -12,7 +12,7 @@ import { PRESET_NAMES } from '../../../../shared/presets';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from '../../models';
 import { Rng, withMathRandom } from '../../rng';
 import { selectBackend } from '../select';
-import { checkWebgpuForTests } from './test-availability';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './test-availability';
 
 const availability = await checkWebgpuForTests();
 const BATCH = 2;
@@ -106,5 +106,5 @@ describe.skipIf(!availability.run)('every preset forward and backward on webgpu'
     expect(mismatch(gpu.images.values, cpu.images.values)).toBeLessThanOrEqual(1);
     expect(mismatch(gpu.logits.values, cpu.logits.values)).toBeLessThanOrEqual(1);
     gpu.grads.forEach((grad, i) => expect(mismatch(grad.values, cpu.grads[i]!.values), grad.name).toBeLessThanOrEqual(1));
-  });
+  }, LLVMPIPE_TIMEOUT_MS);
 });

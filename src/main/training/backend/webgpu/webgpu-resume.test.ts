@@ -18,7 +18,7 @@ import { writeSquaresDataset } from '../../test-support';
 import type { TrainerConnection } from '../../trainer-connection';
 import { spawnTrainerProcess } from '../../trainer-process';
 import { runTrainer } from '../../trainer-run';
-import { checkWebgpuForTests } from './test-availability';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './test-availability';
 
 const availability = await checkWebgpuForTests();
 
@@ -123,5 +123,5 @@ describe.skipIf(!availability.run)('a run moving between webgpu and wasm', () =>
     });
     expect(actual.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     actual.epochs.forEach((epoch, i) => expect(epoch.gen_loss).toBeCloseTo(expected.epochs[i]!.gen_loss, 3));
-  });
+  }, LLVMPIPE_TIMEOUT_MS);
 });

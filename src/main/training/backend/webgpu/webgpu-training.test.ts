@@ -19,7 +19,7 @@ import { writeSquaresDataset } from '../../test-support';
 import { runTrainer } from '../../trainer-run';
 import { selectBackend } from '../select';
 import { runGradientSmoke } from '../smoke';
-import { checkWebgpuForTests } from './test-availability';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './test-availability';
 
 const availability = await checkWebgpuForTests();
 
@@ -109,7 +109,7 @@ describe.skipIf(!availability.run)('a seeded run on webgpu against cpu', () => {
         expect(Math.abs(value!.value - expected), `epoch ${record.epoch} ${score}`).toBeLessThanOrEqual(1e-3 * Math.abs(expected) + 1e-3);
       }
     });
-  });
+  }, LLVMPIPE_TIMEOUT_MS);
 });
 
 /** tf.memory() on webgpu: numBytesInGPU is what live tensors hold; numBytesAllocatedInGPU adds the free-buffer pool. */
@@ -138,5 +138,5 @@ describe.skipIf(!availability.run)('memory on webgpu', () => {
     expect(growths).toBeLessThanOrEqual(5);
     // The session disposed of all it made.
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, LLVMPIPE_TIMEOUT_MS);
 });
