@@ -76,7 +76,7 @@ describe.skipIf(!availability.run)('a seeded run on webgpu against cpu', () => {
   let datasetDir: string;
   beforeAll(async () => {
     datasetDir = await writeSquaresDataset(join(root, 'squares-24'), 24);
-    // Labelled (by parity), so the score hook first trains the dataset's classifier — on webgpu, the first run.
+    // Labelled (by parity), so the score hook trains the dataset's classifier — on webgpu, the first run; cpu reuses it from the cache.
     const manifest = JSON.parse(await readFile(join(datasetDir, 'manifest.json'), 'utf8')) as DatasetManifest;
     await writeFile(join(datasetDir, 'labels.u8'), Uint8Array.from({ length: 24 }, (_, i) => i % 2));
     await writeFile(join(datasetDir, 'manifest.json'), JSON.stringify({ ...manifest, hasLabels: true, classNames: ['even', 'odd'], classCounts: [12, 12] }));
