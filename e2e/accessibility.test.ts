@@ -92,6 +92,10 @@ describe.skipIf(!hasChromium())('accessibility (axe-core) in Chromium against se
       for (const name of ['baseline', 'variant']) await page.getByRole('checkbox', { name: new RegExp(name) }).check();
       await waitForImage(page, '[data-testid="compare-grid"]');
     }],
+    ['Backends', async () => {
+      await page.goto(`${server.url}#/backends`);
+      await page.getByTestId('doctor-summary').waitFor({ timeout: 90_000 });
+    }],
     ['Generate', async () => {
       await page.goto(`${server.url}#/generate/${runIds[0]}`);
       await page.getByRole('button', { name: 'Draw' }).click();

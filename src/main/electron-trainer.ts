@@ -6,9 +6,11 @@
  */
 import { utilityProcess } from 'electron';
 import type { BackendReport } from '../shared/backends';
+import type { DoctorReport } from '../shared/doctor';
+import { DOCTOR_ARG } from './probe-protocol';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import { GenerateWorker, type GenerateReply } from './generate/worker';
-import { probeBackendWith } from './studio-service/probe';
+import { diagnoseBackendsWith, probeBackendWith, type ProbeProcess } from './studio-service/probe';
 import { createConnectionListeners, type TrainerConnection, type TrainerLauncher } from './training/trainer-connection';
 
 /** Launch trainers from the built trainer entry (out/main/trainer.js). */
@@ -31,16 +33,23 @@ export function utilityTrainerLauncher(trainerScript: string): TrainerLauncher {
   };
 }
 
+function startProbeUtility(probeScript: string, args: string[]): ProbeProcess {
+  const child = utilityProcess.fork(probeScript, args, { serviceName: 'GAN Studio backend probe', stdio: 'ignore' });
+  return {
+    onMessage: (listener) => child.once('message', listener),
+    onExit: (listener) => child.once('exit', (code) => listener(code)),
+    kill: () => void child.kill(),
+  };
+}
+
 /** Ask a probe utility process (out/main/probe.js) which backend would train. */
 export function probeBackendInUtility(probeScript: string): Promise<BackendReport> {
-  return probeBackendWith(() => {
-    const child = utilityProcess.fork(probeScript, [], { serviceName: 'GAN Studio backend probe', stdio: 'ignore' });
-    return {
-      onMessage: (listener) => child.once('message', listener),
-      onExit: (listener) => child.once('exit', (code) => listener(code)),
-      kill: () => void child.kill(),
-    };
-  });
+  return probeBackendWith(() => startProbeUtility(probeScript, []));
+}
+
+/** The doctor's report from a probe utility process: what each backend does inside Electron itself. */
+export function diagnoseBackendsInUtility(probeScript: string): Promise<DoctorReport> {
+  return diagnoseBackendsWith(() => startProbeUtility(probeScript, [DOCTOR_ARG]));
 }
 
 /** Generate jobs in a utility process (out/main/generate.js), kept warm between jobs, so the main thread never runs the generator. */

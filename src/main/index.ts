@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
 import { allowedDocLink } from './doc-links';
 import { resourcesDir } from './paths';
-import { probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
+import { diagnoseBackendsInUtility, probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import { notifyRunEvents } from './notifications';
 import {
@@ -68,6 +68,7 @@ async function start(): Promise<void> {
     urlForDatasetPreview: datasetPreviewUrl,
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
+    diagnoseBackends: () => diagnoseBackendsInUtility(join(here, 'probe.js')),
     ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
     generate: utilityGenerateWorker(join(here, 'generate.js')),
   });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callChannel, EVENT_CHANNEL, GRANT_PATH_CHANNEL, type IpcResult } from '../preload/channels';
 import type { DatasetInfo, RunSummary, StudioEvent } from '../shared/api';
 import type { StudioCallName } from '../shared/api';
+import type { DoctorReport } from '../shared/doctor';
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<IpcResult>;
 const electron = vi.hoisted(() => ({
@@ -43,6 +44,9 @@ let service: InstanceType<typeof StudioService>;
 const trainers: InstanceType<typeof FakeTrainer>[] = [];
 const revealed: string[] = [];
 let disposeIpc: () => void;
+/** Doctor runs asked of the (scripted) probe process. */
+let diagnoses = 0;
+const DIAGNOSIS = { version: 2, auto: 'cpu', gpuWorks: false, summary: 'No GPU backend works: auto trains on cpu — CPU (test).' } as DoctorReport;
 /** Paths the (simulated) user confirms in the native dialog. */
 const confirmed: string[] = [];
 
@@ -81,6 +85,11 @@ beforeAll(async () => {
     urlForDatasetPreview: (id) => `studio://dataset/${id}/preview.png`,
     reveal: (path) => void revealed.push(path),
     probeBackend: async () => ({ name: 'cpu', device: 'CPU (test)', skipped: [] }),
+    diagnoseBackends: async () => {
+      diagnoses++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return DIAGNOSIS;
+    },
   });
   disposeIpc = registerIpcHandlers({
     service,
@@ -117,6 +126,7 @@ describe('sender check', () => {
 describe('invalid input', () => {
   const invalid: Record<StudioCallName, unknown[]> = {
     getAppInfo: ['extra'],
+    diagnoseBackends: ['--json'],
     listPresets: [1],
     summarizeModels: [{ latentDim: -1 }],
     listDatasets: [{}],
@@ -219,6 +229,11 @@ describe('valid input works for every handler', () => {
     forwardEvents(service, contents as never);
 
     expect(await ok('getAppInfo')).toMatchObject({ shell: 'electron', runsRoot: join(root, 'runs'), backend: { name: 'cpu' } });
+    // Two windows asking at once share one diagnosis; asking again later runs a fresh one.
+    expect(await Promise.all([ok('diagnoseBackends'), ok('diagnoseBackends')])).toEqual([DIAGNOSIS, DIAGNOSIS]);
+    expect(diagnoses).toBe(1);
+    await ok('diagnoseBackends');
+    expect(diagnoses).toBe(2);
     const presets = await ok<{ preset: { name: string }; generator: { totalParams: number } }[]>('listPresets');
     expect(presets.map((p) => p.preset.name)).toContain('tiny');
 

@@ -1,20 +1,22 @@
 /**
  * Backend probe process entry: select the backend exactly as a trainer
- * would, report it to the parent, exit. It runs in its own process so the
- * studio's main process never loads native TensorFlow or opens a GPU
- * context (which would reserve device memory the trainers need).
+ * would, report it to the parent, exit — or, with `--doctor`, run the whole
+ * doctor diagnosis (every backend forced, WebGPU adapters, CUDA libraries).
+ * It runs in its own process so the studio's main process never loads
+ * native TensorFlow or opens a GPU context (which would reserve device
+ * memory the trainers need).
  */
 import type { BackendReport } from '../shared/backends';
+import type { DoctorReport } from '../shared/doctor';
 import { selectBackend } from './training/backend';
-
-/** What the probe sends its parent: one message, then it exits. */
-export type ProbeMessage = { ok: true; report: BackendReport } | { ok: false; message: string };
+import { diagnoseBackends } from './training/backend/doctor';
+import { DOCTOR_ARG, type ProbeMessage } from './probe-protocol';
 
 interface ParentPort {
   postMessage(message: unknown): void;
 }
 
-function send(message: ProbeMessage): Promise<void> {
+function send(message: ProbeMessage<BackendReport | DoctorReport>): Promise<void> {
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
   if (parentPort) {
     parentPort.postMessage(message);
@@ -25,7 +27,8 @@ function send(message: ProbeMessage): Promise<void> {
 }
 
 process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
-void selectBackend({})
+const work: Promise<BackendReport | DoctorReport> = process.argv.includes(DOCTOR_ARG) ? diagnoseBackends() : selectBackend({});
+void work
   .then(
     (report) => send({ ok: true, report }),
     (error: unknown) => send({ ok: false, message: error instanceof Error ? error.message : String(error) }),

@@ -25,6 +25,7 @@ import type {
   StudioEvent,
 } from '../shared/api';
 import type { BackendReport } from '../shared/backends';
+import type { DoctorReport } from '../shared/doctor';
 import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import { autoRunName } from '../shared/run-name';
@@ -46,6 +47,7 @@ import { planRepeats, startInOrder } from './studio-service/repeat';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import { GenerateWorker, startGenerateChild, type GenerateRunner } from './generate/worker';
+import { diagnoseBackendsInChild } from './studio-service/probe';
 import type { TrainerLauncher } from './training/trainer-connection';
 
 export interface StudioServiceOptions {
@@ -63,6 +65,8 @@ export interface StudioServiceOptions {
   reveal?(path: string): void | Promise<void>;
   /** Which backend a new run would train on; cached after the first call. */
   probeBackend(): Promise<BackendReport>;
+  /** The doctor's report, from a short-lived process (default: a Node child; Electron: a utility process). */
+  diagnoseBackends?(): Promise<DoctorReport>;
   /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
   maxConcurrentRuns?: number;
   /** An import of `source` ended, imported or failed (serve then removes the upload it came from). */
@@ -83,6 +87,7 @@ export class StudioService implements StudioApi {
   private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
+  private diagnosis: Promise<DoctorReport> | undefined;
 
   constructor(private readonly options: StudioServiceOptions) {
     this.datasets = new DatasetStore({
@@ -112,6 +117,12 @@ export class StudioService implements StudioApi {
     this.backend ??= this.options.probeBackend();
     this.backend.catch(() => (this.backend = undefined));
     return { version: studioVersion(), runsRoot: this.options.runsRoot, shell: this.options.shell, backend: await this.backend };
+  }
+
+  /** One diagnosis at a time: a second caller while one runs shares its answer. */
+  diagnoseBackends(): Promise<DoctorReport> {
+    this.diagnosis ??= (this.options.diagnoseBackends ?? diagnoseBackendsInChild)().finally(() => (this.diagnosis = undefined));
+    return this.diagnosis;
   }
 
   listPresets(): Promise<PresetInfo[]> {

@@ -32,7 +32,7 @@ const childEnv = () => ({ ...process.env, HOME: root, GAN_STUDIO_HOME: join(root
 
 /** Run `script` (ESM, may await) unprivileged; resolves with what it printed as JSON. */
 function runChild(script: string): unknown {
-  const result = spawnSync(process.execPath, childArgs(script), { ...unprivileged, env: childEnv(), cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, childArgs(script), { ...unprivileged, env: childEnv(), cwd: root, encoding: 'utf8', timeout: 110_000 });
   if (result.status !== 0) throw new Error(`child failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 }

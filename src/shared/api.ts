@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { BackendReport } from './backends';
+import type { DoctorReport } from './doctor';
 import { trainingConfigInputSchema, type TrainingConfig } from './config';
 import { importOptionsSchema, type DatasetManifest } from './dataset';
 import { generateSpecSchema, generatorChoiceSchema, type GenerateResult, type GeneratorCheckpoint } from './generate';
@@ -170,6 +171,7 @@ const runRelPath = z.string().min(1).max(1024).regex(/^[^\\\0]+$/, 'expected a r
 /** Argument schemas, one tuple per call; the receiving side validates with these. */
 export const studioCallSchemas = {
   getAppInfo: z.tuple([]),
+  diagnoseBackends: z.tuple([]),
   listPresets: z.tuple([]),
   summarizeModels: z.tuple([trainingConfigInputSchema]),
   listDatasets: z.tuple([]),
@@ -208,6 +210,11 @@ export type StudioCallName = keyof typeof studioCallSchemas;
 
 export interface StudioApi {
   getAppInfo(): Promise<AppInfo>;
+  /**
+   * "Why is my GPU not used?": the doctor's report (each backend forced, the WebGPU adapters, the
+   * CUDA libraries, auto's pick), diagnosed afresh in a short-lived process on every call.
+   */
+  diagnoseBackends(): Promise<DoctorReport>;
   listPresets(): Promise<PresetInfo[]>;
   /** The model summaries of a config as it would train (its preset with the overrides applied). */
   summarizeModels(config: z.input<typeof trainingConfigInputSchema>): Promise<ModelSummaries>;

@@ -6,7 +6,7 @@
 import type { StudioApi } from './api';
 
 export const STUDIO_CALLS = [
-  'getAppInfo', 'listPresets', 'summarizeModels', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
+  'getAppInfo', 'diagnoseBackends', 'listPresets', 'summarizeModels', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
   'listRuns', 'getRun', 'getRunSteps', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'repeatRun', 'revealRun',
   'exportRun', 'writeEvidence', 'cancelExport', 'listCheckpoints', 'generate',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];

@@ -5,22 +5,25 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
+import type { DoctorReport } from '../../main/training/backend/doctor';
 import { diagnoseBackends } from '../../main/training/backend/doctor';
 import { formatDoctorReport } from '../../main/training/backend/doctor-format';
 
 export const help = `Usage: gan-studio doctor [--json]
 
-Say which compute backends load on this machine and why the others do not:
-tfjs-node-gpu (with each CUDA 11.2 / cuDNN 8.1 library found or missing and the
-NVIDIA driver), tfjs-node, wasm and cpu, each with the fix; the versions of
-Node, tfjs and Electron; and which backend "auto" picks.
+Say which compute backends load on this machine and why the others do not,
+each with the fix: tfjs-node-gpu (each CUDA 11.2 / cuDNN 8.1 library found or
+missing, the NVIDIA driver), webgpu (every GPU adapter Dawn offers — vendor,
+architecture, driver, software or hardware — and the Vulkan drivers on Linux),
+tfjs-node, wasm and cpu; the versions of Node, tfjs, tfjs-backend-webgpu, the
+webgpu package and Electron; and which backend "auto" picks.
 
 Options:
-  --json        Print the report as one JSON object
+  --json        Print the report as one JSON object (documented in docs/backends.md)
   -h, --help    Show this help
 
-Exit codes: 0 a GPU backend works, 3 no GPU backend works (training uses the CPU),
-2 bad arguments.`;
+Exit codes: 0 a GPU backend works on a hardware GPU, 3 none does (training uses
+the CPU; a software adapter such as llvmpipe does not count), 2 bad arguments.`;
 
 /** Runs the command; returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
@@ -33,5 +36,10 @@ export async function run(argv: string[]): Promise<number> {
   const report = await diagnoseBackends();
   // JSON.stringify escapes control characters itself.
   console.log(json ? JSON.stringify(report) : formatDoctorReport(report));
+  return doctorExitCode(report);
+}
+
+/** 0 when a GPU backend works on a hardware GPU, else 3 (unavailable). */
+export function doctorExitCode(report: Pick<DoctorReport, 'gpuWorks'>): number {
   return report.gpuWorks ? EXIT.ok : EXIT.unavailable;
 }

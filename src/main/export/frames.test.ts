@@ -65,14 +65,17 @@ describe('without fonts', () => {
       `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>${join(root, 'no-font-dir')}</dir><cachedir>${join(root, 'fc-cache')}</cachedir></fontconfig>`,
     );
     const out = join(root, 'nofont.gif');
+    // A whole CLI start (tsx compiling the export path) can take over a minute on a loaded 2-core
+    // machine: a tight timeout killed it once and left stderr empty.
     const result = spawnSync(process.execPath, [join(packageRoot(), 'src/cli/gan-studio.js'), 'export', runDir, '--out', out], {
       env: { ...process.env, FONTCONFIG_FILE: fontsConf },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 170_000,
     });
+    expect(result.error).toBeUndefined();
     expect(result.stderr).toMatch(/No font is available/);
     expect(result.stderr).toMatch(/fonts-dejavu-core/);
     expect(result.status).toBe(1);
     expect(existsSync(out)).toBe(false);
-  });
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { BackendReport } from '../../shared/backends';
+import type { DoctorReport } from '../../shared/doctor';
 import { StudioService } from '../studio-service';
 import { contentSecurityPolicy, runFileContentSecurityPolicy } from '../studio-service/csp';
 import { PREVIEW_FILE } from '../studio-service/datasets';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   rendererDir: string;
   launcher: TrainerLauncher;
   probeBackend?: () => Promise<BackendReport>;
+  /** The doctor's report; default a Node child process. */
+  diagnoseBackends?: () => Promise<DoctorReport>;
   maxUploadBytes?: number;
   /** Trainers at once (more runs wait as queued); default one per GPU, else one. */
   maxConcurrentRuns?: number;
@@ -78,6 +81,7 @@ export async function startServer(options: ServerOptions): Promise<StudioServer>
     urlForRunFile: serverRunFileUrl,
     urlForDatasetPreview: serverPreviewUrl,
     probeBackend: options.probeBackend ?? probeBackendInChild,
+    ...(options.diagnoseBackends ? { diagnoseBackends: options.diagnoseBackends } : {}),
     onImportSettled: (source) => uploads.release(source),
     explainImportFailure: (source) => uploads.explainMissing(source),
     ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),

@@ -1,9 +1,9 @@
 /**
- * Which backend a new run would train on, asked of a short-lived probe
- * process (src/main/probe-entry.ts) rather than this one: loading native
- * TensorFlow or a GPU context into the studio's own process would hold
- * memory the trainers need. Electron forks it as a utilityProcess; the CLI
- * and `serve` as a Node child.
+ * Which backend a new run would train on — and the doctor's full report —
+ * asked of a short-lived probe process (src/main/probe-entry.ts) rather than
+ * this one: loading native TensorFlow or a GPU context into the studio's own
+ * process would hold memory the trainers need. Electron forks it as a
+ * utilityProcess; the CLI and `serve` as a Node child.
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendReport } from '../../shared/backends';
+import type { DoctorReport } from '../../shared/doctor';
 import { packageRoot } from '../paths';
-import type { ProbeMessage } from '../probe-entry';
+import { DOCTOR_ARG, type ProbeMessage } from '../probe-protocol';
 import { StudioError } from './errors';
 
 /** The parent's view of one probe process. */
@@ -22,8 +23,25 @@ export interface ProbeProcess {
   kill(): void;
 }
 
-/** Run one probe; resolves with its report, rejects with its reason (or a timeout). */
-export function probeBackendWith(start: () => ProbeProcess, timeoutMs = 120_000): Promise<BackendReport> {
+/** What the parent says when a probe fails, for each kind of probe. */
+interface ProbeWording {
+  /** "The backend probe", "The backend doctor". */
+  subject: string;
+  /** Prefix of the child's own failure message. */
+  failed: string;
+  /** What to try when the process died without a report (a native crash leaves no message). */
+  exitHint?: string;
+}
+
+const SELECT: ProbeWording = { subject: 'The backend probe', failed: 'No compute backend could load' };
+const DOCTOR: ProbeWording = {
+  subject: 'The backend doctor',
+  failed: 'The backend doctor failed',
+  exitHint: 'Run "npx gan-studio doctor" in a terminal: it prints the same report, and the crash message if a backend crashes it.',
+};
+
+/** Run one probe process; resolves with its report, rejects with its reason (or a timeout). */
+function askProbe<Report>(start: () => ProbeProcess, timeoutMs: number, wording: ProbeWording): Promise<Report> {
   return new Promise((resolve, reject) => {
     const probe = start();
     let settled = false;
@@ -34,15 +52,25 @@ export function probeBackendWith(start: () => ProbeProcess, timeoutMs = 120_000)
       fn();
     };
     const timer = setTimeout(() => {
-      settle(() => reject(new StudioError(`The backend probe did not answer within ${timeoutMs / 1000} s.`, 'Try again; if it persists, start the studio with GAN_STUDIO_BACKEND=cpu.')));
+      settle(() => reject(new StudioError(`${wording.subject} did not answer within ${timeoutMs / 1000} s.`, 'Try again; if it persists, start the studio with GAN_STUDIO_BACKEND=cpu.')));
       probe.kill();
     }, timeoutMs);
     probe.onMessage((raw) => {
-      const message = raw as ProbeMessage;
-      settle(() => (message.ok ? resolve(message.report) : reject(new StudioError(`No compute backend could load: ${message.message}`))));
+      const message = raw as ProbeMessage<Report>;
+      settle(() => (message.ok ? resolve(message.report) : reject(new StudioError(`${wording.failed}: ${message.message}`))));
     });
-    probe.onExit((code) => settle(() => reject(new StudioError(`The backend probe exited (code ${code}) without a report.`))));
+    probe.onExit((code) => settle(() => reject(new StudioError(`${wording.subject} exited (code ${code}) without a report.`, wording.exitHint))));
   });
+}
+
+/** Run one backend probe; resolves with its report, rejects with its reason (or a timeout). */
+export function probeBackendWith(start: () => ProbeProcess, timeoutMs = 120_000): Promise<BackendReport> {
+  return askProbe<BackendReport>(start, timeoutMs, SELECT);
+}
+
+/** Run the doctor in a probe process started with DOCTOR_ARG; resolves with its report. */
+export function diagnoseBackendsWith(start: () => ProbeProcess, timeoutMs = 180_000): Promise<DoctorReport> {
+  return askProbe<DoctorReport>(start, timeoutMs, DOCTOR);
 }
 
 /** The probe script and Node flags: probe-entry.ts under tsx from source, probe.js beside the build. */
@@ -58,16 +86,24 @@ export function probeEntry(): { script: string; execArgv: string[] } {
   return { script, execArgv: [] };
 }
 
+/** A probe as a Node child process (CLI, serve, tests), with `args` (DOCTOR_ARG for the doctor). */
+function startProbeChild(args: string[]): ProbeProcess {
+  const { script, execArgv } = probeEntry();
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  child.on('error', () => undefined);
+  return {
+    onMessage: (listener) => child.once('message', listener),
+    onExit: (listener) => child.once('exit', (code) => listener(code)),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
 /** Probe in a Node child process (CLI, serve, tests). */
 export function probeBackendInChild(): Promise<BackendReport> {
-  return probeBackendWith(() => {
-    const { script, execArgv } = probeEntry();
-    const child = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    child.on('error', () => undefined);
-    return {
-      onMessage: (listener) => child.once('message', listener),
-      onExit: (listener) => child.once('exit', (code) => listener(code)),
-      kill: () => child.kill('SIGKILL'),
-    };
-  });
+  return probeBackendWith(() => startProbeChild([]));
+}
+
+/** The doctor's report from a Node child process (serve, tests). */
+export function diagnoseBackendsInChild(): Promise<DoctorReport> {
+  return diagnoseBackendsWith(() => startProbeChild([DOCTOR_ARG]));
 }

@@ -7,8 +7,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The sonames libtensorflow 2.9 (tfjs-node-gpu 4.22) loads. */
-export const CUDA_LIBRARIES = ['libcudart.so.11.0', 'libcudnn.so.8'] as const;
+/** Every soname libtensorflow 2.9 (tfjs-node-gpu 4.22) dlopens, with what provides it: the one list the loader and doctor read. */
+export const CUDA_SONAMES: readonly { soname: string; provider: string }[] = [
+  { soname: 'libcudart.so.11.0', provider: 'CUDA 11.2 runtime' },
+  { soname: 'libcublas.so.11', provider: 'CUDA 11.2 cuBLAS' },
+  { soname: 'libcublasLt.so.11', provider: 'CUDA 11.2 cuBLAS' },
+  { soname: 'libcufft.so.10', provider: 'CUDA 11.2 cuFFT' },
+  { soname: 'libcurand.so.10', provider: 'CUDA 11.2 cuRAND' },
+  { soname: 'libcusolver.so.11', provider: 'CUDA 11.2 cuSOLVER' },
+  { soname: 'libcusparse.so.11', provider: 'CUDA 11.2 cuSPARSE' },
+  { soname: 'libcudnn.so.8', provider: 'cuDNN 8.1' },
+];
+
+/** The sonames alone, in the same order. */
+export const CUDA_LIBRARIES: readonly string[] = CUDA_SONAMES.map((entry) => entry.soname);
 
 /** The reason given whenever the CUDA libraries are missing. */
 export const CUDA_MISSING_REASON = 'CUDA 11.2 / cuDNN 8.1 libraries not found';
@@ -33,7 +45,11 @@ export function missingCudaLibraries(env: NodeJS.ProcessEnv = process.env): stri
   );
 }
 
+// "libcudnn.so.8: cannot open shared object file", any version suffix.
+const CUDA_LOAD_ERROR = new RegExp(`(${CUDA_LIBRARIES.map((soname) => soname.split('.so')[0]).join('|')})[^\\s]*\\.so`);
+
 /** True when a load error is the dynamic loader failing on a CUDA/cuDNN library. */
 export function isCudaLoadError(message: string): boolean {
-  return /lib(cudart|cudnn|cublas|cufft|curand|cusolver|cusparse)[^\s]*\.so/.test(message);
+  return CUDA_LOAD_ERROR.test(message);
 }
+

@@ -1,31 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import type { DoctorReport } from './doctor';
+import type { DoctorReport } from '../../../shared/doctor';
 import { formatDoctorReport } from './doctor-format';
 import { probeCuda } from './doctor-probe';
 
 const report: DoctorReport = {
+  version: 2,
   auto: 'wasm',
   gpuWorks: false,
+  summary: 'No GPU backend works: auto trains on wasm — CPU (WebAssembly).',
   backends: [
-    { name: 'tfjs-node-gpu', works: false, detail: 'dlopen failed:\n\u001b[2Kfake line', fixes: ['install cuDNN 8.1'] },
-    { name: 'tfjs-node', works: false, detail: 'not installed', fixes: [] },
-    { name: 'wasm', works: true, detail: 'CPU (WebAssembly)', fixes: [] },
-    { name: 'cpu', works: true, detail: 'CPU (pure JavaScript)', fixes: [] },
+    { name: 'tfjs-node-gpu', works: false, device: null, detail: 'dlopen failed:\n\u001b[2Kfake line', autoSkips: null, fixes: ['install cuDNN 8.1'] },
+    { name: 'webgpu', works: false, device: null, detail: 'no WebGPU adapter', autoSkips: null, fixes: [] },
+    { name: 'tfjs-node', works: false, device: null, detail: 'not installed', autoSkips: null, fixes: [] },
+    { name: 'wasm', works: true, device: 'cpu', detail: 'CPU (WebAssembly)', autoSkips: null, fixes: [] },
+    { name: 'cpu', works: true, device: 'cpu', detail: 'CPU (pure JavaScript)', autoSkips: null, fixes: [] },
   ],
-  planned: [{ name: 'webgpu', detail: 'not built into this version yet; see docs/backends.md' }],
+  webgpu: {
+    adapters: [
+      { vendor: 'evil\u001b[2K', architecture: '', device: '', description: 'GPU\u202eXYZ', isFallbackAdapter: false, software: false, powerPreferences: ['low-power'] },
+    ],
+    error: null,
+    vulkanDrivers: [],
+  },
   cuda: probeCuda({ ldconfigListing: null, ldLibraryPath: '', exists: () => false, nvidiaProcVersion: null, nvidiaSmiRuns: false }),
-  versions: { node: '20.0.0', tfjs: '4.22.0', tfjsNodeGpu: null, electron: '45.5.0' },
+  platform: { os: 'linux', arch: 'x64', runtime: 'node' },
+  versions: { node: '20.0.0', tfjs: '4.22.0', tfjsNodeGpu: null, tfjsBackendWebgpu: '4.22.0', webgpu: null, electron: '45.5.0' },
 };
 
 describe('formatDoctorReport', () => {
-  it('prints one verdict line per backend, the fix, auto, and escapes control characters', () => {
+  it('prints one verdict line per backend, the fix, the adapters, auto, and escapes control characters', () => {
     const text = formatDoctorReport(report);
     expect(text).toContain('  tfjs-node-gpu does not load — dlopen failed:\\n\\x1b[2Kfake line');
     expect(text).toContain('                fix: install cuDNN 8.1');
     expect(text).toContain('  wasm          works — CPU (WebAssembly)');
+    expect(text).toContain('WebGPU adapters (Dawn: npm webgpu not installed, tfjs-backend-webgpu 4.22.0):\n  evil\\x1b[2K · GPU\\u{202e}XYZ — hardware (low-power)\n  Vulkan drivers: none installed');
     expect(text).toContain('  missing libcudnn.so.8 (cuDNN 8.1)');
-    expect(text).toContain('Versions: Node 20.0.0, tfjs 4.22.0, tfjs-node-gpu not installed, Electron 45.5.0');
-    expect(text).toContain('auto picks: wasm');
+    expect(text).toContain('Versions: Node 20.0.0, tfjs 4.22.0, tfjs-node-gpu not installed, tfjs-backend-webgpu 4.22.0, webgpu not installed, Electron 45.5.0');
+    expect(text).toContain('Platform: linux x64, diagnosed in plain Node');
+    expect(text.endsWith('auto picks: wasm\nNo GPU backend works: auto trains on wasm — CPU (WebAssembly).')).toBe(true);
     expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u202e');
+  });
+
+  it('says why Dawn could not be asked, and prints no Vulkan line off Linux', () => {
+    const text = formatDoctorReport({ ...report, webgpu: { adapters: [], error: 'not installed (npm package webgpu)', vulkanDrivers: null } });
+    expect(text).toContain('WebGPU adapters (Dawn: npm webgpu not installed, tfjs-backend-webgpu 4.22.0):\n  none: not installed (npm package webgpu)\n\nCUDA');
   });
 });

@@ -1,25 +1,60 @@
 /** The doctor report as terminal lines; every outside string goes through printable(). */
 import { printable } from '../../../shared/printable';
-import type { DoctorReport } from './doctor';
+import type { BackendVerdict, DoctorReport, WebgpuAdapterFinding } from '../../../shared/doctor';
+import { verdictState } from '../../../shared/doctor';
 import { formatCudaProbe } from './doctor-probe';
+
+const INDENT = `  ${''.padEnd(14)}`;
+
+/** "works", "works (software adapter)" or "does not load", then the detail or auto's reason to pass it over. */
+export function verdictLine(verdict: BackendVerdict): string {
+  const detail = verdict.autoSkips !== null ? `auto skips it: ${verdict.autoSkips}` : verdict.detail;
+  return `${verdictState(verdict)} — ${printable(detail)}`;
+}
+
+/** "nvidia hopper · NVIDIA H200 — hardware (high-performance)". */
+export function adapterLine(adapter: WebgpuAdapterFinding): string {
+  const name = [adapter.vendor, adapter.architecture].filter((part) => part !== '').join(' ') || 'unknown vendor';
+  const driver = adapter.description || adapter.device;
+  const kind = adapter.software ? 'software' : 'hardware';
+  const fallback = adapter.isFallbackAdapter ? ', fallback adapter' : '';
+  return printable(`${name}${driver ? ` · ${driver}` : ''} — ${kind}${fallback} (${adapter.powerPreferences.join(', ')})`);
+}
+
+function webgpuLines(report: DoctorReport): string[] {
+  const probe = report.webgpu;
+  const versions = `npm webgpu ${report.versions.webgpu ?? 'not installed'}, tfjs-backend-webgpu ${report.versions.tfjsBackendWebgpu ?? 'not installed'}`;
+  const lines = [`WebGPU adapters (Dawn: ${printable(versions)}):`];
+  if (probe.error !== null) lines.push(`  none: ${printable(probe.error)}`);
+  else if (probe.adapters.length === 0) lines.push('  none: Dawn found no GPU driver it can use');
+  for (const adapter of probe.adapters) lines.push(`  ${adapterLine(adapter)}`);
+  if (probe.vulkanDrivers !== null) {
+    lines.push(`  Vulkan drivers: ${probe.vulkanDrivers.length > 0 ? printable(probe.vulkanDrivers.join(', ')) : 'none installed'}`);
+  }
+  return lines;
+}
 
 /** Human-readable report, one fact per line. */
 export function formatDoctorReport(report: DoctorReport): string {
   const lines: string[] = ['Backends (tried in this order by auto):'];
   for (const verdict of report.backends) {
-    lines.push(`  ${verdict.name.padEnd(14)}${verdict.works ? 'works' : 'does not load'} — ${printable(verdict.detail)}`);
-    for (const fix of verdict.fixes) lines.push(`  ${''.padEnd(14)}fix: ${printable(fix)}`);
+    lines.push(`  ${verdict.name.padEnd(14)}${verdictLine(verdict)}`);
+    for (const fix of verdict.fixes) lines.push(`${INDENT}fix: ${printable(fix)}`);
   }
-  for (const planned of report.planned) lines.push(`  ${planned.name.padEnd(14)}${planned.detail}`);
+  lines.push('', ...webgpuLines(report));
   lines.push('', 'CUDA 11.2 / cuDNN 8.1 for tfjs-node-gpu:');
-  for (const line of formatCudaProbe(report.cuda)) lines.push(`  ${printable(line)}`);
+  if (report.cuda === null) lines.push('  not looked up on this platform (the sonames are Linux ones)');
+  else for (const line of formatCudaProbe(report.cuda)) lines.push(`  ${printable(line)}`);
   const v = report.versions;
+  const installed = (version: string | null): string => printable(version ?? 'not installed');
   lines.push(
     '',
-    `Versions: Node ${printable(v.node)}, tfjs ${printable(v.tfjs)}, tfjs-node-gpu ${printable(v.tfjsNodeGpu ?? 'not installed')}, Electron ${printable(v.electron ?? 'not installed')}`,
+    `Versions: Node ${printable(v.node)}, tfjs ${printable(v.tfjs)}, tfjs-node-gpu ${installed(v.tfjsNodeGpu)}, ` +
+      `tfjs-backend-webgpu ${installed(v.tfjsBackendWebgpu)}, webgpu ${installed(v.webgpu)}, Electron ${installed(v.electron)}`,
+    `Platform: ${printable(`${report.platform.os} ${report.platform.arch}`)}, diagnosed in ${report.platform.runtime === 'electron' ? "the desktop app's Electron" : 'plain Node'}`,
     '',
     `auto picks: ${report.auto}`,
-    report.gpuWorks ? 'A GPU backend works.' : 'No GPU backend works: training runs on the CPU.',
+    printable(report.summary),
   );
   return lines.join('\n');
 }

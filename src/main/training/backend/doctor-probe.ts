@@ -6,18 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CudaProbe } from '../../../shared/doctor';
+import { CUDA_SONAMES } from './cuda';
 
-/** Every soname libtensorflow 2.9 (tfjs-node-gpu 4.22) dlopens, with what provides it. */
-export const CUDA_SONAMES: { soname: string; provider: string }[] = [
-  { soname: 'libcudart.so.11.0', provider: 'CUDA 11.2 runtime' },
-  { soname: 'libcublas.so.11', provider: 'CUDA 11.2 cuBLAS' },
-  { soname: 'libcublasLt.so.11', provider: 'CUDA 11.2 cuBLAS' },
-  { soname: 'libcufft.so.10', provider: 'CUDA 11.2 cuFFT' },
-  { soname: 'libcurand.so.10', provider: 'CUDA 11.2 cuRAND' },
-  { soname: 'libcusolver.so.11', provider: 'CUDA 11.2 cuSOLVER' },
-  { soname: 'libcusparse.so.11', provider: 'CUDA 11.2 cuSPARSE' },
-  { soname: 'libcudnn.so.8', provider: 'cuDNN 8.1' },
-];
+export { CUDA_SONAMES };
+export type { CudaProbe, SonameFinding } from '../../../shared/doctor';
 
 /** Directories the loader searches even when ldconfig's cache does not list them. */
 export const STANDARD_LIB_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/usr/lib/x86_64-linux-gnu', '/usr/local/cuda/lib64', '/usr/local/cuda-11.2/lib64'];
@@ -33,22 +26,6 @@ export interface ProbeInputs {
   nvidiaProcVersion: string | null;
   /** True when `nvidia-smi` ran. */
   nvidiaSmiRuns: boolean;
-}
-
-/** Where one soname was found (or not). */
-export interface SonameFinding {
-  soname: string;
-  provider: string;
-  /** "ldconfig cache", a directory, or null when missing. */
-  foundIn: string | null;
-}
-
-/** The CUDA/driver verdict for tfjs-node-gpu. */
-export interface CudaProbe {
-  sonames: SonameFinding[];
-  driver: { installed: boolean; version: string | null; nvidiaSmi: boolean; libcuda: string | null };
-  /** Lines saying what to install or set; empty when everything was found. */
-  fixes: string[];
 }
 
 function locate(soname: string, inputs: ProbeInputs): string | null {

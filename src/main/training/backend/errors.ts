@@ -1,4 +1,5 @@
 import type { BackendName } from '../../../shared/backends';
+import { BACKEND_NAMES } from '../../../shared/backends';
 
 /** A backend the user forced (--backend / GAN_STUDIO_BACKEND) cannot be used. */
 export class BackendError extends Error {
@@ -10,7 +11,7 @@ export class BackendError extends Error {
   ) {
     super(
       `cannot use the ${backend} backend: ${reason}. ` +
-        'Pick another with --backend (tfjs-node-gpu, tfjs-node, wasm, cpu) or unset GAN_STUDIO_BACKEND to choose automatically.',
+        `Pick another with --backend (${BACKEND_NAMES.join(', ')}) or unset GAN_STUDIO_BACKEND to choose automatically.`,
     );
   }
 }

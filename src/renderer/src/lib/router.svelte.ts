@@ -1,6 +1,6 @@
 /**
  * Hash routes, so a reload (or the server's ready URL with ?token=…) keeps
- * the view: #/datasets, #/new, #/runs, #/runs/<id>, #/compare, #/generate[/<id>].
+ * the view: #/datasets, #/new, #/runs, #/runs/<id>, #/compare, #/generate[/<id>], #/backends.
  */
 export type Route =
   | { view: 'datasets' }
@@ -8,7 +8,8 @@ export type Route =
   | { view: 'runs' }
   | { view: 'run'; runId: string }
   | { view: 'compare' }
-  | { view: 'generate'; runId?: string };
+  | { view: 'generate'; runId?: string }
+  | { view: 'backends' };
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -16,6 +17,7 @@ function parse(hash: string): Route {
   if (parts[0] === 'runs') return { view: 'runs' };
   if (parts[0] === 'new') return { view: 'new' };
   if (parts[0] === 'compare') return { view: 'compare' };
+  if (parts[0] === 'backends') return { view: 'backends' };
   if (parts[0] === 'generate') return parts[1] ? { view: 'generate', runId: parts[1] } : { view: 'generate' };
   return { view: 'datasets' };
 }

@@ -1,0 +1,104 @@
+/**
+ * The doctor report: "why is my GPU not used?", answered for each backend.
+ * `gan-studio doctor --json` prints it as is and the app's Backends view shows
+ * it, so its shape is a documented contract (docs/backends.md): fields are
+ * only added; a change of meaning bumps `version`.
+ */
+import type { BackendName } from './backends';
+
+/** Bumped when a field of DoctorReport changes meaning or goes away. */
+export const DOCTOR_REPORT_VERSION = 2;
+
+/** What a working backend computes on: a hardware GPU, a GPU emulated on the CPU, or the CPU. */
+export type BackendDevice = 'gpu' | 'software-gpu' | 'cpu';
+
+/** One backend's verdict. */
+export interface BackendVerdict {
+  name: BackendName;
+  /** Loads and passes the gradient smoke op (forced, when auto did not get to it or passed it over). */
+  works: boolean;
+  /** What it computes on when it works; null when it does not. */
+  device: BackendDevice | null;
+  /** The device when it works, else why it does not. */
+  detail: string;
+  /** Why `auto` passes over it although it works (a software adapter); null otherwise. */
+  autoSkips: string | null;
+  /** What to do about it: install steps when it does not work, how to use it when auto skips it. */
+  fixes: string[];
+}
+
+/** "works", "works (software adapter)" or "does not load": how the CLI and the Backends view state a verdict. */
+export function verdictState(verdict: Pick<BackendVerdict, 'works' | 'device'>): string {
+  if (!verdict.works) return 'does not load';
+  return verdict.device === 'software-gpu' ? 'works (software adapter)' : 'works';
+}
+
+/** One WebGPU adapter Dawn offers (GPUAdapterInfo fields). */
+export interface WebgpuAdapterFinding {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+  /** Runs on the CPU (llvmpipe, SwiftShader, WARP, a fallback adapter): slower than wasm. */
+  software: boolean;
+  /** The power preferences that return this adapter; tfjs-backend-webgpu asks for high-performance. */
+  powerPreferences: ('high-performance' | 'low-power')[];
+}
+
+/** What the WebGPU host (Dawn, npm `webgpu`) sees. */
+export interface WebgpuProbe {
+  /** Every adapter offered, the high-performance one first; empty when none or when Dawn could not be asked. */
+  adapters: WebgpuAdapterFinding[];
+  /** Why Dawn could not be asked (package not installed, dawn.node failed to load), else null. */
+  error: string | null;
+  /** Vulkan driver manifests found (ICD file names, e.g. "lvp_icd.json") on Linux; null on other systems. */
+  vulkanDrivers: string[] | null;
+}
+
+/** Where one CUDA/cuDNN soname was found (or not). */
+export interface SonameFinding {
+  soname: string;
+  provider: string;
+  /** "ldconfig cache", a directory, or null when missing. */
+  foundIn: string | null;
+}
+
+/** The CUDA/driver verdict for tfjs-node-gpu. */
+export interface CudaProbe {
+  sonames: SonameFinding[];
+  driver: { installed: boolean; version: string | null; nvidiaSmi: boolean; libcuda: string | null };
+  /** Lines saying what to install or set; empty when everything was found. */
+  fixes: string[];
+}
+
+/** The whole report. */
+export interface DoctorReport {
+  version: typeof DOCTOR_REPORT_VERSION;
+  /** The backend `auto` picks on this machine. */
+  auto: BackendName;
+  /** True when a GPU backend works on a hardware GPU (a software adapter does not count): exit code 0. */
+  gpuWorks: boolean;
+  /** One sentence: which GPU backend works, or why training runs on the CPU. */
+  summary: string;
+  /** Every backend, in the order auto tries them. */
+  backends: BackendVerdict[];
+  webgpu: WebgpuProbe;
+  /** The CUDA 11.2 / cuDNN 8.1 sonames and NVIDIA driver; null off Linux, where they are not looked up. */
+  cuda: CudaProbe | null;
+  /**
+   * Node's process.platform and process.arch, and where the doctor ran: plain Node (the CLI,
+   * `serve`) or an Electron utility process (the desktop app), where Dawn cannot read back.
+   */
+  platform: { os: string; arch: string; runtime: 'node' | 'electron' };
+  /** Package and runtime versions; null for a package that is not installed. */
+  versions: {
+    node: string;
+    tfjs: string;
+    tfjsNodeGpu: string | null;
+    tfjsBackendWebgpu: string | null;
+    /** The npm `webgpu` package (Dawn's Node bindings). */
+    webgpu: string | null;
+    electron: string | null;
+  };
+}
