@@ -87,4 +87,18 @@ describe('spectral norm', () => {
     a.dispose();
     b.dispose();
   });
+
+  it('leaves no tensor behind: construct, iterate, restore and dispose', () => {
+    const m = model();
+    const saved = [{ name: 'spectral-norm/u/0', tensor: tf.tensor2d([1, 0, 0, 0], [1, 4]) }];
+    const before = tf.memory().numTensors;
+    const sn = new SpectralNorm(m, new Rng(5));
+    sn.powerIteration();
+    sn.restore(saved);
+    sn.powerIteration();
+    sn.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(saved[0]!.tensor);
+    m.dispose();
+  });
 });

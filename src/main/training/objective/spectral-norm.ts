@@ -39,7 +39,10 @@ export class SpectralNorm {
     const kernels = model.layers.flatMap((layer) => (layer as unknown as { kernel?: KernelVariable }).kernel ?? []);
     this.kernels = kernels.map((kernel, index) => {
       const units = kernel.shape.at(-1)!;
-      const u = tf.variable(tf.tidy(() => unit(tf.tensor1d(rng.normals(units)))), false);
+      const start = tf.tidy(() => unit(tf.tensor1d(rng.normals(units))));
+      const u = tf.variable(start, false);
+      // The variable holds its own reference to the data: the start tensor would otherwise outlive the run.
+      start.dispose();
       return { key: `spectral-norm/u/${index}`, kernel, raw: kernel.read() as tf.Variable, u };
     });
   }
@@ -95,7 +98,8 @@ export class SpectralNorm {
       if (match === undefined || match.tensor.size !== item.u.size) {
         throw new Error(`Spectral norm: expected a saved u vector "${item.key}" of ${item.u.size} values, found ${match ? match.tensor.size : 'none'}.`);
       }
-      item.u.assign(match.tensor.reshape(item.u.shape));
+      // tidy: the reshaped view is a tensor of its own; the variable keeps the data.
+      tf.tidy(() => item.u.assign(match.tensor.reshape(item.u.shape)));
     }
     for (const item of this.kernels) {
       item.v?.dispose();
