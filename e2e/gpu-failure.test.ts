@@ -13,12 +13,13 @@ import { resolveTrainingConfig } from '../src/shared/config';
 import { readRunRecord } from '../src/main/runs';
 import { TrainingControl } from '../src/main/training/control';
 import { writeSquaresDataset } from '../src/main/training/test-support';
-import { webgpuAdapterForTests } from '../src/main/training/test-webgpu';
+import { checkWebgpuForTests } from '../src/main/training/backend/webgpu/test-availability';
 import { runTrainer } from '../src/main/training/trainer-run';
 import { hasChromium, launchChromium, watchErrors } from './browser';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
-const adapter = hasChromium() ? await webgpuAdapterForTests('the GPU failure e2e (e2e/gpu-failure.test.ts)') : undefined;
+const availability = hasChromium() ? await checkWebgpuForTests() : undefined;
+const adapter = availability?.run ? availability.adapter : undefined;
 
 describe.skipIf(!adapter)('a lost GPU in the run page (Chromium against serve)', () => {
   const runId = 'gpu-lost';

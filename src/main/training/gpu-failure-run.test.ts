@@ -20,7 +20,7 @@ import { selectBackend } from './backend';
 import { GpuDeviceWatch, watchActiveGpuDevice, type WatchedDevice } from './backend/webgpu/device-watch';
 import { TrainingControl } from './control';
 import { writeSquaresDataset } from './test-support';
-import { webgpuAdapterForTests } from './test-webgpu';
+import { checkWebgpuForTests } from './backend/webgpu/test-availability';
 import { runTrainer } from './trainer-run';
 
 /** The parts of GPUDevice the tests use to make it fail. */
@@ -31,7 +31,8 @@ interface TestDevice {
 }
 const STORAGE_USAGE = 0x80; // GPUBufferUsage.STORAGE
 
-const adapter = await webgpuAdapterForTests('the GPU failure tests (gpu-failure-run.test.ts)');
+const availability = await checkWebgpuForTests();
+const adapter = availability.run ? availability.adapter : undefined;
 let root: string;
 let datasetDir: string;
 
