@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetSource } from '../src/main/data';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, waitForImage, watchErrors } from './browser';
+import { hasChromium, openWatchedPage, waitForImage } from './browser';
 import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
 /** axe-core's source, evaluated through the DevTools protocol: a <script> tag would (rightly) meet the page's CSP. */
@@ -50,9 +50,7 @@ describe.skipIf(!hasChromium())('accessibility (axe-core) in Chromium against se
     const b = await server.service.createRun({ name: 'variant', datasetId: dataset.manifest.id, config: { ...config, latentDim: 32 } });
     await waitForRunsCompleted(server.service, [b.id], 120_000);
     runIds = [a.id, b.id];
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
     await page.goto(server.url);
     await page.locator('[data-connection="open"]').waitFor();
   }, 300_000);

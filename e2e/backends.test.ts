@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '../src/shared/backends';
 import type { StudioServer } from '../src/main/server';
 import { join } from 'node:path';
-import { hasChromium, launchChromium, screenshotsDir, watchErrors } from './browser';
+import { hasChromium, openWatchedPage, screenshotsDir } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
@@ -25,9 +25,7 @@ describe.skipIf(!hasChromium())('Backends view in Chromium against serve', () =>
     ({ server } = studio);
     // A dataset first, so the first-launch import of the built-in 10,000 images stays out of this spec.
     await server.service.importDataset(await makePngZip(studio.work, 4));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
   }, 300_000);
 
   afterAll(async () => {

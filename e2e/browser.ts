@@ -29,6 +29,13 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 }
 
+/** A launched browser with one page of `options` (viewport, scale) whose errors are collected. */
+export async function openWatchedPage(options: Parameters<Browser['newPage']>[0]): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage(options);
+  return { browser, page, errors: watchErrors(page) };
+}
+
 /** Collect page errors and console errors so a spec can assert the UI stayed clean. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];

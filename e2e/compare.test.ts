@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, screenshotsDir, watchErrors } from './browser';
+import { hasChromium, openWatchedPage, screenshotsDir } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
@@ -36,9 +36,7 @@ describe.skipIf(!hasChromium())('compare view in Chromium against serve', () => 
     });
     const ids = [baseline.id, variant.id];
     await waitForRunsCompleted(server.service, ids, 240_000);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 }));
     await mkdir(screenshots, { recursive: true });
   }, 300_000);
 

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../src/shared/config';
 import { createRunDir } from '../src/main/runs';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, openWatchedPage } from './browser';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
 describe.skipIf(!hasChromium())('damaged runs in the Runs view (Chromium against serve)', () => {
@@ -36,9 +36,7 @@ describe.skipIf(!hasChromium())('damaged runs in the Runs view (Chromium against
       await mkdir(join(runsRoot, id!), { recursive: true });
       await writeFile(join(runsRoot, id!, 'run.json'), text!);
     }
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
   }, 300_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, openWatchedPage } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
@@ -31,9 +31,7 @@ describe.skipIf(!hasChromium())('dropping and picking several images in Chromium
     }
     // Something in the library already, so the first-launch import stays out of the way.
     await server.service.importDataset(await makePngZip(join(studio.work, 'seed'), 8), { channels: 1 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
     await page.goto(server.url);
     await page.locator('[data-connection="open"]').waitFor();
   }, 300_000);

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtureRun } from '../src/main/export/test-fixtures';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, screenshotsDir, watchErrors } from './browser';
+import { hasChromium, openWatchedPage, screenshotsDir } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
@@ -34,9 +34,7 @@ describe.skipIf(!hasChromium())('exports from the UI in Chromium against serve',
     const b = await server.service.createRun({ name: 'export B', datasetId: dataset.manifest.id, config: { ...common, seed: 4 } });
     ids = [a.id, b.id];
     await waitForRunsCompleted(server.service, ids, 240_000);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 960 } }));
   }, 300_000);
 
   afterAll(async () => {

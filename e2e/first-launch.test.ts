@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioServer } from '../src/main/server';
 import { QUICK_PRESET } from '../src/renderer/src/lib/quick-start';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, openWatchedPage } from './browser';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
 describe.skipIf(!hasChromium())('first launch in Chromium against serve', () => {
@@ -20,9 +20,7 @@ describe.skipIf(!hasChromium())('first launch in Chromium against serve', () => 
   beforeAll(async () => {
     studio = await startStudioServer('gan-studio-first-');
     ({ server } = studio);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
   }, 300_000);
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtureRun } from '../src/main/export/test-fixtures';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, waitForImage, watchErrors } from './browser';
+import { hasChromium, openWatchedPage, waitForImage } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
@@ -33,9 +33,7 @@ describe.skipIf(!hasChromium())('Generate view in Chromium against serve', () =>
     runId = run.id;
     await waitForRunsCompleted(server.service, [runId], 240_000);
     await makeFixtureRun(join(studio.work, 'runs'), { id: 'untrained', name: 'no checkpoint yet', epochs: 1 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 1000 } }));
   }, 300_000);
 
   afterAll(async () => {

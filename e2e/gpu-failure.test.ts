@@ -15,7 +15,7 @@ import { TrainingControl } from '../src/main/training/control';
 import { writeSquaresDataset } from '../src/main/training/test-support';
 import { checkWebgpuForTests } from '../src/main/training/backend/webgpu/test-availability';
 import { runTrainer } from '../src/main/training/trainer-run';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, openWatchedPage } from './browser';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
 const availability = hasChromium() ? await checkWebgpuForTests() : undefined;
@@ -40,9 +40,7 @@ describe.skipIf(!adapter)('a lost GPU in the run page (Chromium against serve)',
     };
     const end = await runTrainer({ type: 'start', runDir, datasetDir, config, resume: false }, destroyAtStep5, new TrainingControl());
     expect(end).toMatchObject({ type: 'failed', kind: 'gpu-device-lost' });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
   }, 300_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLongRun } from '../src/main/server/load-fixture';
-import { chartPoints, hasChromium, launchChromium, watchErrors } from './browser';
+import { chartPoints, hasChromium, openWatchedPage } from './browser';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
 describe.skipIf(!hasChromium())('a long run in Chromium against serve', () => {
@@ -22,9 +22,7 @@ describe.skipIf(!hasChromium())('a long run in Chromium against serve', () => {
   beforeAll(async () => {
     studio = await startStudioServer('gan-studio-long-');
     runId = await writeLongRun(join(studio.work, 'runs'), join(studio.work, 'datasets', 'ds'), 200_000);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 960 } }));
     page.on('websocket', (socket) =>
       socket.on('framesent', ({ payload }) => {
         const method = /"method":"(\w+)"/.exec(String(payload))?.[1];

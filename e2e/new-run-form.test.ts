@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetSource } from '../src/main/data';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, openWatchedPage } from './browser';
 import { startStudioServer, waitFor, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
 /** The "Total params" figure of the Generator/Discriminator summary table. */
@@ -29,9 +29,7 @@ describe.skipIf(!hasChromium())('New run form in Chromium against serve', () => 
     studio = await startStudioServer('gan-studio-form-');
     ({ server } = studio);
     datasetId = (await server.service.importDataset(builtinDatasetSource(), { size: 16, maxImages: 50 })).manifest.id;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
     await page.goto(`${server.url}#/new`);
     await page.locator('[data-connection="open"]').waitFor();
     await page.getByRole('radio', { name: /Tiny/ }).check({ force: true });

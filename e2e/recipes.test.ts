@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, openWatchedPage } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
@@ -24,9 +24,7 @@ describe.skipIf(!hasChromium())('recipes in the New run form', () => {
     studio = await startStudioServer('gan-studio-recipes-');
     server = studio.server;
     await server.service.importDataset(await makePngZip(studio.work, 16), { channels: 1, size: 16 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1440, height: 960 } }));
   }, 300_000);
 
   afterAll(async () => {

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, watchErrors } from './browser';
+import { hasChromium, openWatchedPage } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
@@ -25,9 +25,7 @@ describe.skipIf(!hasChromium())('the run queue in Chromium against serve', () =>
     const second = await service.createRun({ name: 'waiting its turn', datasetId: dataset.manifest.id, config });
     ids = [first.id, second.id];
     expect([first.status, second.status]).toEqual(['running', 'queued']);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
   }, 120_000);
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { builtinDatasetSource } from '../src/main/data';
 import type { StudioServer } from '../src/main/server';
-import { chartPoints, hasChromium, launchChromium, waitForImage, screenshotsDir, watchErrors } from './browser';
+import { chartPoints, hasChromium, openWatchedPage, screenshotsDir, waitForImage } from './browser';
 import { findInHistory, importBuiltinSample, importTypedPath, pauseResumeStop, seeGridAndCharts, startTinyRun } from './flows';
 import { makePngZip } from './fixtures';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
@@ -43,9 +43,7 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
   beforeAll(async () => {
     studio = await startStudioServer('gan-studio-e2e-');
     ({ work, server } = studio);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 }));
     await mkdir(screenshots, { recursive: true });
   }, 300_000);
 

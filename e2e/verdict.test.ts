@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/shared/api';
 import type { StudioServer } from '../src/main/server';
-import { hasChromium, launchChromium, screenshotsDir, watchErrors } from './browser';
+import { hasChromium, openWatchedPage, screenshotsDir } from './browser';
 import { makePngZip } from './fixtures';
 import { startStudioServer, waitForRunsCompleted, type StudioServerFixture } from './studio-server';
 
@@ -34,9 +34,7 @@ describe.skipIf(!hasChromium())('quality scores and verdict in Chromium against 
     baseline = await server.service.createRun({ name: 'baseline', datasetId: dataset.manifest.id, config: common });
     const variant = await server.service.createRun({ name: 'faster G', datasetId: dataset.manifest.id, config: { ...common, generatorLearningRate: 0.004 } });
     await waitForRunsCompleted(server.service, [baseline.id, variant.id], 300_000);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 }));
     await mkdir(screenshotsDir, { recursive: true });
   }, 400_000);
 
