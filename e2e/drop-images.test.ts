@@ -64,6 +64,8 @@ describe.skipIf(!hasChromium())('dropping and picking several images in Chromium
     expect(words).not.toMatch(/folder/i);
     expect(await page.getByRole('heading', { name: 'Datasets' }).locator('xpath=..').textContent()).toContain('several images at once');
     await expect.poll(() => page.getByTestId('dataset-count').textContent(), { timeout: 60_000 }).toBe('12');
+    // Named after the folder the batch lands in, not the upload's random digits.
+    expect(await page.getByRole('main').textContent()).toContain('dropped images');
   });
 
   it('picks several images with the file chooser', async () => {

@@ -15,6 +15,7 @@ import type { ServerMessage } from '../../shared/wire';
 import { createRunDir } from '../runs';
 import { FakeTrainer } from '../studio-service/fake-trainer';
 import { startServer, type StudioServer } from './index';
+import { BATCH_DATASET_FOLDER } from './upload';
 
 let root: string;
 let server: StudioServer;
@@ -200,7 +201,8 @@ describe('uploads', () => {
       request(withToken(`/api/upload?batch=${id}&name=${encodeURIComponent(name)}`), { method: 'POST', body: Buffer.from(body), headers: { Origin: origin } });
     const a = JSON.parse((await send('a.png', 'A')).body) as { path: string; folder: string };
     const b = JSON.parse((await send('b.png', 'B')).body) as { path: string; folder: string };
-    expect(a.folder).toBe(join(root, 'uploads', `${process.pid}-${batch}`));
+    // In a sub-folder the dataset is named after ("dropped images"), not the batch's hex digits.
+    expect(a.folder).toBe(join(root, 'uploads', `${process.pid}-${batch}`, BATCH_DATASET_FOLDER));
     expect(b.folder).toBe(a.folder);
     expect((await readdir(a.folder)).sort()).toEqual(['a.png', 'b.png']);
     const clash = await send('a.png', 'again');

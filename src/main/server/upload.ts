@@ -45,6 +45,9 @@ export interface UploadLimits {
 /** `?batch=` names the folder several uploads share: 16–64 hex digits the page made up. */
 const BATCH = /^[0-9a-f]{16,64}$/;
 
+/** A batch's images land in a sub-folder of this name: the import names the dataset after its folder. */
+export const BATCH_DATASET_FOLDER = 'dropped images';
+
 /** 1.5 KB, 12.3 MB, 2048 MB: sizes in messages. */
 const size = (bytes: number): string => (bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${Math.round(bytes / 2 ** 20)} MB`);
 
@@ -69,7 +72,8 @@ export class UploadStore {
 
   /**
    * Stream the request body to <root>/<pid-random>/<name> — or, given `?batch=`, to the folder that
-   * batch shares (loose images that become one dataset); returns the file's path and its folder.
+   * batch shares, <root>/<pid-batch>/dropped images/ (loose images that become one dataset, named
+   * after that folder); returns the file's path and its folder.
    */
   async receive(request: IncomingMessage): Promise<{ path: string; folder: string }> {
     const url = new URL(request.url ?? '/', 'http://placeholder');
@@ -89,7 +93,8 @@ export class UploadStore {
         'Wait for the imports in progress to finish (each upload is removed once imported), or copy the file to the server and type its path.',
       );
     if (declared > room || room <= 0) throw folderFull();
-    const dir = join(this.root, `${process.pid}-${batch ?? randomBytes(8).toString('hex')}`);
+    const upload = join(this.root, `${process.pid}-${batch ?? randomBytes(8).toString('hex')}`);
+    const dir = batch === null ? upload : join(upload, BATCH_DATASET_FOLDER);
     const file = join(dir, safeUploadName(url.searchParams.get('name')));
     await mkdir(dir, { recursive: true });
     let received = 0;
@@ -104,13 +109,13 @@ export class UploadStore {
     } catch (error) {
       const clash = (error as NodeJS.ErrnoException).code === 'EEXIST';
       // A batch folder holds the other files too: remove only this one (a clash of names leaves the first file alone).
-      if (batch === null) await rm(dir, { recursive: true, force: true });
+      if (batch === null) await rm(upload, { recursive: true, force: true });
       else if (!clash) await rm(file, { force: true });
       if (clash) throw new UploadError(400, `Two files are named ${basename(file)}.`, 'Rename one of them, then drop them again.');
       throw error instanceof UploadError ? error : new UploadError(400, `The upload was interrupted: ${(error as Error).message}`, 'Try again.');
     }
     if (received === 0) {
-      await rm(batch === null ? dir : file, { recursive: true, force: true });
+      await rm(batch === null ? upload : file, { recursive: true, force: true });
       throw new UploadError(400, 'The upload was empty.', 'Choose a non-empty file.');
     }
     return { path: file, folder: dir };
@@ -147,17 +152,23 @@ export class UploadStore {
     }
   }
 
-  /** Bytes of every upload on disk (finished or still arriving). */
+  /** Bytes of every upload on disk (finished or still arriving), a batch's sub-folder included. */
   private async heldBytes(): Promise<number> {
     let total = 0;
-    for (const name of await this.folders()) {
-      const dir = join(this.root, name);
-      for (const file of await readdir(dir).catch(() => [] as string[])) {
-        total += (await stat(join(dir, file)).catch(() => ({ size: 0 }))).size;
-      }
-    }
+    for (const name of await this.folders()) total += await filesBytes(join(this.root, name), 1);
     return total;
   }
+}
+
+/** Bytes of the regular files in `dir`, looking `depth` folders further down. */
+async function filesBytes(dir: string, depth: number): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isFile()) total += (await stat(path).catch(() => ({ size: 0 }))).size;
+    else if (entry.isDirectory() && depth > 0) total += await filesBytes(path, depth - 1);
+  }
+  return total;
 }
 
 /** True when a process with this id exists (EPERM: it does, owned by someone else). */
