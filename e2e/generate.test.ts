@@ -1,9 +1,10 @@
 /**
  * The Generate view in Chromium against `serve`, on a real tiny run: the
  * checkpoint picker, a grid for a seed, two samples picked by clicking, the
- * slerp strip and its GIF/MP4, "save these N images", an earlier epoch, and
+ * slerp strip and its GIF/MP4, a cancelled GIF, "save these N images", an earlier epoch, and
  * a run with no checkpoint yet.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,21 @@ describe.skipIf(!hasChromium())('Generate view in Chromium against serve', () =>
       expect(href).toMatch(new RegExp(`/generated/interpolation-step-\\d+-seed-42-2-to-7-6f\\.${format.toLowerCase()}$`));
       expect(await fetchInPage(href)).toMatchObject({ status: 200, type });
     }
+  });
+
+  it('cancels a long interpolation: no file, no error, the buttons back', async () => {
+    await page.getByLabel('Frames').fill('240');
+    await page.getByRole('button', { name: 'Export GIF' }).click();
+    const busy = page.getByTestId('generate-busy');
+    await busy.waitFor();
+    expect(await busy.textContent()).toContain('Encoding the GIF');
+    await busy.getByRole('button', { name: 'Cancel' }).click();
+    await busy.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.getByRole('button', { name: 'Export GIF' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const generated = join(studio.work, 'runs', runId, 'generated');
+    expect((await readdir(generated)).filter((name) => name.includes('240f') || name.includes('.partial-'))).toEqual([]);
+    await page.getByLabel('Frames').fill('6');
   });
 
   it('saves the drawn samples as PNG files', async () => {

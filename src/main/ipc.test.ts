@@ -149,6 +149,7 @@ describe('invalid input', () => {
     cancelExport: ['a/b'],
     listCheckpoints: ['../run'],
     generate: [{ runId: 'run', spec: { kind: 'interpolation', seed: 1, from: 2, to: 2, frames: 8, format: 'gif' } }],
+    cancelGenerate: ['../job'],
   };
   it('covers every call', () => {
     expect(Object.keys(invalid).sort()).toEqual([...STUDIO_CALL_NAMES].sort());
@@ -286,6 +287,7 @@ describe('valid input works for every handler', () => {
     const pack = await ok<{ url: string }>('writeEvidence', { runId: 'fixture' });
     expect(pack.url).toBe('studio://run/fixture/exports/evidence/index.html');
     expect(await ok('cancelExport', 'not-running')).toBe(false);
+    expect(await ok('cancelGenerate', 'not-running')).toBe(false);
     const file = join(root, 'runs', 'fixture', 'exports', 'fixture.gif');
     expect(await ok('revealRun', 'fixture', 'exports/fixture.gif')).toBe(file);
     expect(revealed.at(-1)).toBe(file);

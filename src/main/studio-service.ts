@@ -336,6 +336,10 @@ export class StudioService implements StudioApi {
     return this.generator.generate(request);
   }
 
+  async cancelGenerate(jobId: string): Promise<boolean> {
+    return this.generator.cancel(jobId);
+  }
+
   onEvent(listener: (event: StudioEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -162,7 +162,15 @@ export const evidenceRequestSchema = z
 export type EvidenceRequest = z.input<typeof evidenceRequestSchema>;
 
 /** Generate from one run's saved generator (default: the newest checkpoint, trained weights). */
-export const generateRequestSchema = z.object({ runId: id, generator: generatorChoiceSchema.optional(), spec: generateSpecSchema }).strict();
+export const generateRequestSchema = z
+  .object({
+    runId: id,
+    generator: generatorChoiceSchema.optional(),
+    spec: generateSpecSchema,
+    /** Chosen by the UI so it can cancel the job before the call resolves. */
+    jobId: id.optional(),
+  })
+  .strict();
 export type GenerateRequest = z.input<typeof generateRequestSchema>;
 
 /** A file inside a run folder, relative (exports/progress.gif); resolved inside the run before use. */
@@ -204,6 +212,7 @@ export const studioCallSchemas = {
   cancelExport: z.tuple([id]),
   listCheckpoints: z.tuple([id]),
   generate: z.tuple([generateRequestSchema]),
+  cancelGenerate: z.tuple([id]),
 } as const;
 
 export type StudioCallName = keyof typeof studioCallSchemas;
@@ -265,6 +274,8 @@ export interface StudioApi {
    * into runs/<id>/generated/; runs in its own process, one job at a time.
    */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Cancel generate job `jobId` (its request's jobId): it rejects with ExportCancelledError; false when it is not running. */
+  cancelGenerate(jobId: string): Promise<boolean>;
   /** Subscribe to studio events; call the returned function to unsubscribe. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }

@@ -8,7 +8,7 @@ import type { StudioApi } from './api';
 export const STUDIO_CALLS = [
   'getAppInfo', 'diagnoseBackends', 'listPresets', 'summarizeModels', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
   'listRuns', 'getRun', 'getRunSteps', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'repeatRun', 'revealRun',
-  'exportRun', 'writeEvidence', 'cancelExport', 'listCheckpoints', 'generate',
+  'exportRun', 'writeEvidence', 'cancelExport', 'listCheckpoints', 'generate', 'cancelGenerate',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
 
 // Fails to compile when a StudioApi call is missing from STUDIO_CALLS (a new call would silently not exist in the UI).

@@ -84,9 +84,9 @@ export class GenerateWorker implements GenerateRunner {
     const id = this.nextId++;
     return new Promise<GenerateOutcome>((resolve, reject) => {
       const onAbort = () => {
-        child.pending = undefined;
+        // Rejected once the process has exited, so the caller's clean-up never races its last writes.
+        child.pending = { id, settle: () => reject(new ExportCancelledError()) };
         this.close(); // the only way to interrupt tf.js mid-predict
-        reject(new ExportCancelledError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       child.pending = {

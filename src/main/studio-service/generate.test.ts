@@ -4,11 +4,14 @@
  * before any process starts.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENERATE_LIMITS } from '../../shared/generate';
+import { ExportCancelledError } from '../export/errors';
 import { runGenerateJob, type GenerateJob } from '../generate/generate';
+import { GenerateWorker, startGenerateChild } from '../generate/worker';
 import { trainTinyRun } from '../generate/test-support';
 import { GenerateJobs } from './generate';
 
@@ -33,6 +36,14 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(() => rm(runsRoot, { recursive: true, force: true }));
+
+async function until(check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > ms) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('GenerateJobs', () => {
   it('lists the saved checkpoints', async () => {
@@ -59,6 +70,24 @@ describe('GenerateJobs', () => {
     const walk = await service.generate({ runId: 'run-1', spec: { kind: 'interpolation', seed: 8, from: 0, to: 3, frames: 5, format: 'png' } });
     expect(walk.files[0]!.name).toBe('interpolation-step-4-seed-8-0-to-3-5f.png');
   });
+
+  it('cancels a job by its id in a real generate process, keeping none of its images', async () => {
+    const worker = new GenerateWorker(startGenerateChild);
+    const real = new GenerateJobs({ runsRoot, urlForRunFile: (runId, rel) => `/files/run/${runId}/${rel}`, runner: worker });
+    try {
+      const out = join(runsRoot, 'run-1', 'generated', `step-4-seed-5-n${GENERATE_LIMITS.maxImages}`);
+      const job = real.generate({ runId: 'run-1', jobId: 'cancel-me', spec: { kind: 'images', seed: 5, count: GENERATE_LIMITS.maxImages } });
+      // Cancel once the process has written some of the images.
+      await until(async () => (await readdir(out).catch(() => [])).length > 0);
+      expect(real.cancel('cancel-me')).toBe(true);
+      await expect(job).rejects.toBeInstanceOf(ExportCancelledError);
+      expect(existsSync(out)).toBe(false);
+      expect((await readdir(join(runsRoot, 'run-1', 'generated'))).filter((name) => name.includes('.partial-'))).toEqual([]);
+      expect(real.cancel('cancel-me')).toBe(false);
+    } finally {
+      real.close();
+    }
+  }, 120_000);
 
   it('refuses an unknown run, a missing checkpoint or EMA generator before starting a job', async () => {
     const before = jobs.length;

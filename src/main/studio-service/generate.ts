@@ -5,11 +5,12 @@
  * checked here, so a bad request fails at once; the generating itself runs in
  * a separate, kept-warm process (see generate/worker.ts), one job at a time.
  */
-import { relative, sep } from 'node:path';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import type { GenerateRequest } from '../../shared/api';
 import type { GenerateResult, GeneratorCheckpoint } from '../../shared/generate';
-import { ExportError } from '../export/errors';
+import { ExportCancelledError, ExportError } from '../export/errors';
 import { chooseCheckpoint, generatorDirOf, listGeneratorCheckpoints } from '../generate/checkpoints';
 import type { GenerateJob } from '../generate/generate';
 import type { GenerateRunner } from '../generate/worker';
@@ -26,6 +27,9 @@ export interface GenerateJobsOptions {
 }
 
 export class GenerateJobs {
+  /** Jobs that were given a jobId, so the UI can cancel them. */
+  private readonly active = new Map<string, AbortController>();
+
   constructor(private readonly options: GenerateJobsOptions) {}
 
   /** The run's saved generators, oldest first. */
@@ -37,13 +41,35 @@ export class GenerateJobs {
 
   /** Generate what `request.spec` asks for from the chosen checkpoint (default: the newest). */
   async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const { jobId } = request;
+    if (jobId === undefined) return this.generateNow(request);
+    if (this.active.has(jobId)) throw new StudioError(`A generate job with id ${jobId} is already running.`, 'Wait for it to finish or cancel it first.');
+    const controller = new AbortController();
+    this.active.set(jobId, controller);
+    try {
+      return await this.generateNow(request, controller.signal);
+    } finally {
+      this.active.delete(jobId);
+    }
+  }
+
+  /** Cancel job `jobId` (the generate process is killed; no partial file stays); false when it is not running. */
+  cancel(jobId: string): boolean {
+    const controller = this.active.get(jobId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  private async generateNow(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> {
     const record = await readRunRecord(this.options.runsRoot, request.runId);
     const runDir = runDirOf(this.options.runsRoot, request.runId);
     const ema = request.generator?.ema ?? false;
     const checkpoint = chooseCheckpoint(await listGeneratorCheckpoints(runDir), { step: request.generator?.step, runName: record.name });
     generatorDirOf(checkpoint, ema, record.name);
     const job: GenerateJob = { runDir, generator: { step: checkpoint.step, ema }, spec: request.spec, out: join(runDir, GENERATED_FOLDER, outputName(request, checkpoint.step, ema)) };
-    const outcome = await this.options.runner.run(job).catch((error: unknown) => {
+    const outputExisted = existsSync(job.out);
+    const outcome = await this.options.runner.run(job, signal).catch(async (error: unknown) => {
+      if (error instanceof ExportCancelledError) await removeCancelledOutput(job.out, outputExisted);
       if (error instanceof ExportError) throw error;
       throw new StudioError(`Generating failed: ${(error as Error).message ?? String(error)}`, 'Try again, or pick another checkpoint.');
     });
@@ -59,6 +85,21 @@ export class GenerateJobs {
   close(): void {
     this.options.runner.close();
   }
+}
+
+/**
+ * A cancel kills the generate process mid-write: drop its `.name.partial-…` temp files and, when
+ * the job created its folder of single images, the images it had finished, so nothing half-done stays.
+ */
+async function removeCancelledOutput(out: string, existedBefore: boolean): Promise<void> {
+  const removeTemps = async (dir: string, prefix: string) => {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (name.startsWith(prefix) && name.includes('.partial-')) await rm(join(dir, name), { recursive: true, force: true });
+    }
+  };
+  await removeTemps(dirname(out), `.${basename(out, extname(out))}.partial-`);
+  if (!existedBefore) await rm(out, { recursive: true, force: true });
+  else await removeTemps(out, '.');
 }
 
 /** A name that says what was drawn, so the same request overwrites its own file and nothing else. */
