@@ -104,11 +104,14 @@ describe.skipIf(!hasChromium())('New run form in Chromium against serve', () => 
     await expect.poll(() => runName.getAttribute('placeholder')).toBe('tiny · Fashion-MNIST');
     await page.getByLabel('Latent size', { exact: true }).fill('32');
     await expect.poll(() => runName.getAttribute('placeholder')).toBe('tiny · Fashion-MNIST · latent 32');
+    // A backend by name (what auto skipped shows beside it, with a link to the Backends view).
+    await page.getByLabel('Backend', { exact: true }).selectOption('cpu');
+    expect(await page.getByRole('link', { name: 'why this one?' }).getAttribute('href')).toBe('#/backends');
     await start.click();
     await page.waitForURL(/#\/runs\/.+/);
     await page.getByRole('heading', { name: /tiny · Fashion-MNIST · latent 32/ }).waitFor();
-    const names = (await server.service.listRuns()).map((r) => r.name);
-    expect(names).toContain('tiny · Fashion-MNIST · latent 32');
+    const variant = (await server.service.listRuns()).find((r) => r.name === 'tiny · Fashion-MNIST · latent 32');
+    expect(variant && 'config' in variant ? variant.config.backend : undefined).toBe('cpu');
     expect(errors).toEqual([]);
   });
 });
