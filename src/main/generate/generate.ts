@@ -20,8 +20,10 @@ import { resolveFfmpeg } from '../export/ffmpeg';
 import { runFfmpeg } from '../export/ffmpeg-run';
 import { readRunRecord } from '../runs';
 import { loadModelFromDir } from '../training/models';
-import { generateImages, tileImagesPng, type GeneratedImages } from '../training/sample-grid';
+import { watchActiveGpuDevice, type GpuDeviceWatch } from '../training/backend/webgpu/device-watch';
+import { tileImagesPng, type GeneratedImages } from '../training/sample-grid';
 import { chooseCheckpoint, describeCheckpoint, generatorDirOf, listGeneratorCheckpoints } from './checkpoints';
+import { drawImages } from './draw';
 import { interpolationLatents, latentAt, sampleLatents } from './latents';
 
 /** One thing to generate from one run. */
@@ -58,11 +60,13 @@ export async function runGenerateJob(job: GenerateJob, options: GenerateOptions 
   const ema = job.generator?.ema ?? false;
   const model = await loadModelFromDir(generatorDirOf(checkpoint, ema, record.name));
   const from = `${describeCheckpoint(checkpoint)}${ema ? ', EMA generator' : ''}`;
+  const watch = watchActiveGpuDevice();
   try {
     throwIfCancelled(options.signal);
-    const files = await make(model, record.config.latentDim, job, options);
+    const files = await make(model, record.config.latentDim, job, { ...options, watch });
     return { checkpoint: withoutDir(checkpoint), ema, files, summary: `${describeSpec(job.spec)} (${from}) → ${files.length === 1 ? files[0] : `${files.length} files in ${resolve(job.out)}`}` };
   } finally {
+    watch?.dispose();
     model.dispose();
   }
 }
@@ -76,14 +80,14 @@ function describeSpec(spec: GenerateSpec): string {
   return `${spec.count} sample${spec.count === 1 ? '' : 's'} of seed ${spec.seed}${spec.kind === 'grid' ? ' as a grid' : ''}`;
 }
 
-async function make(model: tf.LayersModel, latentDim: number, job: GenerateJob, options: GenerateOptions): Promise<string[]> {
+async function make(model: tf.LayersModel, latentDim: number, job: GenerateJob, options: GenerateOptions & { watch?: GpuDeviceWatch }): Promise<string[]> {
   const { spec } = job;
   const out = resolve(job.out);
   const report = (done: number, total: number, message: string) => options.onProgress?.({ operation: `generate ${spec.kind}`, done, total, message });
   if (spec.kind === 'interpolation') {
     const latents = interpolationLatents(latentAt(spec.seed, spec.from, latentDim), latentAt(spec.seed, spec.to, latentDim), spec.frames);
     report(0, 2, `drawing ${spec.frames} frames`);
-    const images = await generateImages(model, latents, latentDim);
+    const images = await drawImages(model, latents, latentDim, options.watch);
     report(1, 2, `writing ${spec.format}`);
     if (spec.format === 'png') await writeFileAtomically(out, (temp) => tileImagesPng(images, 1, spec.frames).then((png) => writeFile(temp, png)));
     else await writeInterpolationAnimation(images, spec.format, spec.fps ?? DEFAULT_INTERPOLATION_FPS, out, options.signal);
@@ -91,7 +95,7 @@ async function make(model: tf.LayersModel, latentDim: number, job: GenerateJob, 
     return [out];
   }
   report(0, spec.count + 1, `drawing ${spec.count} samples`);
-  const images = await generateImages(model, sampleLatents(spec.seed, spec.count, latentDim), latentDim);
+  const images = await drawImages(model, sampleLatents(spec.seed, spec.count, latentDim), latentDim, options.watch);
   if (spec.kind === 'grid') {
     const cols = Math.ceil(Math.sqrt(spec.count));
     const png = await tileImagesPng(images, Math.ceil(spec.count / cols), cols);
