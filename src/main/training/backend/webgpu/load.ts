@@ -11,6 +11,7 @@ import path from 'node:path';
 import { BackendUnavailable } from '../errors';
 import type { AdapterFacts } from './adapter';
 import { adapterFacts, adapterName, describeAdapter, isSoftwareAdapter } from './adapter';
+import { probeDawnInChild } from './isolated-probe';
 
 const requireOptional = createRequire(import.meta.url);
 
@@ -71,6 +72,8 @@ interface DawnModule {
 }
 
 let dawnGpu: GpuEntry | undefined;
+/** The isolated probe's verdict, once per process (undefined: it got through). */
+let childProbe: Promise<string | undefined> | undefined;
 
 /**
  * Dawn wants a per-user runtime folder on Linux and warns on every start
@@ -83,15 +86,22 @@ function ensureRuntimeDir(): void {
   process.env['XDG_RUNTIME_DIR'] = dir;
 }
 
-/** Loads dawn.node once and installs `navigator.gpu` and the WebGPU constants tfjs expects. */
-function installNavigatorGpu(): GpuEntry {
+/**
+ * Loads dawn.node once — after a child process survived doing the same — and installs
+ * `navigator.gpu` and the WebGPU constants tfjs expects.
+ */
+async function installNavigatorGpu(): Promise<GpuEntry> {
   if (dawnGpu !== undefined) return dawnGpu;
+  let modulePath: string;
   try {
-    requireOptional.resolve('webgpu');
+    modulePath = requireOptional.resolve('webgpu');
   } catch {
     throw new BackendUnavailable('not installed (npm package webgpu)');
   }
   ensureRuntimeDir();
+  const crashed = await (childProbe ??= probeDawnInChild(modulePath));
+  if (crashed !== undefined) throw new BackendUnavailable(crashed);
+  if (dawnGpu !== undefined) return dawnGpu;
   let dawn: DawnModule;
   try {
     dawn = requireOptional('webgpu') as DawnModule;
@@ -115,8 +125,8 @@ export async function probeWebgpuAdapter(): Promise<AdapterFacts | null> {
   return adapter === null ? null : adapterFacts(adapter.info as Record<string, unknown>);
 }
 
-function requestAdapter(): Promise<ProbeAdapter | null> {
-  return installNavigatorGpu().requestAdapter({ powerPreference: 'high-performance' });
+async function requestAdapter(): Promise<ProbeAdapter | null> {
+  return (await installNavigatorGpu()).requestAdapter({ powerPreference: 'high-performance' });
 }
 
 /**
