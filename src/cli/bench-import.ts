@@ -9,9 +9,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { crc32, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { create as createTar } from 'tar';
+import { buildZip } from '../main/data/test-support';
 
 export const importHelp = `Usage: npm run bench -- --import [--images N] [--json]
 
@@ -30,57 +31,6 @@ interface Row {
   peakMiB: number;
 }
 
-/** A stored (uncompressed) zip of the given files, enough for a benchmark input. */
-function storedZip(files: { name: string; data: Buffer }[]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data } of files) {
-    const nameBytes = Buffer.from(name);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    parts.push(local, nameBytes, data);
-    central.push(entry, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const size = central.reduce((n, b) => n + b.length, 0);
-  // Over 65,535 entries the counts live in a zip64 end record (CelebA-sized inputs need it).
-  const zip64 = Buffer.alloc(56 + 20);
-  zip64.writeUInt32LE(0x06064b50, 0);
-  zip64.writeBigUInt64LE(44n, 4);
-  zip64.writeUInt16LE(45, 12);
-  zip64.writeUInt16LE(45, 14);
-  zip64.writeBigUInt64LE(BigInt(files.length), 24);
-  zip64.writeBigUInt64LE(BigInt(files.length), 32);
-  zip64.writeBigUInt64LE(BigInt(size), 40);
-  zip64.writeBigUInt64LE(BigInt(offset), 48);
-  zip64.writeUInt32LE(0x07064b50, 56);
-  zip64.writeBigUInt64LE(BigInt(offset + size), 64);
-  zip64.writeUInt32LE(1, 72);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(0xffff, 8);
-  end.writeUInt16LE(0xffff, 10);
-  end.writeUInt32LE(size, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, ...central, zip64, end]);
-}
-
 /** Writes one input per source kind into `dir`; returns kind → path. */
 async function makeInputs(dir: string, images: number): Promise<[string, string][]> {
   const tiles = await Promise.all(
@@ -92,7 +42,7 @@ async function makeInputs(dir: string, images: number): Promise<[string, string]
     await mkdir(join(folder, f.name, '..'), { recursive: true });
     await writeFile(join(folder, f.name), f.data);
   }
-  await writeFile(join(dir, 'pngs.zip'), storedZip(files));
+  await writeFile(join(dir, 'pngs.zip'), buildZip(files.map((f) => ({ ...f, method: 'store' as const }))));
   await createTar({ gzip: true, file: join(dir, 'pngs.tar.gz'), cwd: join(folder, 'pngs') }, ['a', 'b']);
   const pixels = Buffer.alloc(images * 28 * 28);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;

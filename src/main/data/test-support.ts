@@ -125,13 +125,33 @@ export function buildZip(entries: ZipSpecEntry[]): Buffer {
     offset += local.length + name.length + body.length;
   }
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);
+  // Over 65,535 entries the counts live in a zip64 end record (CelebA-sized inputs need it).
+  const zip64 = entries.length > 0xffff ? zip64EndRecords(entries.length, centralSize, offset) : [];
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt16LE(Math.min(entries.length, 0xffff), 8);
+  end.writeUInt16LE(Math.min(entries.length, 0xffff), 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  return Buffer.concat([...locals, ...centrals, ...zip64, end]);
+}
+
+/** The zip64 end-of-central-directory record and its locator, for `count` entries. */
+function zip64EndRecords(count: number, centralSize: number, centralOffset: number): Buffer[] {
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(count), 24);
+  record.writeBigUInt64LE(BigInt(count), 32);
+  record.writeBigUInt64LE(BigInt(centralSize), 40);
+  record.writeBigUInt64LE(BigInt(centralOffset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(centralOffset + centralSize), 8);
+  locator.writeUInt32LE(1, 16);
+  return [record, locator];
 }
 
 export interface TarSpecEntry {
