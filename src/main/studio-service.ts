@@ -31,19 +31,19 @@ import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSch
 import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
-import type { DamagedRun, RunRecord } from '../shared/run';
+import type { RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
-import { activeRunLock, createRunDir, listRuns, listSamples, readJsonl, readRunScores, RUN_FILES } from './runs';
+import { activeRunLock, createRunDir, listRuns, readJsonl, readRunScores, RUN_FILES } from './runs';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
-import { readLatestScores } from './studio-service/latest-scores';
 import { planRepeats, startInOrder } from './studio-service/repeat';
+import { RunSummaries } from './studio-service/run-summaries';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import { GenerateWorker, startGenerateChild, type GenerateRunner } from './generate/worker';
@@ -84,6 +84,7 @@ export class StudioService implements StudioApi {
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
   private readonly generator: GenerateJobs;
+  private readonly summaries: RunSummaries;
   private readonly steps = new RunStepsCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
@@ -109,6 +110,7 @@ export class StudioService implements StudioApi {
       onRunChanged: (runId) => void this.announceRun(runId),
       maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
+    this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs });
     // Runs queued when the studio last closed start again, in order.
     this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
   }
@@ -166,10 +168,8 @@ export class StudioService implements StudioApi {
     await this.datasets.delete(datasetId);
   }
 
-  async listRuns(): Promise<RunListItem[]> {
-    const entries = await listRuns(this.options.runsRoot);
-    // One run's unreadable folder (samples/ without permission) must not fail the whole list either.
-    return Promise.all(entries.map(({ record, damaged }) => (record ? this.summarize(record).catch((error: unknown) => damagedSummary(record, error)) : damaged)));
+  listRuns(): Promise<RunListItem[]> {
+    return this.summaries.list();
   }
 
   async getRun(runId: string): Promise<RunDetail> {
@@ -184,7 +184,7 @@ export class StudioService implements StudioApi {
     const samples = await listSampleEntries(dir, epochs);
     const overview = stepOverview(index);
     return {
-      run: await this.summarize(record),
+      run: await this.summaries.summarize(record),
       steps: overview.steps,
       stepCount: overview.count,
       msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
@@ -223,7 +223,7 @@ export class StudioService implements StudioApi {
       name: request.name ?? autoRunName(config, manifest.name, await this.parentConfig(request.parentRunId)),
     });
     await this.runs.start(record.id, { resume: false });
-    return this.summarize(await readRunRecord(this.options.runsRoot, record.id));
+    return this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id));
   }
 
   /** The config of the run a new one varies; a parent that is gone or unreadable just means "name it from the preset". */
@@ -273,12 +273,12 @@ export class StudioService implements StudioApi {
         void this.announceRun(id);
       },
     );
-    return Promise.all(created.map(async (record) => this.summarize(await readRunRecord(this.options.runsRoot, record.id))));
+    return Promise.all(created.map(async (record) => this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id))));
   }
 
   async renameRun(runId: string, name: string): Promise<RunSummary> {
     const record = await updateRunRecord(this.options.runsRoot, runId, { name: name.trim() || runId });
-    const summary = await this.summarize(record);
+    const summary = await this.summaries.summarize(record);
     this.emit({ type: 'run-updated', run: summary });
     return summary;
   }
@@ -364,44 +364,9 @@ export class StudioService implements StudioApi {
 
   private async announceRun(runId: string): Promise<void> {
     try {
-      this.emit({ type: 'run-updated', run: await this.summarize(await readRunRecord(this.options.runsRoot, runId)) });
+      this.emit({ type: 'run-updated', run: await this.summaries.summarize(await readRunRecord(this.options.runsRoot, runId)) });
     } catch {
       // The run was deleted meanwhile; run-deleted already told the UI.
     }
   }
-
-  /**
-   * A run.json still saying running/paused with no trainer holding the run's lock was
-   * interrupted (the app or the machine died mid-training): show it as crashed, resumable.
-   */
-  private async interruptedStatus(record: RunRecord): Promise<Partial<RunRecord>> {
-    if ((record.status !== 'running' && record.status !== 'paused') || this.runs.isActive(record.id)) return {};
-    if (await activeRunLock(runDirOf(this.options.runsRoot, record.id))) return {};
-    return {
-      status: 'crashed',
-      failure: {
-        kind: 'crashed',
-        message: 'Training was interrupted (the studio or the machine closed while it ran). Resume continues from the last checkpoint.',
-      },
-    };
-  }
-
-  /** run.json plus what only the live trainer knows yet, plus the newest grid's URL. */
-  private async summarize(record: RunRecord): Promise<RunSummary> {
-    const live = this.runs.live(record.id);
-    const samples = await listSamples(runDirOf(this.options.runsRoot, record.id));
-    const latest = samples.at(-1);
-    return {
-      ...record,
-      ...(await this.interruptedStatus(record)),
-      ...(live ?? {}),
-      latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
-      latestScores: await readLatestScores(runDirOf(this.options.runsRoot, record.id)),
-    };
-  }
-}
-
-/** A readable run whose folder still could not be listed (e.g. samples/ without permission). */
-function damagedSummary(record: RunRecord, error: unknown): DamagedRun {
-  return { id: record.id, name: record.name, status: 'damaged', damage: (error as Error).message, createdAt: record.createdAt };
 }
