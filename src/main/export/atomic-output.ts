@@ -8,11 +8,25 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ExportInputError } from './errors';
 
+const PARTIAL = '.partial-';
+
 function tempSibling(target: string, keepExtension: boolean): string {
   const ext = keepExtension ? extname(target) : '';
   const stem = basename(target, ext);
   // The extension stays last: ffmpeg picks the container from it.
-  return join(dirname(target), `.${stem}.partial-${process.pid}-${randomBytes(4).toString('hex')}${ext}`);
+  return join(dirname(target), `.${stem}${PARTIAL}${process.pid}-${randomBytes(4).toString('hex')}${ext}`);
+}
+
+/**
+ * Remove the temporary files and folders a killed writer left behind (a writer that returns
+ * removes its own): `target`'s own, or with `{ inside: true }` every one in the folder `target`.
+ */
+export async function removeAbandonedTemps(target: string, { inside = false } = {}): Promise<void> {
+  const dir = inside ? target : dirname(target);
+  const prefixes = inside ? ['.'] : [`.${basename(target, extname(target))}${PARTIAL}`, `.${basename(target)}${PARTIAL}`];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name.includes(PARTIAL) && prefixes.some((prefix) => name.startsWith(prefix))) await rm(join(dir, name), { recursive: true, force: true });
+  }
 }
 
 /** Write a file via `write(tempPath)`, then rename it to `target`. */

@@ -6,10 +6,11 @@
  * a separate, kept-warm process (see generate/worker.ts), one job at a time.
  */
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import type { GenerateRequest } from '../../shared/api';
 import type { GenerateResult, GeneratorCheckpoint } from '../../shared/generate';
+import { removeAbandonedTemps } from '../export/atomic-output';
 import { ExportCancelledError, ExportError } from '../export/errors';
 import { chooseCheckpoint, generatorDirOf, listGeneratorCheckpoints } from '../generate/checkpoints';
 import type { GenerateJob } from '../generate/generate';
@@ -92,14 +93,9 @@ export class GenerateJobs {
  * the job created its folder of single images, the images it had finished, so nothing half-done stays.
  */
 async function removeCancelledOutput(out: string, existedBefore: boolean): Promise<void> {
-  const removeTemps = async (dir: string, prefix: string) => {
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      if (name.startsWith(prefix) && name.includes('.partial-')) await rm(join(dir, name), { recursive: true, force: true });
-    }
-  };
-  await removeTemps(dirname(out), `.${basename(out, extname(out))}.partial-`);
+  await removeAbandonedTemps(out);
   if (!existedBefore) await rm(out, { recursive: true, force: true });
-  else await removeTemps(out, '.');
+  else await removeAbandonedTemps(out, { inside: true });
 }
 
 /** A name that says what was drawn, so the same request overwrites its own file and nothing else. */
