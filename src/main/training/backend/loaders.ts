@@ -15,6 +15,7 @@ import { BackendUnavailable } from './errors';
 import { polyfillNodeUtil } from './node-util-polyfill';
 import { installLazyFusedGradients } from './wasm/lazy-fused-gradients';
 import { registerWasmTrainingKernels } from './wasm/register';
+import { startWasm, wasmThreadCount } from './wasm/threads';
 import { loadWebgpu } from './webgpu/load';
 
 /** A backend made available to tf: its registered tf name and (once active) the device it runs on. */
@@ -60,7 +61,7 @@ function loadTfjsNode(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu'
 
 let wasmPathsSet = false;
 
-function loadWasm(): LoadedBackend {
+async function loadWasm(): Promise<LoadedBackend> {
   ensureInstalled('@tensorflow/tfjs-backend-wasm');
   // Required lazily: importing the package registers 'wasm' above 'cpu' in
   // tf's priority list, which would change the default backend for everyone.
@@ -77,7 +78,10 @@ function loadWasm(): LoadedBackend {
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') === undefined) {
     throw new BackendUnavailable('the wasm backend lacks a Conv2DBackpropFilter kernel');
   }
-  return { tfName: 'wasm', device: () => 'CPU (WebAssembly, XNNPACK, single thread)' };
+  const { threads, threadsFailed } = await startWasm(wasm, wasmThreadCount());
+  const failed = threadsFailed === undefined ? '' : `; threads failed: ${threadsFailed}`;
+  const device = `CPU (WebAssembly, XNNPACK, ${threads === 1 ? 'single thread' : `${threads} threads`}${failed})`;
+  return { tfName: 'wasm', device: () => device };
 }
 
 /** How a loader is asked. */

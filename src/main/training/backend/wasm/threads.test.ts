@@ -1,0 +1,106 @@
+/**
+ * The threaded wasm backend: thread count from the environment, and real
+ * child processes (tfjs's pthread workers only start in a fresh process)
+ * that train a conv step with 2 threads and 1 and must agree — and exit on
+ * their own, since XNNPACK's waiting pool threads must not keep them alive.
+ */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { maxRelativeError } from './test-support';
+import { MAX_WASM_THREADS, wasmThreadCount } from './threads';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const here = import.meta.dirname;
+
+// One conv layer's forward pass and both gradients, on seeded values, printed as JSON.
+const STEP = `
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from ${JSON.stringify(pathToFileURL(join(here, '..', 'select.ts')).href)};
+import { seededValues } from ${JSON.stringify(pathToFileURL(join(here, 'test-support.ts')).href)};
+const report = await selectBackend({ forced: 'wasm' });
+const x = tf.tensor4d(seededValues(8 * 16 * 16 * 16, 1), [8, 16, 16, 16]);
+const w = tf.variable(tf.tensor4d(seededValues(5 * 5 * 16 * 32, 2), [5, 5, 16, 32]));
+const loss = () => tf.conv2d(x, w, 2, 'same').square().mean();
+const { value, grads } = tf.variableGrads(loss);
+const dx = tf.grad((input) => tf.conv2d(input, w, 2, 'same').square().mean())(x);
+console.log(JSON.stringify({ device: report.device, loss: await value.data(), dw: [...await grads[w.name].data()], dx: [...await dx.data()] }));
+`;
+
+interface StepOutput {
+  device: string;
+  loss: Record<string, number>;
+  dw: number[];
+  dx: number[];
+}
+
+// A threaded start given 1 ms: it must fall back to one thread, say why, and still compute.
+const FALLBACK = `
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { startWasm } from ${JSON.stringify(pathToFileURL(join(here, 'threads.ts')).href)};
+const require = createRequire(import.meta.url);
+const wasm = require('@tensorflow/tfjs-backend-wasm');
+wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep);
+const start = await startWasm(wasm, 2, 1);
+const sum = await tf.conv2d(tf.ones([1, 8, 8, 2]), tf.ones([3, 3, 2, 4]), 1, 'valid').sum().data();
+console.log(JSON.stringify({ ...start, backend: tf.getBackend(), sum: sum[0] }));
+process.exit(0);
+`;
+
+async function runChild<T>(script: string, threads: string): Promise<T> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], {
+    env: { ...process.env, GAN_STUDIO_WASM_THREADS: threads },
+    // A pool thread holding the process open shows as this timeout.
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
+}
+
+const stepInChild = (threads: string) => runChild<StepOutput>(STEP, threads);
+
+describe('wasmThreadCount', () => {
+  it('uses every core, at most tfjs’s 8, unless GAN_STUDIO_WASM_THREADS says', () => {
+    expect(wasmThreadCount({}, 2)).toBe(2);
+    expect(wasmThreadCount({}, 64)).toBe(MAX_WASM_THREADS);
+    expect(wasmThreadCount({ GAN_STUDIO_WASM_THREADS: ' ' }, 4)).toBe(4);
+    expect(wasmThreadCount({ GAN_STUDIO_WASM_THREADS: '1' }, 16)).toBe(1);
+    expect(wasmThreadCount({ GAN_STUDIO_WASM_THREADS: '3' }, 2)).toBe(3);
+    expect(wasmThreadCount({ GAN_STUDIO_WASM_THREADS: '99' }, 2)).toBe(MAX_WASM_THREADS);
+  });
+
+  it.each(['0', '-2', '1.5', 'two'])('refuses GAN_STUDIO_WASM_THREADS=%s with what it wants', (value) => {
+    expect(() => wasmThreadCount({ GAN_STUDIO_WASM_THREADS: value }, 2)).toThrow(
+      `GAN_STUDIO_WASM_THREADS must be a whole number ≥ 1, got "${value}"`,
+    );
+  });
+});
+
+describe('threaded wasm in a real process', () => {
+  it('trains a conv step on 2 threads to the single thread’s numbers, then exits by itself', async () => {
+    const [two, one] = await Promise.all([stepInChild('2'), stepInChild('1')]);
+    expect(two.device).toBe('CPU (WebAssembly, XNNPACK, 2 threads)');
+    expect(one.device).toBe('CPU (WebAssembly, XNNPACK, single thread)');
+    expect(one.dw.length).toBe(5 * 5 * 16 * 32);
+    expect(maxRelativeError(Object.values(two.loss), Object.values(one.loss))).toBeLessThan(1e-6);
+    expect(maxRelativeError(two.dw, one.dw)).toBeLessThan(1e-6);
+    expect(maxRelativeError(two.dx, one.dx)).toBeLessThan(1e-6);
+    // Not all zeros: the comparison above would pass on an empty step.
+    expect(Math.max(...one.dw.map(Math.abs))).toBeGreaterThan(1e-3);
+  }, 120_000);
+
+  it('falls back to one thread, saying why, when the threaded start does not answer in time', async () => {
+    const out = await runChild<{ threads: number; threadsFailed?: string; backend: string; sum: number }>(FALLBACK, '2');
+    // 6×6 outputs × 4 filters, each summing 3·3·2 ones.
+    expect(out).toEqual({ threads: 1, threadsFailed: 'no answer within 0.001 s', backend: 'wasm', sum: 6 * 6 * 4 * 18 });
+  }, 60_000);
+
+  it('refuses a bad thread count by name when wasm is forced', async () => {
+    await expect(stepInChild('zero')).rejects.toThrow(/GAN_STUDIO_WASM_THREADS must be a whole number ≥ 1, got "zero"/);
+  }, 60_000);
+});
