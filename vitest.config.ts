@@ -8,6 +8,8 @@ export default defineConfig({
     // Training tests are CPU-heavy; two cores run two files at a time.
     pool: 'forks',
     maxWorkers: 2,
+    // …so trainers and in-process wasm tests take one thread each (wasm/threads.test.ts tests more).
+    env: { GAN_STUDIO_WASM_THREADS: '1' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

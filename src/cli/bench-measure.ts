@@ -32,8 +32,9 @@ export interface Measurement {
   /**
    * Images per second of this process's CPU time (user + system). On a
    * machine shared with other work this estimates what an idle machine gives
-   * a single-threaded backend (wasm, cpu); multi-threaded tfjs-node spends
-   * several CPU-seconds per wall second, so there it reads low.
+   * a single-threaded backend (cpu, wasm on one thread); multi-threaded
+   * backends (tfjs-node, wasm on several threads) spend several CPU-seconds
+   * per wall second, so there it reads low.
    */
   imagesPerCpuSecond: number;
   /** Kernels by time for one step, when asked for. */

@@ -28,8 +28,8 @@ export const qualityHelp = `Usage: npm run bench -- --quality [--seconds N] [--p
 Trains the preset on the built-in Fashion-MNIST for N seconds of wall time
 (default 300) on --backend (default wasm, the backend of the claim in
 docs/training.md), scoring after every epoch, and prints each scoring point:
-seconds since the trainer started, the trainer's CPU seconds (Linux; what the
-wall time would be on an idle machine), step, epoch and every score with its
+seconds since the trainer started, the trainer's CPU seconds (Linux; with
+GAN_STUDIO_WASM_THREADS=1, what the wall time would be on an idle core), step, epoch and every score with its
 std and sample size. With --json, one JSON object per scoring point:
 {"seconds", "cpuSeconds", "step", "epoch", "scores": {name: {value, std, n}}, "realRecognisable"}.`;
 
@@ -128,7 +128,7 @@ export async function runQualityBench(argv: string[]): Promise<number> {
   let classifierSeconds = 0;
   let classifierStarted: number | undefined;
   let classifierRunning = false;
-  // The trainer's CPU seconds, classifier excluded: its wall time on an idle core (wasm is single-threaded).
+  // The trainer's CPU seconds, classifier excluded: on one wasm thread, its wall time on an idle core.
   const trainerCpu = () => (trainer.pid === undefined ? undefined : processCpuSeconds(trainer.pid));
   let classifierCpuStart: number | undefined;
   let classifierCpu = 0;

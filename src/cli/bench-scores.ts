@@ -30,8 +30,8 @@ export interface ScoringMeasurement {
   share: number;
   /**
    * The same ratio in this process's CPU time: on a machine shared with
-   * other work, what an idle machine gives the single-threaded wasm and cpu
-   * backends (wall times then depend on the neighbours).
+   * other work, what an idle machine gives a single-threaded backend (cpu,
+   * or wasm with GAN_STUDIO_WASM_THREADS=1; wall times then depend on the neighbours).
    */
   cpuShare: number;
 }

@@ -25,8 +25,9 @@ export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [
 Times one training step (discriminator + generator update, after warm-up;
 median of the timed steps) and prints images/s per backend, preset and batch:
 seed-model-one at batch 16 and 64, tf-tutorial and tiny at batch 64. The table's
-img/CPU-s column divides by this process's CPU time instead of wall time: on a
-busy machine it shows what a single-threaded backend (wasm, cpu) does alone.
+img/CPU-s column divides by this process's CPU time (all its threads) instead of
+wall time: on a busy machine it shows what a single-threaded backend (cpu, or wasm
+with GAN_STUDIO_WASM_THREADS=1) does alone.
 
 When tf-tutorial is among the rows, a scoring row follows on each backend: the
 seconds one per-epoch scoring takes (default sample size, all six scores) against
