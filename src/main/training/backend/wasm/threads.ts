@@ -33,19 +33,25 @@ export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env, cores = os
 }
 
 /**
- * worker_threads' Worker, able to start from a blob: URL made in this thread.
- * XNNPACK's pool threads wait forever, so they must never keep the process alive.
+ * worker_threads' Worker, able to start from a blob: URL made in this thread
+ * (anything else starts as usual). XNNPACK's pool threads wait forever, so
+ * they must never keep the process alive.
  */
 class PthreadWorker extends workerThreads.Worker {
+  private readonly pthread: boolean;
+
   constructor(file: string | URL, options: workerThreads.WorkerOptions = {}) {
     const script = typeof file === 'string' && file.startsWith('blob:') ? resolveObjectURL(file) : undefined;
     if (script === undefined) super(file, options);
     // No inherited flags: --input-type=module would make the bootstrap an ES module.
     else super(PTHREAD_BOOTSTRAP, { ...options, eval: true, execArgv: [], workerData: { script } });
-    this.unref();
+    this.pthread = script !== undefined;
+    if (this.pthread) this.unref();
   }
 
-  override ref(): void {}
+  override ref(): void {
+    if (!this.pthread) super.ref();
+  }
 }
 
 /** How the wasm backend came up. */
