@@ -29,8 +29,8 @@ Trains the preset on the built-in Fashion-MNIST for N seconds of wall time
 (default 300) on --backend (default wasm, the backend of the claim in
 docs/training.md), scoring after every epoch, and prints each scoring point:
 seconds since the trainer started, the trainer's CPU seconds (Linux; with
-GAN_STUDIO_WASM_THREADS=1, what the wall time would be on an idle core), step, epoch and every score with its
-std and sample size. With --json, one JSON object per scoring point:
+GAN_STUDIO_WASM_THREADS=1, what the wall time would be on an idle core), step,
+epoch and every score with its std and sample size. With --json, one JSON object per scoring point:
 {"seconds", "cpuSeconds", "step", "epoch", "scores": {name: {value, std, n}}, "realRecognisable"}.`;
 
 interface QualityOptions {
