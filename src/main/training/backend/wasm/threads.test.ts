@@ -36,8 +36,8 @@ interface StepOutput {
   dx: number[];
 }
 
-// A threaded start given 1 ms: it must fall back to one thread, say why, and still compute.
-const FALLBACK = `
+// A threaded start with the given options: it must fall back to one thread, say why, and still compute.
+const fallbackScript = (options: string) => `
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
@@ -45,11 +45,21 @@ import { startWasm } from ${JSON.stringify(pathToFileURL(join(here, 'threads.ts'
 const require = createRequire(import.meta.url);
 const wasm = require('@tensorflow/tfjs-backend-wasm');
 wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep);
-const start = await startWasm(wasm, 2, 1);
+const start = await startWasm(wasm, 2, ${options});
 const sum = await tf.conv2d(tf.ones([1, 8, 8, 2]), tf.ones([3, 3, 2, 4]), 1, 'valid').sum().data();
 console.log(JSON.stringify({ ...start, backend: tf.getBackend(), sum: sum[0] }));
 process.exit(0);
 `;
+
+interface FallbackOutput {
+  threads: number;
+  threadsFailed?: string;
+  backend: string;
+  sum: number;
+}
+
+// 6×6 outputs × 4 filters, each summing 3·3·2 ones.
+const ONES_CONV_SUM = 6 * 6 * 4 * 18;
 
 async function runChild<T>(script: string, threads: string): Promise<T> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], {
@@ -95,9 +105,13 @@ describe('threaded wasm in a real process', () => {
   }, 120_000);
 
   it('falls back to one thread, saying why, when the threaded start does not answer in time', async () => {
-    const out = await runChild<{ threads: number; threadsFailed?: string; backend: string; sum: number }>(FALLBACK, '2');
-    // 6×6 outputs × 4 filters, each summing 3·3·2 ones.
-    expect(out).toEqual({ threads: 1, threadsFailed: 'no answer within 0.001 s', backend: 'wasm', sum: 6 * 6 * 4 * 18 });
+    const out = await runChild<FallbackOutput>(fallbackScript('{ timeoutMs: 1 }'), '2');
+    expect(out).toEqual({ threads: 1, threadsFailed: 'no answer within 0.001 s', backend: 'wasm', sum: ONES_CONV_SUM });
+  }, 60_000);
+
+  it('falls back to one thread, instead of dying, when a pool worker fails to start', async () => {
+    const out = await runChild<FallbackOutput>(fallbackScript(`{ bootstrap: "throw new Error('no pthreads here')" }`), '2');
+    expect(out).toEqual({ threads: 1, threadsFailed: 'no pthreads here', backend: 'wasm', sum: ONES_CONV_SUM });
   }, 60_000);
 
   it('refuses a bad thread count by name when wasm is forced', async () => {

@@ -33,25 +33,39 @@ export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env, cores = os
 }
 
 /**
- * worker_threads' Worker, able to start from a blob: URL made in this thread
- * (anything else starts as usual). XNNPACK's pool threads wait forever, so
- * they must never keep the process alive.
+ * worker_threads' Worker class able to start from a blob: URL made in this
+ * thread (anything else starts as usual). XNNPACK's pool threads wait forever,
+ * so they must never keep the process alive. Until the start succeeds a pool
+ * worker's error fails it (Emscripten would rethrow it and kill the process);
+ * after that, Emscripten's own handling applies.
  */
-class PthreadWorker extends workerThreads.Worker {
-  private readonly pthread: boolean;
+function pthreadWorkerClass(bootstrap: string, startInFlight: () => ((err: unknown) => void) | undefined): typeof workerThreads.Worker {
+  return class PthreadWorker extends workerThreads.Worker {
+    private readonly pthread: boolean;
 
-  constructor(file: string | URL, options: workerThreads.WorkerOptions = {}) {
-    const script = typeof file === 'string' && file.startsWith('blob:') ? resolveObjectURL(file) : undefined;
-    if (script === undefined) super(file, options);
-    // No inherited flags: --input-type=module would make the bootstrap an ES module.
-    else super(PTHREAD_BOOTSTRAP, { ...options, eval: true, execArgv: [], workerData: { script } });
-    this.pthread = script !== undefined;
-    if (this.pthread) this.unref();
-  }
+    constructor(file: string | URL, options: workerThreads.WorkerOptions = {}) {
+      const script = typeof file === 'string' && file.startsWith('blob:') ? resolveObjectURL(file) : undefined;
+      if (script === undefined) super(file, options);
+      // No inherited flags: --input-type=module would make the bootstrap an ES module.
+      else super(bootstrap, { ...options, eval: true, execArgv: [], workerData: { script } });
+      this.pthread = script !== undefined;
+      if (!this.pthread) return;
+      this.unref();
+      // From birth: a worker that fails before Emscripten listens would otherwise throw unhandled.
+      super.on('error', (err: unknown) => startInFlight()?.(err));
+    }
 
-  override ref(): void {
-    if (!this.pthread) super.ref();
-  }
+    override ref(): void {
+      if (!this.pthread) super.ref();
+    }
+
+    override on(...[event, listener]: Parameters<workerThreads.Worker['on']>): this {
+      if (!this.pthread || event !== 'error') return super.on(event, listener);
+      return super.on('error', (err: unknown) => {
+        if (startInFlight() === undefined) listener(err);
+      });
+    }
+  };
 }
 
 /** How the wasm backend came up. */
@@ -75,17 +89,20 @@ async function setWasmBackend(wasm: TfjsWasm, threads: number): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend returned false');
 }
 
-async function startThreaded(wasm: TfjsWasm, threads: number, timeoutMs: number): Promise<void> {
+async function startThreaded(wasm: TfjsWasm, threads: number, options: Required<WasmStartOptions>): Promise<void> {
+  let failStart: ((err: unknown) => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    failStart = (err) => reject(err instanceof Error ? err : new Error(String(err)));
+  });
+  const timer = setTimeout(() => failStart?.(new Error(`no answer within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
   const { Worker } = workerThreads;
   const { cpus } = os;
-  workerThreads.Worker = PthreadWorker;
+  workerThreads.Worker = pthreadWorkerClass(options.bootstrap, () => failStart);
   os.cpus = () => Array.from({ length: threads * 2 }, () => cpus()[0]!);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
-  });
   try {
-    await Promise.race([setWasmBackend(wasm, threads), timeout]);
+    await Promise.race([setWasmBackend(wasm, threads), failed]);
+    // Only a pool that started is Emscripten's to watch; an abandoned one's errors stay here.
+    failStart = undefined;
   } finally {
     clearTimeout(timer);
     workerThreads.Worker = Worker;
@@ -93,18 +110,26 @@ async function startThreaded(wasm: TfjsWasm, threads: number, timeoutMs: number)
   }
 }
 
+/** How startWasm may be told otherwise (tests). */
+export interface WasmStartOptions {
+  /** Give up a threaded start after this long. */
+  timeoutMs?: number;
+  /** The pool workers' first code (PTHREAD_BOOTSTRAP). */
+  bootstrap?: string;
+}
+
 /**
  * Starts tf's wasm backend with `threads` XNNPACK threads (the first start
- * decides; later calls find it running). A threaded start that fails or hangs
- * falls back to one thread and says why.
+ * decides; later calls find it running). A threaded start that fails (a
+ * pool worker included) or hangs falls back to one thread and says why.
  * @throws Error when even the single-threaded start fails.
  */
-export async function startWasm(wasm: TfjsWasm, threads: number, timeoutMs = THREADED_START_TIMEOUT_MS): Promise<WasmStart> {
+export async function startWasm(wasm: TfjsWasm, threads: number, options: WasmStartOptions = {}): Promise<WasmStart> {
   started ??= (async () => {
     let threadsFailed: string | undefined;
     if (threads > 1) {
       try {
-        await startThreaded(wasm, threads, timeoutMs);
+        await startThreaded(wasm, threads, { timeoutMs: THREADED_START_TIMEOUT_MS, bootstrap: PTHREAD_BOOTSTRAP, ...options });
         return { threads: wasm.getThreadsCount() };
       } catch (err) {
         threadsFailed = err instanceof Error ? err.message : String(err);
