@@ -47,6 +47,11 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
     // Entries stay paused until their file stream is attached (after mkdir), so no data is lost.
     noResume: true,
     onReadEntry: (entry: ReadEntry) => {
+      // The parser can still emit buffered entries after the archive stream failed: skip them.
+      if (abandon.signal.aborted) {
+        entry.resume();
+        return;
+      }
       try {
         onEntry?.(++done);
         const target = checkEntry(entry, archive, dest, budget);
@@ -55,7 +60,10 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
           entry.resume();
           return;
         }
-        writes.push(writeEntry(entry, target, budget, abandon.signal, unread, relative(dest, target).split(sep).join('/')));
+        const write = writeEntry(entry, target, budget, abandon.signal, unread, relative(dest, target).split(sep).join('/'));
+        // Observed below (Promise.all / allSettled); a write failing while the archive still streams is not unhandled.
+        write.catch(() => undefined);
+        writes.push(write);
       } catch (error) {
         parser.abort(error as Error);
       }
