@@ -256,7 +256,7 @@ const quick: ModelPreset = {
   ],
   discriminator: [conv(32, 4, 2), lrelu(0.2), conv(64, 4, 2), lrelu(0.2), { type: 'flatten' }, { type: 'dense', units: 1, useBias: true }],
   // Chosen with the scores (docs/training.md, "A first run in minutes"): 8 epochs of the
-  // built-in 10,000 images take about 4 min 45 s on wasm on an idle 2-core machine, scoring included.
+  // built-in 10,000 images take about 4 min 55 s on wasm on an idle 2-core machine, scoring included.
   training: {
     batchSize: 64,
     epochs: 8,
