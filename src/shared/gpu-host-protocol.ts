@@ -1,0 +1,58 @@
+/**
+ * Messages over the one MessagePort between the desktop app's GPU host page
+ * (a hidden, sandboxed window whose trainer uses Chromium's own WebGPU) and
+ * the main process. The page trains; the main process does its file work,
+ * inside the run's two folders only (docs/backends.md, "Inside Electron").
+ */
+import type { TrainerCommand, TrainerEvent } from './trainer-protocol';
+
+/** The page sees the run folder and the dataset folder under these fixed POSIX names. */
+export const GPU_HOST_ROOTS = { run: '/run', dataset: '/dataset' } as const;
+
+/** The channel the preload forwards the port on, and the page listens for. */
+export const GPU_HOST_PORT_CHANNEL = 'gan-studio:gpu-host-port';
+
+/** File work the page asks of the host (see gpu-host/host-files.ts for each one's arguments). */
+export const GPU_HOST_OPS = [
+  'readFile',
+  'writeFile',
+  'appendFile',
+  'copyFile',
+  'rename',
+  'rm',
+  'mkdir',
+  'stat',
+  'readdir',
+  'link',
+  'handle.open',
+  'handle.write',
+  'handle.writeFile',
+  'handle.truncate',
+  'handle.sync',
+  'handle.close',
+  'appender.open',
+  'appender.write',
+  'appender.close',
+  'sha256',
+  'png.encode',
+  'png.size',
+  'lock.acquire',
+  'lock.release',
+] as const;
+export type GpuHostOp = (typeof GPU_HOST_OPS)[number];
+
+/** Host → page. */
+export type HostToPage =
+  /** First message: the page's temp names carry the host's pid, as a trainer process's carry its own. */
+  | { kind: 'hello'; pid: number }
+  | { kind: 'command'; command: TrainerCommand }
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: { message: string; code?: string } };
+
+/** Page → host. `post` asks without waiting for a reply (ordered appends). */
+export type PageToHost =
+  | { kind: 'event'; event: TrainerEvent }
+  | { kind: 'call'; id: number; op: GpuHostOp; args: unknown[] }
+  | { kind: 'post'; op: GpuHostOp; args: unknown[] }
+  /** The session ended; the host closes the window (code as a trainer process's exit code). */
+  | { kind: 'exit'; code: number };
