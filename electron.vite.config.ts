@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
+import { gpuHostModules } from './src/renderer/gpu-host/vite-plugin';
 
 // The page's CSP allows no inline styles, but Vite's dev server injects component CSS as <style>
 // elements: only the dev server's copy of index.html allows them (the main process does the same).
@@ -45,8 +46,14 @@ export default defineConfig({
       outDir: 'out/renderer',
       // The renderer is web content: ship it minified (1.76 MB → ~0.73 MB).
       minify: true,
-      rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/renderer/index.html'),
+          // The desktop app's hidden GPU trainer window: the trainer's modules on Chromium's WebGPU.
+          'gpu-host': resolve(__dirname, 'src/renderer/gpu-host.html'),
+        },
+      },
     },
-    plugins: [svelte(), devInlineStyles],
+    plugins: [svelte(), devInlineStyles, gpuHostModules(__dirname)],
   },
 });

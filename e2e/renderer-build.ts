@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build } from 'vite';
+import { gpuHostModules } from '../src/renderer/gpu-host/vite-plugin';
 
 const root = resolve(import.meta.dirname, '..');
 /** Where the built renderer lands; `serve` serves this folder. */
@@ -22,12 +23,12 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when out/renderer/index.html is absent or older than a renderer or shared source. */
+/** True when out/renderer's pages are absent or older than a source (the GPU host page bundles src/main's trainer). */
 export function rendererIsStale(): boolean {
-  const built = join(rendererOutDir, 'index.html');
-  if (!existsSync(built)) return true;
-  const sources = Math.max(newestMtime(join(root, 'src', 'renderer')), newestMtime(join(root, 'src', 'shared')));
-  return statSync(built).mtimeMs < sources;
+  const pages = ['index.html', 'gpu-host.html'].map((page) => join(rendererOutDir, page));
+  if (!pages.every((page) => existsSync(page))) return true;
+  const sources = Math.max(...['renderer', 'shared', 'main'].map((dir) => newestMtime(join(root, 'src', dir))));
+  return Math.min(...pages.map((page) => statSync(page).mtimeMs)) < sources;
 }
 
 /** Build the renderer into out/renderer if it is stale. */
@@ -38,11 +39,11 @@ export async function ensureRendererBuilt(): Promise<void> {
     root: join(root, 'src', 'renderer'),
     base: './',
     logLevel: 'warn',
-    plugins: [svelte({ configFile: join(root, 'src', 'renderer', 'svelte.config.js') })],
+    plugins: [svelte({ configFile: join(root, 'src', 'renderer', 'svelte.config.js') }), gpuHostModules(root)],
     build: {
       outDir: rendererOutDir,
       emptyOutDir: true,
-      rollupOptions: { input: join(root, 'src', 'renderer', 'index.html') },
+      rollupOptions: { input: { index: join(root, 'src', 'renderer', 'index.html'), 'gpu-host': join(root, 'src', 'renderer', 'gpu-host.html') } },
     },
   });
 }

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../shared/api';
 import { resolveTrainingConfig } from '../shared/config';
 import { RunManager } from './run-manager';
-import { acquireRunLock, createRunDir, updateRunRecord } from './runs';
+import { createRunDir, updateRunRecord } from './runs';
+import { acquireRunLock } from './runs/run-lock';
 import { FakeTrainer } from './studio-service/fake-trainer';
 
 const backend = { name: 'cpu' as const, device: 'CPU', skipped: [] };

@@ -16,7 +16,8 @@ import { PRESETS } from '../shared/preset-catalog';
 import type { RunRecord, RunStatus } from '../shared/run';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import type { TrainerConnection, TrainerLauncher } from './training/trainer-connection';
-import { activeRunLock, listRuns, lockedError } from './runs';
+import { listRuns } from './runs';
+import { activeRunLock, lockedError } from './runs/run-lock';
 import { StudioError } from './studio-service/errors';
 import { readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
 

@@ -4,7 +4,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../shared/config';
-import { createRunDir, RUN_LOCK_FILE, updateRunRecord } from './runs';
+import { createRunDir, updateRunRecord } from './runs';
+import { RUN_LOCK_FILE } from './runs/run-lock';
 import { StudioService } from './studio-service';
 import { FakeTrainer } from './studio-service/fake-trainer';
 

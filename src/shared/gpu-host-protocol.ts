@@ -43,8 +43,8 @@ export type GpuHostOp = (typeof GPU_HOST_OPS)[number];
 
 /** Host → page. */
 export type HostToPage =
-  /** First message: the page's temp names carry the host's pid, as a trainer process's carry its own. */
-  | { kind: 'hello'; pid: number }
+  /** First message: who the page trains for (temp names carry the pid; TensorBoard files the host name). */
+  | { kind: 'hello'; pid: number; hostname: string }
   | { kind: 'command'; command: TrainerCommand }
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: { message: string; code?: string } };

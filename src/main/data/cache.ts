@@ -12,7 +12,7 @@ import { importOptionsSchema } from '../../shared/dataset';
 import type { DatasetManifest } from '../../shared/dataset';
 import { DatasetError } from './errors';
 import type { ResolvedImportOptions } from './job';
-import { IMAGES_FILE, LABELS_FILE } from './writer';
+import { IMAGES_FILE, LABELS_FILE } from './cache-files';
 
 export const MANIFEST_FILE = 'manifest.json';
 

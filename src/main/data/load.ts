@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DatasetManifest } from '../../shared/dataset';
 import { readCheckedManifest } from './cache';
 import { DatasetError } from './errors';
-import { IMAGES_FILE, LABELS_FILE } from './writer';
+import { IMAGES_FILE, LABELS_FILE } from './cache-files';
 
 export interface LoadedDataset {
   manifest: DatasetManifest;

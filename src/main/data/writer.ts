@@ -11,9 +11,8 @@ import { DatasetError } from './errors';
 import type { ImportJob, ResolvedImportOptions } from './job';
 import { resizeRaw } from './decode';
 import { convertChannels } from './pixels';
+import { IMAGES_FILE, LABELS_FILE } from './cache-files';
 
-export const IMAGES_FILE = 'images.u8';
-export const LABELS_FILE = 'labels.u8';
 
 /** Flush to disk in blocks of about this size rather than per image. */
 const FLUSH_BYTES = 4 * 1024 * 1024;

@@ -20,4 +20,3 @@ export {
 } from './run-dir';
 export { isValidRunId, newRunId } from './run-id';
 export { readRunScores } from './scores-file';
-export { acquireRunLock, activeRunLock, lockedError, RUN_LOCK_FILE, type RunLock } from './run-lock';

@@ -6,7 +6,8 @@
 import type { RunListItem, RunSummary } from '../../shared/api';
 import type { DamagedRun, RunRecord } from '../../shared/run';
 import type { RunManager } from '../run-manager';
-import { activeRunLock, listRuns, listSamples } from '../runs';
+import { listRuns, listSamples } from '../runs';
+import { activeRunLock } from '../runs/run-lock';
 import { readLatestScores } from './latest-scores';
 import { runDirOf } from './run-files';
 

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
-import { readRunMetrics, readRunRecord, RUN_LOCK_FILE } from '../runs';
+import { readRunMetrics, readRunRecord } from '../runs';
+import { RUN_LOCK_FILE } from '../runs/run-lock';
 import { latestCompleteCheckpoint } from './checkpoint';
 import { writeSquaresDataset } from './test-support';
 

@@ -10,16 +10,8 @@ import type { TrainingConfig } from '../../shared/config';
 import type { RunRecord } from '../../shared/run';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
 import { loadDataset } from '../data/load';
-import {
-  acquireRunLock,
-  pruneSamplesAfter,
-  readRunRecord,
-  RUN_FILES,
-  truncateRunMetrics,
-  updateRunRecord,
-  writeRunRecord,
-  type RunLock,
-} from '../runs';
+import { pruneSamplesAfter, readRunRecord, RUN_FILES, truncateRunMetrics, updateRunRecord, writeRunRecord } from '../runs';
+import { acquireRunLock, type RunLock } from '../runs/run-lock';
 import { selectBackend } from './backend/select';
 import { watchActiveGpuDevice, type GpuDeviceWatch } from './backend/webgpu/device-watch';
 import { gpuFailureAdvice } from './backend/webgpu/gpu-failure';

@@ -57,7 +57,7 @@ export class GpuDeviceWatch {
 
   /** Why `error` was thrown: the GPU failure behind it when there is one, else `error` itself. */
   async explain(error: unknown): Promise<unknown> {
-    if (!this.lostSeen) await Promise.race([this.lost, new Promise((resolve) => setTimeout(resolve, LOST_GRACE_MS).unref())]);
+    if (!this.lostSeen) await Promise.race([this.lost, new Promise((resolve) => unrefd(setTimeout(resolve, LOST_GRACE_MS)))]);
     return this.seen ?? error;
   }
 
@@ -78,4 +78,9 @@ export function watchActiveGpuDevice(): GpuDeviceWatch | undefined {
   if (tf.getBackend() !== 'webgpu') return undefined;
   const device = (tf.backend() as unknown as { device?: WatchedDevice }).device;
   return device ? new GpuDeviceWatch(device) : undefined;
+}
+
+/** Node's timers must not keep the trainer process alive; a page's (the GPU host window) have no unref. */
+function unrefd(timer: ReturnType<typeof setTimeout>): void {
+  (timer as { unref?: () => void }).unref?.();
 }
