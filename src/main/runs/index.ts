@@ -1,7 +1,8 @@
 /** Run directory read/write: run.json, metrics, samples, listing. */
 export { writeFileAtomic, writeJsonAtomic } from './atomic';
 export { cannotRead, describeFsError, errorCode, isDiskFull } from './fs-errors';
-export { JsonlAppender, JsonlError, parseJsonl, readJsonl } from './jsonl';
+export { JsonlError, parseJsonl, readJsonl } from './jsonl';
+export { JsonlAppender } from './jsonl-appender';
 export { listRuns, type RunListEntry } from './list-runs';
 export {
   createRunDir,

@@ -12,10 +12,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import { SCORE_NAMES, type ScoresRecord } from '../../shared/scores';
 import { parseJsonl, RUN_FILES, sampleFileName } from '../runs';
+import { pngSize } from '../training/png-codec';
 import { EventFile } from './event-file';
 import type { SummaryValue } from './events';
 
@@ -73,9 +73,8 @@ export async function openTensorBoardLog(options: RunLogOptions): Promise<Tensor
   const image = async (path: string, step: number, tag = 'samples') => {
     const png = await readFile(path).catch(() => undefined);
     if (!png) return; // no grid this time (nothing to show)
-    const meta = await sharp(png).metadata();
-    const channels = meta.channels ?? 3;
-    await file.append([{ time: now(), step, body: { summary: [{ tag, image: { png, width: meta.width ?? 0, height: meta.height ?? 0, channels } }] } }]);
+    const { width, height, channels } = await pngSize(png);
+    await file.append([{ time: now(), step, body: { summary: [{ tag, image: { png, width, height, channels } }] } }]);
   };
   const scores = async (epoch: number, step: number) => {
     const text = await readFile(join(options.runDir, RUN_FILES.scores), 'utf8').catch(() => undefined);

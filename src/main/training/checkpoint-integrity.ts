@@ -5,12 +5,11 @@
  * weights are loaded. Checkpoints from before the list existed are checked
  * by loading them (models and optimizer files check their own sizes).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { describeFsError, errorCode } from '../runs';
+import { sha256OfFile } from './file-sha256';
 
 /** What is wrong with a checkpoint folder, in a sentence ("generator/weights.bin is missing"). */
 export class CheckpointDamageError extends Error {
@@ -42,7 +41,7 @@ export async function listCheckpointFiles(dir: string): Promise<CheckpointFiles>
   for (const path of await walk(dir)) {
     const name = relative(dir, path).split('\\').join('/');
     if (name === CHECKPOINT_STATE_FILE) continue;
-    files[name] = { bytes: (await stat(path)).size, sha256: await sha256(path) };
+    files[name] = { bytes: (await stat(path)).size, sha256: await sha256OfFile(path) };
   }
   return files;
 }
@@ -84,7 +83,7 @@ async function checkFile(dir: string, name: string, expected: { bytes: number; s
   }
   let hash: string;
   try {
-    hash = await sha256(path);
+    hash = await sha256OfFile(path);
   } catch (error) {
     throw new CheckpointDamageError(`${name}: ${describeFsError(error)}`);
   }
@@ -99,14 +98,4 @@ async function walk(dir: string): Promise<string[]> {
     else if (entry.isFile()) paths.push(path);
   }
   return paths.sort();
-}
-
-function sha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { writeFileAtomic } from '../runs';
+import { encodePng } from './png-codec';
 
 /** Gap between tiles, in pixels. */
 export const GRID_GAP = 2;
@@ -59,7 +59,7 @@ export function tileImagesPng(images: GeneratedImages, rows: number, cols: numbe
       canvas.set(images.pixels.subarray(rowStart, rowStart + tile * channels), ((top + y) * width + left) * channels);
     }
   }
-  return sharp(canvas, { raw: { width, height, channels } }).png().toBuffer();
+  return encodePng({ pixels: canvas, width, height, channels });
 }
 
 /** Render G(noise) as a PNG grid. `noise` holds rows·cols latent vectors. */

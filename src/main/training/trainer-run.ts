@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import type { RunRecord } from '../../shared/run';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
-import { loadDataset } from '../data';
+import { loadDataset } from '../data/load';
 import {
   acquireRunLock,
   pruneSamplesAfter,
@@ -20,7 +20,7 @@ import {
   writeRunRecord,
   type RunLock,
 } from '../runs';
-import { selectBackend } from './backend';
+import { selectBackend } from './backend/select';
 import { watchActiveGpuDevice, type GpuDeviceWatch } from './backend/webgpu/device-watch';
 import { gpuFailureAdvice } from './backend/webgpu/gpu-failure';
 import { stepsPerEpoch } from './batches';
