@@ -13,7 +13,7 @@ const devInlineStyles: Plugin = {
 };
 
 // Three builds: main (Electron entry plus the trainer, backend-probe and generate process entries;
-// the CLI runs from source through tsx), a CommonJS preload (sandboxed preloads must be
+// the CLI runs from source through tsx), the CommonJS preloads (sandboxed preloads must be
 // CJS), and the Svelte renderer.
 export default defineConfig({
   main: {
@@ -35,7 +35,9 @@ export default defineConfig({
     build: {
       outDir: 'out/preload',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        // The app window's preload, and the hidden GPU host window's (it forwards one MessagePort).
+        // Each must stay one self-contained file: a sandboxed preload cannot require a shared chunk.
+        input: { index: resolve(__dirname, 'src/preload/index.ts'), 'gpu-host': resolve(__dirname, 'src/preload/gpu-host.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -67,6 +67,14 @@ const REVIEWED_INLINE: { id: string; file: string; why: string }[] = [
     why: 'sandboxed preload exposing only the typed, validated StudioApi proxy',
   },
   {
+    id: 'PRELOAD_JS_CHECK',
+    file: 'main/electron-gpu-host.ts',
+    // The hidden GPU host window's preload (src/preload/gpu-host.ts) runs sandboxed, is CommonJS with no Node
+    // access, exposes nothing on window, and only forwards the one MessagePort main sends after the page loaded
+    // to the page's own origin (tested in src/preload/gpu-host.test.ts).
+    why: 'sandboxed preload that exposes nothing and forwards one MessagePort to its own page',
+  },
+  {
     id: 'OPEN_EXTERNAL_JS_CHECK',
     file: 'main/index.ts',
     // The check flags any non-literal argument. Ours is always an element of the DOC_LINKS allowlist

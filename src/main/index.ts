@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
 import { allowedDocLink } from './doc-links';
 import { resourcesDir } from './paths';
+import { gpuHostTrainerLauncher } from './electron-gpu-host';
 import { diagnoseBackendsInUtility, probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
+import { followMainWindow } from './main-window';
 import { notifyRunEvents } from './notifications';
 import {
   APP_ORIGIN,
@@ -26,6 +28,7 @@ import { loadSettings, resolveRunsRoot, saveSettings, type Settings } from './se
 import { defaultDatasetsRoot } from './studio-home';
 import { StudioService } from './studio-service';
 import { PathGrants } from './studio-service/path-grants';
+import { routeTrainersByBackend } from './training/backend-routed-launcher';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 /** electron-vite dev serves the renderer over HTTP; never honoured in a packaged app. */
@@ -33,17 +36,25 @@ const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const devOrigin = devUrl ? new URL(devUrl).origin : undefined;
 const trustedOrigins = [APP_ORIGIN, ...(devOrigin ? [devOrigin] : [])];
 
-let mainWindow: BrowserWindow | undefined;
+/** The main window while it is open (hidden GPU host windows are never it). */
+let mainWindow: () => BrowserWindow | undefined = () => undefined;
 
 // Schemes must be privileged before 'ready'.
 registerPrivilegedSchemes();
+// WebGPU (navigator.gpu, used by the GPU host window's trainer) is on by default in Chromium on macOS and
+// Windows only; on Linux it needs these switches, set before 'ready'.
+if (process.platform === 'linux') {
+  app.commandLine.appendSwitch('enable-unsafe-webgpu');
+  app.commandLine.appendSwitch('enable-features', 'Vulkan');
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
-    if (mainWindow?.isMinimized()) mainWindow.restore();
-    mainWindow?.focus();
+    const window = mainWindow();
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
   });
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
   void app.whenReady().then(start);
@@ -62,7 +73,11 @@ async function start(): Promise<void> {
   const service = new StudioService({
     runsRoot,
     datasetsRoot,
-    launcher: utilityTrainerLauncher(join(here, 'trainer.js')),
+    // webgpu runs train in a hidden window on Chromium's WebGPU (Dawn cannot read back inside Electron); others in a utility process.
+    launcher: routeTrainersByBackend({
+      standard: utilityTrainerLauncher(join(here, 'trainer.js')),
+      webgpu: gpuHostTrainerLauncher({ pageUrl: new URL('gpu-host.html', devUrl ?? `${APP_ORIGIN}/`).href, preload: join(here, '..', 'preload', 'gpu-host.cjs') }),
+    }),
     shell: 'electron',
     urlForRunFile: runFileUrl,
     urlForDatasetPreview: datasetPreviewUrl,
@@ -83,15 +98,10 @@ async function start(): Promise<void> {
     Menu.buildFromTemplate(menuTemplate(runsRoot, () => void chooseRunsRoot(settingsFile, settings))),
   );
 
-  mainWindow = createWindow(service);
+  // Quit and activate follow the main window, not the window count: GPU host windows are hidden.
+  mainWindow = followMainWindow(app, { platform: process.platform, open: () => createWindow(service) });
   // Finished, failed and crashed runs notify; the dock/taskbar shows training progress.
-  notifyRunEvents(service, () => mainWindow);
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(service);
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+  notifyRunEvents(service, mainWindow);
   // Trainers get the chance to checkpoint before the app exits.
   let stopping = false;
   app.on('before-quit', (event) => {
@@ -189,14 +199,16 @@ async function confirmPath(path: string): Promise<boolean> {
     defaultId: 0,
     cancelId: 1,
   };
-  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  const window = mainWindow();
+  const { response } = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
   return response === 0;
 }
 
 /** Let the user move the runs root (saved in settings.json); takes effect after a restart. */
 async function chooseRunsRoot(settingsFile: string, settings: Settings): Promise<void> {
   const options: Electron.OpenDialogOptions = { title: 'Choose the runs folder', properties: ['openDirectory', 'createDirectory'] };
-  const picked = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  const window = mainWindow();
+  const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   const folder = picked.filePaths[0];
   if (picked.canceled || !folder) return;
   await saveSettings(settingsFile, { ...settings, runsRoot: folder });
