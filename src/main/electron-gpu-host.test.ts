@@ -173,10 +173,10 @@ describe('openGpuHostWindow', () => {
     const toPage: HostToPage[] = [];
     pageEnd.on('message', ({ data }) => toPage.push(data as HostToPage));
     pageEnd.start();
-    host.post({ kind: 'hello', pid: 7 });
+    host.post({ kind: 'hello', pid: 7, hostname: 'test-host' });
     host.post({ kind: 'command', command: { type: 'stop' } });
     expect(toPage).toEqual([
-      { kind: 'hello', pid: 7 },
+      { kind: 'hello', pid: 7, hostname: 'test-host' },
       { kind: 'command', command: { type: 'stop' } },
     ]);
 
