@@ -5,7 +5,7 @@
  * TrainerConnection. The run it writes is an ordinary run: checkpoints pass
  * their integrity check and a Node trainer on wasm resumes it to the end.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,10 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../src/shared/config';
+import type { DatasetManifest } from '../src/shared/dataset';
 import type { TrainerEvent } from '../src/shared/trainer-protocol';
 import { createGpuHostConnection } from '../src/main/gpu-host/host-connection';
+import { CLASSIFIER_DIR } from '../src/main/scores/feature-network';
 import { readRunMetrics, readRunRecord } from '../src/main/runs';
 import { RUN_LOCK_FILE } from '../src/main/runs/run-lock';
 import { latestCompleteCheckpoint } from '../src/main/training/checkpoint';
@@ -26,8 +28,16 @@ import { hasChromium } from './browser';
 import { launchWebgpuChromium, openGpuHostPage, serveRenderer } from './gpu-host-page';
 import { ensureRendererBuilt } from './renderer-build';
 
-// 40 images, batch 4: 10 steps an epoch.
-const config = resolveTrainingConfig({ preset: 'tiny', seed: 21, batchSize: 4, epochs: 2, gridRows: 1, gridCols: 2, earlySampleSteps: [], scoreEvery: 0 });
+// 40 images, batch 4: 10 steps an epoch; scored every epoch, so the dataset's feature network is trained and cached through the host.
+const config = resolveTrainingConfig({ preset: 'tiny', seed: 21, batchSize: 4, epochs: 3, gridRows: 1, gridCols: 2, earlySampleSteps: [], scoreEvery: 1, scoreSampleSize: 10 });
+
+/** Two classes (first and second half), so scoring trains the dataset's classifier and caches it in the dataset folder. */
+async function labelInHalves(dir: string, count: number): Promise<void> {
+  await writeFile(join(dir, 'labels.u8'), Uint8Array.from({ length: count }, (_, i) => (i < count / 2 ? 0 : 1)));
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as DatasetManifest;
+  const labelled = { ...manifest, hasLabels: true, classNames: ['first', 'second'], classCounts: [count / 2, count / 2] };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(labelled));
+}
 
 let browser: Browser;
 let server: Server;
@@ -42,6 +52,7 @@ describe.skipIf(!hasChromium())("GPU host page: the trainer on Chromium's WebGPU
     browser = await launchWebgpuChromium();
     root = await mkdtemp(join(tmpdir(), 'gpu-host-'));
     datasetDir = await writeSquaresDataset(join(root, 'dataset'), 40);
+    await labelInHalves(datasetDir, 40);
   });
 
   afterAll(async () => {
@@ -51,7 +62,7 @@ describe.skipIf(!hasChromium())("GPU host page: the trainer on Chromium's WebGPU
   });
 
   /** One page session; `onEvent` may steer it. Resolves at its exit. */
-  async function session(runDir: string, steer: (event: TrainerEvent, controls: { stop(): void; closePage(): void }) => void) {
+  async function session(runDir: string, resume: boolean, steer: (event: TrainerEvent, controls: { stop(): void; closePage(): void }) => void) {
     const page = await openGpuHostPage(browser, origin);
     const connection = createGpuHostConnection(page);
     const events: TrainerEvent[] = [];
@@ -61,13 +72,13 @@ describe.skipIf(!hasChromium())("GPU host page: the trainer on Chromium's WebGPU
       steer(event, controls);
     });
     const exit = new Promise<TrainerExit>((resolve) => connection.onExit(resolve));
-    connection.send({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'webgpu' });
+    connection.send({ type: 'start', runDir, datasetDir, config, resume, backend: 'webgpu' });
     return { events, exit: await exit, errors: page.errors };
   }
 
-  it('trains on webgpu, writes an ordinary run, and a Node trainer resumes it on wasm', async () => {
+  it('trains on webgpu, writes an ordinary run that a Node trainer resumes on wasm, and resumes it back', async () => {
     const runDir = join(root, 'run-resumed');
-    const first = await session(runDir, (event, { stop }) => event.type === 'epoch' && event.metrics.epoch === 1 && stop());
+    const first = await session(runDir, false, (event, { stop }) => event.type === 'epoch' && event.metrics.epoch === 1 && stop());
     const failed = first.events.find((event) => event.type === 'failed');
     expect(failed, JSON.stringify(failed)).toBeUndefined();
     expect(first.exit).toEqual({ code: 0, signal: null });
@@ -92,15 +103,25 @@ describe.skipIf(!hasChromium())("GPU host page: the trainer on Chromium's WebGPU
     expect(saved?.state.step).toBe(steps.length);
     expect(await readdir(runDir)).not.toContain(RUN_LOCK_FILE);
 
-    const second = await runTrainer({ type: 'start', runDir, datasetDir, resume: true, backend: 'wasm' }, () => undefined, new TrainingControl());
-    expect(second).toMatchObject({ type: 'finished', reason: 'completed', epoch: 2, step: 20 });
-    const all = (await readRunMetrics(runDir)).steps.map((step) => step.step);
-    expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(first.events.some((event) => event.type === 'scores')).toBe(true);
+    expect(await readdir(datasetDir)).toContain(CLASSIFIER_DIR); // the feature network's cache, written by the host
+
+    const control = new TrainingControl();
+    const stopAfterEpoch2 = (event: TrainerEvent) => event.type === 'epoch' && event.metrics.epoch === 2 && control.stop();
+    const second = await runTrainer({ type: 'start', runDir, datasetDir, resume: true, backend: 'wasm' }, stopAfterEpoch2, control);
+    expect(second).toMatchObject({ type: 'finished', reason: 'stopped', epoch: 2, step: 20 });
+
+    const third = await session(runDir, true, () => undefined);
+    expect(third.exit).toEqual({ code: 0, signal: null });
+    expect(third.events.find((event) => event.type === 'started')).toMatchObject({ startEpoch: 2, startStep: 20 });
+    expect(third.events.at(-1)).toMatchObject({ type: 'finished', reason: 'completed', epoch: 3, step: 30 });
+    expect((await readRunMetrics(runDir)).steps.map((step) => step.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect((await readRunRecord(runDir)).status).toBe('completed');
   });
 
   it('a page that dies mid-run ends its connection like a killed trainer, and the run lock is let go', async () => {
     const runDir = join(root, 'run-killed');
-    const killed = await session(runDir, (event, { closePage }) => event.type === 'steps' && closePage());
+    const killed = await session(runDir, false, (event, { closePage }) => event.type === 'steps' && closePage());
     expect(killed.exit).toEqual({ code: null, signal: 'SIGKILL' });
     expect(await readdir(runDir)).not.toContain(RUN_LOCK_FILE);
   });
