@@ -37,7 +37,7 @@ describe('webgpuFixes', () => {
     expect(webgpuFixes(probe, LINUX, false)).toEqual([HARDWARE_ADAPTER_FIX.linux]);
   });
 
-  it('a hardware adapter: nothing to fix when it works; when it fails, the driver — or, inside Electron, plain Node', () => {
+  it('a hardware adapter: nothing to fix when it works; when it fails, the driver — or, inside Electron, the GPU window', () => {
     const adapters: WebgpuAdapterFinding[] = [];
     addAdapter(adapters, adapterFacts({ vendor: 'apple', architecture: 'metal-3', description: 'Apple M2' }), 'high-performance');
     const probe = { adapters, error: null, vulkanDrivers: null };
@@ -45,9 +45,9 @@ describe('webgpuFixes', () => {
     expect(webgpuFixes(probe, mac, true)).toEqual([]);
     expect(webgpuFixes(probe, mac, false)).toEqual([HARDWARE_FAILED_FIX]);
     expect(webgpuFixes(probe, { ...mac, runtime: 'electron' }, false)).toEqual([
-      "train on webgpu from plain Node instead: npx gan-studio train --backend webgpu, or npx gan-studio serve (the same studio in a browser); the desktop app's Electron trainer cannot read Dawn's GPU memory back",
+      ELECTRON_WEBGPU_FIX,
     ]);
-    expect(ELECTRON_WEBGPU_FIX).toMatch(/^train on webgpu from plain Node/);
+    expect(ELECTRON_WEBGPU_FIX).toMatch(/^choose webgpu as the Backend in New run: the desktop app then trains in its GPU window/);
   });
 });
 

@@ -79,9 +79,9 @@ const OTHER_PLATFORM_FIX = 'for a hardware adapter, webgpu needs a GPU driver wi
 export const SOFTWARE_ADAPTER_FIX =
   'a software adapter works but is slower than wasm, so auto skips it; to use it anyway choose webgpu as the backend (--backend webgpu, or Backend in New run)';
 
-/** Inside Electron Dawn cannot read GPU memory back (docs/backends.md): plain Node can. */
+/** Inside Electron Dawn cannot read GPU memory back (docs/backends.md): the GPU window (Chromium's WebGPU) and plain Node can. */
 export const ELECTRON_WEBGPU_FIX =
-  'train on webgpu from plain Node instead: npx gan-studio train --backend webgpu, or npx gan-studio serve (the same studio in a browser); the desktop app\'s Electron trainer cannot read Dawn\'s GPU memory back';
+  "choose webgpu as the Backend in New run: the desktop app then trains in its GPU window, on Chromium's own WebGPU (its trainer process cannot read Dawn's GPU memory back); or from plain Node: npx gan-studio train --backend webgpu";
 
 /** A hardware adapter whose backend still failed outside Electron. */
 export const HARDWARE_FAILED_FIX = 'a hardware adapter was found but the backend failed (see why above): update the GPU driver; until then auto trains on the next backend';

@@ -57,7 +57,7 @@ async function checkReadback(adapter: ProbeAdapter): Promise<void> {
     const electron = process.versions['electron'];
     throw new BackendUnavailable(
       electron
-        ? `Dawn's Node binding cannot read GPU memory back inside Electron ${electron} (its V8 memory cage forbids external buffers: ${text}); train on webgpu with the CLI or \`npx gan-studio serve\` (plain Node) instead`
+        ? `Dawn's Node binding cannot read GPU memory back inside Electron ${electron} (its V8 memory cage forbids external buffers: ${text}); choose webgpu as the Backend in New run to train in the app's GPU window on Chromium's own WebGPU instead`
         : `reading GPU memory back failed: ${text}`,
     );
   } finally {
