@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../src/shared/config';
 import type { DatasetManifest } from '../src/shared/dataset';
 import type { TrainerEvent } from '../src/shared/trainer-protocol';
+import { desktopBackendReport } from '../src/main/gpu-host/desktop-backend';
+import { askGpuWindow } from '../src/main/gpu-host/gpu-window-probe';
 import { createGpuHostConnection } from '../src/main/gpu-host/host-connection';
 import { CLASSIFIER_DIR } from '../src/main/scores/feature-network';
 import { readRunMetrics, readRunRecord } from '../src/main/runs';
@@ -124,5 +126,20 @@ describe.skipIf(!hasChromium())("GPU host page: the trainer on Chromium's WebGPU
     const killed = await session(runDir, false, (event, { closePage }) => event.type === 'steps' && closePage());
     expect(killed.exit).toEqual({ code: null, signal: 'SIGKILL' });
     expect(await readdir(runDir)).not.toContain(RUN_LOCK_FILE);
+  });
+
+  it("answers whether webgpu can train in the window: SwiftShader passes the smoke op, but auto skips a software adapter", async () => {
+    const page = await openGpuHostPage(browser, origin);
+    const finding = await askGpuWindow(page);
+    expect(finding.error).toBeNull();
+    expect(finding.adapter).toMatchObject({ software: true });
+    expect(finding.report).toMatchObject({ name: 'webgpu', device: expect.stringMatching(/software adapter\) in the app's Chromium$/) });
+    await expect.poll(() => page.page.isClosed()).toBe(true);
+    expect(page.errors).toEqual([]);
+
+    const trainerProcess = { name: 'wasm' as const, device: 'CPU', skipped: [{ name: 'webgpu' as const, reason: "Dawn's Node binding cannot read GPU memory back inside Electron" }] };
+    const auto = desktopBackendReport(trainerProcess, finding);
+    expect(auto.name).toBe('wasm');
+    expect(auto.skipped[0]!.reason).toMatch(/^only a software adapter in the app's GPU window \(/);
   });
 });

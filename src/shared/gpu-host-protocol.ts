@@ -4,6 +4,7 @@
  * the main process. The page trains; the main process does its file work,
  * inside the run's two folders only (docs/backends.md, "Inside Electron").
  */
+import type { GpuWindowFinding } from './gpu-window';
 import type { TrainerCommand, TrainerEvent } from './trainer-protocol';
 
 /** The page sees the run folder and the dataset folder under these fixed POSIX names. */
@@ -46,12 +47,15 @@ export type HostToPage =
   /** First message: who the page trains for (temp names carry the pid; TensorBoard files the host name). */
   | { kind: 'hello'; pid: number; hostname: string }
   | { kind: 'command'; command: TrainerCommand }
+  /** Instead of a start: report the adapter and run the webgpu backend's smoke op, then expect to be closed. */
+  | { kind: 'probe' }
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: { message: string; code?: string } };
 
 /** Page → host. `post` asks without waiting for a reply (ordered appends). */
 export type PageToHost =
   | { kind: 'event'; event: TrainerEvent }
+  | { kind: 'probed'; finding: GpuWindowFinding }
   | { kind: 'call'; id: number; op: GpuHostOp; args: unknown[] }
   | { kind: 'post'; op: GpuHostOp; args: unknown[] }
   /** The session ended; the host closes the window (code as a trainer process's exit code). */

@@ -14,6 +14,7 @@ import { StepCoalescer } from '../../main/training/trainer-channel';
 import { runTrainer } from '../../main/training/trainer-run';
 import { setHostPid } from './globals';
 import { connectHost, sendToHost, settleReply } from './host-call';
+import { probeGpuWindow } from './probe';
 import { setHostname } from './io/os';
 
 function serve(port: MessagePort): void {
@@ -66,6 +67,9 @@ function serve(port: MessagePort): void {
         break;
       case 'command':
         command(data.command);
+        break;
+      case 'probe':
+        void probeGpuWindow().then((finding) => sendToHost({ kind: 'probed', finding }));
         break;
     }
   };

@@ -1,0 +1,25 @@
+/**
+ * What the desktop app's GPU window found: the adapter Chromium's own WebGPU
+ * offers there, and whether the webgpu backend passed its gradient smoke op
+ * on it. `auto` trains there on a hardware adapter (docs/backends.md).
+ */
+import type { BackendReport } from './backends';
+
+export interface GpuWindowAdapter {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+  /** A CPU emulation (SwiftShader, llvmpipe, WARP, a fallback adapter): slower than wasm. */
+  software: boolean;
+}
+
+export interface GpuWindowFinding {
+  /** Chromium's high-performance adapter; null when it offers none (or the window could not ask). */
+  adapter: GpuWindowAdapter | null;
+  /** The webgpu backend's report there, once its smoke op passed; null when it did not get that far. */
+  report: BackendReport | null;
+  /** Why webgpu cannot train in the window; null when it can. */
+  error: string | null;
+}
