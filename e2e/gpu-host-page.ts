@@ -12,6 +12,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { GPU_HOST_PORT_CHANNEL, type HostToPage, type PageToHost } from '../src/shared/gpu-host-protocol';
 import type { GpuHostPage } from '../src/main/gpu-host/page-port';
+import { contentSecurityPolicy } from '../src/main/studio-service/csp';
 import { chromiumArgs, chromiumPath, watchErrors } from './browser';
 import { rendererOutDir } from './renderer-build';
 
@@ -31,12 +32,12 @@ export function launchWebgpuChromium(): Promise<Browser> {
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
-/** Serve out/renderer read-only on 127.0.0.1; resolves to its origin. */
+/** Serve out/renderer read-only on 127.0.0.1 with the app:// CSP (protocol.ts); resolves to its origin. */
 export async function serveRenderer(): Promise<{ origin: string; server: Server }> {
   const server = createServer((request, response) => {
     const path = normalize(join(rendererOutDir, new URL(request.url ?? '/', 'http://x').pathname));
     if (!path.startsWith(rendererOutDir) || !existsSync(path)) return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'content-security-policy': contentSecurityPolicy({ fileSources: ['studio:'] }) });
     createReadStream(path).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
