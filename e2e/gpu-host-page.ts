@@ -66,6 +66,16 @@ function decode(text: Encoded): unknown {
 /** Open the page in a new tab and connect it as the Electron preload would. */
 export async function openGpuHostPage(browser: Browser, origin: string): Promise<GpuHostPage & { page: Page; errors: string[] }> {
   const page = await browser.newPage();
+  // Test-side only: keep the GPUDevices the page creates, so a test can make one fail (destroyGpuDevices).
+  await page.addInitScript(() => {
+    const request = GPUAdapter.prototype.requestDevice;
+    const devices: GPUDevice[] = ((window as unknown as { testGpuDevices: GPUDevice[] }).testGpuDevices = []);
+    GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, ...args: Parameters<GPUAdapter['requestDevice']>) {
+      const device = await request.apply(this, args);
+      devices.push(device);
+      return device;
+    };
+  });
   const errors = watchErrors(page);
   let listener: ((message: PageToHost) => void) | undefined;
   await page.exposeBinding('ganStudioToHost', (_source, text: Encoded) => listener?.(decode(text) as PageToHost));
@@ -106,4 +116,9 @@ export async function openGpuHostPage(browser: Browser, origin: string): Promise
     onGone: (fn) => goneListeners.push(fn),
     close: () => void page.close().catch(() => undefined),
   };
+}
+
+/** Destroy every GPUDevice the page made: the GPU is gone, as after a driver reset. */
+export function destroyGpuDevices(page: Page): Promise<void> {
+  return page.evaluate(() => (window as unknown as { testGpuDevices: GPUDevice[] }).testGpuDevices.forEach((device) => device.destroy()));
 }
