@@ -4,16 +4,10 @@
  * on it. `auto` trains there on a hardware adapter (docs/backends.md).
  */
 import type { BackendReport } from './backends';
+import type { WebgpuAdapterFinding } from './doctor';
 
-export interface GpuWindowAdapter {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  isFallbackAdapter: boolean;
-  /** A CPU emulation (SwiftShader, llvmpipe, WARP, a fallback adapter): slower than wasm. */
-  software: boolean;
-}
+/** The adapter's facts as the doctor lists Dawn's (without the power preferences: the window asks for one). */
+export type GpuWindowAdapter = Omit<WebgpuAdapterFinding, 'powerPreferences'>;
 
 export interface GpuWindowFinding {
   /** Chromium's high-performance adapter; null when it offers none (or the window could not ask). */

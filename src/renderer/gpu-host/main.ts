@@ -7,11 +7,9 @@
  */
 import './globals';
 import { GPU_HOST_PORT_CHANNEL, type HostToPage } from '../../shared/gpu-host-protocol';
-import type { TrainerCommand } from '../../shared/trainer-protocol';
-import { TrainingControl } from '../../main/training/control';
 import { classifyFailure } from '../../main/training/errors';
 import { StepCoalescer } from '../../main/training/trainer-channel';
-import { runTrainer } from '../../main/training/trainer-run';
+import { trainerSession } from '../../main/training/trainer-session';
 import { setHostPid } from './globals';
 import { connectHost, sendToHost, settleReply } from './host-call';
 import { probeGpuWindow } from './probe';
@@ -19,9 +17,7 @@ import { setHostname } from './io/os';
 
 function serve(port: MessagePort): void {
   connectHost(port);
-  const control = new TrainingControl();
   const events = new StepCoalescer((event) => sendToHost({ kind: 'event', event }));
-  let started = false;
   let ended = false;
   const end = (code: number) => {
     if (ended) return;
@@ -29,32 +25,13 @@ function serve(port: MessagePort): void {
     events.flush();
     sendToHost({ kind: 'exit', code });
   };
+  const command = trainerSession((event) => events.push(event), end);
   const fail = (error: unknown) => {
     events.push({ type: 'failed', ...classifyFailure(error) });
     end(1);
   };
   window.addEventListener('error', (event) => fail(event.error ?? event.message));
   window.addEventListener('unhandledrejection', (event) => fail(event.reason));
-
-  const command = (message: TrainerCommand) => {
-    switch (message.type) {
-      case 'start':
-        if (started) return; // one session per page, as per process
-        started = true;
-        void runTrainer(message, (event) => events.push(event), control).then((outcome) => end(outcome.type === 'failed' ? 1 : 0));
-        break;
-      case 'pause':
-        control.pause();
-        break;
-      case 'resume':
-        control.resume();
-        break;
-      case 'stop':
-        if (started) control.stop();
-        else end(0);
-        break;
-    }
-  };
 
   port.onmessage = ({ data }: MessageEvent<HostToPage>) => {
     switch (data.kind) {
