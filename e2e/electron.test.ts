@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
@@ -43,7 +43,8 @@ describe.skipIf('reason' in binary)('studio in the Electron window', () => {
     work = await mkdtemp(join(tmpdir(), 'gan-studio-electron-'));
     app = await _electron.launch({
       executablePath: binary.path,
-      args: [main],
+      // Chromium's WebGPU for the GPU window on a machine without a GPU: SwiftShader through Vulkan.
+      args: [main, '--use-vulkan=native', '--use-angle=vulkan', '--ignore-gpu-blocklist'],
       env: { ...process.env, GAN_STUDIO_HOME: work, GAN_STUDIO_RUNS: join(work, 'runs') },
     });
     page = await app.firstWindow();
@@ -73,6 +74,17 @@ describe.skipIf('reason' in binary)('studio in the Electron window', () => {
     await seeGridAndCharts(page);
     await pauseResumeStop(page);
     await findInHistory(page, base, runId, 'electron tiny');
+    expect(errors).toEqual([]);
+  });
+
+  it("trains a webgpu run in the hidden GPU window on Chromium's WebGPU, which closes when the run ends", async () => {
+    const base = page.url().split('#')[0] ?? page.url();
+    const runId = await startTinyRun(page, base, '3,000 · 16×16×1', 'electron webgpu', { backend: 'webgpu' });
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 240_000 }).toMatch(/completed/i);
+    const record = JSON.parse(await readFile(join(work, 'runs', runId, 'run.json'), 'utf8')) as { backend?: { name: string; device: string } };
+    expect(record.backend?.name).toBe('webgpu');
+    expect(record.backend?.device).toMatch(/in the app's Chromium$/);
+    await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
     expect(errors).toEqual([]);
   });
 });

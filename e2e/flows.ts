@@ -27,7 +27,7 @@ export async function importTypedPath(page: Page, path: string, size: number, ma
 }
 
 /** Fill the New-run form for a 2-epoch `tiny` run on the dataset whose option contains `datasetText`; returns the run id. */
-export async function startTinyRun(page: Page, baseUrl: string, datasetText: string, name: string, screenshot?: string): Promise<string> {
+export async function startTinyRun(page: Page, baseUrl: string, datasetText: string, name: string, options: { screenshot?: string; backend?: string } = {}): Promise<string> {
   await page.goto(`${baseUrl}#/new`);
   await page.getByRole('radio', { name: /Tiny/ }).check({ force: true });
   const dataset = page.getByLabel('Dataset', { exact: true });
@@ -36,6 +36,8 @@ export async function startTinyRun(page: Page, baseUrl: string, datasetText: str
   await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Batch size', { exact: true }).fill('8');
   await page.getByLabel('Run name', { exact: true }).fill(name);
+  if (options.backend) await page.getByLabel('Backend', { exact: true }).selectOption(options.backend);
+  const { screenshot } = options;
   if (screenshot) {
     // Sticky sidebar: capture from the top so it sits where a person sees it.
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -12,6 +12,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { GPU_HOST_PORT_CHANNEL, type HostToPage, type PageToHost } from '../src/shared/gpu-host-protocol';
 import type { GpuHostPage } from '../src/main/gpu-host/page-port';
+import { contentSecurityPolicy } from '../src/main/studio-service/csp';
 import { chromiumArgs, chromiumPath, watchErrors } from './browser';
 import { rendererOutDir } from './renderer-build';
 
@@ -31,12 +32,12 @@ export function launchWebgpuChromium(): Promise<Browser> {
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
-/** Serve out/renderer read-only on 127.0.0.1; resolves to its origin. */
+/** Serve out/renderer read-only on 127.0.0.1 with the app:// CSP (protocol.ts); resolves to its origin. */
 export async function serveRenderer(): Promise<{ origin: string; server: Server }> {
   const server = createServer((request, response) => {
     const path = normalize(join(rendererOutDir, new URL(request.url ?? '/', 'http://x').pathname));
     if (!path.startsWith(rendererOutDir) || !existsSync(path)) return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'content-security-policy': contentSecurityPolicy({ fileSources: ['studio:'] }) });
     createReadStream(path).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,6 +66,16 @@ function decode(text: Encoded): unknown {
 /** Open the page in a new tab and connect it as the Electron preload would. */
 export async function openGpuHostPage(browser: Browser, origin: string): Promise<GpuHostPage & { page: Page; errors: string[] }> {
   const page = await browser.newPage();
+  // Test-side only: keep the GPUDevices the page creates, so a test can make one fail (destroyGpuDevices).
+  await page.addInitScript(() => {
+    const request = GPUAdapter.prototype.requestDevice;
+    const devices: GPUDevice[] = ((window as unknown as { testGpuDevices: GPUDevice[] }).testGpuDevices = []);
+    GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, ...args: Parameters<GPUAdapter['requestDevice']>) {
+      const device = await request.apply(this, args);
+      devices.push(device);
+      return device;
+    };
+  });
   const errors = watchErrors(page);
   let listener: ((message: PageToHost) => void) | undefined;
   await page.exposeBinding('ganStudioToHost', (_source, text: Encoded) => listener?.(decode(text) as PageToHost));
@@ -105,4 +116,9 @@ export async function openGpuHostPage(browser: Browser, origin: string): Promise
     onGone: (fn) => goneListeners.push(fn),
     close: () => void page.close().catch(() => undefined),
   };
+}
+
+/** Destroy every GPUDevice the page made: the GPU is gone, as after a driver reset. */
+export function destroyGpuDevices(page: Page): Promise<void> {
+  return page.evaluate(() => (window as unknown as { testGpuDevices: GPUDevice[] }).testGpuDevices.forEach((device) => device.destroy()));
 }

@@ -27,7 +27,7 @@ import { writeSquaresDataset } from '../src/main/training/test-support';
 import type { TrainerExit } from '../src/main/training/trainer-connection';
 import { runTrainer } from '../src/main/training/trainer-run';
 import { hasChromium } from './browser';
-import { launchWebgpuChromium, openGpuHostPage, serveRenderer } from './gpu-host-page';
+import { destroyGpuDevices, launchWebgpuChromium, openGpuHostPage, serveRenderer } from './gpu-host-page';
 import { ensureRendererBuilt } from './renderer-build';
 
 // 40 images, batch 4: 10 steps an epoch; scored every epoch, so the dataset's feature network is trained and cached through the host.
@@ -64,11 +64,11 @@ describe.skipIf(!hasChromium())("GPU host page: the trainer on Chromium's WebGPU
   });
 
   /** One page session; `onEvent` may steer it. Resolves at its exit. */
-  async function session(runDir: string, resume: boolean, steer: (event: TrainerEvent, controls: { stop(): void; closePage(): void }) => void) {
+  async function session(runDir: string, resume: boolean, steer: (event: TrainerEvent, controls: { stop(): void; closePage(): void; loseGpu(): void }) => void) {
     const page = await openGpuHostPage(browser, origin);
     const connection = createGpuHostConnection(page);
     const events: TrainerEvent[] = [];
-    const controls = { stop: () => connection.send({ type: 'stop' }), closePage: () => void page.page.close() };
+    const controls = { stop: () => connection.send({ type: 'stop' }), closePage: () => void page.page.close(), loseGpu: () => void destroyGpuDevices(page.page) };
     connection.onEvent((event) => {
       events.push(event);
       steer(event, controls);
@@ -141,5 +141,20 @@ describe.skipIf(!hasChromium())("GPU host page: the trainer on Chromium's WebGPU
     const auto = desktopBackendReport(trainerProcess, finding);
     expect(auto.name).toBe('wasm');
     expect(auto.skipped[0]!.reason).toMatch(/^only a software adapter in the app's GPU window \(/);
+  });
+
+  it('a GPU lost mid-run stops the run as gpu-device-lost, keeps the last checkpoint, and the run resumes on wasm', async () => {
+    const runDir = join(root, 'run-lost');
+    const lost = await session(runDir, false, (event, { loseGpu }) => event.type === 'checkpoint' && event.epoch === 1 && loseGpu());
+    expect(lost.exit).toEqual({ code: 1, signal: null });
+    const end = lost.events.at(-1);
+    expect(end).toMatchObject({ type: 'failed', kind: 'gpu-device-lost' });
+    expect(end?.type === 'failed' && end.error.message).toMatch(/Resuming continues from checkpoint step-00000010 \(end of epoch 1, step 10\)/);
+    expect(await readRunRecord(runDir)).toMatchObject({ status: 'failed', failure: { kind: 'gpu-device-lost' } });
+    expect(await readdir(join(runDir, 'checkpoints'))).toEqual(['step-00000010']);
+    expect(await readdir(runDir)).not.toContain(RUN_LOCK_FILE);
+
+    const resumed = await runTrainer({ type: 'start', runDir, datasetDir, resume: true, backend: 'wasm' }, () => undefined, new TrainingControl());
+    expect(resumed).toMatchObject({ type: 'finished', reason: 'completed', epoch: 3, step: 30 });
   });
 });

@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium())('studio in Chromium against serve', () => {
 
   it('starts a tiny run and shows the grid and growing charts', async () => {
     const datasetText = `${RUN_IMAGES.toLocaleString('en-US')} · 16×16×1`;
-    runId = await startTinyRun(page, server.url, datasetText, 'e2e tiny', join(screenshots, 'new-run.png'));
+    runId = await startTinyRun(page, server.url, datasetText, 'e2e tiny', { screenshot: join(screenshots, 'new-run.png') });
     expect(runId).not.toBe('');
     await seeGridAndCharts(page);
     // For the README: wait for the first epoch's grid (after the early ones at steps 1, 10, 50), so the

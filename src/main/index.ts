@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { builtinDatasetSource } from './data';
 import { allowedDocLink } from './doc-links';
 import { resourcesDir } from './paths';
-import { gpuHostTrainerLauncher } from './electron-gpu-host';
+import { gpuHostTrainerLauncher, openGpuHostWindow } from './electron-gpu-host';
+import { askGpuWindow } from './gpu-host/gpu-window-probe';
+import { desktopBackendProbe } from './gpu-host/desktop-backend';
 import { diagnoseBackendsInUtility, probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import { followMainWindow } from './main-window';
@@ -70,19 +72,26 @@ async function start(): Promise<void> {
 
   hardenSession();
   registerProtocolHandlers({ rendererDir: join(here, '..', 'renderer'), runsRoot, datasetsRoot });
+  const gpuWindow = { pageUrl: new URL('gpu-host.html', devUrl ?? `${APP_ORIGIN}/`).href, preload: join(here, '..', 'preload', 'gpu-host.cjs') };
+  const desktopBackend = desktopBackendProbe(
+    () => probeBackendInUtility(join(here, 'probe.js')),
+    () => askGpuWindow(openGpuHostWindow(gpuWindow)),
+  );
   const service = new StudioService({
     runsRoot,
     datasetsRoot,
-    // webgpu runs train in a hidden window on Chromium's WebGPU (Dawn cannot read back inside Electron); others in a utility process.
+    // webgpu runs train in a hidden window on Chromium's WebGPU (Dawn cannot read back inside Electron); others in a utility
+    // process. Auto takes the window when Chromium offers a hardware adapter and tfjs-node-gpu is not there first.
     launcher: routeTrainersByBackend({
       standard: utilityTrainerLauncher(join(here, 'trainer.js')),
-      webgpu: gpuHostTrainerLauncher({ pageUrl: new URL('gpu-host.html', devUrl ?? `${APP_ORIGIN}/`).href, preload: join(here, '..', 'preload', 'gpu-host.cjs') }),
+      webgpu: gpuHostTrainerLauncher(gpuWindow),
+      autoTrainsOnWebgpu: async () => (await desktopBackend()).name === 'webgpu',
     }),
     shell: 'electron',
     urlForRunFile: runFileUrl,
     urlForDatasetPreview: datasetPreviewUrl,
     reveal: (path) => shell.showItemInFolder(path),
-    probeBackend: () => probeBackendInUtility(join(here, 'probe.js')),
+    probeBackend: desktopBackend,
     diagnoseBackends: () => diagnoseBackendsInUtility(join(here, 'probe.js')),
     ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
     generate: utilityGenerateWorker(join(here, 'generate.js')),

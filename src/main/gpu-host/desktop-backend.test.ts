@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendReport } from '../../shared/backends';
 import type { GpuWindowFinding } from '../../shared/gpu-window';
-import { desktopBackendReport, gpuWindowSkipReason } from './desktop-backend';
+import { desktopBackendProbe, desktopBackendReport, gpuWindowSkipReason } from './desktop-backend';
 
 const DAWN_SKIP = "Dawn's Node binding cannot read GPU memory back inside Electron";
 const wasm: BackendReport = {
@@ -40,5 +40,26 @@ describe("desktopBackendReport: auto's chain with the GPU window standing in for
     const failed: GpuWindowFinding = { adapter: apple, report: null, error: 'smoke op failed: device lost' };
     expect(gpuWindowSkipReason(failed)).toBe("the app's GPU window (Chromium's WebGPU): smoke op failed: device lost");
     expect(gpuWindowSkipReason(works(apple))).toBeUndefined();
+  });
+});
+
+describe('desktopBackendProbe', () => {
+  it('asks both once and shares the answer; a failure is asked again', async () => {
+    let asks = 0;
+    let fail = true;
+    const probe = desktopBackendProbe(
+      async () => {
+        asks += 1;
+        if (fail) throw new Error('the probe process crashed');
+        return wasm;
+      },
+      async () => works(apple),
+    );
+    await expect(probe()).rejects.toThrow('crashed');
+    fail = false;
+    const [first, second] = await Promise.all([probe(), probe()]);
+    expect(first).toBe(second);
+    expect(first.name).toBe('webgpu');
+    expect(asks).toBe(2);
   });
 });

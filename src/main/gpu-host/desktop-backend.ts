@@ -26,3 +26,19 @@ export function desktopBackendReport(trainerProcess: BackendReport, window: GpuW
   const skipped = trainerProcess.skipped.map((skip) => (skip.name === 'webgpu' ? { name: skip.name, reason: reason ?? skip.reason } : skip));
   return { ...trainerProcess, skipped };
 }
+
+/**
+ * The desktop app's report, asked once and shared by New run and the
+ * router's auto choice (again after a failure): the trainer process and the
+ * GPU window are asked side by side.
+ */
+export function desktopBackendProbe(trainerProcess: () => Promise<BackendReport>, askWindow: () => Promise<GpuWindowFinding>): () => Promise<BackendReport> {
+  let asked: Promise<BackendReport> | undefined;
+  return () => {
+    if (asked) return asked;
+    const answer = Promise.all([trainerProcess(), askWindow()]).then(([report, window]) => desktopBackendReport(report, window));
+    asked = answer;
+    answer.catch(() => (asked = undefined));
+    return answer;
+  };
+}

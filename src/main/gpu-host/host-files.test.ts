@@ -29,11 +29,13 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 describe('HostFiles: the page reaches its two folders and nothing else', () => {
   it('maps /run and /dataset to the real folders', async () => {
     await files.call('writeFile', ['/run/a.txt', 'run text']);
-    await files.call('writeFile', ['/dataset/b.bin', new Uint8Array([1, 2, 3])]);
+    await files.call('writeFile', ['/run/b.bin', new Uint8Array([1, 2, 3])]);
+    await writeFile(join(root, 'dataset', 'images.u8'), new Uint8Array([4, 5]));
     expect(await readFile(join(root, 'run', 'a.txt'), 'utf8')).toBe('run text');
-    expect([...(await readFile(join(root, 'dataset', 'b.bin')))]).toEqual([1, 2, 3]);
+    expect([...(await readFile(join(root, 'run', 'b.bin')))]).toEqual([1, 2, 3]);
+    expect([...((await files.call('readFile', ['/dataset/images.u8'])) as Uint8Array)]).toEqual([4, 5]);
     expect(await files.call('readFile', ['/run/a.txt', 'utf8'])).toBe('run text');
-    expect(await files.call('readdir', ['/run'])).toEqual([{ name: 'a.txt', file: true, directory: false }]);
+    expect(await files.call('readdir', ['/run'])).toEqual(expect.arrayContaining([{ name: 'a.txt', file: true, directory: false }]));
   });
 
   it.each([
@@ -61,6 +63,25 @@ describe('HostFiles: the page reaches its two folders and nothing else', () => {
     const fresh = new HostFiles({ run: join(root, 'new-run'), dataset: join(root, 'dataset') });
     await fresh.call('mkdir', ['/run/checkpoints', { recursive: true }]);
     expect(await readdir(join(root, 'new-run'))).toEqual(['checkpoints']);
+  });
+
+  it("may change only the score classifier's cache in the dataset folder", async () => {
+    await writeFile(join(root, 'dataset', 'images.u8'), new Uint8Array([7]));
+    for (const [op, args] of [
+      ['writeFile', ['/dataset/images.u8', 'x']],
+      ['rm', ['/dataset', { recursive: true, force: true }]],
+      ['rename', ['/dataset/images.u8', '/dataset/classifier-v1']],
+      ['handle.open', ['/dataset/manifest.json', 'w']],
+      ['mkdir', ['/dataset/elsewhere', { recursive: true }]],
+    ] as const) {
+      await expect(files.call(op, [...args]), op).rejects.toMatchObject({ code: 'EACCES', message: expect.stringContaining('read-only') });
+    }
+    expect([...(await readFile(join(root, 'dataset', 'images.u8')))]).toEqual([7]);
+    await files.call('mkdir', ['/dataset/classifier-v1.tmp-12-1733', { recursive: true }]);
+    await files.call('writeFile', ['/dataset/classifier-v1.tmp-12-1733/meta.json', '{}']);
+    await files.call('rename', ['/dataset/classifier-v1.tmp-12-1733', '/dataset/classifier-v1']);
+    expect(await files.call('readFile', ['/dataset/classifier-v1/meta.json', 'utf8'])).toBe('{}');
+    await expect(files.call('readFile', ['/dataset/images.u8'])).resolves.toBeInstanceOf(Uint8Array);
   });
 
   it("keeps Node's error codes, which the trainer tests for", async () => {

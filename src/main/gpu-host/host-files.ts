@@ -3,7 +3,8 @@
  * run folder and dataset folder. The page names them `/run/…` and
  * `/dataset/…` (GPU_HOST_ROOTS); anything else — another root, `..`, a NUL,
  * a symlink that leads out — is refused with EACCES before the disk is
- * touched. Requests run one at a time in arrival order, so posted appends
+ * touched. In the dataset folder it may only change the score classifier's
+ * cache; the images and manifest are read-only to it. Requests run one at a time in arrival order, so posted appends
  * land in the order the trainer wrote them.
  */
 import { appendFile, copyFile, link, mkdir, open, readdir, readFile, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
@@ -28,6 +29,11 @@ export interface HostRoots {
   run: string;
   dataset: string;
 }
+
+type Access = 'read' | 'write';
+
+/** What the page may change in the dataset folder: the classifier cache (scores/feature-network.ts CLASSIFIER_DIR) and its scratch copies. */
+const DATASET_WRITABLE = /^classifier-v\d+(\.tmp-[\w.-]+)?$/;
 
 const text = (value: unknown, what: string): string => {
   if (typeof value !== 'string') throw new HostFileError(`The GPU trainer sent a bad ${what}.`, 'EINVAL');
@@ -83,12 +89,13 @@ export class HostFiles {
   }
 
   /** The real path behind a page path, or EACCES. */
-  async resolve(pagePath: unknown): Promise<string> {
+  async resolve(pagePath: unknown, access: Access = 'read'): Promise<string> {
     const path = text(pagePath, 'path');
     const [empty, rootName, ...rest] = path.split('/');
     const root = rootName === GPU_HOST_ROOTS.run.slice(1) ? this.roots.run : rootName === GPU_HOST_ROOTS.dataset.slice(1) ? this.roots.dataset : undefined;
     const lexicallyBad = empty !== '' || path.length > 4096 || /[\\\0]/.test(path) || rest.some((part) => part === '' || part === '.' || part === '..');
     if (root === undefined || lexicallyBad) throw refused(path);
+    if (access === 'write' && root === this.roots.dataset && !DATASET_WRITABLE.test(rest[0] ?? '')) throw readOnly(path);
     const real = join(root, ...rest);
     let realRoot: string;
     try {
@@ -130,21 +137,21 @@ export class HostFiles {
       case 'readFile':
         return b === undefined || b === null ? readFile(await this.resolve(a)) : readFile(await this.resolve(a), text(b, 'encoding') as BufferEncoding);
       case 'writeFile':
-        return writeFile(await this.resolve(a), bytesOrText(b));
+        return writeFile(await this.resolve(a, 'write'), bytesOrText(b));
       case 'appendFile':
-        return appendFile(await this.resolve(a), bytesOrText(b));
+        return appendFile(await this.resolve(a, 'write'), bytesOrText(b));
       case 'copyFile':
-        return copyFile(await this.resolve(a), await this.resolve(b));
+        return copyFile(await this.resolve(a), await this.resolve(b, 'write'));
       case 'rename':
-        return rename(await this.resolve(a), await this.resolve(b));
+        return rename(await this.resolve(a, 'write'), await this.resolve(b, 'write'));
       case 'link':
-        return link(await this.resolve(a), await this.resolve(b));
+        return link(await this.resolve(a), await this.resolve(b, 'write'));
       case 'rm': {
         const options = b as { recursive?: unknown; force?: unknown } | undefined;
-        return rm(await this.resolve(a), { recursive: options?.recursive === true, force: options?.force === true });
+        return rm(await this.resolve(a, 'write'), { recursive: options?.recursive === true, force: options?.force === true });
       }
       case 'mkdir':
-        await mkdir(await this.resolve(a), { recursive: (b as { recursive?: unknown } | undefined)?.recursive === true });
+        await mkdir(await this.resolve(a, 'write'), { recursive: (b as { recursive?: unknown } | undefined)?.recursive === true });
         return undefined;
       case 'stat': {
         const stats = await stat(await this.resolve(a));
@@ -155,7 +162,8 @@ export class HostFiles {
         return entries.map((entry) => ({ name: entry.name, file: entry.isFile(), directory: entry.isDirectory() }));
       }
       case 'handle.open': {
-        const handle = await open(await this.resolve(a), text(b, 'open mode'));
+        const flags = text(b, 'open mode');
+        const handle = await open(await this.resolve(a, flags === 'r' ? 'read' : 'write'), flags);
         const handleId = this.nextHandle++;
         this.handles.set(handleId, handle);
         return handleId;
@@ -179,7 +187,7 @@ export class HostFiles {
         return handle.close();
       }
       case 'appender.open':
-        this.appenders.set(id(a), new JsonlAppender(await this.resolve(b)));
+        this.appenders.set(id(a), new JsonlAppender(await this.resolve(b, 'write')));
         return undefined;
       case 'appender.write':
         return this.appenders.get(id(a))?.append(b as object);
@@ -205,6 +213,10 @@ export class HostFiles {
         return undefined;
     }
   }
+}
+
+function readOnly(path: string): HostFileError {
+  return new HostFileError(`The GPU trainer asked to change ${JSON.stringify(path)}: the dataset is read-only to it (only its score classifier's cache may change).`, 'EACCES');
 }
 
 function refused(path: string): HostFileError {

@@ -207,3 +207,40 @@ describe('routeTrainersByBackend behind the RunManager', () => {
     });
   });
 });
+
+describe("routeTrainersByBackend: auto asks where it trains", () => {
+  const auto = start({ config: { ...config, backend: undefined } });
+
+  it.each([
+    ['webgpu when the answer is yes', (): Promise<boolean> => Promise.resolve(true), 'webgpu'],
+    ['the standard trainer when the answer is no', (): Promise<boolean> => Promise.resolve(false), 'standard'],
+    ['the standard trainer when asking fails', (): Promise<boolean> => Promise.reject(new Error('GPU window did not load')), 'standard'],
+  ] as const)('starts %s, with commands sent meanwhile delivered after the start', async (_case, answer, kind) => {
+    const connection = routeTrainersByBackend({ ...launchers(), autoTrainsOnWebgpu: answer })();
+    connection.send(auto);
+    connection.send({ type: 'pause' });
+    expect(launched).toEqual([]); // still asking
+    await expect.poll(() => launched.length).toBe(1);
+    expect(launched[0]!.kind).toBe(kind);
+    expect(launched[0]!.trainer.sent).toEqual([auto, { type: 'pause' }]);
+  });
+
+  it('a stop while auto is asking ends the session; nothing is launched when the answer comes', async () => {
+    let answer!: (webgpu: boolean) => void;
+    const connection = routeTrainersByBackend({ ...launchers(), autoTrainsOnWebgpu: () => new Promise((resolve) => (answer = resolve)) })();
+    const exits: TrainerExit[] = [];
+    connection.onExit((exit) => exits.push(exit));
+    connection.send(auto);
+    connection.send({ type: 'stop' });
+    expect(exits).toEqual([{ code: 0, signal: null }]);
+    answer(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(launched).toEqual([]);
+  });
+
+  it('a run that names its backend is not asked about', () => {
+    let asked = 0;
+    routeTrainersByBackend({ ...launchers(), autoTrainsOnWebgpu: async () => (asked += 1) > 0 })().send(start({ backend: 'wasm' }));
+    expect([asked, launched.map((l) => l.kind)]).toEqual([0, ['standard']]);
+  });
+});
