@@ -2,15 +2,21 @@
  * The Backends view in Chromium against serve: "why is my GPU not used?"
  * answered in the app — every backend of the chain with its verdict, auto's
  * pick marked, the WebGPU adapters — by the same doctor the CLI runs, in a
- * short-lived probe process behind the diagnoseBackends call.
+ * short-lived probe process behind the diagnoseBackends call. Then the
+ * desktop app's report, with its GPU window section.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '../src/shared/backends';
+import { diagnoseDesktopBackends } from '../src/main/gpu-host/desktop-doctor';
+import { askGpuWindow } from '../src/main/gpu-host/gpu-window-probe';
 import type { StudioServer } from '../src/main/server';
+import { diagnoseBackendsInChild } from '../src/main/studio-service/probe';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { hasChromium, openWatchedPage, screenshotsDir } from './browser';
 import { makePngZip } from './fixtures';
+import { launchWebgpuChromium, openGpuHostPage, serveRenderer } from './gpu-host-page';
 import { startStudioServer, type StudioServerFixture } from './studio-server';
 
 describe.skipIf(!hasChromium())('Backends view in Chromium against serve', () => {
@@ -64,6 +70,8 @@ describe.skipIf(!hasChromium())('Backends view in Chromium against serve', () =>
     } else {
       expect(await webgpu.textContent()).toContain('does not load');
     }
+    // serve has no GPU window: its section is the desktop app's only.
+    expect(await page.getByTestId('gpu-window').count()).toBe(0);
     await page.screenshot({ path: join(screenshotsDir, 'backends.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 120_000);
@@ -80,6 +88,65 @@ describe.skipIf(!hasChromium())('Backends view in Chromium against serve', () =>
     expect(await page.getByRole('region', { name: 'Verdict' }).getAttribute('aria-busy')).toBe('true');
     await expect.poll(() => again.isEnabled(), { timeout: 90_000 }).toBe(true);
     expect(await page.getByTestId('backend-verdict').count()).toBe(BACKEND_NAMES.length);
+    expect(errors).toEqual([]);
+  }, 200_000);
+});
+
+/**
+ * The desktop app's doctor without Electron: the same join the app makes
+ * (diagnoseDesktopBackends) of the probe process's report and a real GPU
+ * window — the GPU host page in a second, WebGPU-enabled Chromium, where
+ * SwiftShader passes the smoke op — shown by the Backends view.
+ */
+describe.skipIf(!hasChromium())("Backends view with the desktop app's GPU window (SwiftShader in Chromium)", () => {
+  let studio: StudioServerFixture;
+  let gpuBrowser: Browser;
+  let renderer: Server;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    const served = await serveRenderer();
+    renderer = served.server;
+    gpuBrowser = await launchWebgpuChromium();
+    studio = await startStudioServer('gan-studio-backends-window-', {
+      diagnoseBackends: () => diagnoseDesktopBackends(diagnoseBackendsInChild, async () => askGpuWindow(await openGpuHostPage(gpuBrowser, served.origin))),
+    });
+    await studio.server.service.importDataset(await makePngZip(studio.work, 4));
+    ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 900 } }));
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gpuBrowser?.close();
+    renderer?.close();
+    await studio?.close();
+  });
+
+  it('shows the window\'s software adapter: works, auto skips it, how to train there anyway; auto stays on the CPU', async () => {
+    await page.goto(`${studio.server.url}#/backends`);
+    const section = page.getByTestId('gpu-window');
+    await section.waitFor({ timeout: 150_000 });
+    expect(await section.getByRole('heading', { level: 2 }).textContent()).toBe("GPU window (Chromium's WebGPU, desktop app)");
+    expect(await page.getByTestId('gpu-window-adapter').textContent()).toMatch(/ — software/);
+    const verdict = page.getByTestId('gpu-window-verdict');
+    expect(await verdict.getAttribute('data-works')).toBe('true');
+    expect(await verdict.textContent()).toContain('works (software adapter)');
+    expect(await verdict.textContent()).toContain('auto skips it: only a software adapter: slower than wasm');
+    expect(await verdict.textContent()).toMatch(/software adapter\) in the app's Chromium/);
+    expect(await verdict.textContent()).not.toContain("auto's pick");
+    const fixes = verdict.getByRole('list', { name: 'How to fix webgpu' }).getByRole('listitem');
+    expect(await fixes.first().textContent()).toBe('to train in the GPU window anyway, choose webgpu as the Backend in New run');
+
+    // The window does not train on software, so auto's pick is still one of the trainer process's backends, and it works.
+    const auto = await page.getByTestId('doctor-auto').textContent();
+    expect(auto).not.toBe('webgpu');
+    const picked = page.locator('[data-testid="backend-verdict"]', { hasText: "auto's pick" });
+    expect(await picked.count()).toBe(1);
+    expect(await picked.getAttribute('data-backend')).toBe(auto);
+    expect(await page.getByTestId('doctor-summary').textContent()).toMatch(/^No GPU backend works on a hardware GPU: webgpu works only on a software adapter/);
+    await section.screenshot({ path: join(screenshotsDir, 'backends-gpu-window.png') });
     expect(errors).toEqual([]);
   }, 200_000);
 });

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type StudioServer } from '../src/main/server';
+import { startServer, type ServerOptions, type StudioServer } from '../src/main/server';
 import type { StudioService } from '../src/main/studio-service';
 import { spawnTrainerProcess } from '../src/main/training/trainer-process';
 import { ensureRendererBuilt, rendererOutDir } from './renderer-build';
@@ -22,7 +22,10 @@ export interface StudioServerFixture {
 }
 
 /** Build the renderer if stale and start `serve` in a new temporary folder named `<prefix>XXXXXX`. */
-export async function startStudioServer(prefix: string, options: { token?: string; maxConcurrentRuns?: number } = {}): Promise<StudioServerFixture> {
+export async function startStudioServer(
+  prefix: string,
+  options: { token?: string; maxConcurrentRuns?: number; diagnoseBackends?: ServerOptions['diagnoseBackends'] } = {},
+): Promise<StudioServerFixture> {
   await ensureRendererBuilt();
   const work = await mkdtemp(join(tmpdir(), prefix));
   const removeWork = (): Promise<void> => rm(work, { recursive: true, force: true });
@@ -36,6 +39,7 @@ export async function startStudioServer(prefix: string, options: { token?: strin
       launcher: () => spawnTrainerProcess(),
       ...(token ? { token } : {}),
       ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
+      ...(options.diagnoseBackends ? { diagnoseBackends: options.diagnoseBackends } : {}),
     });
   let server: StudioServer;
   try {

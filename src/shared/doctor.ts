@@ -5,8 +5,9 @@
  * only added; a change of meaning bumps `version`.
  */
 import type { BackendName } from './backends';
+import type { GpuWindowFinding } from './gpu-window';
 
-/** Bumped when a field of DoctorReport changes meaning or goes away. */
+/** Bumped when a field of DoctorReport changes meaning or goes away (an added optional field, e.g. gpuWindow, does not). */
 export const DOCTOR_REPORT_VERSION = 2;
 
 /** What a working backend computes on: a hardware GPU, a GPU emulated on the CPU, or the CPU. */
@@ -31,6 +32,25 @@ export interface BackendVerdict {
 export function verdictState(verdict: Pick<BackendVerdict, 'works' | 'device'>): string {
   if (!verdict.works) return 'does not load';
   return verdict.device === 'software-gpu' ? 'works (software adapter)' : 'works';
+}
+
+/** The adapter facts both Dawn's and the GPU window's findings hold. */
+type AdapterFinding = Pick<WebgpuAdapterFinding, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'software'>;
+
+/** "nvidia hopper": vendor and architecture, as the CLI and the Backends view name an adapter. */
+export function adapterVendor(adapter: AdapterFinding): string {
+  return [adapter.vendor, adapter.architecture].filter((part) => part !== '').join(' ') || 'unknown vendor';
+}
+
+/** "software, fallback adapter" or "hardware". */
+export function adapterKind(adapter: AdapterFinding): string {
+  return `${adapter.software ? 'software' : 'hardware'}${adapter.isFallbackAdapter ? ', fallback adapter' : ''}`;
+}
+
+/** "nvidia hopper · NVIDIA H200 — hardware": vendor, driver description, kind. */
+export function adapterLabel(adapter: AdapterFinding): string {
+  const driver = adapter.description || adapter.device;
+  return `${adapterVendor(adapter)}${driver ? ` · ${driver}` : ''} — ${adapterKind(adapter)}`;
 }
 
 /** One WebGPU adapter Dawn offers (GPUAdapterInfo fields). */
@@ -91,6 +111,11 @@ export interface DoctorReport {
    * `serve`) or an Electron utility process (the desktop app), where Dawn cannot read back.
    */
   platform: { os: string; arch: string; runtime: 'node' | 'electron' };
+  /**
+   * The desktop app's GPU window (Chromium's own WebGPU, where its webgpu runs train): its adapter
+   * and whether webgpu passed the smoke op there. Absent outside the desktop app (CLI, `serve`).
+   */
+  gpuWindow?: GpuWindowFinding;
   /** Package and runtime versions; null for a package that is not installed. */
   versions: {
     node: string;

@@ -17,3 +17,11 @@ export interface GpuWindowFinding {
   /** Why webgpu cannot train in the window; null when it can. */
   error: string | null;
 }
+
+/**
+ * The page's errors when Chromium itself offers no adapter (renderer/gpu-host/probe.ts): the window
+ * answered, and the machine lacks a GPU driver WebGPU can use. Any other error without an adapter
+ * means the window never answered (it did not load, closed or timed out).
+ */
+export const CHROMIUM_NO_WEBGPU = 'this Chromium offers no WebGPU';
+export const CHROMIUM_NO_ADAPTER = 'Chromium found no WebGPU adapter';

@@ -5,6 +5,7 @@
  * op, exactly as a run would start.
  */
 import type { GpuWindowFinding } from '../../shared/gpu-window';
+import { CHROMIUM_NO_ADAPTER, CHROMIUM_NO_WEBGPU } from '../../shared/gpu-window';
 import { BackendError } from '../../main/training/backend/errors';
 import { selectBackend } from '../../main/training/backend/select';
 import { adapterFacts, isSoftwareAdapter } from '../../main/training/backend/webgpu/adapter';
@@ -19,7 +20,7 @@ const message = (error: unknown): string => (error instanceof BackendError ? err
 export async function probeGpuWindow(): Promise<GpuWindowFinding> {
   const gpu = (navigator as unknown as { gpu?: ChromiumGpu }).gpu;
   const adapter = gpu ? await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null) : null;
-  if (adapter === null) return { adapter: null, report: null, error: gpu ? 'Chromium found no WebGPU adapter' : 'this Chromium offers no WebGPU' };
+  if (adapter === null) return { adapter: null, report: null, error: gpu ? CHROMIUM_NO_ADAPTER : CHROMIUM_NO_WEBGPU };
   const facts = adapterFacts(adapter.info);
   const found = { ...facts, software: isSoftwareAdapter(facts) };
   try {

@@ -46,4 +46,22 @@ describe('formatDoctorReport', () => {
     const text = formatDoctorReport({ ...report, webgpu: { adapters: [], error: 'not installed (npm package webgpu)', vulkanDrivers: null } });
     expect(text).toContain('WebGPU adapters (Dawn: npm webgpu not installed, tfjs-backend-webgpu 4.22.0):\n  none: not installed (npm package webgpu)\n\nCUDA');
   });
+
+  it("prints the GPU window section only when the report has one (the desktop app's), escaping its strings", () => {
+    expect(formatDoctorReport(report)).not.toContain('GPU window');
+    const gpuWindow = {
+      adapter: { vendor: 'evil\u001b[2K', architecture: '', device: '', description: 'GPU\u202eXYZ', isFallbackAdapter: false, software: false },
+      report: null,
+      error: 'the gradient smoke op failed:\nfake line',
+    };
+    const text = formatDoctorReport({ ...report, platform: { ...report.platform, runtime: 'electron' }, gpuWindow });
+    expect(text).toContain(
+      "Vulkan drivers: none installed\n\nGPU window (Chromium's WebGPU, desktop app):\n" +
+        '  adapter       evil\\x1b[2K · GPU\\u{202e}XYZ — hardware\n' +
+        '  webgpu        does not load — the gradient smoke op failed:\\nfake line\n' +
+        '                fix: a hardware adapter was found but the backend failed (see why above): update the GPU driver; until then auto trains on the next backend\n\nCUDA',
+    );
+    expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u202e');
+  });
 });

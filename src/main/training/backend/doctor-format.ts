@@ -1,7 +1,9 @@
 /** The doctor report as terminal lines; every outside string goes through printable(). */
 import { printable } from '../../../shared/printable';
 import type { BackendVerdict, DoctorReport, WebgpuAdapterFinding } from '../../../shared/doctor';
-import { verdictState } from '../../../shared/doctor';
+import { adapterLabel, verdictState } from '../../../shared/doctor';
+import type { GpuWindowSection } from '../../../shared/gpu-window-section';
+import { gpuWindowSection } from '../../../shared/gpu-window-section';
 import { formatCudaProbe } from './doctor-probe';
 
 const INDENT = `  ${''.padEnd(14)}`;
@@ -14,11 +16,7 @@ export function verdictLine(verdict: BackendVerdict): string {
 
 /** "nvidia hopper · NVIDIA H200 — hardware (high-performance)". */
 export function adapterLine(adapter: WebgpuAdapterFinding): string {
-  const name = [adapter.vendor, adapter.architecture].filter((part) => part !== '').join(' ') || 'unknown vendor';
-  const driver = adapter.description || adapter.device;
-  const kind = adapter.software ? 'software' : 'hardware';
-  const fallback = adapter.isFallbackAdapter ? ', fallback adapter' : '';
-  return printable(`${name}${driver ? ` · ${driver}` : ''} — ${kind}${fallback} (${adapter.powerPreferences.join(', ')})`);
+  return printable(`${adapterLabel(adapter)} (${adapter.powerPreferences.join(', ')})`);
 }
 
 function webgpuLines(report: DoctorReport): string[] {
@@ -34,6 +32,16 @@ function webgpuLines(report: DoctorReport): string[] {
   return lines;
 }
 
+/** The desktop app's GPU window, when the report has one: its adapter and webgpu there as a verdict. */
+function gpuWindowLines(section: GpuWindowSection | null): string[] {
+  if (section === null) return [];
+  const lines = ['', "GPU window (Chromium's WebGPU, desktop app):", `  ${'adapter'.padEnd(14)}${printable(section.adapter)}`];
+  lines.push(`  ${'webgpu'.padEnd(14)}${verdictLine(section.verdict)}`);
+  if (section.autoTrainsHere) lines.push(`${INDENT}auto trains here`);
+  for (const fix of section.verdict.fixes) lines.push(`${INDENT}fix: ${printable(fix)}`);
+  return lines;
+}
+
 /** Human-readable report, one fact per line. */
 export function formatDoctorReport(report: DoctorReport): string {
   const lines: string[] = ['Backends (tried in this order by auto):'];
@@ -42,6 +50,8 @@ export function formatDoctorReport(report: DoctorReport): string {
     for (const fix of verdict.fixes) lines.push(`${INDENT}fix: ${printable(fix)}`);
   }
   lines.push('', ...webgpuLines(report));
+  const gpuWindow = gpuWindowSection(report);
+  lines.push(...gpuWindowLines(gpuWindow));
   lines.push('', 'CUDA 11.2 / cuDNN 8.1 for tfjs-node-gpu:');
   if (report.cuda === null) lines.push('  not looked up on this platform (the sonames are Linux ones)');
   else for (const line of formatCudaProbe(report.cuda)) lines.push(`  ${printable(line)}`);
@@ -53,7 +63,7 @@ export function formatDoctorReport(report: DoctorReport): string {
       `tfjs-backend-webgpu ${installed(v.tfjsBackendWebgpu)}, webgpu ${installed(v.webgpu)}, Electron ${installed(v.electron)}`,
     `Platform: ${printable(`${report.platform.os} ${report.platform.arch}`)}, diagnosed in ${report.platform.runtime === 'electron' ? "the desktop app's Electron" : 'plain Node'}`,
     '',
-    `auto picks: ${report.auto}`,
+    `auto picks: ${report.auto}${gpuWindow?.autoTrainsHere ? ' (in the GPU window)' : ''}`,
     printable(report.summary),
   );
   return lines.join('\n');

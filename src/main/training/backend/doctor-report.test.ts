@@ -5,7 +5,8 @@ import { formatDoctorReport } from './doctor-format';
 import { probeCuda } from './doctor-probe';
 import type { DoctorFacts } from './doctor-report';
 import { buildDoctorReport, CUDA_PLATFORM_FIXES } from './doctor-report';
-import { addAdapter, ELECTRON_WEBGPU_FIX, HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX } from './doctor-webgpu';
+import { addAdapter, ELECTRON_WEBGPU_FIX } from './doctor-webgpu';
+import { HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX } from '../../../shared/webgpu-fixes';
 import { adapterFacts, describeAdapter } from './webgpu/adapter';
 
 /** GPUAdapterInfo as Dawn reports it on each kind of machine (llvmpipe measured on this project's CI). */

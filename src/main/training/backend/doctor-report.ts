@@ -82,7 +82,10 @@ function verdictOf(name: BackendName, facts: DoctorFacts): BackendVerdict {
   };
 }
 
-function summaryOf(backends: BackendVerdict[], auto: BackendReport): string {
+/** The backend auto trains on and its device line. */
+export type AutoPick = Pick<BackendReport, 'name' | 'device'>;
+
+function summaryOf(backends: readonly BackendVerdict[], auto: AutoPick): string {
   const gpu = backends.find((verdict) => verdict.device === 'gpu' && GPU_BACKENDS.includes(verdict.name));
   if (gpu) return `A GPU backend works: ${gpu.name} on ${gpu.detail}; auto picks ${auto.name}.`;
   const software = backends.find((verdict) => verdict.device === 'software-gpu');
@@ -92,14 +95,24 @@ function summaryOf(backends: BackendVerdict[], auto: BackendReport): string {
   return `No GPU backend works: auto trains on ${auto.name} — ${auto.device}.`;
 }
 
+/**
+ * The report's verdict over `chain` (verdicts in auto's order): auto's pick, whether a GPU backend
+ * works on hardware, and the summary sentence. The desktop app adds its GPU window to the chain.
+ */
+export function doctorVerdict(chain: readonly BackendVerdict[], auto: AutoPick): Pick<DoctorReport, 'auto' | 'gpuWorks' | 'summary'> {
+  return {
+    auto: auto.name,
+    gpuWorks: chain.some((verdict) => verdict.device === 'gpu' && GPU_BACKENDS.includes(verdict.name)),
+    summary: summaryOf(chain, auto),
+  };
+}
+
 /** The report for `facts`: a verdict per backend in auto's order, the summary sentence, and the probes. */
 export function buildDoctorReport(facts: DoctorFacts): DoctorReport {
   const backends = BACKEND_NAMES.map((name) => verdictOf(name, facts));
   return {
     version: DOCTOR_REPORT_VERSION,
-    auto: facts.auto.name,
-    gpuWorks: backends.some((verdict) => verdict.device === 'gpu' && GPU_BACKENDS.includes(verdict.name)),
-    summary: summaryOf(backends, facts.auto),
+    ...doctorVerdict(backends, facts.auto),
     backends,
     webgpu: facts.webgpu,
     cuda: facts.cuda,

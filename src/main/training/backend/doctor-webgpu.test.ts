@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
-import { addAdapter, ELECTRON_WEBGPU_FIX, HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX, vulkanDriverManifests, webgpuFixes } from './doctor-webgpu';
+import { addAdapter, ELECTRON_WEBGPU_FIX, vulkanDriverManifests, webgpuFixes } from './doctor-webgpu';
+import { HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX } from '../../../shared/webgpu-fixes';
 import { adapterFacts } from './webgpu/adapter';
 
 const LINUX = { os: 'linux', arch: 'x64', runtime: 'node' } as const;

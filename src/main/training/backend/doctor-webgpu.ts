@@ -2,11 +2,13 @@
  * What the webgpu backend's host (Dawn, npm `webgpu`) sees on this machine —
  * every adapter with its vendor, architecture and driver, software or
  * hardware, and the Vulkan drivers installed — and what to do when there is
- * no hardware adapter, per platform. `webgpuFixes` is pure, so each platform's
- * advice is tested here without that platform.
+ * no hardware adapter, per platform (worded in shared/webgpu-fixes.ts).
+ * `webgpuFixes` is pure, so each platform's advice is tested here without
+ * that platform.
  */
 import { readdirSync } from 'node:fs';
 import type { DoctorReport, WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
+import { HARDWARE_FAILED_FIX, hardwareAdapterFix, SOFTWARE_ADAPTER_FIX } from '../../../shared/webgpu-fixes';
 import type { AdapterFacts } from './webgpu/adapter';
 import { adapterFacts, isSoftwareAdapter } from './webgpu/adapter';
 import { probeWebgpuAdapter } from './webgpu/load';
@@ -65,33 +67,16 @@ export async function probeWebgpu(platform: NodeJS.Platform = process.platform):
   return { adapters, error: null, vulkanDrivers };
 }
 
-/** What gives WebGPU a hardware adapter on each platform (issue 11: Vulkan, Metal, Direct3D 12). */
-export const HARDWARE_ADAPTER_FIX: Record<string, string> = {
-  linux:
-    "for a hardware adapter, install your GPU's Vulkan driver: mesa-vulkan-drivers 24 or newer for AMD and Intel (Debian bookworm: apt-get install -t bookworm-backports mesa-vulkan-drivers; Dawn refuses older Mesa) or the NVIDIA driver, which brings its own; `vulkaninfo --summary` should then list the GPU",
-  darwin: 'Metal is built into macOS (no driver to install): if no hardware adapter is found, update macOS; a Mac without a Metal GPU cannot use webgpu',
-  win32: "for a hardware adapter, install or update your GPU vendor's driver (NVIDIA, AMD or Intel) with Direct3D 12 support (Windows 10 or later)",
-};
-
-const OTHER_PLATFORM_FIX = 'for a hardware adapter, webgpu needs a GPU driver with Vulkan, Metal or Direct3D 12 support; Dawn has no build for this platform otherwise';
-
-/** The fix sentence shown to a software adapter's owner. */
-export const SOFTWARE_ADAPTER_FIX =
-  'a software adapter works but is slower than wasm, so auto skips it; to use it anyway choose webgpu as the backend (--backend webgpu, or Backend in New run)';
-
 /** Inside Electron Dawn cannot read GPU memory back (docs/backends.md): the GPU window (Chromium's WebGPU) and plain Node can. */
 export const ELECTRON_WEBGPU_FIX =
   "choose webgpu as the Backend in New run: the desktop app then trains in its GPU window, on Chromium's own WebGPU (its trainer process cannot read Dawn's GPU memory back); or from plain Node: npx gan-studio train --backend webgpu";
-
-/** A hardware adapter whose backend still failed outside Electron. */
-export const HARDWARE_FAILED_FIX = 'a hardware adapter was found but the backend failed (see why above): update the GPU driver; until then auto trains on the next backend';
 
 /**
  * What to do so webgpu trains on a hardware GPU, given what Dawn saw and
  * whether the backend `works` (loads and passes the smoke op, forced).
  */
 export function webgpuFixes(probe: WebgpuProbe, platform: DoctorReport['platform'], works: boolean): string[] {
-  const hardware = HARDWARE_ADAPTER_FIX[platform.os] ?? OTHER_PLATFORM_FIX;
+  const hardware = hardwareAdapterFix(platform.os);
   if (probe.error !== null) {
     if (probe.error.startsWith('not installed')) return ["npm install webgpu (Dawn's prebuilt WebGPU for Node, an optional dependency of the studio)"];
     return [`reinstall the webgpu package (npm install webgpu): its prebuilt dawn.node for ${platform.os}-${platform.arch} did not load`];
