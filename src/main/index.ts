@@ -14,6 +14,7 @@ import { resourcesDir } from './paths';
 import { gpuHostTrainerLauncher, openGpuHostWindow } from './electron-gpu-host';
 import { askGpuWindow } from './gpu-host/gpu-window-probe';
 import { desktopBackendProbe } from './gpu-host/desktop-backend';
+import { diagnoseDesktopBackends } from './gpu-host/desktop-doctor';
 import { diagnoseBackendsInUtility, probeBackendInUtility, utilityGenerateWorker, utilityTrainerLauncher } from './electron-trainer';
 import { forwardEvents, registerIpcHandlers } from './ipc';
 import { followMainWindow } from './main-window';
@@ -92,7 +93,8 @@ async function start(): Promise<void> {
     urlForDatasetPreview: datasetPreviewUrl,
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: desktopBackend,
-    diagnoseBackends: () => diagnoseBackendsInUtility(join(here, 'probe.js')),
+    // The doctor's report as the desktop app trains: the trainer process's, with the GPU window's own answer.
+    diagnoseBackends: () => diagnoseDesktopBackends(() => diagnoseBackendsInUtility(join(here, 'probe.js')), () => askGpuWindow(openGpuHostWindow(gpuWindow))),
     ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
     generate: utilityGenerateWorker(join(here, 'generate.js')),
   });
