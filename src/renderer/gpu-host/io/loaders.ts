@@ -39,11 +39,14 @@ async function loadChromiumWebgpu({ softwareGpu }: LoadOptions): Promise<LoadedB
 }
 
 const elsewhere = (): never => {
-  throw new BackendUnavailable("not in the app's GPU host window, which trains on Chromium's WebGPU only");
+  throw new BackendUnavailable("not in the app's GPU window, which trains on Chromium's WebGPU only: resume the run on it to train in the app's trainer process");
 };
 
 export const LOADERS: Record<BackendName, (options: LoadOptions) => LoadedBackend | Promise<LoadedBackend>> = {
-  'tfjs-node-gpu': elsewhere,
+  // An auto run comes to the window only after the app's trainer process found tfjs-node-gpu unusable.
+  'tfjs-node-gpu': () => {
+    throw new BackendUnavailable("the app's trainer process cannot use it (the Backends view says why), so auto chose the GPU window");
+  },
   webgpu: loadChromiumWebgpu,
   'tfjs-node': elsewhere,
   wasm: elsewhere,
