@@ -24,7 +24,6 @@ export const GPU_HOST_OPS = [
   'mkdir',
   'stat',
   'readdir',
-  'link',
   'handle.open',
   'handle.write',
   'handle.writeFile',

@@ -86,7 +86,7 @@ describe('HostFiles: the page reaches its two folders and nothing else', () => {
 
   it("keeps Node's error codes, which the trainer tests for", async () => {
     await expect(files.call('readFile', ['/run/missing.json', 'utf8'])).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(files.call('link', ['/run/missing.json', '/run/b'])).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(files.call('rename', ['/run/missing.json', '/run/b'])).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

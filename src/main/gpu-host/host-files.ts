@@ -7,7 +7,7 @@
  * cache; the images and manifest are read-only to it. Requests run one at a time in arrival order, so posted appends
  * land in the order the trainer wrote them.
  */
-import { appendFile, copyFile, link, mkdir, open, readdir, readFile, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { GPU_HOST_ROOTS, type GpuHostOp } from '../../shared/gpu-host-protocol';
 import { JsonlAppender } from '../runs/jsonl-appender';
@@ -144,8 +144,6 @@ export class HostFiles {
         return copyFile(await this.resolve(a), await this.resolve(b, 'write'));
       case 'rename':
         return rename(await this.resolve(a, 'write'), await this.resolve(b, 'write'));
-      case 'link':
-        return link(await this.resolve(a), await this.resolve(b, 'write'));
       case 'rm': {
         const options = b as { recursive?: unknown; force?: unknown } | undefined;
         return rm(await this.resolve(a, 'write'), { recursive: options?.recursive === true, force: options?.force === true });

@@ -53,10 +53,6 @@ export async function rename(from: string, to: string): Promise<void> {
   await call('rename', from, to);
 }
 
-export async function link(existing: string, created: string): Promise<void> {
-  await call('link', existing, created);
-}
-
 export async function rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void> {
   await call('rm', path, { recursive: options?.recursive === true, force: options?.force === true });
 }
