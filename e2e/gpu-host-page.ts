@@ -122,3 +122,13 @@ export async function openGpuHostPage(browser: Browser, origin: string): Promise
 export function destroyGpuDevices(page: Page): Promise<void> {
   return page.evaluate(() => (window as unknown as { testGpuDevices: GPUDevice[] }).testGpuDevices.forEach((device) => device.destroy()));
 }
+
+/** openGpuHostPage as a launcher needs it: a GpuHostPage at once, the tab opening behind it. */
+export function gpuHostPageIn(browser: Browser, origin: string): GpuHostPage {
+  const opening = openGpuHostPage(browser, origin);
+  return {
+    port: opening.then((page) => page.port),
+    onGone: (listener) => void opening.then((page) => page.onGone(listener), () => listener('could not open')),
+    close: () => void opening.then((page) => page.close(), () => undefined),
+  };
+}

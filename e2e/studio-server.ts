@@ -24,7 +24,7 @@ export interface StudioServerFixture {
 /** Build the renderer if stale and start `serve` in a new temporary folder named `<prefix>XXXXXX`. */
 export async function startStudioServer(
   prefix: string,
-  options: { token?: string; maxConcurrentRuns?: number; diagnoseBackends?: ServerOptions['diagnoseBackends'] } = {},
+  options: { token?: string; maxConcurrentRuns?: number; diagnoseBackends?: ServerOptions['diagnoseBackends']; launcher?: ServerOptions['launcher'] } = {},
 ): Promise<StudioServerFixture> {
   await ensureRendererBuilt();
   const work = await mkdtemp(join(tmpdir(), prefix));
@@ -36,7 +36,7 @@ export async function startStudioServer(
       runsRoot: join(work, 'runs'),
       datasetsRoot: join(work, 'datasets'),
       rendererDir: rendererOutDir,
-      launcher: () => spawnTrainerProcess(),
+      launcher: options.launcher ?? (() => spawnTrainerProcess()),
       ...(token ? { token } : {}),
       ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
       ...(options.diagnoseBackends ? { diagnoseBackends: options.diagnoseBackends } : {}),
