@@ -4,20 +4,15 @@
  * the cache root and renamed into place, so a reader never sees a partial
  * dataset; names starting with '.' in the cache root are scratch space.
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { importOptionsSchema } from '../../shared/dataset';
 import type { DatasetManifest } from '../../shared/dataset';
 import { DatasetError } from './errors';
-import type { ResolvedImportOptions } from './job';
 import { IMAGES_FILE, LABELS_FILE } from './cache-files';
 
 export const MANIFEST_FILE = 'manifest.json';
-
-/** Bumped when importers change what they write, so old caches are not reused. */
-const CACHE_FORMAT = 1;
 
 const manifestSchema = z.object({
   version: z.literal(1),
@@ -36,18 +31,6 @@ const manifestSchema = z.object({
   options: importOptionsSchema,
   createdAt: z.string(),
 });
-
-/** Lower-case, dash-separated, short: the readable half of a cache id. */
-function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'dataset';
-}
-
-/** The cache id for a source fingerprint and options: readable name + 16 hex digits. */
-export function cacheId(name: string, fingerprint: string, options: ResolvedImportOptions): string {
-  const canonical = JSON.stringify(Object.fromEntries(Object.entries({ ...options, classes: options.classes && [...options.classes].sort() }).sort(([a], [b]) => a.localeCompare(b))));
-  const digest = createHash('sha256').update(`${CACHE_FORMAT}\n${fingerprint}\n${canonical}`).digest('hex');
-  return `${slug(name)}-${digest.slice(0, 16)}`;
-}
 
 function damaged(dir: string, detail: string): DatasetError {
   return new DatasetError(`The cached dataset in ${dir} is damaged: ${detail}.`, 'Import the dataset again (the damaged cache folder can be deleted).');

@@ -1,12 +1,12 @@
 /** Run ids: sortable, readable, unique enough for one user's runs folder. */
-import { randomBytes } from 'node:crypto';
 import { RUN_ID_PATTERN } from '../../shared/run';
 
-/** e.g. 2026-11-27T22-51-03-tiny-ab12 (UTC time, preset, 4 random hex digits). */
+/** e.g. 2026-11-27T22-51-03-tiny-ab12 (UTC time, preset, 4 random hex digits). Web Crypto: also in the GPU host page. */
 export function newRunId(preset: string, now = new Date()): string {
   const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
   const slug = preset.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
-  return `${stamp}-${slug}-${randomBytes(2).toString('hex')}`;
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(2)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${stamp}-${slug}-${random}`;
 }
 
 /** Run ids are also folder names and URL segments: no separators, no dots first. */

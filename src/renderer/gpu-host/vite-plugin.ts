@@ -6,21 +6,23 @@
  * made by src/main modules are swapped; the main renderer imports none.
  */
 import { join } from 'node:path';
-import type { Plugin } from 'vite';
+import { normalizePath, type Plugin } from 'vite';
 
 export function gpuHostModules(root: string): Plugin {
-  const main = join(root, 'src/main');
-  const io = join(root, 'src/renderer/gpu-host/io');
+  // Vite's module ids use forward slashes on every platform (C:/… on Windows).
+  const path = (...parts: string[]) => normalizePath(join(...parts));
+  const main = path(root, 'src/main');
+  const io = path(root, 'src/renderer/gpu-host/io');
   const swaps = new Map([
-    [join(main, 'runs/jsonl-appender.ts'), join(io, 'jsonl-appender.ts')],
-    [join(main, 'runs/run-lock.ts'), join(io, 'run-lock.ts')],
-    [join(main, 'training/file-sha256.ts'), join(io, 'file-sha256.ts')],
-    [join(main, 'training/png-codec.ts'), join(io, 'png-codec.ts')],
-    [join(main, 'training/backend/loaders.ts'), join(io, 'loaders.ts')],
+    [path(main, 'runs/jsonl-appender.ts'), path(io, 'jsonl-appender.ts')],
+    [path(main, 'runs/run-lock.ts'), path(io, 'run-lock.ts')],
+    [path(main, 'training/file-sha256.ts'), path(io, 'file-sha256.ts')],
+    [path(main, 'training/png-codec.ts'), path(io, 'png-codec.ts')],
+    [path(main, 'training/backend/loaders.ts'), path(io, 'loaders.ts')],
   ]);
   const builtins = new Map([
-    ['node:fs/promises', join(io, 'fs-promises.ts')],
-    ['node:os', join(io, 'os.ts')],
+    ['node:fs/promises', path(io, 'fs-promises.ts')],
+    ['node:os', path(io, 'os.ts')],
   ]);
   return {
     name: 'gan-studio-gpu-host-modules',
