@@ -5,7 +5,9 @@
  */
 import type { BackendName } from '../../../shared/backends';
 import { BackendUnavailable } from '../../../main/training/backend/errors';
-import { adapterFacts, adapterName, describeAdapter, isSoftwareAdapter } from '../../../main/training/backend/webgpu/adapter';
+import { CHROMIUM_NO_ADAPTER, CHROMIUM_NO_WEBGPU } from '../../../shared/gpu-window';
+import { adapterName, describeAdapter, isSoftwareAdapter } from '../../../main/training/backend/webgpu/adapter';
+import { chromiumAdapter } from '../chromium-adapter';
 
 export interface LoadedBackend {
   tfName: string;
@@ -16,19 +18,16 @@ export interface LoadOptions {
   softwareGpu: boolean;
 }
 
-interface ChromiumGpu {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<{ info?: Record<string, unknown> } | null>;
-}
+/** What to do when Chromium offers no adapter, after why. */
+const NO_ADAPTER_FIX = {
+  [CHROMIUM_NO_WEBGPU]: ' (navigator.gpu is missing): update the app, or train on webgpu with the CLI',
+  [CHROMIUM_NO_ADAPTER]: ': its GPU blocklist or a missing driver (Vulkan on Linux, Metal on macOS, Direct3D 12 on Windows); see `npx gan-studio doctor`',
+};
 
 async function loadChromiumWebgpu({ softwareGpu }: LoadOptions): Promise<LoadedBackend> {
-  const gpu = (navigator as unknown as { gpu?: ChromiumGpu }).gpu;
-  if (!gpu) throw new BackendUnavailable("this Chromium offers no WebGPU (navigator.gpu is missing): update the app, or train on webgpu with the CLI");
-  // The same high-performance adapter tfjs-backend-webgpu asks for.
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (adapter === null) {
-    throw new BackendUnavailable("Chromium found no WebGPU adapter: its GPU blocklist or a missing driver (Vulkan on Linux, Metal on macOS, Direct3D 12 on Windows); see `npx gan-studio doctor`");
-  }
-  const facts = adapterFacts(adapter.info);
+  const found = await chromiumAdapter();
+  if ('missing' in found) throw new BackendUnavailable(found.missing + NO_ADAPTER_FIX[found.missing]);
+  const { facts } = found;
   if (!softwareGpu && isSoftwareAdapter(facts)) {
     throw new BackendUnavailable(`only a software adapter (${adapterName(facts)}): slower than wasm; choose webgpu as the backend to use it anyway`);
   }
