@@ -74,10 +74,9 @@ async function start(): Promise<void> {
   hardenSession();
   registerProtocolHandlers({ rendererDir: join(here, '..', 'renderer'), runsRoot, datasetsRoot });
   const gpuWindow = { pageUrl: new URL('gpu-host.html', devUrl ?? `${APP_ORIGIN}/`).href, preload: join(here, '..', 'preload', 'gpu-host.cjs') };
-  const desktopBackend = desktopBackendProbe(
-    () => probeBackendInUtility(join(here, 'probe.js')),
-    () => askGpuWindow(openGpuHostWindow(gpuWindow)),
-  );
+  const probeScript = join(here, 'probe.js');
+  const askWindow = () => askGpuWindow(openGpuHostWindow(gpuWindow));
+  const desktopBackend = desktopBackendProbe(() => probeBackendInUtility(probeScript), askWindow);
   const service = new StudioService({
     runsRoot,
     datasetsRoot,
@@ -94,7 +93,7 @@ async function start(): Promise<void> {
     reveal: (path) => shell.showItemInFolder(path),
     probeBackend: desktopBackend,
     // The doctor's report as the desktop app trains: the trainer process's, with the GPU window's own answer.
-    diagnoseBackends: () => diagnoseDesktopBackends(() => diagnoseBackendsInUtility(join(here, 'probe.js')), () => askGpuWindow(openGpuHostWindow(gpuWindow))),
+    diagnoseBackends: () => diagnoseDesktopBackends(() => diagnoseBackendsInUtility(probeScript), askWindow),
     ...(settings.maxConcurrentRuns ? { maxConcurrentRuns: settings.maxConcurrentRuns } : {}),
     generate: utilityGenerateWorker(join(here, 'generate.js')),
   });
