@@ -38,7 +38,7 @@ export function verdictState(verdict: Pick<BackendVerdict, 'works' | 'device'>):
 type AdapterFinding = Pick<WebgpuAdapterFinding, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'software'>;
 
 /** "nvidia hopper": vendor and architecture, as the CLI and the Backends view name an adapter. */
-export function adapterVendor(adapter: AdapterFinding): string {
+export function adapterVendor(adapter: Pick<AdapterFinding, 'vendor' | 'architecture'>): string {
   return [adapter.vendor, adapter.architecture].filter((part) => part !== '').join(' ') || 'unknown vendor';
 }
 

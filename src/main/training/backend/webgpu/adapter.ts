@@ -3,6 +3,7 @@
  * (hardware or a software emulation such as llvmpipe) and how to name it.
  * Pure functions over GPUAdapterInfo-shaped data, so they test without a GPU.
  */
+import { adapterVendor } from '../../../../shared/doctor';
 
 /** The adapter fields the studio reads (a subset of GPUAdapterInfo). */
 export interface AdapterFacts {
@@ -26,7 +27,7 @@ export function isSoftwareAdapter(facts: AdapterFacts): boolean {
 
 /** "mesa software, llvmpipe: Mesa 25.0.7…" — vendor, architecture and the driver's own description. */
 export function adapterName(facts: AdapterFacts): string {
-  const name = [facts.vendor, facts.architecture].filter((part) => part !== '').join(' ') || 'unknown vendor';
+  const name = adapterVendor(facts);
   const detail = facts.description || facts.device;
   return detail ? `${name}, ${detail}` : name;
 }
