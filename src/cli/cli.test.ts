@@ -122,9 +122,15 @@ describe('gan-studio CLI', () => {
     expect(preset.code).toBe(2);
     expect(preset.stderr).toMatch(/Choose one of: .*tf-tutorial/);
 
-    const ambiguous = await cli(['train', '--g-lr', '-1']);
-    expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toContain('--g-lr=-XYZ');
+    // A negative number after a flag is its value (node's parseArgs alone calls it ambiguous): the range message answers.
+    const negativeLr = await cli(['train', '--g-lr', '-1']);
+    expect(negativeLr.code).toBe(2);
+    expect(negativeLr.stderr).toMatch(/--g-lr \(generatorLearningRate\): .*>0/);
+    expect(negativeLr.stderr).not.toContain('ambiguous');
+    const negativeEpochs = await cli(['train', '--epochs', '-1']);
+    expect(negativeEpochs.code).toBe(2);
+    expect(negativeEpochs.stderr).toMatch(/--epochs \(epochs\): .*>0/);
+    expect(negativeEpochs.stderr).not.toContain('ambiguous');
 
     const unknown = await cli(['train', '--bogus-flag']);
     expect(unknown.code).toBe(2);

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { z } from 'zod';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import {
@@ -115,10 +115,10 @@ function presetRecipes(): string {
     .join('; ');
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+type Values = ReturnType<typeof parseCliArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  const { values } = parseCliArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   const backend = parseBackend(values.backend ?? process.env.GAN_STUDIO_BACKEND);
   // A forced backend that cannot load should fail before a run folder exists.
   if (backend) await selectBackend({ forced: backend });
