@@ -177,7 +177,6 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
   const datasetDir = existsSync(record.dataset.dir) ? record.dataset.dir : await reimportDataset(runDir, record, values, progress);
   const epochs = optionalNumber(values, 'epochs');
   if (epochs !== undefined) {
-    // Validate before writing: a bad value in run.json would make the run unreadable.
     // The input schema has cross-field checks (so no .pick()): validate the one field on its own.
     const parsed = z.object({ epochs: trainingConfigInputSchema.shape.epochs }).safeParse({ epochs });
     if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
@@ -188,10 +187,10 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
         `Pass --epochs ${record.epoch + 1} or more to train further, or omit it to finish the planned ${record.config.epochs}.`,
       );
     }
-    await updateRunRecord(runDir, { config: { ...record.config, epochs } });
   }
   console.error(`resuming run: ${printable(runDir)} (epoch ${record.epoch}, step ${record.step})`);
-  return superviseTraining({ runDir, datasetDir, resume: true, batchSize: record.config.batchSize, backend, progress });
+  // The trainer writes the new length into run.json only once the resume is accepted.
+  return superviseTraining({ runDir, datasetDir, resume: true, epochs, batchSize: record.config.batchSize, backend, progress });
 }
 
 /**
