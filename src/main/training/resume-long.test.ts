@@ -143,3 +143,18 @@ describe.each(BACKENDS)('a finished 1,050-step run extended on %s', (backend) =>
     backend === 'webgpu' ? LLVMPIPE_TIMEOUT_MS : undefined,
   );
 });
+
+describe('a refused extension', () => {
+  it.each([
+    ['a length below the 10 epochs done', 5, /Cannot resume .* for 5 epochs: its checkpoint step-00001050 has 10 done\. Give 11 or more epochs/],
+    ['a length of 0 epochs', 0, /Cannot resume .* for 0 epochs: Too small/],
+  ])('leaves the finished run as it was (%s)', async (_name, epochs, message) => {
+    const runDir = join(root, `refused-${epochs}`);
+    await cp(finished, runDir, { recursive: true });
+    const record = await readFile(join(runDir, 'run.json'), 'utf8');
+    const { end } = await session({ runDir, resume: true, epochs, backend: 'wasm' });
+    expect(end).toMatchObject({ type: 'failed', kind: 'bad-input' });
+    expect(end.type === 'failed' && end.error.message).toMatch(message);
+    expect(await readFile(join(runDir, 'run.json'), 'utf8')).toBe(record);
+  });
+});

@@ -188,9 +188,9 @@ function chooseConfig(command: StartCommand, existing: RunRecord | undefined): T
   if (command.resume) {
     if (!existing) throw new TrainingError('bad-input', `Cannot resume ${command.runDir}: expected a run folder with run.json, found none.`);
     if (command.epochs === undefined) return existing.config;
-    const epochs = trainingConfigInputSchema.shape.epochs.safeParse(command.epochs);
-    if (!epochs.success || epochs.data === undefined) {
-      throw new TrainingError('bad-input', `Cannot resume ${command.runDir} for ${command.epochs} epochs: ${epochs.error?.issues[0]?.message ?? 'expected a number'}.`);
+    const epochs = trainingConfigInputSchema.shape.epochs.unwrap().safeParse(command.epochs);
+    if (!epochs.success) {
+      throw new TrainingError('bad-input', `Cannot resume ${command.runDir} for ${command.epochs} epochs: ${epochs.error.issues[0]?.message}.`);
     }
     return { ...existing.config, epochs: epochs.data };
   }
