@@ -109,6 +109,38 @@ describe('gan-studio CLI', () => {
     expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'completed', epoch: 3, step: 9 });
   });
 
+  it('extends a finished run past step 149, where Adam’s β1 0.5 power is 0; a refused resume leaves the run as it was', async () => {
+    const out = join(home, 'extend-runs');
+    // The built-in sample, 160 images in batches of 2: 80 steps an epoch, so 2 epochs end at step 160.
+    const first = await cli(['train', '--preset', 'tiny', '--epochs', '2', '--seed', '4', '--max-images', '160', '--batch-size', '2', '--out', out]);
+    expect(first.code).toBe(0);
+    const [runId] = await readdir(out);
+    const runDir = join(out, runId as string);
+    expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'completed', epoch: 2, step: 160 });
+
+    const extended = await cli(['train', '--resume', runDir, '--epochs', '3']);
+    expect(extended.stderr).not.toContain('damaged');
+    expect(extended.code).toBe(0);
+    expect(extended.stderr).toMatch(/finished: 3 epochs, 240 steps/);
+    const record = await readFile(join(runDir, 'run.json'), 'utf8');
+    expect(JSON.parse(record)).toMatchObject({ status: 'completed', epoch: 3, step: 240, config: { epochs: 3 } });
+
+    // Refused before anything changes: a bad length, then every checkpoint really damaged.
+    const negative = await cli(['train', '--resume', runDir, '--epochs', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('--epochs (epochs)');
+    const checkpoints = await readdir(join(runDir, 'checkpoints'));
+    for (const name of checkpoints) await rm(join(runDir, 'checkpoints', name, 'generator', 'model.json'));
+    const refused = await cli(['train', '--resume', runDir, '--epochs', '4']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Every checkpoint of .* is damaged: .*generator\/model\.json is missing/);
+    expect(refused.stderr).toContain('Nothing in the run was changed: its metrics, samples, exports and checkpoints are as they were.');
+    expect(refused.stderr).not.toMatch(/delete|remove/i);
+    // run.json byte for byte: still completed, still 3 epochs long; the checkpoints are all still there.
+    expect(await readFile(join(runDir, 'run.json'), 'utf8')).toBe(record);
+    expect(await readdir(join(runDir, 'checkpoints'))).toEqual(checkpoints);
+  });
+
   it('explains bad input with exit code 2 and no stack trace', async () => {
     const empty = join(home, 'empty');
     await mkdir(empty);
@@ -122,9 +154,15 @@ describe('gan-studio CLI', () => {
     expect(preset.code).toBe(2);
     expect(preset.stderr).toMatch(/Choose one of: .*tf-tutorial/);
 
-    const ambiguous = await cli(['train', '--g-lr', '-1']);
-    expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toContain('--g-lr=-XYZ');
+    // A negative number after a flag is its value (node's parseArgs alone calls it ambiguous): the range message answers.
+    const negativeLr = await cli(['train', '--g-lr', '-1']);
+    expect(negativeLr.code).toBe(2);
+    expect(negativeLr.stderr).toMatch(/--g-lr \(generatorLearningRate\): .*>0/);
+    expect(negativeLr.stderr).not.toContain('ambiguous');
+    const negativeEpochs = await cli(['train', '--epochs', '-1']);
+    expect(negativeEpochs.code).toBe(2);
+    expect(negativeEpochs.stderr).toMatch(/--epochs \(epochs\): .*>0/);
+    expect(negativeEpochs.stderr).not.toContain('ambiguous');
 
     const unknown = await cli(['train', '--bogus-flag']);
     expect(unknown.code).toBe(2);

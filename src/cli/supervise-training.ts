@@ -20,6 +20,8 @@ export interface SuperviseOptions {
   /** Only for a new run; a resumed run reads its config from run.json. */
   config?: TrainingConfig;
   resume: boolean;
+  /** With `resume`: the run's new length in epochs (written by the trainer once the resume is accepted). */
+  epochs?: number;
   /** Images per step, for the images/s figure. */
   batchSize: number;
   backend?: BackendName;
@@ -148,6 +150,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
       datasetDir: options.datasetDir,
       config: options.config,
       resume: options.resume,
+      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
       backend: options.backend,
     });
   });

@@ -25,6 +25,11 @@ export type TrainerCommand =
       config?: TrainingConfig;
       /** Continue from the last complete checkpoint in runDir. */
       resume: boolean;
+      /**
+       * With `resume`: the run's new length in epochs (extend a finished run). Written to
+       * run.json only once the resume is accepted, so a refused one leaves the run as it was.
+       */
+      epochs?: number;
       backend?: BackendName;
     }
   | { type: 'pause' }

@@ -2,7 +2,7 @@
  * `gan-studio doctor`: why is my GPU not used? Prints, for each backend,
  * whether it loads and how to fix it, and which backend `auto` picks.
  */
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import type { DoctorReport } from '../../main/training/backend/doctor';
@@ -29,7 +29,7 @@ the CPU; a software adapter such as llvmpipe does not count), 2 bad arguments.`;
 export async function run(argv: string[]): Promise<number> {
   let json: boolean | undefined;
   try {
-    ({ values: { json } } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: false }));
+    ({ values: { json } } = parseCliArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new CliError((error as Error).message, EXIT.usage, 'Run "gan-studio doctor --help" for the options.');
   }

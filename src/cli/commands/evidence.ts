@@ -3,7 +3,7 @@
  * HTML page with the progress GIF, the charts with the 0.5 line, the final
  * grid and, given a baseline, the side-by-side grids and config diff.
  */
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { writeEvidence } from '../../main/export/index';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
@@ -33,7 +33,7 @@ const USAGE_HINT = 'Run "gan-studio evidence --help" for the options.';
 function parse(argv: string[]): { runDir: string; baseline?: string; out: string } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { baseline: { type: 'string' }, out: { type: 'string' } }, strict: true, allowPositionals: true });
+    parsed = parseCliArgs({ args: argv, options: { baseline: { type: 'string' }, out: { type: 'string' } }, strict: true, allowPositionals: true });
   } catch (error) {
     throw new CliError((error as Error).message, EXIT.usage, USAGE_HINT);
   }

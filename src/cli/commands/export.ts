@@ -4,7 +4,7 @@
  * Ctrl-C cancels and leaves no partial file.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import type { Progress } from '../../shared/api';
 import { printableLines } from '../../shared/printable';
 import {
@@ -105,7 +105,7 @@ function numberFlag(flag: string, value: string | undefined): number | undefined
 function parse(argv: string[]) {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCliArgs({
       args: argv,
       options: {
         format: { type: 'string', default: 'gif' },

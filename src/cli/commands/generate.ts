@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import { GENERATE_LIMITS, INTERPOLATION_FORMATS, type GenerateSpec, type InterpolationFormat } from '../../shared/generate';
 import { runGenerateJob, type GenerateJob } from '../../main/generate/generate';
@@ -86,7 +86,7 @@ function runDirOf(run: string): string {
 function parse(argv: string[]): { job: GenerateJob; backend?: BackendName } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseCliArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
     throw new CliError((error as Error).message, EXIT.usage, USAGE_HINT);
   }

@@ -3,7 +3,7 @@
  * there) and prints the import report — the quickest way to check that a
  * folder or file will train before starting a run.
  */
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { builtinDatasetSource, DatasetError, formatImportReport, importDataset } from '../../main/data/index';
 import type { ImportProgress } from '../../main/data/index';
 import { defaultDatasetsRoot } from '../../main/studio-home';
@@ -53,7 +53,7 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
 function parse(argv: string[]): InspectArgs {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCliArgs({
       args: argv,
       options: {
         size: { type: 'string' },

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import type { BackendName } from '../../shared/backends';
 import { BACKEND_NAMES } from '../../shared/backends';
 import { DEFAULT_SCORE_SAMPLE_SIZE } from '../../shared/config';
@@ -75,7 +75,7 @@ function positiveInt(flag: string, text: string | undefined): number | undefined
 function parse(argv: string[]): ScoreOptions {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCliArgs({
       args: argv,
       options: {
         epoch: { type: 'string' },

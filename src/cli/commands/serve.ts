@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { printable } from '../../shared/printable';
 import { packageRoot } from '../../main/paths';
 import { startServer } from '../../main/server';
@@ -116,7 +116,7 @@ interface ServeOptions {
 function parseOptions(argv: string[]): ServeOptions {
   let values: { port?: string; host?: string; runs?: string; 'max-upload-mb'?: string; 'max-concurrent-runs'?: string; 'new-token'?: boolean };
   try {
-    ({ values } = parseArgs({
+    ({ values } = parseCliArgs({
       args: argv,
       options: {
         port: { type: 'string' },

@@ -3,7 +3,7 @@
  * Keras-style table (layer, output shape, params; totals).
  */
 import * as tf from '@tensorflow/tfjs';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { z } from 'zod';
 import { describeConfigError, resolveTrainingConfig } from '../../shared/config';
 import { PRESET_NAMES } from '../../shared/presets';
@@ -55,7 +55,7 @@ interface SummaryOptions {
 function parseOptions(argv: string[]): SummaryOptions {
   let values: { preset?: string; 'latent-dim'?: string; 'filter-scale'?: string };
   try {
-    ({ values } = parseArgs({
+    ({ values } = parseCliArgs({
       args: argv,
       options: { preset: { type: 'string' }, 'latent-dim': { type: 'string' }, 'filter-scale': { type: 'string' } },
       strict: true,

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../parse-args';
 import { z } from 'zod';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import {
@@ -115,10 +115,10 @@ function presetRecipes(): string {
     .join('; ');
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+type Values = ReturnType<typeof parseCliArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  const { values } = parseCliArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   const backend = parseBackend(values.backend ?? process.env.GAN_STUDIO_BACKEND);
   // A forced backend that cannot load should fail before a run folder exists.
   if (backend) await selectBackend({ forced: backend });
@@ -177,7 +177,6 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
   const datasetDir = existsSync(record.dataset.dir) ? record.dataset.dir : await reimportDataset(runDir, record, values, progress);
   const epochs = optionalNumber(values, 'epochs');
   if (epochs !== undefined) {
-    // Validate before writing: a bad value in run.json would make the run unreadable.
     // The input schema has cross-field checks (so no .pick()): validate the one field on its own.
     const parsed = z.object({ epochs: trainingConfigInputSchema.shape.epochs }).safeParse({ epochs });
     if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
@@ -188,10 +187,10 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
         `Pass --epochs ${record.epoch + 1} or more to train further, or omit it to finish the planned ${record.config.epochs}.`,
       );
     }
-    await updateRunRecord(runDir, { config: { ...record.config, epochs } });
   }
   console.error(`resuming run: ${printable(runDir)} (epoch ${record.epoch}, step ${record.step})`);
-  return superviseTraining({ runDir, datasetDir, resume: true, batchSize: record.config.batchSize, backend, progress });
+  // The trainer writes the new length into run.json only once the resume is accepted.
+  return superviseTraining({ runDir, datasetDir, resume: true, epochs, batchSize: record.config.batchSize, backend, progress });
 }
 
 /**

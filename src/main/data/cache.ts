@@ -33,7 +33,7 @@ const manifestSchema = z.object({
 });
 
 function damaged(dir: string, detail: string): DatasetError {
-  return new DatasetError(`The cached dataset in ${dir} is damaged: ${detail}.`, 'Import the dataset again (the damaged cache folder can be deleted).');
+  return new DatasetError(`The cached dataset in ${dir} is damaged: ${detail}.`, 'Import the dataset again from its source: the import replaces the damaged cache, and the source files are only read.');
 }
 
 async function sizeOf(path: string): Promise<number | undefined> {

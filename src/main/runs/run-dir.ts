@@ -78,7 +78,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new RunDirError(`${file} is not valid JSON (${text.trim() === '' ? 'it is empty' : 'it is damaged'}). Delete the run, or restore run.json from a backup.`);
+    throw new RunDirError(`${file} is not valid JSON (${text.trim() === '' ? 'it is empty' : 'it is damaged'}). Restore run.json from a backup to open the run; its metrics, samples and checkpoints are untouched.`);
   }
   const parsed = runRecordSchema.safeParse(raw);
   if (!parsed.success) {

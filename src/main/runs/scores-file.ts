@@ -16,7 +16,7 @@ export async function readRunScores(dir: string): Promise<ScoresRecord[]> {
     const parsed = scoresRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new RunDirError(`${file}: record ${index + 1} is not a score record (${issue?.path.join('.') || 'record'}: ${issue?.message}). Delete the file to rescore the run.`);
+      throw new RunDirError(`${file}: record ${index + 1} is not a score record (${issue?.path.join('.') || 'record'}: ${issue?.message}). Fix that line or restore the file from a backup to read the scores; the run's metrics, samples and checkpoints are untouched.`);
     }
     return parsed.data;
   });

@@ -27,7 +27,7 @@ export async function readRunRecord(runsRoot: string, runId: string): Promise<Ru
   }
   // A copied folder's run.json names the original: acting on it here would report (and link) the other run.
   if (record.id !== runId) {
-    throw new NotFoundError(`Run ${runId} is damaged: its run.json says its id is "${record.id}".`, `Set "id" in run.json to "${runId}", or delete the run.`);
+    throw new NotFoundError(`Run ${runId} is damaged: its run.json says its id is "${record.id}".`, `Set "id" in run.json to "${runId}" (its folder's name) to open it; the run's other files are untouched.`);
   }
   return record;
 }

@@ -9,7 +9,8 @@
  * multiplies them by β once per step in float32, but setWeights recomputes them
  * as pow(β, t + 1), which differs in the last bits. Restoring the saved
  * products makes the next step's arithmetic — and so every later loss — the
- * same as a run never interrupted.
+ * same as a run never interrupted, also once a product has underflowed to 0
+ * (β1 = 0.5 after step 149).
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -107,13 +108,28 @@ export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string, n
   restoreBetaPowers(optimizer, jsonFile, betaPowers);
 }
 
+/**
+ * Whether a saved β-power is one Adam can hold: a float32 product of β ∈ [0, 1), so in [0, 1).
+ * 0 is a real value, not damage: in float32 the 0.5-power underflows to 0 at step 149 (0.5^150 =
+ * 2^-150 rounds to 0), β = 0 gives 0 from the first step, and a GPU that flushes subnormals
+ * reaches 0 sooner still (0.9 after step ~830). tf.js goes on with 1 − 0 = 1 as its bias correction,
+ * so a resumed run must too. The exact saved value is put back rather than recomputed from the
+ * step: only the backend's own running product (subnormals kept or flushed) matches the run
+ * never interrupted bit for bit — on cpu, wasm and llvmpipe 0.9^t sticks at 4·2^-149, not 0.
+ */
+function isBetaPower(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value < 1;
+}
+
 /** Put back the saved running β-products (checkpoints from before they were saved keep setWeights' pow). */
 function restoreBetaPowers(optimizer: tf.Optimizer, jsonFile: string, saved: { accBeta1: number; accBeta2: number } | undefined): void {
   if (saved === undefined) return;
   const powers = betaPowersOf(optimizer);
   if (!powers) return;
-  if (![saved.accBeta1, saved.accBeta2].every((value) => typeof value === 'number' && value > 0 && value < 1)) {
-    throw new OptimizerStateError(`${jsonFile}: expected β-powers between 0 and 1, got ${JSON.stringify(saved)}. The checkpoint is damaged.`);
+  if (!isBetaPower(saved.accBeta1) || !isBetaPower(saved.accBeta2)) {
+    throw new OptimizerStateError(
+      `${jsonFile}: expected Adam's β-powers (accBeta1, accBeta2) at least 0 and below 1, got ${JSON.stringify(saved)}. This optimizer state is damaged.`,
+    );
   }
   tf.tidy(() => {
     powers.accBeta1.assign(tf.scalar(saved.accBeta1));

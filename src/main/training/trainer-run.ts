@@ -6,7 +6,7 @@
  */
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { TrainingConfig } from '../../shared/config';
+import { trainingConfigInputSchema, type TrainingConfig } from '../../shared/config';
 import type { RunRecord } from '../../shared/run';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
 import { loadDataset } from '../data/load';
@@ -39,7 +39,9 @@ export async function runTrainer(
   control: TrainingControl,
 ): Promise<Extract<TrainerEvent, { type: 'finished' | 'failed' }>> {
   const { runDir } = command;
-  let recordWritten = false;
+  // Whether a failure is written to run.json. A refused resume (before the start record) is not:
+  // the run, a finished one included, stays exactly as it was — status, length and all.
+  let recordsFailure = false;
   let lock: RunLock | undefined;
   const disposables: { dispose(): void }[] = [];
   let gpuWatch: GpuDeviceWatch | undefined;
@@ -49,8 +51,8 @@ export async function runTrainer(
     await mkdir(runDir, { recursive: true });
     // Before anything is written: a run another trainer holds must not get this session's status.
     lock = await acquireRunLock(runDir);
-    // An existing run.json gets the failure too; a new run's is written once its inputs check out.
-    recordWritten = existing !== undefined;
+    // A new run's run.json (the CLI writes one first) gets its failure; a fresh one is written once the inputs check out.
+    recordsFailure = existing !== undefined && !command.resume;
     if (!command.resume && (await latestCompleteCheckpoint(runDir))) {
       throw new TrainingError('bad-input', `${runDir} already has checkpoints. Resume that run, or start a new run in an empty folder.`);
     }
@@ -92,9 +94,17 @@ export async function runTrainer(
     disposables.push(models.generator, models.discriminator);
     const gan = resumePoint?.gan ?? createGanStep({ ...models, config, totalSteps });
     disposables.push(gan);
+    // A length below what is trained would end the run at once and record it shorter than it is.
+    if (checkpoint && checkpoint.state.completedEpochs > config.epochs) {
+      throw new TrainingError(
+        'bad-input',
+        `Cannot resume ${runDir} for ${config.epochs} epochs: its checkpoint ${basename(checkpoint.dir)} has ${checkpoint.state.completedEpochs} done. ` +
+          `Give ${checkpoint.state.completedEpochs + 1} or more epochs to train it further.`,
+      );
+    }
 
     await writeStartRecord(runDir, existing, config, command, manifest, backend);
-    recordWritten = true;
+    recordsFailure = true;
     const start = checkpoint?.state ?? { step: 0, completedEpochs: 0, stepInEpoch: 0 };
     const kept = await truncateRunMetrics(runDir, start.step);
     await pruneSamplesAfter(runDir, { epoch: start.completedEpochs, step: start.step });
@@ -141,7 +151,7 @@ export async function runTrainer(
     return finished;
   } catch (error) {
     const failure = await describeFailure(error, runDir, gpuWatch);
-    if (recordWritten) {
+    if (recordsFailure) {
       await updateRunRecord(runDir, { status: 'failed', failure: { kind: failure.kind, message: failure.error.message } }).catch(() => undefined);
     }
     await lock?.release().catch(() => undefined);
@@ -173,11 +183,16 @@ async function readExistingRecord(runDir: string): Promise<RunRecord | undefined
   return readRunRecord(runDir);
 }
 
-/** A resumed run keeps run.json's config; a new one takes the command's. */
+/** A resumed run keeps run.json's config (its length changed to `command.epochs` when given); a new one takes the command's. */
 function chooseConfig(command: StartCommand, existing: RunRecord | undefined): TrainingConfig {
   if (command.resume) {
     if (!existing) throw new TrainingError('bad-input', `Cannot resume ${command.runDir}: expected a run folder with run.json, found none.`);
-    return existing.config;
+    if (command.epochs === undefined) return existing.config;
+    const epochs = trainingConfigInputSchema.shape.epochs.unwrap().safeParse(command.epochs);
+    if (!epochs.success) {
+      throw new TrainingError('bad-input', `Cannot resume ${command.runDir} for ${command.epochs} epochs: ${epochs.error.issues[0]?.message}.`);
+    }
+    return { ...existing.config, epochs: epochs.data };
   }
   const config = command.config ?? existing?.config;
   if (!config) throw new TrainingError('bad-input', `Cannot start ${command.runDir}: no config given and no run.json there.`);

@@ -42,7 +42,7 @@ async function classNames(layout: CifarLayout): Promise<string[]> {
   if (!layout.namesFile) return layout.variant === 'cifar10' ? CIFAR10_CLASSES : Array.from({ length: count }, (_, i) => String(i));
   const names = (await readFile(layout.namesFile.abs, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   if (names.length !== count) {
-    throw new DatasetError(`Expected ${count} class names in ${layout.namesFile.rel}, got ${names.length}.`, 'Restore the file from the original CIFAR archive, or delete it to use numbered classes.');
+    throw new DatasetError(`Expected ${count} class names in ${layout.namesFile.rel}, got ${names.length}.`, 'Restore the file from the original CIFAR archive, or move it out of the folder to import with numbered classes.');
   }
   return names;
 }

@@ -113,10 +113,10 @@ async function readClassesFile(dir: string): Promise<{ name?: string; classes: s
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new DatasetError(`${CLASSES_FILE} is not valid JSON (${(error as Error).message}).`, 'Fix or delete the file; it should look like {"classes": ["a", "b"]}.');
+    throw new DatasetError(`${CLASSES_FILE} is not valid JSON (${(error as Error).message}).`, 'Fix the file so it reads like {"classes": ["a", "b"]}, then import again (the images and labels were only read).');
   }
   const result = classesFileSchema.safeParse(parsed);
-  if (!result.success) throw new DatasetError(`${CLASSES_FILE} is malformed: expected {"name"?: string, "classes": string[]}.`, 'Fix or delete the file.');
+  if (!result.success) throw new DatasetError(`${CLASSES_FILE} is malformed: expected {"name"?: string, "classes": string[]}.`, 'Fix the file so it reads like {"classes": ["a", "b"]}, then import again (the images and labels were only read).');
   return result.data;
 }
 
@@ -132,7 +132,7 @@ export async function importIdx(imagesPaths: string[], job: ImportJob): Promise<
     const maxLabel = labelSets.reduce((max, set) => set.reduce((m, v) => Math.max(m, v), max), 0);
     const fashion = /fashion[-_ ]?mnist/i.test(imagesPaths[0]!) && maxLabel < FASHION_MNIST_CLASSES.length;
     classNames = sidecar?.classes ?? (fashion ? FASHION_MNIST_CLASSES : Array.from({ length: maxLabel + 1 }, (_, i) => String(i)));
-    if (maxLabel >= classNames.length) throw new DatasetError(`Label ${maxLabel} has no name: ${CLASSES_FILE} lists ${classNames.length} classes.`, `Add the missing names to ${CLASSES_FILE}, or delete it to use numbered classes.`);
+    if (maxLabel >= classNames.length) throw new DatasetError(`Label ${maxLabel} has no name: ${CLASSES_FILE} lists ${classNames.length} classes.`, `Add the missing names to ${CLASSES_FILE} (one per label, in label order), or move it out of the folder to import with numbered classes.`);
   }
   const writer = await DatasetWriter.open(job, { classNames, channels: headers[0]!.channels });
   try {
