@@ -134,7 +134,7 @@ describe('gan-studio CLI', () => {
     const refused = await cli(['train', '--resume', runDir, '--epochs', '4']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/Every checkpoint of .* is damaged: .*generator\/model\.json is missing/);
-    expect(refused.stderr).toContain('Nothing in the run was changed: its metrics, samples, exports and checkpoints are as they were.');
+    expect(refused.stderr).toContain('Nothing in the run was changed: its status, metrics, samples, exports and checkpoints are as they were.');
     expect(refused.stderr).not.toMatch(/delete|remove/i);
     // run.json byte for byte: still completed, still 3 epochs long; the checkpoints are all still there.
     expect(await readFile(join(runDir, 'run.json'), 'utf8')).toBe(record);

@@ -104,8 +104,9 @@ describe('RunManager', () => {
     await manager.resume(runId);
     expect(trainers).toHaveLength(2);
     expect(trainers[1]!.sent[0]).toMatchObject({ type: 'start', resume: true });
-    expect((await runJson(runId)).status).toBe('running');
-    expect((await runJson(runId)).failure).toBeUndefined();
+    expect(manager.live(runId)?.status).toBe('running');
+    // run.json is the trainer's to change once it accepts the resume (its start record): a refusal changes nothing.
+    expect(await runJson(runId)).toMatchObject({ status: 'crashed', failure: record.failure });
   });
 
   it('records a trainer failure with its reason and kills a trainer that lingers', async () => {
@@ -126,7 +127,108 @@ describe('RunManager', () => {
     await manager.resume(runId, 'wasm');
     expect(trainers).toHaveLength(2);
     expect(trainers[1]!.sent[0]).toMatchObject({ type: 'start', resume: true, backend: 'wasm', config: { preset: 'tiny', backend: 'wasm' } });
-    expect(await runJson(runId)).toMatchObject({ status: 'running', config: { preset: 'tiny', epochs: 3, backend: 'wasm' } });
+    expect(await runJson(runId)).toMatchObject({ status: 'failed', config: { preset: 'tiny', epochs: 3, backend: 'wasm' } });
+    expect(manager.live(runId)?.status).toBe('running');
+  });
+
+  describe('a resume that cannot start leaves the status as it was, the reason noted beside it', () => {
+    const refusal = { type: 'failed', kind: 'bad-input', error: { name: 'TrainingError', message: 'Every checkpoint of RUN is damaged: …' }, refused: true } as const;
+
+    /** A run that ended `status` (with `failure`), as a trainer leaves it. */
+    async function endedRun(status: 'stopped' | 'crashed', failure?: { kind: string; message: string }): Promise<string> {
+      const runId = await newRun();
+      await updateRunRecord(join(runsRoot, runId), { status, epoch: 2, step: 4, ...(failure ? { failure } : {}) });
+      return runId;
+    }
+
+    /** Resume `runId` (a fake trainer, the test's last), have its trainer refuse, and wait until it is gone. */
+    async function refusedResume(runId: string): Promise<void> {
+      await manager.resume(runId);
+      expect(manager.live(runId)?.status).toBe('running');
+      trainers.at(-1)!.emit(refusal);
+      // Not shown as failed meanwhile either: the live state stays until the trainer is gone.
+      expect(manager.live(runId)?.status).toBe('running');
+      trainers.at(-1)!.exit({ code: 1, signal: null });
+      await manager.whenIdle(runId);
+      expect(manager.isActive(runId)).toBe(false);
+    }
+
+    it('a stopped run whose trainer refuses the resume stays stopped — and one that fails after accepting it is failed', async () => {
+      const runId = await endedRun('stopped');
+      const before = await runJson(runId);
+      await refusedResume(runId);
+      const after = await runJson(runId);
+      expect(after).toEqual({ ...before, updatedAt: after.updatedAt, resumeRefused: { message: refusal.error.message, at: expect.any(String) } });
+
+      await manager.resume(runId);
+      trainers.at(-1)!.emit({ type: 'started', backend, totalEpochs: 3, stepsPerEpoch: 2, startEpoch: 2, startStep: 4 });
+      trainers.at(-1)!.emit({ type: 'failed', kind: 'nan', error: { name: 'NanError', message: 'gen_loss became NaN at step 5' } });
+      trainers.at(-1)!.exit({ code: 1, signal: null });
+      await manager.whenIdle(runId);
+      expect(await runJson(runId)).toMatchObject({ status: 'failed', failure: { kind: 'nan' } });
+    });
+
+    it('a crashed run whose trainer refuses the resume stays crashed, with its crash reason', async () => {
+      const runId = await endedRun('crashed', { kind: 'crashed', message: 'The trainer process exited unexpectedly (signal SIGKILL).' });
+      const before = await runJson(runId);
+      await refusedResume(runId);
+      const after = await runJson(runId);
+      expect(after).toEqual({ ...before, updatedAt: after.updatedAt, resumeRefused: { message: refusal.error.message, at: expect.any(String) } });
+    });
+
+    it('a resume whose trainer cannot be launched: rejected, run.json untouched', async () => {
+      const runId = await endedRun('stopped');
+      const before = await readFile(join(runsRoot, runId, 'run.json'), 'utf8');
+      const broken = new RunManager({
+        runsRoot,
+        launcher: () => {
+          throw new Error('Cannot find the built trainer');
+        },
+        emit: () => undefined,
+        urlForRunFile: () => '',
+        onRunChanged: () => undefined,
+        maxConcurrentRuns: async () => 1,
+      });
+      await expect(broken.resume(runId)).rejects.toThrow(/Could not start the trainer process: Cannot find the built trainer/);
+      expect(await readFile(join(runsRoot, runId, 'run.json'), 'utf8')).toBe(before);
+    });
+
+    it('a queued resume: refused by its trainer, or no longer startable, or taken out of the queue, goes back to its status', async () => {
+      const crash = { kind: 'crashed', message: 'The trainer process exited unexpectedly (signal SIGKILL).' };
+      const [refused, unstartable, dequeued] = [await endedRun('crashed', crash), await endedRun('stopped'), await endedRun('crashed', crash)];
+      const busy = [await newRun(), await newRun()];
+      for (const id of busy) await manager.start(id, { resume: false });
+      for (const id of [refused, unstartable, dequeued]) await manager.resume(id);
+      expect(await runJson(refused)).toMatchObject({ status: 'queued', queued: { resume: true, from: 'crashed' }, failure: crash });
+
+      await manager.dequeue(dequeued);
+      expect(await runJson(dequeued)).toMatchObject({ status: 'crashed', failure: crash });
+      expect((await runJson(dequeued)).queued).toBeUndefined();
+
+      // Its turn: out of the queue at the status it had, until its trainer accepts the resume — which it refuses.
+      trainers[0]!.emit({ type: 'finished', reason: 'stopped', epoch: 1, step: 2 });
+      trainers[0]!.exit({ code: 0, signal: null });
+      await manager.whenIdle(busy[0]!);
+      expect(trainers[2]!.sent[0]).toMatchObject({ type: 'start', runDir: join(runsRoot, refused), resume: true });
+      expect(await runJson(refused)).toMatchObject({ status: 'crashed', failure: crash });
+      expect((await runJson(refused)).queued).toBeUndefined();
+      // The next one's dataset cache disappears while it waits.
+      await rm(datasetDir, { recursive: true, force: true });
+      trainers[2]!.emit(refusal);
+      trainers[2]!.exit({ code: 1, signal: null });
+      await manager.whenIdle(refused);
+      expect(await runJson(refused)).toMatchObject({ status: 'crashed', failure: crash, resumeRefused: { message: refusal.error.message } });
+
+      // Its turn came with the slot the refused one left.
+      expect(manager.isQueued(unstartable)).toBe(false);
+      expect(trainers).toHaveLength(3);
+      const record = await runJson(unstartable);
+      expect(record).toMatchObject({
+        status: 'stopped',
+        resumeRefused: { message: expect.stringMatching(/^This resume waited in the queue and could not start: The dataset "ds" this run trains on is no longer in the library/) },
+      });
+      expect([record.queued, record.failure]).toEqual([undefined, undefined]);
+    });
   });
 
   it('refuses a second trainer for the same run and pausing an idle run', async () => {

@@ -6,7 +6,9 @@
  * never propagates: the studio stays up and the run can be resumed.
  * At most `maxConcurrentRuns` trainers run at once; later starts wait as
  * 'queued' (written to run.json, so the queue outlives a restart) and start
- * in order as trainers end.
+ * in order as trainers end. A resume that cannot start — refused by its
+ * trainer, or no longer startable when its turn in the queue comes — leaves
+ * the run's status as it was and notes why in run.json (`resumeRefused`).
  * Electron-free: the process kind is hidden behind a TrainerLauncher.
  */
 import { existsSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { listRuns } from './runs';
 import { activeRunLock, lockedError } from './runs/run-lock';
 import { StudioError } from './studio-service/errors';
 import { readRunRecord, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { recordDequeued, recordQueued, recordRefusedResume, recordResumeStarting, recordUnstartable } from './run-queue-records';
 
 /** What the manager knows about a run whose trainer is alive (newer than run.json). */
 export interface LiveRunState {
@@ -50,6 +53,8 @@ interface ActiveRun {
   state: LiveRunState;
   /** The trainer's own last word (finished/failed); absent when it died silently. */
   ending?: Extract<TrainerEvent, { type: 'finished' | 'failed' }>;
+  /** Continues from a checkpoint: a refusal then leaves the run as it was. */
+  resume: boolean;
   killTimer?: NodeJS.Timeout;
   exited: Promise<void>;
   dispose(): void;
@@ -111,13 +116,13 @@ export class RunManager {
     }
   }
 
-  /** Take a queued run out of the queue: it ends stopped (Resume queues it again). */
+  /** Take a queued run out of the queue: a new run ends stopped, a resume goes back to the status it had (Resume queues it again). */
   async dequeue(runId: string): Promise<void> {
     const at = this.queue.indexOf(runId);
     if (at < 0) return;
     this.queue.splice(at, 1);
     try {
-      await updateRunRecord(this.options.runsRoot, runId, { status: 'stopped', queued: undefined });
+      await recordDequeued(this.options.runsRoot, runId);
     } finally {
       this.options.onRunChanged(runId);
     }
@@ -131,7 +136,7 @@ export class RunManager {
   private async enqueue(runId: string, resume: boolean): Promise<void> {
     this.queue.push(runId);
     try {
-      await updateRunRecord(this.options.runsRoot, runId, { status: 'queued', failure: undefined, queued: { at: new Date().toISOString(), resume } });
+      await recordQueued(this.options.runsRoot, runId, resume);
     } catch (error) {
       this.queue.splice(this.queue.indexOf(runId), 1);
       throw error;
@@ -140,35 +145,35 @@ export class RunManager {
     }
   }
 
-  /** Start queued runs while slots are free; one that can no longer start is marked failed with the reason. */
+  /**
+   * Start queued runs while slots are free. One that can no longer start: a new run is marked failed with
+   * the reason; a resume goes back to the status it had, with the reason noted beside it.
+   */
   private async startQueued(): Promise<void> {
     const limit = await this.maxConcurrentRuns();
     while (this.queue.length > 0 && this.active.size + this.starting.size < limit) {
       const runId = this.queue.shift()!;
       this.starting.add(runId);
+      let resume = true;
       try {
         // Another studio sharing this runs folder took it up first: its run.json is that studio's to write.
         if (await activeRunLock(runDirOf(this.options.runsRoot, runId))) continue;
         const record = await readRunRecord(this.options.runsRoot, runId);
-        const resume = record.queued?.resume ?? true;
+        resume = record.queued?.resume ?? true;
         await this.checkStartable(runId, { resume });
         await this.launch(runId, { resume });
       } catch (error) {
-        await this.markUnstartable(runId, error as Error);
+        await this.markUnstartable(runId, error as Error, resume);
       } finally {
         this.starting.delete(runId);
       }
     }
   }
 
-  private async markUnstartable(runId: string, error: Error): Promise<void> {
+  private async markUnstartable(runId: string, error: Error, resume: boolean): Promise<void> {
     const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
     try {
-      await updateRunRecord(this.options.runsRoot, runId, {
-        status: 'failed',
-        queued: undefined,
-        failure: { kind: 'error', message: `A queued run could not start: ${error.message}${hint}` },
-      });
+      await recordUnstartable(this.options.runsRoot, runId, resume, `${error.message}${hint}`);
     } catch {
       // The run folder is gone (deleted while queued): nothing to mark.
     }
@@ -198,18 +203,23 @@ export class RunManager {
 
   private async launch(runId: string, options: { resume: boolean }): Promise<void> {
     const runDir = runDirOf(this.options.runsRoot, runId);
-    // Written before the trainer exists, so no other writer races this update.
-    const record = await updateRunRecord(this.options.runsRoot, runId, { status: 'running', failure: undefined, queued: undefined });
+    // Written before the trainer exists, so no other writer races this update. A resume keeps the
+    // run's status (out of the queue) until its trainer accepts it, so a refused one changes nothing.
+    const record = options.resume
+      ? await recordResumeStarting(this.options.runsRoot, runId)
+      : await updateRunRecord(this.options.runsRoot, runId, { status: 'running', failure: undefined, queued: undefined });
     let connection: TrainerConnection;
     try {
       connection = this.options.launcher();
     } catch (error) {
       const message = `Could not start the trainer process: ${(error as Error).message}`;
-      await updateRunRecord(this.options.runsRoot, runId, { status: 'failed', failure: { kind: 'error', message } });
-      this.options.onRunChanged(runId);
+      if (!options.resume) {
+        await updateRunRecord(this.options.runsRoot, runId, { status: 'failed', failure: { kind: 'error', message } });
+        this.options.onRunChanged(runId);
+      }
       throw new StudioError(message, 'Run "npm run build" if the trainer is not built, then resume the run.');
     }
-    const run = this.track(runId, record, connection);
+    const run = this.track(runId, record, connection, options.resume);
     connection.send({
       type: 'start',
       runDir,
@@ -277,10 +287,11 @@ export class RunManager {
     return run;
   }
 
-  private track(runId: string, record: RunRecord, connection: TrainerConnection): ActiveRun {
+  private track(runId: string, record: RunRecord, connection: TrainerConnection, resume: boolean): ActiveRun {
     let markExited!: () => void;
     const run: ActiveRun = {
       connection,
+      resume,
       state: { status: 'running', epoch: record.epoch, step: record.step, ...(record.backend ? { backend: record.backend } : {}) },
       exited: new Promise<void>((resolve) => (markExited = resolve)),
       dispose: () => undefined,
@@ -335,8 +346,11 @@ export class RunManager {
       case 'finished':
       case 'failed':
         run.ending = event;
-        run.state = { ...run.state, ...endState(event) };
-        onRunChanged(runId);
+        // A refused resume never was a failed run: it shows as it was once its trainer is gone.
+        if (!isRefusedResume(run)) {
+          run.state = { ...run.state, ...endState(event) };
+          onRunChanged(runId);
+        }
         // The trainer exits by itself after its last word; one that lingers is killed.
         this.armKill(run);
         break;
@@ -352,24 +366,10 @@ export class RunManager {
   /** The process is gone: write the final status (no race — nobody else writes now) and forget it. */
   private async finish(runId: string, run: ActiveRun, exit: { code: number | null; signal: string | null }): Promise<void> {
     run.dispose();
-    const final: Partial<LiveRunState> = run.ending
-      ? endState(run.ending)
-      : {
-          status: 'crashed',
-          failure: {
-            kind: 'crashed',
-            message: `The trainer process exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}). Resume continues from the last checkpoint.`,
-          },
-        };
     try {
-      const record = await readRunRecord(this.options.runsRoot, runId);
-      await updateRunRecord(this.options.runsRoot, runId, {
-        status: final.status ?? record.status,
-        ...(final.failure ? { failure: final.failure } : {}),
-        ...(run.state.backend ? { backend: run.state.backend } : {}),
-        epoch: Math.max(record.epoch, run.state.epoch),
-        step: Math.max(record.step, run.state.step),
-      });
+      // The trainer wrote nothing: the status stays, and why the resume could not start is added beside it.
+      if (isRefusedResume(run)) await recordRefusedResume(this.options.runsRoot, runId, run.ending.error.message);
+      else await this.recordEnding(runId, run, exit);
     } catch (error) {
       // The run folder may have been deleted while training; there is nothing left to mark.
       if (!(error instanceof StudioError)) throw error;
@@ -380,6 +380,32 @@ export class RunManager {
     // A slot is free: the next queued run starts.
     await this.startQueued();
   }
+
+  /** The trainer's last word in run.json, or 'crashed' when it died without one. */
+  private async recordEnding(runId: string, run: ActiveRun, exit: { code: number | null; signal: string | null }): Promise<void> {
+    const final: Partial<LiveRunState> = run.ending
+      ? endState(run.ending)
+      : {
+          status: 'crashed',
+          failure: {
+            kind: 'crashed',
+            message: `The trainer process exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}). Resume continues from the last checkpoint.`,
+          },
+        };
+    const record = await readRunRecord(this.options.runsRoot, runId);
+    await updateRunRecord(this.options.runsRoot, runId, {
+      status: final.status ?? record.status,
+      ...(final.failure ? { failure: final.failure } : {}),
+      ...(run.state.backend ? { backend: run.state.backend } : {}),
+      epoch: Math.max(record.epoch, run.state.epoch),
+      step: Math.max(record.step, run.state.step),
+    });
+  }
+}
+
+/** A resume its trainer refused before touching the run (see the `failed` event's `refused`). */
+function isRefusedResume(run: ActiveRun): run is ActiveRun & { ending: Extract<TrainerEvent, { type: 'failed' }> } {
+  return run.resume && run.ending?.type === 'failed' && run.ending.refused === true;
 }
 
 function endState(event: Extract<TrainerEvent, { type: 'finished' | 'failed' }>): Partial<LiveRunState> {

@@ -49,6 +49,34 @@ describe('RunNoticeTracker', () => {
   });
 });
 
+describe('RunNoticeTracker and refused resumes', () => {
+  const crash = { kind: 'crashed', message: 'killed by SIGKILL' };
+  const refused = { message: 'Every checkpoint of /runs/r1 is damaged: step-00000004 (generator/model.json is missing).\nmore', at: '2026-01-01T00:00:00.000Z' };
+
+  it('announces a refusal once, as a refusal: not as a new crash when the run goes back to crashed, nor again when it leaves the queue', () => {
+    const tracker = new RunNoticeTracker();
+    tracker.seed([{ id: 'r1', status: 'crashed' }]);
+    expect(tracker.update(run('running'))).toBeUndefined();
+    expect(tracker.update(run('crashed', { failure: crash, resumeRefused: refused }))).toEqual({
+      title: 'Resume refused: quick · Fashion-MNIST',
+      body: 'Every checkpoint of /runs/r1 is damaged: step-00000004 (generator/model.json is missing). Nothing was changed.',
+      runId: 'r1',
+    });
+    // Queued again (the old note hidden meanwhile) and taken out of the queue: the same refusal is no news.
+    expect(tracker.update(run('queued', { failure: crash }))).toBeUndefined();
+    expect(tracker.update(run('crashed', { failure: crash, resumeRefused: refused }))).toBeUndefined();
+    // A newer refusal is, from any status the run went back to.
+    expect(tracker.update(run('stopped', { resumeRefused: { ...refused, at: '2026-01-02T00:00:00.000Z' } }))?.title).toBe('Resume refused: quick · Fashion-MNIST');
+
+    // A refusal known from the start is no news either; a new run that failed from the queue still is (it had no status to go back to).
+    const later = new RunNoticeTracker();
+    later.seed([{ id: 'r1', status: 'stopped', resumeRefused: refused }]);
+    expect(later.update(run('stopped', { resumeRefused: refused }))).toBeUndefined();
+    expect(later.update(run('queued', { id: 'new' }))).toBeUndefined();
+    expect(later.update(run('failed', { id: 'new', failure: { kind: 'error', message: 'A queued run could not start: …' } }))?.title).toBe('Training failed: quick · Fashion-MNIST');
+  });
+});
+
 describe('trainingProgress', () => {
   it('is the mean share of epochs done over running and paused runs, undefined when none trains', () => {
     expect(trainingProgress([run('running', { epoch: 5 }), run('paused', { epoch: 10, config: { epochs: 40 } }), run('completed', { epoch: 10 })])).toBeCloseTo(0.375);

@@ -14,6 +14,7 @@ export interface NoticeRun {
   epoch: number;
   config: { epochs: number };
   failure?: { kind: string; message: string };
+  resumeRefused?: { message: string; at: string };
 }
 
 export interface RunNotice {
@@ -49,24 +50,45 @@ export function noticeFor(before: RunStatus | undefined, run: NoticeRun): RunNot
   return ending ? { ...ending(run), runId: run.id } : undefined;
 }
 
-/** Remembers each run's last status and turns updates into notices. */
+/** A resume that could not start (the run went back to the status it had, which is no ending to announce). */
+function refusalNotice(run: NoticeRun & Required<Pick<NoticeRun, 'resumeRefused'>>): RunNotice {
+  return { title: `Resume refused: ${run.name}`, body: `${firstLine(run.resumeRefused.message) ?? ''} Nothing was changed.`.trim(), runId: run.id };
+}
+
+/** What the tracker remembers of a run between updates. */
+interface SeenRun {
+  status: RunStatus;
+  /** The status it had when it joined the queue: going back to it is leaving the queue unstarted, no ending. */
+  queuedFrom?: RunStatus;
+  /** When its newest refusal seen was made: a refusal is announced once, when it is new. */
+  refusalAt?: string;
+}
+
+/** Remembers each run's last status (and refusal) and turns updates into notices. */
 export class RunNoticeTracker {
-  private readonly statuses = new Map<string, RunStatus>();
+  private readonly seen = new Map<string, SeenRun>();
 
   /** Record runs already known (no notice for them). */
-  seed(runs: Iterable<Pick<NoticeRun, 'id' | 'status'>>): void {
-    for (const run of runs) this.statuses.set(run.id, run.status);
+  seed(runs: Iterable<Pick<NoticeRun, 'id' | 'status' | 'resumeRefused'>>): void {
+    for (const run of runs) this.seen.set(run.id, { status: run.status, refusalAt: run.resumeRefused?.at });
   }
 
   /** An update of `run`; returns the notice it deserves, if any. A run first seen while training is tracked from then on. */
   update(run: NoticeRun): RunNotice | undefined {
-    const before = this.statuses.get(run.id) ?? (run.status === 'created' || run.status === 'running' ? 'created' : undefined);
-    this.statuses.set(run.id, run.status);
+    const last = this.seen.get(run.id);
+    const before = last?.status ?? (run.status === 'created' || run.status === 'running' ? 'created' : undefined);
+    const refusal = run.resumeRefused;
+    const queuedFrom = run.status !== 'queued' ? undefined : before === 'queued' ? last?.queuedFrom : before;
+    this.seen.set(run.id, { status: run.status, queuedFrom, refusalAt: refusal?.at ?? last?.refusalAt });
+    if (before === undefined) return undefined;
+    // A refused resume of a crashed or failed run goes back to that status: the refusal is the news, not a new crash.
+    if (refusal && refusal.at !== last?.refusalAt) return refusalNotice({ ...run, resumeRefused: refusal });
+    if (before === 'queued' && last?.queuedFrom === run.status) return undefined;
     return noticeFor(before, run);
   }
 
   forget(runId: string): void {
-    this.statuses.delete(runId);
+    this.seen.delete(runId);
   }
 }
 

@@ -31,8 +31,18 @@ export interface RunRecord {
   /** Set when status is failed/crashed. */
   failure?: { kind: string; message: string };
   backend?: BackendReport;
-  /** Set while status is queued: when it joined the queue (the queue's order) and whether it resumes from a checkpoint. */
-  queued?: { at: string; resume: boolean };
+  /**
+   * Set while status is queued: when it joined the queue (the queue's order), whether it resumes from a
+   * checkpoint, and the status it had before (`from`; absent in older runs), which it returns to if it
+   * leaves the queue without starting.
+   */
+  queued?: { at: string; resume: boolean; from?: RunStatus };
+  /**
+   * Why the last resume could not start (the trainer refused it, or it could no longer start from the
+   * queue). Beside the status, never instead of it: the run is as it was. Cleared by the next start the
+   * trainer accepts.
+   */
+  resumeRefused?: { message: string; at: string };
   /** What the last resume had to repair (a damaged checkpoint skipped, metrics cut at a damaged line); absent after a clean start. */
   resumeNotes?: string[];
   /** Last complete epoch/step (from the last epoch record). */
@@ -70,7 +80,8 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
       skipped: z.array(z.looseObject({ name: z.enum(BACKEND_NAMES), reason: z.string() })),
     })
     .optional(),
-  queued: z.looseObject({ at: timestamp, resume: z.boolean() }).optional(),
+  queued: z.looseObject({ at: timestamp, resume: z.boolean(), from: z.enum(RUN_STATUSES).optional() }).optional(),
+  resumeRefused: z.looseObject({ message: z.string(), at: timestamp }).optional(),
   resumeNotes: z.array(z.string()).optional(),
   epoch: count,
   step: count,

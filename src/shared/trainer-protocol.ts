@@ -67,4 +67,9 @@ export type TrainerEvent =
   | { type: 'paused' }
   | { type: 'resumed' }
   | { type: 'finished'; reason: 'completed' | 'stopped'; epoch: number; step: number }
-  | { type: 'failed'; kind: FailureKind; error: SerializedError };
+  /**
+   * `refused`: the trainer refused the start before touching the run — it wrote nothing, no status
+   * and no failure (e.g. a resume whose checkpoints are all damaged, or whose dataset no longer
+   * matches) — so a supervisor keeps the run's status as it was.
+   */
+  | { type: 'failed'; kind: FailureKind; error: SerializedError; refused?: boolean };

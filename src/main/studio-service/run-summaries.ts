@@ -1,7 +1,8 @@
 /**
  * How a run looks in the UI's lists and headers: run.json, plus what only the
  * live trainer knows yet, plus the newest sample grid's URL and scores — and
- * "crashed" for a run.json left saying running with no trainer behind it.
+ * "crashed" for a run.json left saying running with no trainer behind it;
+ * what run.json still says of an earlier attempt is left out while a new one is under way.
  */
 import type { RunListItem, RunSummary } from '../../shared/api';
 import type { DamagedRun, RunRecord } from '../../shared/run';
@@ -33,7 +34,7 @@ export class RunSummaries {
     const live = this.options.runs.live(record.id);
     const latest = (await listSamples(dir)).at(-1);
     return {
-      ...record,
+      ...withoutStaleNotes(record, live !== undefined),
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
@@ -56,6 +57,19 @@ export class RunSummaries {
       },
     };
   }
+}
+
+/**
+ * While a new attempt is queued or training, an earlier resume's refusal is old news — and once a
+ * trainer runs, so is an earlier failure (the trainer clears both from run.json when it accepts the start).
+ */
+function withoutStaleNotes(record: RunRecord, training: boolean): RunRecord {
+  const { resumeRefused, failure, ...rest } = record;
+  return {
+    ...rest,
+    ...(resumeRefused && !training && record.status !== 'queued' ? { resumeRefused } : {}),
+    ...(failure && !training ? { failure } : {}),
+  };
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */

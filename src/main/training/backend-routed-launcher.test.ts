@@ -134,7 +134,7 @@ describe('routeTrainersByBackend', () => {
     connection.onExit((exit) => exits.push(exit));
     connection.send(start({ backend: 'webgpu' }));
     expect(events).toEqual([
-      { type: 'failed', kind: 'error', error: { name: 'Error', message: 'Could not start the trainer process: no webgpu trainer here' } },
+      { type: 'failed', kind: 'error', error: { name: 'Error', message: 'Could not start the trainer process: no webgpu trainer here' }, refused: true },
     ]);
     expect(exits).toEqual([{ code: 1, signal: null }]);
     connection.send({ type: 'stop' }); // nothing is left to stop: no throw, no launch

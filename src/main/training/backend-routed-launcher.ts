@@ -50,7 +50,8 @@ export function routeTrainersByBackend(launchers: BackendLaunchers): TrainerLaun
         chosen = launcher();
       } catch (error) {
         const message = `Could not start the trainer process: ${(error as Error).message}`;
-        listeners.emitEvent({ type: 'failed', kind: 'error', error: { name: 'Error', message } });
+        // No trainer ran, so nothing of the run was touched.
+        listeners.emitEvent({ type: 'failed', kind: 'error', error: { name: 'Error', message }, refused: true });
         endWithoutTrainer({ code: 1, signal: null });
         return;
       }

@@ -81,7 +81,7 @@ describe('resume past a damaged checkpoint', () => {
     const dir = await copyOfReference('all-damaged');
     for (const step of [2, 4, 6]) await rm(checkpoint(dir, step, 'generator/model.json'));
     const { end } = await train(dir, true);
-    expect(end).toMatchObject({ type: 'failed', kind: 'bad-input' });
+    expect(end).toMatchObject({ type: 'failed', kind: 'bad-input', refused: true });
     expect(end.type === 'failed' && end.error.message).toMatch(
       /Every checkpoint of .* is damaged: step-00000006 \(generator\/model\.json is missing\); step-00000004 .*; step-00000002 .*Start a new run/,
     );

@@ -153,7 +153,7 @@ describe('a refused extension', () => {
     await cp(finished, runDir, { recursive: true });
     const record = await readFile(join(runDir, 'run.json'), 'utf8');
     const { end } = await session({ runDir, resume: true, epochs, backend: 'wasm' });
-    expect(end).toMatchObject({ type: 'failed', kind: 'bad-input' });
+    expect(end).toMatchObject({ type: 'failed', kind: 'bad-input', refused: true });
     expect(end.type === 'failed' && end.error.message).toMatch(message);
     expect(await readFile(join(runDir, 'run.json'), 'utf8')).toBe(record);
   });

@@ -56,7 +56,7 @@ export async function openResumePoint(runDir: string, config: TrainingConfig, to
   throw new TrainingError(
     'bad-input',
     `Every checkpoint of ${runDir} is damaged: ${skipped.map((damaged) => `${basename(damaged.dir)} (${damaged.reason})`).join('; ')}. ` +
-      'Nothing in the run was changed: its metrics, samples, exports and checkpoints are as they were. ' +
+      'Nothing in the run was changed: its status, metrics, samples, exports and checkpoints are as they were. ' +
         'Start a new run with the same settings (a variant) to train further.',
   );
 }

@@ -135,6 +135,8 @@ describe('runTrainer', () => {
     expect(end).toMatchObject({ type: 'failed', kind: 'nan' });
     expect(end.type === 'failed' && end.error.message).toMatch(/diverged at step 3 \(epoch 2\).*gen_loss = NaN/);
     expect(await readRunRecord(runDir)).toMatchObject({ status: 'failed', failure: { kind: 'nan' } });
+    // Accepted, then failed: not a refusal (the parent keeps the trainer's `failed`).
+    expect(end).not.toHaveProperty('refused');
     expect((await readRunMetrics(runDir)).steps.map((s) => s.step)).toEqual([1, 2]);
   });
 
@@ -143,7 +145,8 @@ describe('runTrainer', () => {
     const lock = await acquireRunLock(referenceDir);
     try {
       const { end } = await train(referenceDir, { resume: true });
-      expect(end).toMatchObject({ type: 'failed', kind: 'bad-input' });
+      // Refused: nothing was written, and the event says so, so the studio keeps the run's status too.
+      expect(end).toMatchObject({ type: 'failed', kind: 'bad-input', refused: true });
       expect(end.type === 'failed' && end.error.message).toMatch(/is already being trained \(process \d+/);
       expect(await readRunRecord(referenceDir)).toMatchObject({ status: 'completed', step: 6 });
     } finally {

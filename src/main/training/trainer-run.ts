@@ -155,7 +155,8 @@ export async function runTrainer(
       await updateRunRecord(runDir, { status: 'failed', failure: { kind: failure.kind, message: failure.error.message } }).catch(() => undefined);
     }
     await lock?.release().catch(() => undefined);
-    const failed = { type: 'failed', ...failure } as const;
+    // Refused: nothing was written, so the parent keeps the run's status as it was.
+    const failed = { type: 'failed', ...failure, ...(recordsFailure ? {} : { refused: true }) } as const;
     emit(failed);
     return failed;
   } finally {
@@ -227,7 +228,10 @@ async function writeStartRecord(
       source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
     },
     status: 'running',
+    // Started: no failure, no place in a queue, no refusal of an earlier resume is true any more.
     failure: undefined,
+    queued: undefined,
+    resumeRefused: undefined,
     backend,
     updatedAt: now,
   };

@@ -4,7 +4,7 @@
  * is asked only from a click (Start training, Train a quick GAN), as browsers
  * require and people expect. Under Electron the main process notifies instead.
  */
-import type { RunListItem, StudioEvent } from '../../../shared/api';
+import type { RunListItem, RunSummary, StudioEvent } from '../../../shared/api';
 import { RunNoticeTracker } from '../../../shared/run-notice';
 
 /** Ask once, from a user gesture, whether the studio may notify; a no-op when unsupported or already answered. */
@@ -16,7 +16,7 @@ export function askNotificationPermission(): void {
 /** Notify for run endings seen in `events` after `seed`; returns the event handler to subscribe. */
 export function browserRunNotifier(seed: RunListItem[], show: (title: string, options: NotificationOptions) => void = defaultShow): (event: StudioEvent) => void {
   const tracker = new RunNoticeTracker();
-  tracker.seed(seed.filter((run) => run.status !== 'damaged') as { id: string; status: Exclude<RunListItem['status'], 'damaged'> }[]);
+  tracker.seed(seed.filter((run): run is RunSummary => run.status !== 'damaged'));
   return (event) => {
     if (event.type === 'run-deleted') tracker.forget(event.runId);
     if (event.type !== 'run-updated') return;
