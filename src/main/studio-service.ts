@@ -5,7 +5,6 @@
  * (studio://… or /files/…), never by value.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import type {
   AppInfo,
@@ -30,12 +29,11 @@ import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
-import type { EpochMetrics } from '../shared/metrics';
 import type { RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
-import { createRunDir, listRuns, readJsonl, readRunScores, RUN_FILES } from './runs';
+import { createRunDir, listRuns, readRunJsonl, RUN_FILES } from './runs';
 import { activeRunLock } from './runs/run-lock';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
@@ -44,6 +42,7 @@ import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { planRepeats, startInOrder } from './studio-service/repeat';
+import { damageNote } from './studio-service/run-health';
 import { RunSummaries } from './studio-service/run-summaries';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
@@ -177,21 +176,19 @@ export class StudioService implements StudioApi {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
     // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
-    const [index, epochs, scores] = await Promise.all([
-      this.steps.index(dir),
-      readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)),
-      readRunScores(dir),
-    ]);
-    const samples = await listSampleEntries(dir, epochs);
+    const [index, epochs, scores] = await Promise.all([this.steps.index(dir), readRunJsonl(dir, 'epochs'), readRunJsonl(dir, 'scores')]);
+    // Damaged lines were skipped by each reader; the run opens with every good record and says what was skipped.
+    const damageNotes = [...damageNote(RUN_FILES.metrics, index.damage, index.count), ...[epochs.note, scores.note].filter((note) => note !== undefined)];
+    const samples = await listSampleEntries(dir, epochs.records);
     const overview = stepOverview(index);
     return {
-      run: await this.summaries.summarize(record),
+      run: await this.summaries.summarize(record, damageNotes),
       steps: overview.steps,
       stepCount: overview.count,
-      msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
-      epochs,
+      msSinceLastEpoch: msAfterStep(index, epochs.records.at(-1)?.step ?? 0),
+      epochs: epochs.records,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
-      scores,
+      scores: scores.records,
     };
   }
 
@@ -294,6 +291,7 @@ export class StudioService implements StudioApi {
     } else await this.refuseIfTrainedElsewhere(runId, 'delete');
     await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
     this.steps.forget(runDirOf(this.options.runsRoot, runId));
+    this.summaries.forget(runId);
     this.emit({ type: 'run-deleted', runId });
   }
 

@@ -43,6 +43,11 @@ export interface RunSummary extends RunRecord {
   latestSampleUrl: string | null;
   /** The newest quality-score record (scores.jsonl), or null before the first scored epoch. */
   latestScores: ScoresRecord | null;
+  /**
+   * One sentence per file of the run (metrics.jsonl, epochs.jsonl, scores.jsonl) holding damaged lines,
+   * which were skipped: every good record is still used. Absent when every line is good.
+   */
+  damageNotes?: string[];
 }
 
 /** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
@@ -107,6 +112,8 @@ export interface ExportFile {
 export interface ExportResult {
   exportId: string;
   files: ExportFile[];
+  /** What was damaged in the run and left out or passed over (a metrics line, a checkpoint), one sentence each. */
+  notes?: string[];
 }
 
 /** A finished evidence pack: the page to open plus every file in its folder. */
