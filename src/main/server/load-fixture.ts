@@ -68,14 +68,20 @@ export async function writeLongRun(runsRoot: string, datasetDir: string, steps: 
   const out = createWriteStream(join(dir, RUN_FILES.metrics));
   const epochLines: string[] = [];
   let chunk = '';
+  let sums = { gen_loss: 0, disc_loss: 0, real_accuracy: 0, fake_accuracy: 0 };
   for (let step = 1; step <= steps; step++) {
-    chunk += JSON.stringify(syntheticStep(step, steps, stepsPerEpoch)) + '\n';
+    const record = syntheticStep(step, steps, stepsPerEpoch);
+    chunk += JSON.stringify(record) + '\n';
+    for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += record[key];
     if (step % stepsPerEpoch === 0) {
+      // Epoch means of its steps, as the trainer writes them (the spike's epoch has the highest gen_loss mean).
+      const mean = (key: keyof typeof sums): number => sums[key] / stepsPerEpoch;
       const epoch: EpochMetrics = {
-        epoch: step / stepsPerEpoch, step, gen_loss: 2, disc_loss: 1,
-        real_accuracy: 0.5, fake_accuracy: 0.5, images_per_second: 100, seconds: 20,
+        epoch: step / stepsPerEpoch, step, gen_loss: mean('gen_loss'), disc_loss: mean('disc_loss'),
+        real_accuracy: mean('real_accuracy'), fake_accuracy: mean('fake_accuracy'), images_per_second: 100, seconds: 20,
       };
       epochLines.push(JSON.stringify(epoch) + '\n');
+      sums = { gen_loss: 0, disc_loss: 0, real_accuracy: 0, fake_accuracy: 0 };
     }
     if (chunk.length > 1 << 20 || step === steps) {
       if (!out.write(chunk)) await once(out, 'drain');

@@ -32,18 +32,19 @@ export class RunSummaries {
 
   /**
    * run.json plus what only the live trainer knows yet, plus the newest grid's URL and the notes on
-   * damaged lines in its files (`damageNotes` when the caller has just read those files itself).
+   * damaged lines in its files — `known` when the caller has just read the run's files itself
+   * (the grids' newest file, null for none).
    */
-  async summarize(record: RunRecord, damageNotes?: string[]): Promise<RunSummary> {
+  async summarize(record: RunRecord, known?: { damageNotes: string[]; latestSample: string | null }): Promise<RunSummary> {
     const dir = runDirOf(this.options.runsRoot, record.id);
     const live = this.options.runs.live(record.id);
-    const latest = (await listSamples(dir)).at(-1);
-    const notes = damageNotes ?? (await this.health.notes(dir));
+    const latest = known ? known.latestSample : ((await listSamples(dir)).at(-1)?.file ?? null);
+    const notes = known?.damageNotes ?? (await this.health.notes(dir));
     return {
       ...record,
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
-      latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
+      latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest) : null,
       latestScores: await readLatestScores(dir),
       ...(notes.length > 0 ? { damageNotes: notes } : {}),
     };
