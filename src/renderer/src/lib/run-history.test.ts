@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, RunHistory, SampleRef } from '../../../shared/api';
-import { epochRangeOfSteps, historyCut, mergeHistory, mergeSamples } from './run-history';
+import { epochRangeOfSteps, historyCut, mergeHistory, mergeSamples, withRecordsAround } from './run-history';
 
 const grid = (epoch: number, step = epoch * 10): SampleRef => ({ epoch, step, url: `/files/run/r/samples/epoch-${epoch}.png` });
 const epochs = [1, 5, 9, 10].map((epoch) => ({ epoch, step: epoch * 10 }));
@@ -36,5 +36,26 @@ describe('mergeHistory', () => {
     expect(merged.samples.map((s) => s.epoch)).toEqual([1, 4, 5, 9]);
     expect(merged.scores.map((s) => s.epoch)).toEqual([1, 5]);
     expect(historyCut({ ...detail, epochCount: 2, sampleCount: 2, scoreCount: 1 })).toBe(false);
+  });
+});
+
+describe('withRecordsAround', () => {
+  it('fetches the window around an epoch once per cut run, and leaves whole runs alone', async () => {
+    const base = { epochs: [], scores: [], epochCount: 0, scoreCount: 0 };
+    const cut = { ...base, run: { id: 'long' }, samples: [grid(1), grid(900)], sampleCount: 900 } as unknown as RunDetail;
+    const whole = { ...base, run: { id: 'short' }, samples: [grid(1)], sampleCount: 1 } as unknown as RunDetail;
+    const asked: string[] = [];
+    const fetch = async (id: string, from: number, to: number): Promise<RunHistory> => {
+      asked.push(`${id} ${from}-${to}`);
+      return { epochs: [], samples: [grid(450)], scores: [], epochCount: 0, sampleCount: 1, scoreCount: 0 };
+    };
+    const fetched = new Set<string>();
+    const [long, short] = await withRecordsAround([cut, whole], 450, fetch, fetched, 100);
+    expect(asked).toEqual(['long 350-550']);
+    expect(long!.samples.map((s) => s.epoch)).toEqual([1, 450, 900]);
+    expect(short).toBe(whole);
+    const again = await withRecordsAround([long!, whole], 450, fetch, fetched, 100);
+    expect(asked).toHaveLength(1);
+    expect(again[0]).toBe(long);
   });
 });

@@ -44,3 +44,28 @@ export function mergeHistory(detail: RunDetail, history: RunHistory): RunDetail 
     scores: byEpoch(detail.scores, history.scores),
   };
 }
+
+/**
+ * `list` with, for each run whose overview left records out, every record within `window` epochs
+ * of epoch `at` merged in (`fetch`: getRunHistory); each run and epoch is fetched once (`fetched`
+ * remembers them), and a run whose fetch fails keeps its overview. Unchanged runs stay the same objects.
+ */
+export function withRecordsAround(
+  list: RunDetail[],
+  at: number,
+  fetch: (runId: string, fromEpoch: number, toEpoch: number) => Promise<RunHistory>,
+  fetched: Set<string>,
+  window = 100,
+): Promise<RunDetail[]> {
+  return Promise.all(
+    list.map(async (detail) => {
+      const key = `${detail.run.id}:${at}`;
+      if (!historyCut(detail) || fetched.has(key)) return detail;
+      fetched.add(key);
+      return fetch(detail.run.id, Math.max(0, at - window), at + window).then(
+        (history) => mergeHistory(detail, history),
+        () => detail,
+      );
+    }),
+  );
+}
