@@ -3,7 +3,8 @@
  * (issue 17: 100 aborted downloads left their files open until garbage
  * collection, with 87 "Closing file descriptor … on garbage collection"
  * warnings). Real HTTP on 127.0.0.1; the open descriptors are counted in
- * /proc/self/fd, where the server (in this process) holds them.
+ * /proc/self/fd, where the server (in this process) holds them. The desktop
+ * app's studio:// route (fileResponse) closes a body its reader cancels too.
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import { createRunDir } from '../runs';
 import { FakeTrainer } from '../studio-service/fake-trainer';
+import { fileResponse } from '../studio-service/safe-files';
 import { startServer, type StudioServer } from './index';
 
 /** Larger than the socket buffers, so a download is still streaming when the client aborts it. */
@@ -96,6 +98,15 @@ describe('a download the client aborts', () => {
       }).on('error', reject);
     });
     expect(bytes).toBe(SIZE);
+    expect(await settledDescriptors(file)).toBe(0);
+  });
+
+  it('is closed by the studio:// route too when the reader cancels the body', async () => {
+    for (let i = 0; i < 5; i++) {
+      const reader = (await fileResponse(file)).body!.getReader();
+      await reader.read();
+      await reader.cancel();
+    }
     expect(await settledDescriptors(file)).toBe(0);
   });
 });
