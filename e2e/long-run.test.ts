@@ -3,6 +3,8 @@
  * bounded overview, a wheel zoom on the loss chart fetches that step range
  * in detail (getRunSteps over the page's own WebSocket), and the chart's
  * tooltip renders under the strict CSP (no inline styles) without a console error.
+ * A run of 12,500 epochs opens with a bounded list of grids; stopping the
+ * scrubber on one loads the grids around it (getRunHistory).
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -17,11 +19,13 @@ describe.skipIf(!hasChromium())('a long run in Chromium against serve', () => {
   let page: Page;
   let errors: string[];
   let runId: string;
+  let manyEpochsId: string;
   const calls: string[] = [];
 
   beforeAll(async () => {
     studio = await startStudioServer('gan-studio-long-');
     runId = await writeLongRun(join(studio.work, 'runs'), join(studio.work, 'datasets', 'ds'), 200_000);
+    manyEpochsId = await writeLongRun(join(studio.work, 'runs'), join(studio.work, 'datasets', 'ds'), 50_000, 4, { samples: true, scoreEvery: 10 });
     ({ browser, page, errors } = await openWatchedPage({ viewport: { width: 1280, height: 960 } }));
     page.on('websocket', (socket) =>
       socket.on('framesent', ({ payload }) => {
@@ -56,6 +60,26 @@ describe.skipIf(!hasChromium())('a long run in Chromium against serve', () => {
     await marker.waitFor({ timeout: 10_000 });
     const background = await page.locator('section[aria-label="Loss chart"] .chart div span').first().evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(background).not.toBe('rgba(0, 0, 0, 0)');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('opens a run of 12,500 epochs with a bounded list of grids, and loads the grids around the one the scrubber stops on', async () => {
+    await page.goto(`${studio.server.url}#/runs/${manyEpochsId}`);
+    const caption = page.locator('section[aria-label="Fixed-noise samples"] .caption .muted');
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toMatch(/^500 \/ 500 of 12,500 grids$/);
+    const slider = page.getByRole('slider', { name: 'Saved grid' });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => calls.includes('getRunHistory'), { timeout: 15_000 }).toBe(true);
+    const grid = page.locator('[data-testid="sample-grid"]');
+    const stoppedOn = (await grid.getAttribute('alt'))!;
+    // The grids between its neighbours are loaded: the list grew, it still shows the grid it stopped on, and the one before is the epoch before.
+    await expect.poll(async () => Number(/\/ (\d+)/.exec((await caption.textContent()) ?? '')?.[1]), { timeout: 15_000 }).toBeGreaterThan(500);
+    expect(await grid.getAttribute('alt')).toBe(stoppedOn);
+    const epoch = Number(/epoch (\d+)/.exec(stoppedOn)![1]);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => grid.getAttribute('alt')).toMatch(new RegExp(`epoch ${epoch - 1}, `));
     expect(errors).toEqual([]);
   }, 120_000);
 });

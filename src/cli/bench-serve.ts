@@ -17,11 +17,14 @@ import { packageRoot } from '../main/paths';
 import { LoadClient } from '../main/server/load-client';
 import { writeLongRun } from '../main/server/load-fixture';
 
-const help = `Usage: npm run bench:serve -- [--steps N] [--runs N] [--json]
+const help = `Usage: npm run bench:serve -- [--steps N] [--steps-per-epoch N] [--runs N] [--json]
 
-  --steps N   Step records per run (default 200000)
-  --runs N    Runs opened at once (default 10)
-  --json      One JSON object instead of the table`;
+  --steps N             Step records per run (default 200000)
+  --steps-per-epoch N   Steps per epoch (default 1000); each epoch also has a
+                        grid PNG and every 10th a score record, so a small N
+                        makes a run of many epochs (16: 12,500 epochs)
+  --runs N              Runs opened at once (default 10)
+  --json                One JSON object instead of the table`;
 
 interface Row {
   name: string;
@@ -29,9 +32,13 @@ interface Row {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { steps: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { steps: { type: 'string' }, 'steps-per-epoch': { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) return void console.log(help);
   const steps = Number(values.steps ?? 200_000);
+  const stepsPerEpoch = Number(values['steps-per-epoch'] ?? 1000);
   const runs = Number(values.runs ?? 10);
   const home = await mkdtemp(join(tmpdir(), 'gan-bench-serve-'));
   const server = spawn(process.execPath, [join(packageRoot(), 'src', 'cli', 'gan-studio.js'), 'serve', '--port', '0'], {
@@ -40,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
   });
   try {
     const ids: string[] = [];
-    for (let i = 0; i < runs; i++) ids.push(await writeLongRun(join(home, 'runs'), join(home, 'datasets', 'ds'), steps));
+    for (let i = 0; i < runs; i++) ids.push(await writeLongRun(join(home, 'runs'), join(home, 'datasets', 'ds'), steps, stepsPerEpoch, { samples: true, scoreEvery: 10 }));
     const url = await readyUrl(server);
     const { port, searchParams } = new URL(url);
     const token = searchParams.get('token')!;
@@ -81,8 +88,9 @@ async function main(argv: string[]): Promise<void> {
     const rssAfter = await memory(server.pid!);
     for (const client of clients) client.close();
     const rows: Row[] = [
-      { name: 'steps per run', value: steps.toLocaleString('en-US') },
+      { name: 'steps per run', value: `${steps.toLocaleString('en-US')} (${Math.floor(steps / stepsPerEpoch).toLocaleString('en-US')} epochs with a grid each)` },
       { name: 'getRun cold', value: `${coldMs.toFixed(0)} ms, ${kb(cold.bytes)}, ${cold.value.steps.length} step points` },
+      { name: 'getRun records sent', value: `${cold.value.epochs.length} epochs, ${cold.value.samples.length} grids, ${cold.value.scores.length} scores` },
       { name: 'getRun warm', value: `${warmMs.toFixed(0)} ms` },
       { name: `getRun x${runs} at once`, value: `${concurrentMs.toFixed(0)} ms, largest ${kb(Math.max(...replies.map((r) => r.bytes)))}` },
       { name: 'worst HTTP wait meanwhile', value: `${worstProbeMs.toFixed(0)} ms` },

@@ -136,6 +136,7 @@ describe('invalid input', () => {
     listRuns: [null],
     getRun: ['../../etc/passwd'],
     getRunSteps: ['run', -1, 1.5],
+    getRunHistory: ['run', 1, 'last'],
     createRun: [{ datasetId: 'x', config: { preset: 'no-such-preset' } }],
     pauseRun: ['a/b'],
     resumeRun: [7],

@@ -5,7 +5,6 @@
  * (studio://… or /files/…), never by value.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import type {
   AppInfo,
@@ -18,8 +17,10 @@ import type {
   GenerateRequest,
   PresetInfo,
   RunDetail,
+  RunHistory,
   RunListItem,
   RunSummary,
+  SampleRef,
   StepRange,
   StudioApi,
   StudioEvent,
@@ -30,22 +31,24 @@ import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
-import type { EpochMetrics } from '../shared/metrics';
 import type { RunRecord } from '../shared/run';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
 import { defaultMaxConcurrentRuns } from './training-slots';
-import { createRunDir, listRuns, readJsonl, readRunScores, RUN_FILES } from './runs';
+import { createRunDir, listRuns, RUN_FILES } from './runs';
 import { activeRunLock } from './runs/run-lock';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
-import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
+import { readRunRecord, requireRunFolder, runDirOf, sampleEntries, updateRunRecord, type SampleEntry } from './studio-service/run-files';
 import { planRepeats, startInOrder } from './studio-service/repeat';
+import { damageNote } from './studio-service/run-health';
 import { RunSummaries } from './studio-service/run-summaries';
 import { resolveInsideRoot } from './studio-service/safe-files';
+import { RunHistoryCache } from './studio-service/steps/history-cache';
+import { historyOverview, historyRange, type HistoryRecords } from './studio-service/steps/run-history';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import { GenerateWorker, startGenerateChild, type GenerateRunner } from './generate/worker';
 import { diagnoseBackendsInChild } from './studio-service/probe';
@@ -87,6 +90,7 @@ export class StudioService implements StudioApi {
   private readonly generator: GenerateJobs;
   private readonly summaries: RunSummaries;
   private readonly steps = new RunStepsCache();
+  private readonly history = new RunHistoryCache();
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
   private diagnosis: Promise<DoctorReport> | undefined;
@@ -176,28 +180,44 @@ export class StudioService implements StudioApi {
   async getRun(runId: string): Promise<RunDetail> {
     const record = await readRunRecord(this.options.runsRoot, runId);
     const dir = runDirOf(this.options.runsRoot, runId);
-    // Steps stream into a cached index (bounded answer whatever the run's length); epochs are few.
-    const [index, epochs, scores] = await Promise.all([
-      this.steps.index(dir),
-      readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)),
-      readRunScores(dir),
-    ]);
-    const samples = await listSampleEntries(dir, epochs);
-    const overview = stepOverview(index);
+    // Steps stream into a cached index, and every kind of record is sent bounded, whatever the run's length.
+    const [index, history] = await Promise.all([this.steps.index(dir), this.readHistory(dir)]);
+    // Damaged lines were skipped by each reader; the run opens with every good record and says what was skipped.
+    const damageNotes = [...damageNote(RUN_FILES.metrics, index.damage, index.count), ...history.notes];
+    const steps = stepOverview(index);
+    const { epochs } = history.records;
+    const { samples, ...overview } = historyOverview(history.records);
     return {
-      run: await this.summaries.summarize(record),
-      steps: overview.steps,
-      stepCount: overview.count,
+      run: await this.summaries.summarize(record, { damageNotes, latestSample: history.records.samples.at(-1)?.file ?? null }),
+      steps: steps.steps,
+      stepCount: steps.count,
       msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
-      epochs,
-      samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
-      scores,
+      epochSeconds: epochs.reduce((sum, epoch) => sum + (Number.isFinite(epoch.seconds) ? epoch.seconds : 0), 0),
+      ...overview,
+      samples: this.sampleRefs(runId, samples),
     };
   }
 
   async getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange> {
     await readRunRecord(this.options.runsRoot, runId);
     return stepRange(await this.steps.index(runDirOf(this.options.runsRoot, runId)), fromStep, toStep);
+  }
+
+  async getRunHistory(runId: string, fromEpoch: number, toEpoch: number): Promise<RunHistory> {
+    await readRunRecord(this.options.runsRoot, runId);
+    const { records } = await this.readHistory(runDirOf(this.options.runsRoot, runId));
+    const { samples, ...range } = historyRange(records, fromEpoch, toEpoch);
+    return { ...range, samples: this.sampleRefs(runId, samples) };
+  }
+
+  /** Every good epoch and score record and every grid of a run, and notes on damaged lines skipped. */
+  private async readHistory(dir: string): Promise<{ records: HistoryRecords; notes: string[] }> {
+    const { epochs, scores, samples, notes } = await this.history.read(dir);
+    return { records: { epochs, samples: sampleEntries(samples, epochs), scores }, notes };
+  }
+
+  private sampleRefs(runId: string, samples: SampleEntry[]): SampleRef[] {
+    return samples.map((sample) => ({ epoch: sample.epoch, step: sample.step, url: this.options.urlForRunFile(runId, sample.file) }));
   }
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
@@ -294,6 +314,8 @@ export class StudioService implements StudioApi {
     } else await this.refuseIfTrainedElsewhere(runId, 'delete');
     await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
     this.steps.forget(runDirOf(this.options.runsRoot, runId));
+    this.history.forget(runDirOf(this.options.runsRoot, runId));
+    this.summaries.forget(runId);
     this.emit({ type: 'run-deleted', runId });
   }
 

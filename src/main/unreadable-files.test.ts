@@ -6,36 +6,21 @@
  * format". The code under test runs in child processes as an unprivileged user
  * (root reads any file), so the permission bits really apply.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtureRun } from './export/test-fixtures';
-
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const here = (file: string) => JSON.stringify(pathToFileURL(join(import.meta.dirname, file)).href);
-/** As root, drop to "nobody" so file permissions apply; otherwise run as ourselves. */
-const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+import { childArgs, mainModule as here, runUnprivileged, unprivileged } from './test-unprivileged';
 
 let root: string;
 let runDir: string;
 const sample = () => join(runDir, 'samples', 'epoch-0002.png');
 
-function childArgs(script: string): string[] {
-  return ['--import', tsx, '--input-type=module', '-e', script];
-}
 const childEnv = () => ({ ...process.env, HOME: root, GAN_STUDIO_HOME: join(root, 'home') });
-
-/** Run `script` (ESM, may await) unprivileged; resolves with what it printed as JSON. */
-function runChild(script: string): unknown {
-  const result = spawnSync(process.execPath, childArgs(script), { ...unprivileged, env: childEnv(), cwd: root, encoding: 'utf8', timeout: 110_000 });
-  if (result.status !== 0) throw new Error(`child failed (${result.status}): ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
-}
+const runChild = (script: string): unknown => runUnprivileged(script, { cwd: root, env: childEnv() });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'unreadable-'));

@@ -43,6 +43,11 @@ export interface RunSummary extends RunRecord {
   latestSampleUrl: string | null;
   /** The newest quality-score record (scores.jsonl), or null before the first scored epoch. */
   latestScores: ScoresRecord | null;
+  /**
+   * One sentence per file of the run (metrics.jsonl, epochs.jsonl, scores.jsonl) holding damaged lines,
+   * which were skipped: every good record is still used. Absent when every line is good.
+   */
+  damageNotes?: string[];
 }
 
 /** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
@@ -60,11 +65,38 @@ export interface RunDetail {
   stepCount: number;
   /** Training time of the steps after the last complete epoch, in ms (counted over every step, not the downsample). */
   msSinceLastEpoch: number;
+  /** Training time of every complete epoch, in seconds (summed over all of them, not only those sent). */
+  epochSeconds: number;
+  /**
+   * Epoch records, saved grids and quality scores, each oldest first and bounded like `steps`: every
+   * record when the run has at most ~500 of a kind, else a downsample of the older ones (keeping each
+   * charted value's minimum and maximum per stretch; grids evenly spaced) and the newest 100 in full.
+   * getRunHistory gives any epoch range in detail. SCORE_SPECS says how to show each score.
+   */
   epochs: EpochMetrics[];
-  /** Every saved grid, oldest first. */
-  samples: { epoch: number; step: number; url: string }[];
-  /** Quality scores per scored epoch (scores.jsonl), oldest first; SCORE_SPECS says how to show each. */
+  samples: SampleRef[];
   scores: ScoresRecord[];
+  /** Records of each kind the run holds (the array's length when nothing was left out). */
+  epochCount: number;
+  sampleCount: number;
+  scoreCount: number;
+}
+
+/** One saved sample grid. */
+export interface SampleRef {
+  epoch: number;
+  step: number;
+  url: string;
+}
+
+/** The epoch records, grids and scores of an epoch range: every one or a bounded downsample; the counts are how many the range holds. */
+export interface RunHistory {
+  epochs: EpochMetrics[];
+  samples: SampleRef[];
+  scores: ScoresRecord[];
+  epochCount: number;
+  sampleCount: number;
+  scoreCount: number;
 }
 
 /** Steps of a range: every record or a bounded downsample of them; `count` is how many the range holds. */
@@ -107,6 +139,8 @@ export interface ExportFile {
 export interface ExportResult {
   exportId: string;
   files: ExportFile[];
+  /** What was damaged in the run and left out or passed over (a metrics line, a checkpoint), one sentence each. */
+  notes?: string[];
 }
 
 /** A finished evidence pack: the page to open plus every file in its folder. */
@@ -189,6 +223,7 @@ export const studioCallSchemas = {
   listRuns: z.tuple([]),
   getRun: z.tuple([id]),
   getRunSteps: z.tuple([id, z.number().int().min(0), z.number().int().min(0)]),
+  getRunHistory: z.tuple([id, z.number().int().min(0), z.number().int().min(0)]),
   createRun: z.tuple([
     z
       .object({
@@ -237,6 +272,8 @@ export interface StudioApi {
   getRun(runId: string): Promise<RunDetail>;
   /** Steps fromStep..toStep of a run (a chart zoom): every one when they fit, else the same bounded downsample as getRun. */
   getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange>;
+  /** Epochs fromEpoch..toEpoch of a run (a zoom, a scrub, Compare's slider): their records, grids and scores, every one when they fit, else bounded as in getRun. */
+  getRunHistory(runId: string, fromEpoch: number, toEpoch: number): Promise<RunHistory>;
   /** Create a run and start training it; without a name it is named "preset · dataset · what differs" (from `parentRunId`'s config, else the preset's). */
   createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string }): Promise<RunSummary>;
   pauseRun(runId: string): Promise<void>;

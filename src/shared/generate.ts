@@ -22,6 +22,11 @@ export interface GeneratorCheckpoint {
   stepInEpoch: number;
   /** True when the checkpoint also holds the EMA (moving-average) generator. */
   hasEma: boolean;
+  /**
+   * Why its generator cannot be used, when a file is missing, cut short or changed since it was
+   * written (checked against the checkpoint's SHA-256 list); absent when intact.
+   */
+  damage?: string;
 }
 
 const seed = z.number().int().min(0).max(0xffffffff);
@@ -58,4 +63,6 @@ export interface GenerateResult {
   /** True when the EMA generator drew them. */
   ema: boolean;
   files: { name: string; url: string }[];
+  /** Damaged newer checkpoints passed over for the newest intact one, one sentence each. */
+  notes?: string[];
 }

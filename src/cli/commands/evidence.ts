@@ -48,6 +48,6 @@ export function run(argv: string[]): Promise<number> {
   return runWithProgress(async (signal, onProgress) => {
     const args = parse(argv);
     const result = await writeEvidence({ runDir: args.runDir, baselineRunDir: args.baseline, outDir: args.out, signal, onProgress });
-    return `Wrote ${result.index} (${result.files.length} files). Open it in a browser, or hand in the whole folder.`;
+    return { summary: `Wrote ${result.index} (${result.files.length} files). Open it in a browser, or hand in the whole folder.`, notes: result.notes };
   });
 }

@@ -72,18 +72,25 @@ function exitCodeFor(error: unknown): number {
   return EXIT.failed;
 }
 
+/** What a finished command prints: its one-line summary, then a "note:" line for each thing that was damaged and passed over. */
+export interface Finished {
+  summary: string;
+  notes?: string[];
+}
+
 /**
  * Run `work` with Ctrl-C wired to cancel and a terminal progress line; prints
  * the error and hint of an export failure and returns the exit code.
  */
-export async function runWithProgress(work: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<string>): Promise<number> {
+export async function runWithProgress(work: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<Finished>): Promise<number> {
   const controller = new AbortController();
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
   const line = createProgressLine();
   try {
-    const summary = await work(controller.signal, (p) => line.update(p.total ? p.done / p.total : 0, p.message ?? p.operation));
+    const { summary, notes } = await work(controller.signal, (p) => line.update(p.total ? p.done / p.total : 0, p.message ?? p.operation));
     line.done(summary);
+    for (const note of notes ?? []) console.error(`note: ${printableLines(note)}`);
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof ExportError || error instanceof CliError)) throw error;
@@ -174,6 +181,6 @@ export async function run(argv: string[]): Promise<number> {
   return runWithProgress(async (signal, onProgress) => {
     const started = Date.now();
     const outcome = await runExport(toRequest(parse(argv)), { signal, onProgress });
-    return `Wrote ${outcome.summary} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    return { summary: `Wrote ${outcome.summary} in ${((Date.now() - started) / 1000).toFixed(1)} s`, notes: outcome.notes };
   });
 }

@@ -137,6 +137,6 @@ export async function run(argv: string[]): Promise<number> {
   return runWithProgress(async (signal, onProgress) => {
     const started = Date.now();
     const outcome = await runGenerateJob(job, { signal, onProgress });
-    return `Wrote ${outcome.summary} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    return { summary: `Wrote ${outcome.summary} in ${((Date.now() - started) / 1000).toFixed(1)} s`, notes: outcome.notes };
   });
 }

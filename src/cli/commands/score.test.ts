@@ -99,7 +99,7 @@ describe('gan-studio score', () => {
     expect(fresh.skipped.map((s: { name: string }) => s.name)).toEqual(['fid', 'precision', 'recall', 'recognisable']);
     vi.restoreAllMocks();
 
-    await expect(run([runDir, '--epoch', '7'])).rejects.toThrow(/no scores for epoch 7.*no checkpoint of that epoch/);
+    await expect(run([runDir, '--epoch', '7'])).rejects.toThrow(/no scores for epoch 7.*no intact checkpoint of that epoch/);
   });
 
   it.each([

@@ -12,13 +12,15 @@ import { BACKEND_NAMES } from '../../shared/backends';
 import { DEFAULT_SCORE_SAMPLE_SIZE } from '../../shared/config';
 import type { ScoreFeature, ScoreMap } from '../../shared/scores';
 import { builtinDatasetSource, importDataset, loadDataset } from '../../main/data';
-import { readRunRecord, readRunScores } from '../../main/runs';
+import { readRunJsonl, readRunRecord } from '../../main/runs';
 import { formatScores } from '../../main/scores/format';
 import type { ScoringDataset } from '../../main/scores/index';
 import { imagesFromUint8, loadFeatureNetwork, sampleGenerator, scoreImages } from '../../main/scores/index';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
 import { selectBackend } from '../../main/training/backend';
-import { EMA_DIR, latestCompleteCheckpoint, loadCheckpointModels } from '../../main/training/checkpoint';
+import { EMA_DIR } from '../../main/training/checkpoint';
+import { describeDamaged, newestIntactCheckpoint, passedOverNotes } from '../../main/training/checkpoint-choice';
+import { inFolders } from '../../main/training/checkpoint-integrity';
 import { loadModelFromDir } from '../../main/training/models/model-io';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
@@ -131,12 +133,15 @@ interface ScoreReport {
   feature: ScoreFeature;
   scores: ScoreMap;
   skipped?: { name: string; reason: string }[];
+  /** What was damaged and skipped on the way (a scores.jsonl line, a checkpoint). */
+  notes?: string[];
 }
 
 /** Runs the command; returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const options = parse(argv);
   const report = options.run ? await scoreRun(options.run, options) : await scoreFolder(options.images!, options.against!, options);
+  for (const note of report.notes ?? []) console.error(`note: ${note}`);
   if (options.json) {
     console.log(JSON.stringify(report));
     return EXIT.ok;
@@ -160,19 +165,26 @@ function resolveRunDir(run: string): string {
 async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport> {
   const runDir = resolveRunDir(run);
   const record = await readRunRecord(runDir);
-  const recorded = await readRunScores(runDir);
+  const { records: recorded, note } = await readRunJsonl(runDir, 'scores');
+  const notes = note ? [note] : [];
   const wanted = options.epoch ?? recorded.at(-1)?.epoch;
   const hit = recorded.find((r) => r.epoch === wanted);
-  if (hit) return { source: `run ${record.id}`, dataset: `"${record.dataset.name}"`, epoch: hit.epoch, step: hit.step, recorded: true, sampleSize: hit.sampleSize, generator: hit.generator, feature: hit.feature, scores: hit.scores };
-  const checkpoint = await latestCompleteCheckpoint(runDir);
+  if (hit) {
+    const { epoch, step, sampleSize, generator, feature, scores } = hit;
+    return { source: `run ${record.id}`, dataset: `"${record.dataset.name}"`, epoch, step, recorded: true, sampleSize, generator, feature, scores, ...(notes.length ? { notes } : {}) };
+  }
+  // The newest checkpoint whose generators check out against its SHA-256 list; damaged newer ones are said.
+  const { checkpoint, passedOver } = await newestIntactCheckpoint(runDir, inFolders('generator', EMA_DIR));
   if (!checkpoint || (wanted !== undefined && checkpoint.state.completedEpochs !== wanted)) {
     const scored = recorded.map((r) => r.epoch).join(', ') || 'none';
+    const damaged = passedOver.length > 0 ? ` Damaged checkpoints: ${describeDamaged(passedOver)}.` : '';
     throw new CliError(
-      `Run ${record.id} has no scores for epoch ${wanted ?? '(any)'} and no checkpoint of that epoch to score.`,
+      `Run ${record.id} has no scores for epoch ${wanted ?? '(any)'} and no intact checkpoint of that epoch to score.${damaged}`,
       EXIT.usage,
-      `Scored epochs: ${scored}.${checkpoint ? ` The latest checkpoint is after epoch ${checkpoint.state.completedEpochs}: omit --epoch or pass --epoch ${checkpoint.state.completedEpochs}.` : ''}`,
+      `Scored epochs: ${scored}.${checkpoint ? ` The newest intact checkpoint is after epoch ${checkpoint.state.completedEpochs}: omit --epoch or pass --epoch ${checkpoint.state.completedEpochs}.` : ''}`,
     );
   }
+  notes.push(...passedOverNotes(passedOver, checkpoint));
   if (!existsSync(record.dataset.dir)) {
     throw new CliError(`The run's dataset cache ${record.dataset.dir} is gone.`, EXIT.usage, `Re-create it with gan-studio train --resume ${runDir} --data PATH, then score again.`);
   }
@@ -181,7 +193,7 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
   // The EMA copy when the checkpoint has one, as the run's own per-epoch scores use.
   const emaDir = join(checkpoint.dir, EMA_DIR);
   const useEma = existsSync(join(emaDir, 'model.json'));
-  const generator = useEma ? await loadModelFromDir(emaDir) : (await loadGenerator(checkpoint.dir));
+  const generator = await loadModelFromDir(useEma ? emaDir : join(checkpoint.dir, 'generator'));
   try {
     const network = await loadNetwork(dataset);
     const generated = await sampleGenerator(generator, record.config.latentDim, options.sampleSize);
@@ -194,6 +206,7 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
       step: checkpoint.state.step,
       generator: useEma ? 'ema' : 'generator',
       ...result,
+      ...(notes.length ? { notes } : {}),
     };
   } finally {
     generator.dispose();
@@ -232,13 +245,6 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** A checkpoint's generator (its discriminator is loaded by the same call and freed at once). */
-async function loadGenerator(dir: string) {
-  const { generator, discriminator } = await loadCheckpointModels(dir);
-  discriminator.dispose();
-  return generator;
 }
 
 /** The dataset's feature network, with a progress line while its classifier trains (first time only). */

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { importOptionsSchema } from '../../shared/dataset';
 import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
 import { builtinDatasetSource } from './builtin';
-import { MANIFEST_FILE, readCheckedManifest } from './cache';
+import { MANIFEST_FILE, readCacheState } from './cache';
 import { cacheId } from './cache-id';
 import { DatasetError } from './errors';
 import type { FrontEnd } from './errors';
@@ -61,12 +61,13 @@ function throttled(onProgress?: (p: ImportProgress) => void): ImportJob['progres
   };
 }
 
+/**
+ * The cached import in `dir`, or undefined when there is none or it is damaged (it is then
+ * replaced). One that cannot be read (permission) throws: a good cache must never be replaced.
+ */
 async function existingCache(dir: string): Promise<DatasetManifest | undefined> {
-  try {
-    return await readCheckedManifest(dir);
-  } catch {
-    return undefined;
-  }
+  const state = await readCacheState(dir);
+  return 'manifest' in state ? state.manifest : undefined;
 }
 
 /** Imports (or reuses the cached import of) the dataset at `source`. */

@@ -35,6 +35,8 @@ export interface EvidencePage {
   numbers: RunNumbers;
   runText: string;
   scores?: EvidenceScores;
+  /** Damaged lines of the runs' files that were left out, one sentence per file. */
+  notes?: string[];
   baseline?: {
     name: string;
     numbers: RunNumbers;
@@ -144,6 +146,7 @@ export function renderEvidenceHtml(page: EvidencePage): string {
 <body><main>
 <h1>${escapeHtml(title)}</h1>
 <p class="meta">Run ${escapeHtml(page.runId)} · dataset ${escapeHtml(page.datasetName)} · written ${escapeHtml(page.generatedAt)}</p>
+${page.notes ? `<p class="note">Damaged records were left out of this pack:</p>\n<ul>${page.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : ''}
 
 <h2>What the generator draws</h2>
 <figure><img class="pixel" src="${escapeHtml(page.images.finalGrid)}" alt="Final sample grid">

@@ -19,14 +19,15 @@ import { readScores, type RunFiles } from './run-files';
 
 const ARM_COLOURS = ['#d62728', '#1f77b4'];
 
-/** Every readable run in `run`'s runs folder on the same dataset and config except the seed (itself first). */
-async function armOf(run: RunFiles): Promise<ArmRun[]> {
+/** Every readable run in `run`'s runs folder on the same dataset and config except the seed (itself first), and `run`'s damage notes. */
+async function armOf(run: RunFiles): Promise<{ runs: ArmRun[]; notes: string[] }> {
   const key = armKey(run.record.config, run.record.dataset.id);
   const entries = await listRuns(dirname(run.dir)).catch(() => []);
   const members = entries.flatMap((entry) =>
     entry.record && entry.record.id !== run.record.id && armKey(entry.record.config, entry.record.dataset.id) === key ? [entry] : [],
   );
-  const own: ArmRun = { id: run.record.id, name: run.record.name, config: run.record.config, datasetId: run.record.dataset.id, scores: await readScores(run.dir) };
+  const { records, notes } = await readScores(run.dir);
+  const own: ArmRun = { id: run.record.id, name: run.record.name, config: run.record.config, datasetId: run.record.dataset.id, scores: records };
   const others = await Promise.all(
     members.map(async ({ dir, record }) => ({
       id: record!.id,
@@ -34,10 +35,13 @@ async function armOf(run: RunFiles): Promise<ArmRun[]> {
       config: record!.config,
       datasetId: record!.dataset.id,
       // Another seed's unreadable scores leave that seed out; this run's own must be readable.
-      scores: await readScores(dir).catch(() => [] as ScoresRecord[]),
+      scores: await readScores(dir).then(
+        (read) => read.records,
+        () => [] as ScoresRecord[],
+      ),
     })),
   );
-  return [own, ...others.filter((other) => other.scores.length > 0)];
+  return { runs: [own, ...others.filter((other) => other.scores.length > 0)], notes };
 }
 
 function scoreChart(spec: ScoreSpec, arms: { label: string; runs: ArmRun[] }[], reference: number | undefined): LineChartSpec {
@@ -64,13 +68,14 @@ const seedsText = (arm: Arm): string => `${arm.runs.length} seed${arm.runs.lengt
 
 /**
  * Write one chart per score into `dir`; returns the page section (undefined when no run involved
- * has scores) and the files written.
+ * has scores), the files written and the notes on damaged score lines of the run and the baseline.
  */
-export async function writeScoreSection(dir: string, run: RunFiles, baseline?: RunFiles): Promise<{ section?: EvidenceScores; files: string[] }> {
-  const ownRuns = await armOf(run);
-  const baseRuns = baseline ? await armOf(baseline) : [];
+export async function writeScoreSection(dir: string, run: RunFiles, baseline?: RunFiles): Promise<{ section?: EvidenceScores; files: string[]; notes: string[] }> {
+  const { runs: ownRuns, notes: ownNotes } = await armOf(run);
+  const { runs: baseRuns, notes: baseNotes } = baseline ? await armOf(baseline) : { runs: [], notes: [] };
+  const notes = [...ownNotes, ...baseNotes.map((note) => `baseline: ${note}`)];
   const own = ownRuns[0]!;
-  if (own.scores.length === 0 && baseRuns.every((r) => r.scores.length === 0)) return { files: [] };
+  if (own.scores.length === 0 && baseRuns.every((r) => r.scores.length === 0)) return { files: [], notes };
   const [ownArm, baseArm] = groupArms([...ownRuns, ...baseRuns]);
   // Same config and dataset (only seeds differ): there is one arm, and no verdict to give.
   const sameArm = baseline !== undefined && baseArm === undefined;
@@ -110,6 +115,7 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
   if (baseline && !sameArm) seeds.push(`Baseline's arm: ${seedsText(baseArm!)}.`);
   return {
     files,
+    notes,
     section: {
       epoch: latest?.epoch,
       features: latest

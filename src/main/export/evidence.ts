@@ -41,6 +41,8 @@ export interface EvidenceResult {
   baseline?: RunNumbers & { comparison: RunComparison };
   /** Quality scores, verdicts and seeds; absent when neither run was scored. */
   scores?: EvidenceScores;
+  /** Damaged lines of the run's (or the baseline's) metrics and scores, left out of the pack. */
+  notes: string[];
 }
 
 /** Marks a folder as an evidence pack, so writing the pack again may replace it. */
@@ -127,6 +129,8 @@ async function writeEvidencePack(options: EvidenceOptions): Promise<EvidenceResu
       const files = ['index.html', MARKER, 'progress.gif', 'loss.svg', 'accuracy.svg', 'final-grid.png'];
       report(82, 'quality scores');
       const scores = await writeScoreSection(temp, run, baseline);
+      const notes = [...metrics.notes, ...(baselineMetrics?.notes ?? []).map((note) => `baseline: ${note}`), ...scores.notes];
+      if (notes.length > 0) page.notes = notes;
       if (scores.section) page.scores = scores.section;
       files.push(...scores.files);
       if (baseline && baselineMetrics) {
@@ -144,7 +148,7 @@ async function writeEvidencePack(options: EvidenceOptions): Promise<EvidenceResu
 
       report(95, 'writing index.html');
       await writeFile(join(temp, 'index.html'), renderEvidenceHtml(page));
-      await writeFile(join(temp, MARKER), JSON.stringify({ run: numbers, baseline: baselineResult ?? null, scores: scores.section ?? null }, null, 2) + '\n');
+      await writeFile(join(temp, MARKER), JSON.stringify({ run: numbers, baseline: baselineResult ?? null, scores: scores.section ?? null, notes }, null, 2) + '\n');
       report(100, `wrote ${dir}`);
       return {
         dir,
@@ -153,6 +157,7 @@ async function writeEvidencePack(options: EvidenceOptions): Promise<EvidenceResu
         run: numbers,
         baseline: baselineResult,
         ...(scores.section ? { scores: scores.section } : {}),
+        notes,
       };
     },
     async (existing) => stat(join(existing, MARKER)).then(

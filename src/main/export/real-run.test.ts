@@ -55,7 +55,7 @@ describe('exports of a real training run', () => {
   });
 
   it('exports metrics, the generator and an evidence pack', async () => {
-    const [steps] = await exportCsv(runDir, join(root, 'csv'));
+    const [steps] = (await exportCsv(runDir, join(root, 'csv'))).paths;
     expect((await readFile(steps!, 'utf8')).trim().split('\n')).toHaveLength(1 + 6);
     const generator = await exportGenerator(runDir, join(root, 'generator'));
     expect(generator.step).toBe(6);

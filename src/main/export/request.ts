@@ -40,6 +40,8 @@ export interface ExportOutcome {
   /** Files (or, for generator, the folder) written. */
   paths: string[];
   summary: string;
+  /** What was damaged in the run and left out or passed over (a metrics line, a checkpoint), one sentence each. */
+  notes?: string[];
 }
 
 /** Validate and run one export. */
@@ -82,17 +84,18 @@ async function exportOne(
       const result = await exportGridPng(request.runDir, request);
       return { paths: [result.path], summary: `${result.path} (epoch ${result.epoch}, ${result.width}×${result.height})` };
     }
-    case 'charts': {
-      const paths = await exportCharts(request.runDir, request.out, signal);
-      return { paths, summary: paths.join(', ') };
-    }
-    case 'csv': {
-      const paths = await exportCsv(request.runDir, request.out);
-      return { paths, summary: paths.join(', ') };
-    }
+    case 'charts':
+      return withNotes(await exportCharts(request.runDir, request.out, signal));
+    case 'csv':
+      return withNotes(await exportCsv(request.runDir, request.out));
     case 'generator': {
       const result = await exportGenerator(request.runDir, request.out);
-      return { paths: [result.dir], summary: `${result.dir} (generator from step ${result.step}; load model.json with tf.loadLayersModel)` };
+      const summary = `${result.dir} (generator from step ${result.step}; load model.json with tf.loadLayersModel)`;
+      return { paths: [result.dir], summary, ...(result.notes.length > 0 ? { notes: result.notes } : {}) };
     }
   }
+}
+
+function withNotes({ paths, notes }: { paths: string[]; notes: string[] }): ExportOutcome {
+  return { paths, summary: paths.join(', '), ...(notes.length > 0 ? { notes } : {}) };
 }

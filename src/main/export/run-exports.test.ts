@@ -33,7 +33,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('exportCsv', () => {
   it('writes steps.csv and epochs.csv with the course column names and one row per record', async () => {
-    const [steps, epochs] = await exportCsv(runDir, join(root, 'csv'));
+    const [steps, epochs] = (await exportCsv(runDir, join(root, 'csv'))).paths;
     const stepLines = (await readFile(steps!, 'utf8')).trim().split('\n');
     expect(stepLines[0]).toBe('step,epoch,gen_loss,disc_loss,real_accuracy,fake_accuracy,ms');
     expect(stepLines[0]!.split(',')).toEqual([...STEP_COLUMNS]);
@@ -80,7 +80,7 @@ describe('charts', () => {
   });
 
   it('writes loss and accuracy charts as SVG and PNG', async () => {
-    const files = await exportCharts(runDir, join(root, 'charts'));
+    const files = (await exportCharts(runDir, join(root, 'charts'))).paths;
     expect(files.map((f) => f.slice(join(root, 'charts').length + 1))).toEqual(['loss.svg', 'loss.png', 'accuracy.svg', 'accuracy.png']);
     const meta = await sharp(files[3]!).metadata();
     expect(meta).toMatchObject({ format: 'png', width: 1440, height: 720 });

@@ -3,10 +3,12 @@
  * metrics CSV and the generator as a tf.js model folder. Each output file is
  * written atomically (see atomic-output.ts).
  */
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { PRESETS } from '../../shared/preset-catalog';
+import { describeDamaged, newestIntactCheckpoint, passedOverNotes } from '../training/checkpoint-choice';
+import { inFolders } from '../training/checkpoint-integrity';
 import { writeDirAtomically, writeFileAtomically, writeFilesAtomically } from './atomic-output';
 import { accuracyChart, lineChartSvg, lossChart, svgToPng } from './charts';
 import { EPOCH_SCORE_COLUMNS, epochRowsWithScores, STEP_COLUMNS, toCsv } from './csv';
@@ -45,23 +47,31 @@ export async function exportGridPng(
   return { path, epoch: sample.epoch, width, height };
 }
 
-/** steps.csv and epochs.csv (with the quality scores of each scored epoch) in `outDir`. */
-export async function exportCsv(runDir: string, outDir: string): Promise<string[]> {
+/** Files written, and what was damaged in the run and skipped (one sentence per file). */
+export interface WrittenWithNotes {
+  paths: string[];
+  notes: string[];
+}
+
+/** steps.csv and epochs.csv (with the quality scores of each scored epoch) in `outDir`; damaged lines are left out and noted. */
+export async function exportCsv(runDir: string, outDir: string): Promise<WrittenWithNotes> {
   await readRun(runDir);
-  const { steps, epochs } = await readMetrics(runDir);
+  const { steps, epochs, notes } = await readMetrics(runDir);
   if (steps.length === 0 && epochs.length === 0) throw new ExportInputError(`Run ${runDir} has no metrics yet.`, 'Export after the first training steps.');
-  const rows = epochRowsWithScores(epochs, await readScores(runDir));
-  return writeFilesAtomically(resolve(outDir), async (stage) => {
+  const scores = await readScores(runDir);
+  const rows = epochRowsWithScores(epochs, scores.records);
+  const paths = await writeFilesAtomically(resolve(outDir), async (stage) => {
     await writeFile(join(stage, 'steps.csv'), toCsv(steps, STEP_COLUMNS));
     await writeFile(join(stage, 'epochs.csv'), toCsv(rows, EPOCH_SCORE_COLUMNS));
     return ['steps.csv', 'epochs.csv'];
   });
+  return { paths, notes: [...notes, ...scores.notes] };
 }
 
-/** loss.svg/.png and accuracy.svg/.png in `outDir`. */
-export async function exportCharts(runDir: string, outDir: string, signal?: AbortSignal): Promise<string[]> {
+/** loss.svg/.png and accuracy.svg/.png in `outDir`; damaged metric lines are left out and noted. */
+export async function exportCharts(runDir: string, outDir: string, signal?: AbortSignal): Promise<WrittenWithNotes> {
   const run = await readRun(runDir);
-  const { steps, epochs } = await readMetrics(runDir);
+  const { steps, epochs, notes } = await readMetrics(runDir);
   if (steps.length === 0 && epochs.length === 0) throw new ExportInputError(`Run ${runDir} has no metrics yet.`, 'Export after the first training steps.');
   await ensureCaptionFont();
   const charts = {
@@ -69,7 +79,7 @@ export async function exportCharts(runDir: string, outDir: string, signal?: Abor
     accuracy: lineChartSvg(accuracyChart(steps, epochs, `Discriminator accuracy — ${run.record.name}`)),
   };
   // All four files or none: a failure halfway (a full disk, a cancel) leaves no mixed set.
-  return writeFilesAtomically(resolve(outDir), async (stage) => {
+  const paths = await writeFilesAtomically(resolve(outDir), async (stage) => {
     const names: string[] = [];
     for (const [name, svg] of Object.entries(charts)) {
       throwIfCancelled(signal);
@@ -79,34 +89,35 @@ export async function exportCharts(runDir: string, outDir: string, signal?: Abor
     }
     return names;
   });
+  return { paths, notes };
 }
 
 /** Written next to model.json so a user knows what the model expects and makes. */
 export const GENERATOR_INFO_FILE = 'gan-studio-generator.json';
 
 /**
- * The newest checkpoint's generator folder holding model.json and weights.bin:
- * generator-ema/ when the run trains an EMA generator (the one its grids and
- * scores show), else generator/.
+ * The generator folder to export from the newest checkpoint whose generator checks out against
+ * its SHA-256 list: generator-ema/ when the run trains an EMA generator (the one its grids and
+ * scores show), else generator/. Damaged newer checkpoints are passed over and named in `notes`;
+ * ExportInputError when no checkpoint has an intact generator.
  */
-export async function latestGeneratorDir(runDir: string): Promise<{ dir: string; step: number } | undefined> {
-  let names: string[];
-  try {
-    names = await readdir(join(runDir, 'checkpoints'));
-  } catch {
-    return undefined;
+export async function latestGeneratorDir(runDir: string, runName: string): Promise<{ dir: string; step: number; notes: string[] }> {
+  const { checkpoint, passedOver } = await newestIntactCheckpoint(runDir, inFolders('generator', EMA_FOLDER));
+  if (!checkpoint) {
+    if (passedOver.length === 0) throw new ExportInputError(`Run "${runName}" has no saved checkpoint yet.`, 'Export the generator after the first checkpoint (at the end of an epoch).');
+    throw new ExportInputError(
+      `Every checkpoint of run "${runName}" is damaged, so there is no generator to export: ${describeDamaged(passedOver)}.`,
+      'Train the run on (a resume writes new checkpoints), or start a new run with the same settings.',
+    );
   }
-  // Only step-* names: the trainer writes .tmp-* folders first and renames them when complete.
-  const steps = names.filter((name) => /^step-\d+$/.test(name)).sort().reverse();
-  for (const name of steps) {
-    for (const folder of ['generator-ema', 'generator']) {
-      const dir = join(runDir, 'checkpoints', name, folder);
-      const complete = await Promise.all(['model.json', 'weights.bin'].map((file) => stat(join(dir, file)).then(() => true, () => false)));
-      if (complete.every(Boolean)) return { dir, step: Number(name.slice('step-'.length)) };
-    }
-  }
-  return undefined;
+  const hasEma = await isFile(join(checkpoint.dir, EMA_FOLDER, 'model.json'));
+  return { dir: join(checkpoint.dir, hasEma ? EMA_FOLDER : 'generator'), step: checkpoint.step, notes: passedOverNotes(passedOver, checkpoint) };
 }
+
+/** The EMA generator's folder in a checkpoint (training/checkpoint.ts's EMA_DIR, named here so exports do not load tf.js). */
+const EMA_FOLDER = 'generator-ema';
+
+const isFile = (path: string): Promise<boolean> => stat(path).then((info) => info.isFile(), () => false);
 
 /** model.json plus every weight file its manifest names (flat names only: nothing outside the folder). */
 async function modelFiles(dir: string): Promise<string[]> {
@@ -117,11 +128,10 @@ async function modelFiles(dir: string): Promise<string[]> {
   return ['model.json', ...new Set(paths)];
 }
 
-/** Copy the latest generator into `outDir` as a tf.js LayersModel folder (model.json + weights.bin). */
-export async function exportGenerator(runDir: string, outDir: string): Promise<{ dir: string; step: number }> {
+/** Copy the newest intact generator into `outDir` as a tf.js LayersModel folder (model.json + weights.bin). */
+export async function exportGenerator(runDir: string, outDir: string): Promise<{ dir: string; step: number; notes: string[] }> {
   const run = await readRun(runDir);
-  const latest = await latestGeneratorDir(run.dir);
-  if (!latest) throw new ExportInputError(`Run "${run.record.name}" has no saved checkpoint yet.`, 'Export the generator after the first checkpoint (at the end of an epoch).');
+  const latest = await latestGeneratorDir(run.dir, run.record.name);
   const preset = PRESETS[run.record.config.preset];
   const info = {
     run: run.record.id,
@@ -145,5 +155,5 @@ export async function exportGenerator(runDir: string, outDir: string): Promise<{
     },
     async (existing) => stat(join(existing, GENERATOR_INFO_FILE)).then(() => true, () => false),
   );
-  return { dir, step: latest.step };
+  return { dir, step: latest.step, notes: latest.notes };
 }

@@ -9,7 +9,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { RunRecord } from '../../shared/run';
 import type { ScoresRecord } from '../../shared/scores';
-import { cannotRead, errorCode, listSamples, readRunMetrics, readRunRecord, readRunScores, RUN_FILES } from '../runs';
+import { cannotRead, errorCode, listSamples, readRunJsonl, readRunMetrics, readRunRecord, RUN_FILES } from '../runs';
 import { ExportInputError } from './errors';
 
 /** One saved fixed-noise grid after an epoch. */
@@ -41,8 +41,8 @@ export async function readRun(dir: string): Promise<RunFiles> {
   return { dir: runDir, record, samples };
 }
 
-/** Every complete step and epoch record of a run. */
-export async function readMetrics(runDir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+/** Every good step and epoch record of a run, and a note per file whose damaged lines were skipped. */
+export async function readMetrics(runDir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; notes: string[] }> {
   for (const name of [RUN_FILES.metrics, RUN_FILES.epochs]) await checkRunFile(runDir, join(runDir, name), { missingOk: true });
   try {
     return await readRunMetrics(runDir);
@@ -99,13 +99,15 @@ export async function readRunFile(file: string): Promise<Buffer> {
   }
 }
 
-/** A run's quality scores (scores.jsonl); none when it was never scored. */
-export async function readScores(runDir: string): Promise<ScoresRecord[]> {
-  await checkRunFile(runDir, join(runDir, RUN_FILES.scores), { missingOk: true });
+/** A run's quality scores (scores.jsonl; none when it was never scored), and a note when damaged lines were skipped. */
+export async function readScores(runDir: string): Promise<{ records: ScoresRecord[]; notes: string[] }> {
+  const file = join(runDir, RUN_FILES.scores);
+  await checkRunFile(runDir, file, { missingOk: true });
   try {
-    return await readRunScores(runDir);
+    const { records, note } = await readRunJsonl(runDir, 'scores');
+    return { records, notes: note ? [note] : [] };
   } catch (error) {
-    throw new ExportInputError((error as Error).message);
+    throw new ExportInputError(`Export: ${cannotRead(file, error)}.`);
   }
 }
 

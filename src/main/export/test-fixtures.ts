@@ -116,14 +116,22 @@ export async function makeFixtureRun(runsRoot: string, fixture: FixtureRun): Pro
   return dir;
 }
 
-/** Save a real tiny generator as the run's checkpoint at `step` (loads tf.js on first use). */
-export async function addFixtureCheckpoint(runDir: string, step: number, config: TrainingConfigInput = {}): Promise<string> {
+/**
+ * Save a real tiny generator as the run's checkpoint at `step`, with the state.json (counters and
+ * the size and SHA-256 of each file) a trainer writes; returns the generator folder. Loads tf.js on first use.
+ */
+export async function addFixtureCheckpoint(runDir: string, step: number, config: TrainingConfigInput = {}, completedEpochs = Math.floor(step / 4)): Promise<string> {
   const { buildGenerator, saveModelToDir } = await import('../training/models');
-  const generator = buildGenerator(resolveTrainingConfig({ preset: 'tiny', seed: 7, ...config }));
-  const dir = join(runDir, 'checkpoints', `step-${String(step).padStart(8, '0')}`, 'generator');
+  const { listCheckpointFiles } = await import('../training/checkpoint-integrity');
+  const resolved = resolveTrainingConfig({ preset: 'tiny', seed: 7, ...config });
+  const generator = buildGenerator(resolved);
+  const checkpoint = join(runDir, 'checkpoints', `step-${String(step).padStart(8, '0')}`);
+  const dir = join(checkpoint, 'generator');
   await mkdir(dir, { recursive: true });
   await saveModelToDir(generator, dir);
   generator.dispose();
+  const state = { version: 1, step, completedEpochs, stepInEpoch: 0, seed: resolved.seed, rng: 'mulberry32-counter', savedAt: new Date().toISOString() };
+  await writeFile(join(checkpoint, 'state.json'), JSON.stringify({ ...state, files: await listCheckpointFiles(checkpoint) }, null, 2));
   return dir;
 }
 

@@ -1,51 +1,42 @@
 /**
- * Which generators a run has saved: every complete checkpoints/step-* folder
- * (see training/checkpoint.ts) with its epoch, and whether it also holds the
- * EMA generator (generator-ema/, when trained with an EMA decay). Picking one by epoch or step fails with a
- * message listing what there is — a run keeps only its last few checkpoints.
+ * Which generators a run has saved: every checkpoints/step-* folder (see
+ * training/checkpoint.ts) with its epoch, whether it also holds the EMA
+ * generator (generator-ema/, when trained with an EMA decay), and — checked
+ * against the SHA-256 list in its state.json — whether its generators are
+ * damaged. A damaged checkpoint is listed (so the picker can say why) but
+ * never drawn from: the default falls back to the newest intact one and says
+ * so. Picking one by epoch or step fails with a message listing what there
+ * is — a run keeps only its last few checkpoints.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GeneratorCheckpoint } from '../../shared/generate';
 import { ExportInputError } from '../export/errors';
-import { RUN_FILES } from '../runs';
-import { EMA_DIR, type CheckpointState } from '../training/checkpoint';
-import { CHECKPOINT_STATE_FILE } from '../training/checkpoint-integrity';
+import { EMA_DIR } from '../training/checkpoint';
+import { checkCheckpoints, passedOverNotes } from '../training/checkpoint-choice';
+import { checkpointName } from '../training/checkpoint-names';
+import { inFolders } from '../training/checkpoint-integrity';
 
 /** A saved generator and where its folders are. */
 export interface CheckpointOnDisk extends GeneratorCheckpoint {
   dir: string;
 }
 
-const NAME_PATTERN = /^step-(\d{8})$/;
-
 const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false);
 
-/** Every complete checkpoint of the run with a loadable generator, oldest first. */
+/** Every checkpoint of the run, oldest first; one whose generator files fail their check carries `damage`. */
 export async function listGeneratorCheckpoints(runDir: string): Promise<CheckpointOnDisk[]> {
-  let names: string[];
-  try {
-    names = (await readdir(join(runDir, RUN_FILES.checkpoints))).filter((name) => NAME_PATTERN.test(name)).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
   const found: CheckpointOnDisk[] = [];
-  for (const name of names) {
-    const dir = join(runDir, RUN_FILES.checkpoints, name);
-    let state: Partial<CheckpointState>;
-    try {
-      state = JSON.parse(await readFile(join(dir, CHECKPOINT_STATE_FILE), 'utf8')) as Partial<CheckpointState>;
-    } catch {
-      continue; // no state file: an interrupted or foreign folder, not a checkpoint
-    }
-    if (!(await isFile(join(dir, 'generator', 'model.json')))) continue;
+  for (const checked of (await checkCheckpoints(runDir, inFolders('generator', EMA_DIR))).reverse()) {
+    const { dir, step, state } = checked;
+    const hasModel = await isFile(join(dir, 'generator', 'model.json'));
     found.push({
       dir,
-      step: Number(NAME_PATTERN.exec(name)![1]),
-      epoch: Number.isInteger(state.completedEpochs) ? state.completedEpochs! : 0,
-      stepInEpoch: Number.isInteger(state.stepInEpoch) ? state.stepInEpoch! : 0,
+      step,
+      epoch: state?.completedEpochs ?? 0,
+      stepInEpoch: state?.stepInEpoch ?? 0,
       hasEma: await isFile(join(dir, EMA_DIR, 'model.json')),
+      ...(checked.damage ? { damage: checked.damage } : hasModel ? {} : { damage: 'generator/model.json is missing' }),
     });
   }
   return found;
@@ -57,32 +48,44 @@ export function describeCheckpoint(checkpoint: GeneratorCheckpoint): string {
 }
 
 /**
- * The checkpoint to generate from: the one at `step`, else the newest saved at the end of
- * (or, failing that, during) epoch `epoch`, else the newest. Throws ExportInputError naming the choices.
+ * The checkpoint to generate from: the one at `step`, else the newest intact one saved at the end
+ * of (or, failing that, during) epoch `epoch`, else the newest intact one — with notes naming the
+ * damaged newer checkpoints passed over. A damaged checkpoint asked for by step is refused.
+ * Throws ExportInputError naming the choices.
  */
 export function chooseCheckpoint(
   checkpoints: CheckpointOnDisk[],
   choice: { epoch?: number; step?: number; runName: string },
-): CheckpointOnDisk {
+): { checkpoint: CheckpointOnDisk; notes: string[] } {
   if (checkpoints.length === 0) {
     throw new ExportInputError(
       `Run "${choice.runName}" has no saved checkpoint yet, so there is no generator to draw from.`,
       'Generate after the first checkpoint (written at the end of each epoch and when training stops).',
     );
   }
-  const available = `It has ${checkpoints.map(describeCheckpoint).join(', ')} (a run keeps only its last few checkpoints).`;
+  const intact = checkpoints.filter((checkpoint) => checkpoint.damage === undefined);
+  const available = intact.length
+    ? `It has ${intact.map(describeCheckpoint).join(', ')} (a run keeps only its last few checkpoints).`
+    : `Every checkpoint it has is damaged: ${checkpoints.map((c) => `step ${c.step} (${c.damage})`).join('; ')}.`;
   if (choice.step !== undefined) {
     const atStep = checkpoints.find((checkpoint) => checkpoint.step === choice.step);
     if (!atStep) throw new ExportInputError(`Run "${choice.runName}" has no checkpoint at step ${choice.step}. ${available}`, 'Pick one of the saved checkpoints.');
-    return atStep;
+    if (atStep.damage) {
+      throw new ExportInputError(`Checkpoint step ${atStep.step} of run "${choice.runName}" is damaged (${atStep.damage}), so its generator is not used. ${available}`, 'Pick an intact checkpoint.');
+    }
+    return { checkpoint: atStep, notes: [] };
   }
-  if (choice.epoch !== undefined) {
-    const inEpoch = checkpoints.filter((checkpoint) => checkpoint.epoch === choice.epoch);
-    const chosen = inEpoch.find((checkpoint) => checkpoint.stepInEpoch === 0) ?? inEpoch.at(-1);
-    if (!chosen) throw new ExportInputError(`Run "${choice.runName}" has no checkpoint for epoch ${choice.epoch}. ${available}`, 'Pass one of those epochs, or leave --epoch out for the newest.');
-    return chosen;
+  const candidates = choice.epoch === undefined ? intact : intact.filter((checkpoint) => checkpoint.epoch === choice.epoch);
+  const chosen = choice.epoch === undefined ? candidates.at(-1) : (candidates.find((checkpoint) => checkpoint.stepInEpoch === 0) ?? candidates.at(-1));
+  if (!chosen) {
+    const anyInEpoch = choice.epoch === undefined || checkpoints.some((checkpoint) => checkpoint.epoch === choice.epoch);
+    const what = `no ${anyInEpoch ? 'intact ' : ''}checkpoint${choice.epoch === undefined ? '' : ` for epoch ${choice.epoch}`}`;
+    throw new ExportInputError(`Run "${choice.runName}" has ${what}. ${available}`, choice.epoch === undefined ? 'Train the run on (a resume writes new checkpoints).' : 'Pass one of those epochs, or leave --epoch out for the newest.');
   }
-  return checkpoints.at(-1)!;
+  // Damaged checkpoints newer than the one chosen (of the epoch asked for, or any) are said, not silently skipped.
+  const passedOver = checkpoints.filter((checkpoint) => checkpoint.damage && checkpoint.step > chosen.step && (choice.epoch === undefined || checkpoint.epoch === choice.epoch));
+  const notes = passedOverNotes(passedOver.reverse().map((c) => ({ name: checkpointName(c.step), damage: c.damage })), chosen);
+  return { checkpoint: chosen, notes };
 }
 
 /** The generator folder to load: the EMA copy when asked for (and present), else the trained weights. */

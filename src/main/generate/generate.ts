@@ -43,6 +43,8 @@ export interface GenerateOutcome {
   files: string[];
   /** One line for a terminal, e.g. "64 samples of seed 1 (epoch 3) → …". */
   summary: string;
+  /** Damaged newer checkpoints passed over for the one used, one sentence each. */
+  notes?: string[];
 }
 
 export interface GenerateOptions {
@@ -56,7 +58,7 @@ export const DEFAULT_INTERPOLATION_FPS = 12;
 /** Load the chosen generator, make what `job.spec` asks for, write it, dispose the model. */
 export async function runGenerateJob(job: GenerateJob, options: GenerateOptions = {}): Promise<GenerateOutcome> {
   const record = await readRunRecord(job.runDir);
-  const checkpoint = chooseCheckpoint(await listGeneratorCheckpoints(job.runDir), { ...job.generator, runName: record.name });
+  const { checkpoint, notes } = chooseCheckpoint(await listGeneratorCheckpoints(job.runDir), { ...job.generator, runName: record.name });
   const ema = job.generator?.ema ?? false;
   const model = await loadModelFromDir(generatorDirOf(checkpoint, ema, record.name));
   const from = `${describeCheckpoint(checkpoint)}${ema ? ', EMA generator' : ''}`;
@@ -64,7 +66,8 @@ export async function runGenerateJob(job: GenerateJob, options: GenerateOptions 
   try {
     throwIfCancelled(options.signal);
     const files = await make(model, record.config.latentDim, job, { ...options, watch });
-    return { checkpoint: withoutDir(checkpoint), ema, files, summary: `${describeSpec(job.spec)} (${from}) → ${files.length === 1 ? files[0] : `${files.length} files in ${resolve(job.out)}`}` };
+    const summary = `${describeSpec(job.spec)} (${from}) → ${files.length === 1 ? files[0] : `${files.length} files in ${resolve(job.out)}`}`;
+    return { checkpoint: withoutDir(checkpoint), ema, files, summary, ...(notes.length > 0 ? { notes } : {}) };
   } finally {
     watch?.dispose();
     model.dispose();

@@ -16,6 +16,12 @@ export function isDiskFull(error: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
+/** Permission was refused (by this error or the one it wraps): the file may be fine, this user just may not read it. */
+export function isPermissionDenied(error: unknown): boolean {
+  const code = errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause);
+  return code === 'EACCES' || code === 'EPERM';
+}
+
 const CAUSES: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',

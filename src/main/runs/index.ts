@@ -1,16 +1,19 @@
 /** Run directory read/write: run.json, metrics, samples, listing. */
 export { writeFileAtomic, writeJsonAtomic } from './atomic';
-export { cannotRead, describeFsError, errorCode, isDiskFull } from './fs-errors';
-export { JsonlError, parseJsonl, readJsonl } from './jsonl';
+export { cannotRead, describeFsError, errorCode, isDiskFull, isPermissionDenied } from './fs-errors';
+export { describeJsonlDamage, parseJsonl, readJsonl, type JsonlDamage } from './jsonl';
 export { JsonlAppender } from './jsonl-appender';
 export { listRuns, type RunListEntry } from './list-runs';
 export {
   createRunDir,
   listSamples,
   pruneSamplesAfter,
+  readRunJsonl,
   readRunMetrics,
   readRunRecord,
   RUN_FILES,
+  RUN_JSONL,
+  type RunJsonlName,
   RunDirError,
   sampleFileName,
   truncateRunMetrics,
@@ -19,4 +22,3 @@ export {
   type SampleFile,
 } from './run-dir';
 export { isValidRunId, newRunId } from './run-id';
-export { readRunScores } from './scores-file';

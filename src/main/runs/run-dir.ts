@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import { runRecordSchema, type RunRecord } from '../../shared/run';
+import { scoresRecordSchema, type ScoresRecord } from '../../shared/scores';
 import { writeFileAtomic } from './atomic';
-import { filterJsonl, readJsonl } from './jsonl';
+import { describeJsonlDamage, filterJsonl, isObject, readJsonl, type RecordCheck } from './jsonl';
 import { describeFsError, isDiskFull } from './fs-errors';
 import { isValidRunId, newRunId } from './run-id';
 
@@ -24,6 +25,34 @@ export const RUN_FILES = {
   checkpoints: 'checkpoints',
   exports: 'exports',
 } as const;
+
+/** An object whose `keys` are numbers (null stands for NaN, as JSON writes it). */
+const hasNumbers =
+  (...keys: string[]): RecordCheck =>
+  (value) =>
+    isObject(value) && keys.every((key) => typeof (value as Record<string, unknown>)[key] === 'number');
+
+/** The run's JSON-lines files and what a good line of each must hold (anything else is a damaged line, skipped). */
+export const RUN_JSONL = {
+  metrics: { file: RUN_FILES.metrics, isRecord: hasNumbers('step') },
+  epochs: { file: RUN_FILES.epochs, isRecord: hasNumbers('epoch', 'step') },
+  scores: { file: RUN_FILES.scores, isRecord: (value: unknown) => scoresRecordSchema.safeParse(value).success },
+} as const satisfies Record<string, { file: string; isRecord: RecordCheck }>;
+export type RunJsonlName = keyof typeof RUN_JSONL;
+
+/** What each of the run's JSON-lines files holds. */
+interface RunJsonlRecords {
+  metrics: StepMetrics;
+  epochs: EpochMetrics;
+  scores: ScoresRecord;
+}
+
+/** Every good record of one of the run's JSON-lines files, and a note saying which damaged lines were skipped. */
+export async function readRunJsonl<K extends RunJsonlName>(dir: string, name: K): Promise<{ records: RunJsonlRecords[K][]; note?: string }> {
+  const { file, isRecord } = RUN_JSONL[name];
+  const { records, damage } = await readJsonl<RunJsonlRecords[K]>(join(dir, file), isRecord);
+  return damage ? { records, note: describeJsonlDamage(file, damage, records.length) } : { records };
+}
 
 /** A run directory that is missing or damaged, with what to do about it. */
 export class RunDirError extends Error {
@@ -123,37 +152,25 @@ export async function updateRunRecord(dir: string, patch: Partial<Omit<RunRecord
   return record;
 }
 
-/** Every complete step and epoch record of a run (torn last lines ignored). */
-export async function readRunMetrics(dir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
-  const [steps, epochs] = await Promise.all([
-    readJsonl<StepMetrics>(join(dir, RUN_FILES.metrics)),
-    readJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs)),
-  ]);
-  return { steps, epochs };
+/** Every good step and epoch record of a run (torn last lines ignored), and a note per file with damaged lines. */
+export async function readRunMetrics(dir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; notes: string[] }> {
+  const [steps, epochs] = await Promise.all([readRunJsonl(dir, 'metrics'), readRunJsonl(dir, 'epochs')]);
+  return { steps: steps.records, epochs: epochs.records, notes: [steps.note, epochs.note].filter((note) => note !== undefined) };
 }
 
 /**
  * Drop metric and score records past `step` (the resumed checkpoint's step), so
- * steps re-run after a resume are not duplicated. A damaged line (not only a torn
- * last one) ends a file: the good records before it are kept and `notes` say
- * so, naming the steps left without metrics when the damage lies before `step`.
+ * steps re-run after a resume are not duplicated. Damaged lines are removed and
+ * every good record up to `step` is kept; `notes` name the lines removed.
  */
-export async function truncateRunMetrics(
-  dir: string,
-  step: number,
-): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; notes: string[] }> {
-  const [steps, epochs, scores] = await Promise.all([
-    filterJsonl<StepMetrics>(join(dir, RUN_FILES.metrics), (record) => record.step <= step),
-    filterJsonl<EpochMetrics>(join(dir, RUN_FILES.epochs), (record) => record.step <= step),
-    // Scores of epochs past the checkpoint are recomputed when those epochs are trained again.
-    filterJsonl<{ step: number }>(join(dir, RUN_FILES.scores), (record) => record.step <= step),
-  ]);
+export async function truncateRunMetrics(dir: string, step: number): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; notes: string[] }> {
+  const filter = <K extends RunJsonlName>(name: K) =>
+    filterJsonl<RunJsonlRecords[K]>(join(dir, RUN_JSONL[name].file), (record) => record.step <= step, RUN_JSONL[name].isRecord);
+  // Scores of epochs past the checkpoint are recomputed when those epochs are trained again.
+  const [steps, epochs, scores] = await Promise.all([filter('metrics'), filter('epochs'), filter('scores')]);
   const notes: string[] = [];
-  for (const [name, result] of [[RUN_FILES.metrics, steps], [RUN_FILES.epochs, epochs], [RUN_FILES.scores, scores]] as const) {
-    if (result.damagedLine === undefined) continue;
-    const lastKept = result.kept.at(-1)?.step ?? 0;
-    const lost = lastKept < step ? `; steps ${lastKept + 1}–${step} (before the checkpoint) have no ${name} records now` : '';
-    notes.push(`${name}: line ${result.damagedLine} is damaged; kept the ${result.kept.length} records before it${lost}`);
+  for (const [file, result] of [[RUN_FILES.metrics, steps], [RUN_FILES.epochs, epochs], [RUN_FILES.scores, scores]] as const) {
+    if (result.damage) notes.push(describeJsonlDamage(file, result.damage, result.kept.length, 'removed'));
   }
   return { steps: steps.kept, epochs: epochs.kept, notes };
 }

@@ -6,7 +6,7 @@ import { resolveTrainingConfig } from '../../shared/config';
 import {
   createRunDir,
   JsonlAppender,
-  JsonlError,
+  describeJsonlDamage,
   listRuns,
   listSamples,
   parseJsonl,
@@ -68,9 +68,22 @@ describe('run.json', () => {
 });
 
 describe('jsonl', () => {
-  it('ignores a torn last line but rejects damage in the middle', () => {
-    expect(parseJsonl('{"a":1}\n{"a":2}\n{"a":')).toEqual([{ a: 1 }, { a: 2 }]);
-    expect(() => parseJsonl('{"a":1}\n{"a"\n{"a":3}\n')).toThrow(JsonlError);
+  it('ignores a torn last line, and skips damage in the middle keeping every good line around it', () => {
+    expect(parseJsonl('{"a":1}\n{"a":2}\n{"a":')).toEqual({ records: [{ a: 1 }, { a: 2 }] });
+    // JSON that is no record cannot be a torn write: damage even on the last line.
+    expect(parseJsonl('{"a":1}\n7\n').damage).toEqual({ count: 1, lines: [2] });
+    expect(parseJsonl('{"a":1}\n{"a"\n{"a":3}\n7\n{"a":5}\n')).toEqual({ records: [{ a: 1 }, { a: 3 }, { a: 5 }], damage: { count: 2, lines: [2, 4] } });
+    // A line that is JSON but not a record of the file's kind is damage too.
+    expect(parseJsonl('{"step":1}\n{"loss":2}\n{"step":3}\n', (v) => typeof (v as { step?: unknown }).step === 'number').damage).toEqual({ count: 1, lines: [2] });
+  });
+
+  it('says which lines were skipped, listing at most five', () => {
+    expect(describeJsonlDamage('metrics.jsonl', { count: 1, lines: [101] }, 1999)).toBe('metrics.jsonl: line 101 is damaged and was skipped (1,999 good records kept).');
+    expect(describeJsonlDamage('epochs.jsonl', { count: 2, lines: [3, 9] }, 7, 'removed')).toBe('epochs.jsonl: 2 damaged lines were removed (lines 3 and 9; 7 good records kept).');
+    const many = parseJsonl(Array.from({ length: 20 }, (_, i) => (i % 2 ? 'x' : '{}')).join('\n') + '\n{}\n');
+    expect(describeJsonlDamage('scores.jsonl', many.damage!, many.records.length)).toBe(
+      'scores.jsonl: 10 damaged lines were skipped (lines 2, 4, 6, 8, 10 and 5 more; 11 good records kept).',
+    );
   });
 
   it('cuts a torn last line before appending, and truncates past a checkpoint step', async () => {

@@ -17,6 +17,8 @@ import type { DatasetManifest } from '../../shared/dataset';
 import type { ScoreFeature } from '../../shared/scores';
 import { scoreValueSchema } from '../../shared/scores';
 import { z } from 'zod';
+import { DatasetError } from '../data/errors';
+import { cannotRead, isPermissionDenied } from '../runs/fs-errors';
 import { loadModelFromDir, saveModelToDir } from '../training/models/model-io';
 import { classifierInputShape, featureAndClassModel, predictRows, trainClassifier } from './classifier';
 import type { FeatureSet } from './features';
@@ -113,22 +115,36 @@ export async function loadFeatureNetwork(dataset: ScoringDataset, options: Featu
   return classifierNetwork(trained.model, meta, manifest);
 }
 
+/**
+ * The cached classifier, or undefined when there is none or it is stale or damaged (it is then
+ * retrained and replaced). One this user may not read throws, saying so: replacing it would
+ * delete a good classifier (or fail to), and retraining it every time would cost minutes.
+ */
 async function readCachedClassifier(dir: string, manifest: DatasetManifest): Promise<{ model: tf.LayersModel; meta: ClassifierMeta } | undefined> {
   let meta: ClassifierMeta;
   try {
     const parsed = metaSchema.safeParse(JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')));
     if (!parsed.success) return undefined;
     meta = parsed.data;
-  } catch {
+  } catch (error) {
+    if (isPermissionDenied(error)) throw unreadableClassifier(join(dir, 'meta.json'), error);
     return undefined;
   }
   // A classifier of another version of the dataset (or other classes) is retrained, not trusted.
   if (meta.datasetFingerprint !== manifest.source.fingerprint || meta.classNames.join('\n') !== manifest.classNames.join('\n')) return undefined;
   try {
     return { model: await loadModelFromDir(dir), meta };
-  } catch {
+  } catch (error) {
+    if (isPermissionDenied(error)) throw unreadableClassifier(dir, error);
     return undefined;
   }
+}
+
+function unreadableClassifier(path: string, error: unknown): DatasetError {
+  return new DatasetError(
+    `The score classifier cached with the dataset cannot be read: ${cannotRead(path, error)}.`,
+    'The cache is not damaged: give this user read access to the dataset folder, or run the studio as the user that imported it.',
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { BackendReport } from '../../shared/backends';
@@ -195,13 +196,15 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-/** Opened before the headers go out, so an unreadable file is an error response that names it (`shownAs`). */
+/**
+ * Opened before the headers go out, so an unreadable file is an error response that names it
+ * (`shownAs`). Streamed with pipeline: when the client goes (an aborted download, a closed tab)
+ * the read stream is destroyed and the file closed at once, not left open until garbage collection.
+ */
 async function sendFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>, shownAs: string): Promise<void> {
   const { handle, size } = await openForServing(file, decodeURIComponent(shownAs));
   response.writeHead(200, { 'Cache-Control': 'no-cache', ...BASE_HEADERS, 'Content-Type': contentTypeFor(file), 'Content-Length': String(size), ...headers });
   if (request.method === 'HEAD') return void (await handle.close(), response.end());
-  handle
-    .createReadStream()
-    .on('error', () => response.destroy())
-    .pipe(response);
+  // A read error or a client gone mid-file ends the response; both streams are destroyed either way.
+  pipeline(handle.createReadStream(), response).catch(() => response.destroy());
 }

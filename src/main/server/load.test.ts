@@ -9,7 +9,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunDetail, StepRange } from '../../shared/api';
+import type { RunDetail, RunHistory, StepRange } from '../../shared/api';
 import { FakeTrainer } from '../studio-service/fake-trainer';
 import { startServer, type StudioServer } from './index';
 import { LoadClient } from './load-client';
@@ -20,11 +20,19 @@ const STEPS = 200_000;
 const PER_EPOCH = 1024;
 const MAX_MESSAGE_BYTES = 5 * 2 ** 20;
 const MAX_POINTS = 2000;
+/** A run of many short epochs: 12,500 epochs, each with a grid, and a score every 10th. */
+const SHORT_EPOCH_STEPS = 50_000;
+const SHORT_EPOCH = 4;
+const SHORT_EPOCHS = SHORT_EPOCH_STEPS / SHORT_EPOCH;
+/** Its first message, bounded whatever the number of epochs (unbounded it was 3.3 MB). */
+const MAX_OVERVIEW_BYTES = 2 ** 20;
+const MAX_HISTORY = 500;
 
 let root: string;
 let server: StudioServer;
 let client: LoadClient;
 let runId: string;
+let manyEpochsId: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-serve-load-'));
@@ -32,6 +40,7 @@ beforeAll(async () => {
   await mkdir(rendererDir, { recursive: true });
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>GAN Studio</title>');
   runId = await writeLongRun(join(root, 'runs'), join(root, 'datasets', 'ds'), STEPS, PER_EPOCH);
+  manyEpochsId = await writeLongRun(join(root, 'runs'), join(root, 'datasets', 'ds'), SHORT_EPOCH_STEPS, SHORT_EPOCH, { samples: true, scoreEvery: 10 });
   server = await startServer({
     port: 0,
     runsRoot: join(root, 'runs'),
@@ -94,5 +103,36 @@ describe('opening a 200k-step run', () => {
     expect(wide.value.count).toBe(150_000);
     expect(wide.value.steps.length).toBeLessThanOrEqual(MAX_POINTS);
     expect(wide.value.steps.find((s) => s.gen_loss === SPIKE_GEN_LOSS)?.step).toBe(spikeAt(STEPS));
+  });
+});
+
+describe('opening a run of 12,500 epochs, each with a grid', () => {
+  const epochsFrom = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it('sends epochs, grids and scores bounded: a downsample keeping the first and the extremes, then the newest in full', async () => {
+    const { value, bytes } = await client.call<RunDetail>('getRun', manyEpochsId);
+    expect(bytes).toBeLessThan(MAX_OVERVIEW_BYTES);
+    expect(value).toMatchObject({ epochCount: SHORT_EPOCHS, sampleCount: SHORT_EPOCHS, scoreCount: SHORT_EPOCHS / 10, epochSeconds: SHORT_EPOCHS * 20 });
+    for (const kind of ['epochs', 'samples', 'scores'] as const) expect(value[kind].length, kind).toBeLessThanOrEqual(MAX_HISTORY);
+    expect(value.epochs[0]!.epoch).toBe(1);
+    expect(value.epochs.slice(-100).map((e) => e.epoch)).toEqual(epochsFrom(SHORT_EPOCHS - 99, SHORT_EPOCHS));
+    // The epoch holding the step with the run's highest gen_loss has the highest mean: it is kept.
+    expect(value.epochs.map((e) => e.epoch)).toContain(Math.ceil(spikeAt(SHORT_EPOCH_STEPS) / SHORT_EPOCH));
+    expect(value.samples[0]).toMatchObject({ epoch: 1, step: SHORT_EPOCH });
+    expect(value.samples.slice(-100).map((s) => s.epoch)).toEqual(epochsFrom(SHORT_EPOCHS - 99, SHORT_EPOCHS));
+    expect(value.scores.at(-1)!.epoch).toBe(SHORT_EPOCHS);
+  });
+
+  it('gives an epoch range in full, and bounds a wide one', async () => {
+    const narrow = await client.call<RunHistory>('getRunHistory', manyEpochsId, 6000, 6100);
+    expect(narrow.value.epochs.map((e) => e.epoch)).toEqual(epochsFrom(6000, 6100));
+    expect(narrow.value.samples.map((s) => s.epoch)).toEqual(epochsFrom(6000, 6100));
+    expect(narrow.value.samples[0]!.url).toBe(`/files/run/${manyEpochsId}/samples/epoch-6000.png`);
+    expect(narrow.value.scores.map((s) => s.epoch)).toEqual(epochsFrom(600, 610).map((e) => e * 10));
+    expect(narrow.value).toMatchObject({ epochCount: 101, sampleCount: 101, scoreCount: 11 });
+    const wide = await client.call<RunHistory>('getRunHistory', manyEpochsId, 1, SHORT_EPOCHS);
+    expect(wide.bytes).toBeLessThan(MAX_OVERVIEW_BYTES);
+    expect(wide.value).toMatchObject({ epochCount: SHORT_EPOCHS, sampleCount: SHORT_EPOCHS });
+    expect(wide.value.epochs.length).toBeLessThanOrEqual(MAX_HISTORY);
   });
 });

@@ -9,7 +9,8 @@ import sharp from 'sharp';
 import type { DatasetInfo, Progress } from '../../shared/api';
 import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
 import { builtinDatasetSource, importDataset } from '../data';
-import { NotFoundError } from './errors';
+import { cannotRead, isPermissionDenied } from '../runs';
+import { NotFoundError, StudioError } from './errors';
 
 /** File name of the preview grid inside a dataset's cache folder. */
 export const PREVIEW_FILE = 'preview.png';
@@ -33,13 +34,21 @@ export class DatasetStore {
     return join(this.options.datasetsRoot, datasetId);
   }
 
-  /** The manifest of a cached dataset; NotFoundError when it is not there. */
+  /** The manifest of a cached dataset; NotFoundError when it is not there, a StudioError naming the cause when it cannot be read. */
   async manifest(datasetId: string): Promise<DatasetManifest> {
+    const file = join(this.dirOf(datasetId), 'manifest.json');
+    let text: string;
     try {
-      return JSON.parse(await readFile(join(this.dirOf(datasetId), 'manifest.json'), 'utf8')) as DatasetManifest;
+      text = await readFile(file, 'utf8');
     } catch (error) {
-      if (error instanceof NotFoundError) throw error;
+      // A cache this user may not read is not missing: "not found" would invite importing (and replacing) it.
+      if (isPermissionDenied(error)) throw new StudioError(`Dataset ${datasetId} cannot be read: ${cannotRead(file, error)}.`, 'Give this user read access to the dataset folder, or run the studio as the user that imported it.');
       throw new NotFoundError(`Dataset ${datasetId} was not found.`, 'Import it again from the Datasets view.');
+    }
+    try {
+      return JSON.parse(text) as DatasetManifest;
+    } catch {
+      throw new NotFoundError(`Dataset ${datasetId} is damaged: ${file} is not valid JSON.`, 'Import it again from the Datasets view.');
     }
   }
 

@@ -41,7 +41,8 @@ export class ExportJobs {
       const exportRequest = this.toExportRequest(request, runIds, names, exportsDir);
       const outcome = await runExport(exportRequest, { signal, onProgress });
       const paths = request.format === 'generator' ? await filesIn(outcome.paths[0]!) : outcome.paths;
-      return { exportId, files: paths.map((path) => this.fileOf(firstId, runDir, exportsDir, path)) };
+      const files = paths.map((path) => this.fileOf(firstId, runDir, exportsDir, path));
+      return { exportId, files, ...(outcome.notes ? { notes: outcome.notes } : {}) };
     });
   }
 
@@ -61,7 +62,8 @@ export class ExportJobs {
         signal,
       });
       const files = result.files.map((path) => this.fileOf(request.runId, runDir, exportsDir, path));
-      return { exportId, url: this.fileOf(request.runId, runDir, exportsDir, result.index).url, files };
+      const url = this.fileOf(request.runId, runDir, exportsDir, result.index).url;
+      return { exportId, url, files, ...(result.notes.length > 0 ? { notes: result.notes } : {}) };
     });
   }
 

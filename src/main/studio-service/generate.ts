@@ -37,7 +37,7 @@ export class GenerateJobs {
   async listCheckpoints(runId: string): Promise<GeneratorCheckpoint[]> {
     await readRunRecord(this.options.runsRoot, runId);
     const checkpoints = await listGeneratorCheckpoints(runDirOf(this.options.runsRoot, runId));
-    return checkpoints.map(({ step, epoch, stepInEpoch, hasEma }) => ({ step, epoch, stepInEpoch, hasEma }));
+    return checkpoints.map(({ dir: _dir, ...checkpoint }) => checkpoint);
   }
 
   /** Generate what `request.spec` asks for from the chosen checkpoint (default: the newest). */
@@ -65,7 +65,8 @@ export class GenerateJobs {
     const record = await readRunRecord(this.options.runsRoot, request.runId);
     const runDir = runDirOf(this.options.runsRoot, request.runId);
     const ema = request.generator?.ema ?? false;
-    const checkpoint = chooseCheckpoint(await listGeneratorCheckpoints(runDir), { step: request.generator?.step, runName: record.name });
+    // Checked here so a bad request fails at once; the job itself uses exactly this checkpoint.
+    const { checkpoint, notes } = chooseCheckpoint(await listGeneratorCheckpoints(runDir), { step: request.generator?.step, runName: record.name });
     generatorDirOf(checkpoint, ema, record.name);
     const job: GenerateJob = { runDir, generator: { step: checkpoint.step, ema }, spec: request.spec, out: join(runDir, GENERATED_FOLDER, outputName(request, checkpoint.step, ema)) };
     const outputExisted = existsSync(job.out);
@@ -79,7 +80,7 @@ export class GenerateJobs {
       name: relative(generated, path).split(sep).join('/'),
       url: this.options.urlForRunFile(request.runId, relative(runDir, path).split(sep).join('/')),
     }));
-    return { checkpoint: outcome.checkpoint, ema: outcome.ema, files };
+    return { checkpoint: outcome.checkpoint, ema: outcome.ema, files, ...(notes.length > 0 ? { notes } : {}) };
   }
 
   /** Stop the generate process (studio shutdown). */

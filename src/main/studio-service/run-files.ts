@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics } from '../../shared/metrics';
 import type { RunRecord } from '../../shared/run';
-import { isValidRunId, listSamples, RUN_FILES, readRunRecord as readRecordInDir, updateRunRecord as updateRecordInDir } from '../runs';
+import { isValidRunId, RUN_FILES, readRunRecord as readRecordInDir, updateRunRecord as updateRecordInDir, type SampleFile } from '../runs';
 import { NotFoundError } from './errors';
 
 /** The folder of run `runId`; refuses any id that could name something outside the runs root. */
@@ -62,15 +62,14 @@ export interface SampleEntry {
 }
 
 /**
- * Every saved grid, oldest first. Epoch grids take their step from
- * epochs.jsonl; early-step grids take the epoch the step falls in.
+ * Every saved grid, oldest first (`samples`: the folder as listSamples lists it). Epoch grids take
+ * their step from epochs.jsonl; early-step grids take the epoch the step falls in.
  */
-export async function listSampleEntries(runDir: string, epochs: EpochMetrics[]): Promise<SampleEntry[]> {
-  const samples = await listSamples(runDir);
+export function sampleEntries(samples: SampleFile[], epochs: EpochMetrics[]): SampleEntry[] {
+  // A map, not a search per grid: a long run has thousands of both.
+  const stepOfEpoch = new Map(epochs.map((e) => [e.epoch, e.step]));
   return samples.map((sample) => {
-    if (sample.kind === 'epoch') {
-      return { epoch: sample.index, step: epochs.find((e) => e.epoch === sample.index)?.step ?? 0, file: sample.file };
-    }
+    if (sample.kind === 'epoch') return { epoch: sample.index, step: stepOfEpoch.get(sample.index) ?? 0, file: sample.file };
     // An early-step grid belongs to the first epoch that ends at or after its step (or the one in progress).
     const epoch = epochs.find((e) => e.step >= sample.index)?.epoch ?? (epochs.at(-1)?.epoch ?? 0) + 1;
     return { epoch, step: sample.index, file: sample.file };

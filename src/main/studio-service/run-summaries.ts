@@ -10,6 +10,7 @@ import type { RunManager } from '../run-manager';
 import { listRuns, listSamples } from '../runs';
 import { activeRunLock } from '../runs/run-lock';
 import { readLatestScores } from './latest-scores';
+import { RunHealth } from './run-health';
 import { runDirOf } from './run-files';
 
 export interface RunSummariesOptions {
@@ -19,6 +20,8 @@ export interface RunSummariesOptions {
 }
 
 export class RunSummaries {
+  private readonly health = new RunHealth();
+
   constructor(private readonly options: RunSummariesOptions) {}
 
   /** Every run folder, damaged ones with their reason. */
@@ -28,18 +31,29 @@ export class RunSummaries {
     return Promise.all(entries.map(({ record, damaged }) => (record ? this.summarize(record).catch((error: unknown) => damagedSummary(record, error)) : damaged)));
   }
 
-  /** run.json plus what only the live trainer knows yet, plus the newest grid's URL. */
-  async summarize(record: RunRecord): Promise<RunSummary> {
+  /**
+   * run.json plus what only the live trainer knows yet, plus the newest grid's URL and the notes on
+   * damaged lines in its files — `known` when the caller has just read the run's files itself
+   * (the grids' newest file, null for none).
+   */
+  async summarize(record: RunRecord, known?: { damageNotes: string[]; latestSample: string | null }): Promise<RunSummary> {
     const dir = runDirOf(this.options.runsRoot, record.id);
     const live = this.options.runs.live(record.id);
-    const latest = (await listSamples(dir)).at(-1);
+    const latest = known ? known.latestSample : ((await listSamples(dir)).at(-1)?.file ?? null);
+    const notes = known?.damageNotes ?? (await this.health.notes(dir));
     return {
       ...withoutStaleNotes(record, live !== undefined),
       ...(await this.interruptedStatus(record)),
       ...(live ?? {}),
-      latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
+      latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest) : null,
       latestScores: await readLatestScores(dir),
+      ...(notes.length > 0 ? { damageNotes: notes } : {}),
     };
+  }
+
+  /** Forget what was read of a deleted run. */
+  forget(runId: string): void {
+    this.health.forget(runDirOf(this.options.runsRoot, runId));
   }
 
   /**

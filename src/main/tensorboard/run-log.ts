@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import { SCORE_NAMES, type ScoresRecord } from '../../shared/scores';
-import { parseJsonl, RUN_FILES, sampleFileName } from '../runs';
+import { parseJsonl, RUN_FILES, RUN_JSONL, sampleFileName } from '../runs';
 import { pngSize } from '../training/png-codec';
 import { EventFile } from './event-file';
 import type { SummaryValue } from './events';
@@ -79,8 +79,9 @@ export async function openTensorBoardLog(options: RunLogOptions): Promise<Tensor
   const scores = async (epoch: number, step: number) => {
     const text = await readFile(join(options.runDir, RUN_FILES.scores), 'utf8').catch(() => undefined);
     if (!text) return; // this run does not score (or not yet)
-    const record = parseJsonl<ScoresRecord>(text, RUN_FILES.scores)
-      .filter((line) => line.epoch === epoch)
+    // A damaged line elsewhere in the file must not cost this epoch's scalars (the studio notes the damage).
+    const record = parseJsonl<ScoresRecord>(text, RUN_JSONL.scores.isRecord)
+      .records.filter((line) => line.epoch === epoch)
       .at(-1);
     const values = record ? scoreScalars(record) : [];
     if (values.length > 0) await file.append([{ time: now(), step, body: { summary: values } }]);

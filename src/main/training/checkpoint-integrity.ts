@@ -46,8 +46,34 @@ export async function listCheckpointFiles(dir: string): Promise<CheckpointFiles>
   return files;
 }
 
-/** Read and check state.json and every file it lists; throws CheckpointDamageError saying what is wrong. */
-export async function readIntactState(dir: string): Promise<z.infer<typeof checkpointStateSchema>> {
+export type CheckpointStateFile = z.infer<typeof checkpointStateSchema>;
+
+/** Which listed files a use needs intact (by path relative to the checkpoint folder); default every one. */
+export type FileSelection = (name: string) => boolean;
+
+/** The files inside `folders` of a checkpoint (e.g. generator/ and generator-ema/ for drawing samples). */
+export const inFolders =
+  (...folders: string[]): FileSelection =>
+  (name) =>
+    folders.some((folder) => name.startsWith(`${folder}/`));
+
+/**
+ * Read and check state.json and the files it lists (those `selection` picks: a generator export
+ * needs only the generator's); throws CheckpointDamageError saying what is wrong.
+ */
+export async function readIntactState(dir: string, selection: FileSelection = () => true): Promise<CheckpointStateFile> {
+  const state = await readCheckpointState(dir);
+  await checkListedFiles(dir, state, selection);
+  return state;
+}
+
+/** Check the files of `state`'s list that `selection` picks against their size and SHA-256. */
+export async function checkListedFiles(dir: string, state: CheckpointStateFile, selection: FileSelection = () => true): Promise<void> {
+  for (const [name, expected] of Object.entries(state.files ?? {})) if (selection(name)) await checkFile(dir, name, expected);
+}
+
+/** Read and check state.json alone (its file list is not checked); throws CheckpointDamageError. */
+export async function readCheckpointState(dir: string): Promise<CheckpointStateFile> {
   let text: string;
   try {
     text = await readFile(join(dir, CHECKPOINT_STATE_FILE), 'utf8');
@@ -65,7 +91,6 @@ export async function readIntactState(dir: string): Promise<z.infer<typeof check
     const issue = parsed.error.issues[0]!;
     throw new CheckpointDamageError(`${CHECKPOINT_STATE_FILE}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
-  for (const [name, expected] of Object.entries(parsed.data.files ?? {})) await checkFile(dir, name, expected);
   return parsed.data;
 }
 

@@ -17,6 +17,7 @@ import type { GanStep } from './gan-step';
 import { loadModelFromDir, saveModelToDir } from './models';
 import { loadNamedTensors, saveNamedTensors } from './named-tensors';
 import { CHECKPOINT_STATE_FILE, listCheckpointFiles, type CheckpointFiles } from './checkpoint-integrity';
+import { checkpointDirsNewestFirst, checkpointName, checkpointNames } from './checkpoint-names';
 import { loadOptimizerState, saveOptimizerState } from './optimizer-io';
 
 /** How many complete checkpoints a run keeps (older ones are deleted after a new one lands). */
@@ -49,12 +50,7 @@ export interface CheckpointParts {
 export const EMA_DIR = 'generator-ema';
 const OBJECTIVE_STATE = 'objective-state';
 
-const NAME_PATTERN = /^step-(\d{8})$/;
-
-/** checkpoints/step-00000120 for step 120. */
-export function checkpointName(step: number): string {
-  return `step-${String(step).padStart(8, '0')}`;
-}
+export { checkpointDirsNewestFirst, checkpointName };
 
 /** Write a checkpoint atomically; returns its folder. A checkpoint already at this step is kept as is. */
 export async function saveCheckpoint(runDir: string, parts: CheckpointParts, state: Omit<CheckpointState, 'version' | 'rng' | 'savedAt'>): Promise<string> {
@@ -113,11 +109,6 @@ export async function latestCompleteCheckpoint(runDir: string): Promise<{ dir: s
   return undefined;
 }
 
-/** Checkpoint folders (checkpoints/step-*), newest first, complete or not. */
-export async function checkpointDirsNewestFirst(runDir: string): Promise<string[]> {
-  return (await checkpointNames(runDir)).reverse().map((name) => join(runDir, RUN_FILES.checkpoints, name));
-}
-
 /** Load the generator and discriminator saved in a checkpoint folder. */
 export async function loadCheckpointModels(dir: string): Promise<{ generator: tf.LayersModel; discriminator: tf.LayersModel }> {
   const generator = await loadModelFromDir(join(dir, 'generator'));
@@ -168,16 +159,6 @@ async function pruneCheckpoints(runDir: string): Promise<void> {
   const stale = (await readdir(root)).filter((name) => name.startsWith('.tmp-'));
   for (const name of [...names.filter((name) => !keep.has(name)), ...stale]) {
     await rm(join(root, name), { recursive: true, force: true });
-  }
-}
-
-/** Checkpoint folder names, oldest first. */
-async function checkpointNames(runDir: string): Promise<string[]> {
-  try {
-    return (await readdir(join(runDir, RUN_FILES.checkpoints))).filter((name) => NAME_PATTERN.test(name)).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
   }
 }
 

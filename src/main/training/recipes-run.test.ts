@@ -60,7 +60,7 @@ describe('a run with every recipe', () => {
     expect(existsSync(join(checkpoint.dir, 'generator-ema', 'model.json'))).toBe(true);
     expect(existsSync(join(checkpoint.dir, 'objective-state.json'))).toBe(true);
     // Exports (and `gan-studio score`) take the EMA generator, as the grids do.
-    expect((await latestGeneratorDir(reference))?.dir).toBe(join(checkpoint.dir, 'generator-ema'));
+    expect((await latestGeneratorDir(reference, 'reference')).dir).toBe(join(checkpoint.dir, 'generator-ema'));
     const expected = (await readRunMetrics(reference)).steps;
     for (const step of expected) expect(Number.isFinite(step.gen_loss) && Number.isFinite(step.disc_loss)).toBe(true);
 

@@ -91,19 +91,19 @@ describe('resume past a damaged checkpoint', () => {
 });
 
 describe('resume past a garbled metrics line', () => {
-  it('keeps the good records before a garbled line after the checkpoint, and says so', async () => {
+  it('removes a garbled line after the checkpoint, and says so', async () => {
     const dir = await copyOfReference('garbled-after');
     await rm(checkpoint(dir, 6), { recursive: true }); // resume from step 4
     const lines = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).split('\n');
     lines[4] = '{"step":5,"epo\u0000ch":3,'; // step 5's line, mid-file
     await writeFile(join(dir, 'metrics.jsonl'), lines.join('\n'));
     const { end, notes } = await train(dir, true);
-    expect(notes).toEqual(['metrics.jsonl: line 5 is damaged; kept the 4 records before it']);
+    expect(notes).toEqual(['metrics.jsonl: line 5 is damaged and was removed (4 good records kept).']);
     expect(end).toMatchObject({ type: 'finished', step: 6 });
     expect(numbers((await readRunMetrics(dir)).steps)).toEqual(numbers((await readRunMetrics(reference)).steps));
   });
 
-  it('names the steps left without records when the garbled line lies before the checkpoint', async () => {
+  it('keeps every good record around a garbled line before the checkpoint, and says which line was removed', async () => {
     const dir = await copyOfReference('garbled-before');
     const lines = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).split('\n');
     lines[2] = 'garbage';
@@ -111,12 +111,9 @@ describe('resume past a garbled metrics line', () => {
     await writeFile(join(dir, 'epochs.jsonl'), (await readFile(join(dir, 'epochs.jsonl'), 'utf8')) + '7\n');
     await rm(checkpoint(dir, 6), { recursive: true });
     const { end, notes } = await train(dir, true);
-    expect(notes).toEqual([
-      'metrics.jsonl: line 3 is damaged; kept the 2 records before it; steps 3–4 (before the checkpoint) have no metrics.jsonl records now',
-      'epochs.jsonl: line 4 is damaged; kept the 2 records before it',
-    ]);
+    expect(notes).toEqual(['metrics.jsonl: line 3 is damaged and was removed (3 good records kept).', 'epochs.jsonl: line 4 is damaged and was removed (2 good records kept).']);
     expect(end).toMatchObject({ type: 'finished', step: 6 });
-    expect((await readRunMetrics(dir)).steps.map((s) => s.step)).toEqual([1, 2, 5, 6]);
+    expect((await readRunMetrics(dir)).steps.map((s) => s.step)).toEqual([1, 2, 4, 5, 6]);
     expect((await readRunRecord(dir)).status).toBe('completed');
   });
 });

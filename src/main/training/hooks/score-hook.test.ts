@@ -12,7 +12,7 @@ import { resolveTrainingConfig } from '../../../shared/config';
 import type { DatasetManifest } from '../../../shared/dataset';
 import { SCORE_NAMES } from '../../../shared/scores';
 import type { TrainerEvent } from '../../../shared/trainer-protocol';
-import { readRunScores } from '../../runs';
+import { readRunJsonl } from '../../runs';
 import { CLASSIFIER_DIR } from '../../scores/feature-network';
 import { TrainingControl } from '../control';
 import { writeSquaresDataset } from '../test-support';
@@ -53,7 +53,7 @@ describe('score hook', () => {
     expect(resolveTrainingConfig({ preset: 'dcgan-64' }).scoreEvery).toBe(0);
     const runDir = join(root, 'labelled-run');
     const events = await train(runDir, labelled);
-    const records = await readRunScores(runDir);
+    const records = (await readRunJsonl(runDir, 'scores')).records;
     expect(records.map((r) => r.epoch)).toEqual([1, 2]);
     for (const record of records) {
       expect(Object.keys(record.scores).sort()).toEqual([...SCORE_NAMES].sort());
@@ -76,13 +76,13 @@ describe('score hook', () => {
     // A second run on the same dataset reuses the cached classifier.
     const again = await train(join(root, 'labelled-again'), labelled, { epochs: 1 });
     expect(again.some((e) => e.type === 'classifier-progress')).toBe(false);
-    expect((await readRunScores(join(root, 'labelled-again')))[0]!.feature.accuracy).toBe(records[0]!.feature.accuracy);
+    expect((await readRunJsonl(join(root, 'labelled-again'), 'scores')).records[0]!.feature.accuracy).toBe(records[0]!.feature.accuracy);
   });
 
   it('scores KID and SWD on random-projection features without labels, every N epochs and after the last, with the EMA generator', async () => {
     const runDir = join(root, 'unlabelled-run');
     await train(runDir, unlabelled, { scoreEvery: 2, epochs: 3, emaDecay: 0.9 });
-    const records = await readRunScores(runDir);
+    const records = (await readRunJsonl(runDir, 'scores')).records;
     expect(records.map((r) => r.epoch)).toEqual([2, 3]);
     expect(Object.keys(records[0]!.scores).sort()).toEqual(['kid', 'swd']);
     expect(records[0]!.feature.network).toMatch(/random projection/);
@@ -94,6 +94,6 @@ describe('score hook', () => {
     const runDir = join(root, 'off-run');
     const events = await train(runDir, unlabelled, { scoreEvery: 0, epochs: 1 });
     expect(events.some((e) => e.type === 'scores')).toBe(false);
-    expect(await readRunScores(runDir)).toEqual([]);
+    expect((await readRunJsonl(runDir, 'scores')).records).toEqual([]);
   });
 });

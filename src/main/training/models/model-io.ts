@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { describeFsError } from '../../runs/fs-errors';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -58,8 +59,8 @@ async function readModelJson(dir: string): Promise<tf.io.ModelJSON> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    throw new ModelIOError(`Expected a saved model at ${file}, but it cannot be read. Choose a folder holding model.json and weights.bin.`);
+  } catch (error) {
+    throw new ModelIOError(`Expected a saved model at ${file}, but it cannot be read (${describeFsError(error)}). Choose a folder holding model.json and weights.bin.`, { cause: error });
   }
   let json: unknown;
   try {
@@ -85,8 +86,8 @@ async function readWeights(dir: string, manifest: tf.io.WeightsManifestConfig): 
       }
       try {
         buffers.push(await readFile(path.join(dir, name)));
-      } catch {
-        throw new ModelIOError(`Expected weights file ${path.join(dir, name)} (listed in model.json), but it cannot be read.`);
+      } catch (error) {
+        throw new ModelIOError(`Expected weights file ${path.join(dir, name)} (listed in model.json), but it cannot be read (${describeFsError(error)}).`, { cause: error });
       }
     }
   }

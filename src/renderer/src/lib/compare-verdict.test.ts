@@ -29,7 +29,7 @@ function detail(id: string, config: Partial<typeof base>, fid: number[], dataset
     latestSampleUrl: null,
     latestScores: scores.at(-1) ?? null,
   };
-  return { run, steps: [], stepCount: 0, msSinceLastEpoch: 0, epochs: [], samples: [], scores };
+  return { run, steps: [], stepCount: 0, msSinceLastEpoch: 0, epochSeconds: 0, epochs: [], samples: [], scores, epochCount: 0, sampleCount: 0, scoreCount: scores.length };
 }
 
 describe('seedSiblings', () => {

@@ -5,7 +5,7 @@
 import type { TrainingConfig } from '../../../shared/config';
 import { configFieldLabel, formatConfigValue } from '../../../shared/config-fields';
 import type { EpochMetrics } from '../../../shared/metrics';
-import type { SampleRef } from './live-run.svelte';
+import type { SampleRef } from '../../../shared/api';
 
 /** The grid a run shows at `epoch`: its newest grid from that epoch or before; ended runs hold their last. */
 export function gridAt(samples: SampleRef[], epoch: number): { sample?: SampleRef; ended: boolean } {

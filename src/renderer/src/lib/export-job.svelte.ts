@@ -17,6 +17,8 @@ export class ExportJob {
   files: ExportFile[] = $state.raw([]);
   /** The page to open (evidence pack), else undefined. */
   pageUrl: string | undefined = $state();
+  /** What was damaged in the run and left out or passed over, one sentence each. */
+  notes: string[] = $state.raw([]);
   error: unknown = $state();
   exportId: string | undefined = $state();
 
@@ -25,6 +27,7 @@ export class ExportJob {
     return this.start(label, async (exportId) => {
       const result = await studio.exportRun({ ...request, exportId });
       this.files = result.files;
+      this.notes = result.notes ?? [];
     });
   }
 
@@ -34,6 +37,7 @@ export class ExportJob {
       const result = await studio.writeEvidence({ ...request, exportId });
       this.files = result.files;
       this.pageUrl = result.url;
+      this.notes = result.notes ?? [];
     });
   }
 
@@ -45,7 +49,7 @@ export class ExportJob {
   private async start(label: string, work: (exportId: string) => Promise<void>): Promise<void> {
     if (this.status === 'running') return;
     const exportId = crypto.randomUUID();
-    Object.assign(this, { status: 'running', label, exportId, progress: undefined, files: [], pageUrl: undefined, error: undefined });
+    Object.assign(this, { status: 'running', label, exportId, progress: undefined, files: [], pageUrl: undefined, notes: [], error: undefined });
     const unsubscribe = studio.onEvent((event) => {
       if (event.type === 'progress' && event.progress.id === exportId) this.progress = event.progress;
     });

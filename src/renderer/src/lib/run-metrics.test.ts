@@ -84,6 +84,15 @@ describe('runFigures', () => {
     expect(figures.elapsedSeconds).toBeCloseTo(7.5, 6);
   });
 
+  it('takes the time of every epoch from the server when the epochs are a downsample', () => {
+    const epochs: EpochMetrics[] = [
+      { epoch: 400, step: 1200, gen_loss: 1, disc_loss: 1, real_accuracy: 1, fake_accuracy: 1, images_per_second: 77, seconds: 5 },
+    ];
+    // 400 epochs of 5 s each, though only one record came: 2,000 s, plus the 2.5 s since.
+    const figures = runFigures([step(1201, 401)], epochs, { batchSize: 10, totalEpochs: 500, msSinceLastEpoch: 2500, epochSeconds: 2000 });
+    expect(figures.elapsedSeconds).toBeCloseTo(2002.5, 6);
+  });
+
   it('has no ETA without steps', () => {
     expect(runFigures([], [], { batchSize: 10, totalEpochs: 3 }).etaSeconds).toBeUndefined();
   });

@@ -79,10 +79,12 @@ export function runFigures(
     datasetCount?: number;
     /** Time of the steps after the last epoch when `steps` is a downsample (the server counts them all). */
     msSinceLastEpoch?: number;
+    /** Time of every complete epoch in seconds when `epochs` is a downsample (the server counts them all). */
+    epochSeconds?: number;
   },
 ): RunFigures {
   const lastEpoch = epochs.at(-1);
-  const elapsedFromEpochs = epochs.reduce((sum, e) => sum + e.seconds, 0);
+  const elapsedFromEpochs = options.epochSeconds ?? epochs.reduce((sum, e) => sum + e.seconds, 0);
   const afterEpochs = lastEpoch ? steps.filter((s) => s.step > lastEpoch.step) : steps;
   const msSinceLastEpoch = options.msSinceLastEpoch ?? afterEpochs.reduce((sum, s) => sum + s.ms, 0);
   const elapsedSeconds = elapsedFromEpochs + msSinceLastEpoch / 1000;

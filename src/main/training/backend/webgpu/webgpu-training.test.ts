@@ -13,7 +13,7 @@ import type { TrainingConfigInput } from '../../../../shared/config';
 import type { DatasetManifest } from '../../../../shared/dataset';
 import { resolveTrainingConfig } from '../../../../shared/config';
 import type { TrainerEvent } from '../../../../shared/trainer-protocol';
-import { readRunMetrics, readRunScores } from '../../../runs';
+import { readRunJsonl, readRunMetrics } from '../../../runs';
 import { TrainingControl } from '../../control';
 import { writeSquaresDataset } from '../../test-support';
 import { runTrainer } from '../../trainer-run';
@@ -98,7 +98,7 @@ describe.skipIf(!availability.run)('a seeded run on webgpu against cpu', () => {
       }
     });
     // The scores sample G on the backend and read back asynchronously; the classifier gives FID and recognisable %.
-    const [gpuScores, cpuScores] = [await readRunScores(join(root, `${name}-webgpu`)), await readRunScores(join(root, `${name}-cpu`))];
+    const [gpuScores, cpuScores] = [(await readRunJsonl(join(root, `${name}-webgpu`), 'scores')).records, (await readRunJsonl(join(root, `${name}-cpu`), 'scores')).records];
     expect(gpuScores).toHaveLength(2);
     gpuScores.forEach((record, i) => {
       const reference = cpuScores[i]!.scores;
