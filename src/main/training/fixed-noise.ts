@@ -28,7 +28,7 @@ export async function loadOrCreateFixedNoise(runDir: string, config: TrainingCon
     if (bytes.byteLength !== expected * 4) {
       throw new RunDirError(
         `${file}: expected ${expected} float32 values (${config.gridRows}×${config.gridCols} grid × latent ${config.latentDim}), ` +
-          `got ${bytes.byteLength} bytes. Delete noise.bin to draw new fixed noise.`,
+          `got ${bytes.byteLength} bytes: the file is damaged. Resuming the run restores it from its newest checkpoint's copy (checkpoints/<step>/noise.bin); the run's checkpoints, metrics and samples are untouched.`,
       );
     }
     return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

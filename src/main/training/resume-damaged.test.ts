@@ -118,6 +118,16 @@ describe('resume past a garbled metrics line', () => {
   });
 });
 
+describe('resume past a damaged noise.bin', () => {
+  it('restores the fixed noise from the checkpoint it resumes from, so the grids keep their faces', async () => {
+    const dir = await copyOfReference('noise-cut-short');
+    await truncate(join(dir, 'noise.bin'), 10);
+    const { end } = await train(dir, true);
+    expect(end).toMatchObject({ type: 'finished', reason: 'completed', step: 6 });
+    expect(await readFile(join(dir, 'noise.bin'))).toEqual(await readFile(join(reference, 'noise.bin')));
+  });
+});
+
 describe('gan-studio train --resume', () => {
   it('prints which checkpoint it resumed from when the newest is damaged', async () => {
     const dir = await copyOfReference('cli');

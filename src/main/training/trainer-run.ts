@@ -20,7 +20,7 @@ import type { CheckpointState } from './checkpoint';
 import { latestCompleteCheckpoint } from './checkpoint';
 import type { TrainingControl } from './control';
 import { classifyFailure, TrainingError } from './errors';
-import { loadOrCreateFixedNoise } from './fixed-noise';
+import { fixedNoiseLength, loadOrCreateFixedNoise } from './fixed-noise';
 import { createGanStep } from './gan-step';
 import { trainLoop } from './loop';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
@@ -238,7 +238,7 @@ async function writeStartRecord(
   await writeRunRecord(runDir, record);
 }
 
-/** A fresh run draws new fixed noise; a resumed one keeps noise.bin (restored from the checkpoint if lost). */
+/** A fresh run draws new fixed noise; a resumed one keeps noise.bin (restored from the checkpoint if lost or cut short). */
 async function prepareFixedNoise(
   runDir: string,
   config: TrainingConfig,
@@ -246,8 +246,16 @@ async function prepareFixedNoise(
 ): Promise<Float32Array> {
   const file = join(runDir, RUN_FILES.noise);
   if (!checkpoint) await rm(file, { force: true });
-  else if (!(await exists(file))) await copyFile(join(checkpoint.dir, RUN_FILES.noise), file);
+  else if ((await byteSize(file)) !== fixedNoiseLength(config) * 4) await copyFile(join(checkpoint.dir, RUN_FILES.noise), file);
   return loadOrCreateFixedNoise(runDir, config);
+}
+
+/** A file's size, or undefined when it does not exist. */
+async function byteSize(path: string): Promise<number | undefined> {
+  return stat(path).then(
+    (info) => info.size,
+    () => undefined,
+  );
 }
 
 async function exists(path: string): Promise<boolean> {
