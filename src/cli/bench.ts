@@ -12,6 +12,7 @@ import { PRESET_NAMES } from '../shared/presets';
 import type { PresetName } from '../shared/presets';
 import { selectBackend } from '../main/training/backend/index';
 import { measureStep } from './bench-measure';
+import { dataScaleHelp, runDataScaleBench } from './bench-data-scale';
 import { importHelp, runImportBench } from './bench-import';
 import { formatKernelShares } from './bench-profile';
 import { formatScoringRow, measureScoring } from './bench-scores';
@@ -49,6 +50,8 @@ Options:
   --profile         After each row, the kernels one step spends its time in (table mode)
   --import          Instead: dataset import throughput and peak memory per source kind
                     (--images N, --json; see bench-import.ts)
+  --data-scale      Instead: import and train a 6 GiB synthetic dataset; import images/s,
+                    step time and the trainer's peak memory (see --data-scale --help)
   -h, --help        Show this help`;
 
 /** The rows the issue asks for. */
@@ -144,6 +147,7 @@ function tableRow(backend: BackendName, device: string, m: Measurement): string 
 /** Runs the benchmark; returns the exit code. Notes (skips) go to stderr with --json, to stdout otherwise. */
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--import')) return runImport(argv.filter((a) => a !== '--import'));
+  if (argv.includes('--data-scale')) return runDataScaleBench(argv.filter((a) => a !== '--data-scale'));
   const options = parseOptions(argv);
   const note = (text: string) => (options.json ? console.error(text) : console.log(`  · ${text}`));
   if (!options.json) console.log(TABLE_HEADER);
@@ -200,7 +204,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const argv = process.argv.slice(2);
   const quality = argv.includes('--quality');
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(quality ? qualityHelp : help);
+    console.log(quality ? qualityHelp : argv.includes('--data-scale') ? dataScaleHelp : argv.includes('--import') ? importHelp : help);
   } else {
     (quality ? runQualityBench(argv) : run(argv)).then(
       (code) => (process.exitCode = code),
