@@ -22,6 +22,16 @@ describe('bench', () => {
     expect(err.mock.calls.flat().join('\n')).toMatch(/skipped seed-model-one batch 16 — .*add --all/);
   });
 
+  it('appends the doctor report with --doctor (one more JSON line), as one command measures a GPU box', async () => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await run(['--json', '--backend', 'cpu', '--preset', 'tiny', '--batch-size', '4', '--steps', '1', '--doctor'])).toBe(0);
+    const lines = out.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ backend: 'cpu', preset: 'tiny' });
+    expect(lines[1]!.doctor).toMatchObject({ auto: expect.any(String), backends: expect.arrayContaining([expect.objectContaining({ name: 'cpu', works: true })]) });
+  });
+
   it('prints a table with a note for a backend that does not load', async () => {
     const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     expect(await run(['--backend', 'tfjs-node', '--preset', 'tiny'])).toBe(3);

@@ -11,7 +11,10 @@ import type { BackendName } from '../shared/backends';
 import { PRESET_NAMES } from '../shared/presets';
 import type { PresetName } from '../shared/presets';
 import { selectBackend } from '../main/training/backend/index';
+import { diagnoseBackends } from '../main/training/backend/doctor';
+import { formatDoctorReport } from '../main/training/backend/doctor-format';
 import { measureStep } from './bench-measure';
+import { dataScaleHelp, runDataScaleBench } from './bench-data-scale';
 import { importHelp, runImportBench } from './bench-import';
 import { formatKernelShares } from './bench-profile';
 import { formatScoringRow, measureScoring } from './bench-scores';
@@ -24,7 +27,9 @@ export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [
 
 Times one training step (discriminator + generator update, after warm-up;
 median of the timed steps) and prints images/s per backend, preset and batch:
-seed-model-one at batch 16 and 64, tf-tutorial and tiny at batch 64. The table's
+seed-model-one at batch 16 and 64, tf-tutorial and tiny at batch 64; on GPU
+backends (webgpu, tfjs-node-gpu) also seed-model-one at 256 and dcgan-64 at 64
+and 256. The table's
 img/CPU-s column divides by this process's CPU time (all its threads) instead of
 wall time: on a busy machine it shows what a single-threaded backend (cpu, or wasm
 with GAN_STUDIO_WASM_THREADS=1) does alone.
@@ -40,25 +45,43 @@ Options:
                     the scoring row: {backend, preset, scores: {sampleSize, scoringSeconds,
                     epochSeconds, share, cpuShare, …}}
   --skip-scores     Leave out the scoring row
-  --all             Also run rows the pure-JS cpu backend needs minutes per step for
+  --all             Also run rows the pure-JS cpu backend needs minutes per step for,
+                    and the GPU rows on CPU backends
   --backend NAME    Only this backend (${BACKEND_NAMES.join(', ')}); default: every one that loads
                     (webgpu on a software adapter such as llvmpipe only when named here)
   --preset NAME     Only this preset (${PRESET_NAMES.join(', ')}); with --batch-size, one custom row
   --batch-size N    Only this batch size
   --steps N         Timed steps per row (default 3; 1 warm-up step first)
   --profile         After each row, the kernels one step spends its time in (table mode)
+  --doctor          Then the doctor's report (with --json one more line: {"doctor": …},
+                    the object gan-studio doctor --json prints)
   --import          Instead: dataset import throughput and peak memory per source kind
                     (--images N, --json; see bench-import.ts)
+  --data-scale      Instead: import and train a 6 GiB synthetic dataset; import images/s,
+                    step time and the trainer's peak memory (see --data-scale --help)
   -h, --help        Show this help`;
 
+/** One measured configuration; `gpu` rows run only on GPU backends (a CPU needs minutes for one of their steps). */
+interface Row {
+  preset: PresetName;
+  batchSize: number;
+  gpu?: true;
+}
+
 /** The rows the issue asks for. */
-const DEFAULT_ROWS: { preset: PresetName; batchSize: number }[] = [
+const DEFAULT_ROWS: Row[] = [
   { preset: 'seed-model-one', batchSize: 16 },
   { preset: 'seed-model-one', batchSize: 64 },
   { preset: 'tf-tutorial', batchSize: 64 },
   // Small enough for every backend, so the pure-JS cpu backend gets a row too.
   { preset: 'tiny', batchSize: 64 },
+  // What a GPU box is measured on (docs/backends.md, "Measuring a remote GPU box").
+  { preset: 'seed-model-one', batchSize: 256, gpu: true },
+  { preset: 'dcgan-64', batchSize: 64, gpu: true },
+  { preset: 'dcgan-64', batchSize: 256, gpu: true },
 ];
+
+const GPU_BACKENDS: ReadonlySet<BackendName> = new Set(['tfjs-node-gpu', 'webgpu']);
 
 /** Rows the pure-JS backend cannot finish in reasonable time (its Conv2DBackpropFilter is a scalar loop). */
 const CPU_TOO_SLOW: Partial<Record<PresetName, string>> = {
@@ -74,10 +97,11 @@ interface BenchOptions {
   backends: readonly BackendName[];
   /** --backend named one: then a software GPU adapter (llvmpipe) is measured too, as training would use it. */
   forced: boolean;
-  rows: { preset: PresetName; batchSize: number }[];
+  rows: Row[];
   steps: number;
   profile: boolean;
   scores: boolean;
+  doctor: boolean;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -94,6 +118,7 @@ function parseOptions(argv: string[]): BenchOptions {
         steps: { type: 'string', default: '3' },
         profile: { type: 'boolean', default: false },
         'skip-scores': { type: 'boolean', default: false },
+        doctor: { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -116,6 +141,8 @@ function parseOptions(argv: string[]): BenchOptions {
   };
   const batchSize = positive('batch-size', values['batch-size']);
   let rows = DEFAULT_ROWS.filter((row) => (preset === undefined || row.preset === preset) && (batchSize === undefined || row.batchSize === batchSize));
+  // A row asked for by name runs on any backend.
+  if (preset !== undefined) rows = rows.map(({ preset: name, batchSize: size }) => ({ preset: name, batchSize: size }));
   if (rows.length === 0 && preset !== undefined) rows = [{ preset: preset as PresetName, batchSize: batchSize ?? 64 }];
   if (rows.length === 0) throw new CliError(`no benchmark row has batch size ${batchSize}; add --preset NAME to pick the model`);
   return {
@@ -127,6 +154,7 @@ function parseOptions(argv: string[]): BenchOptions {
     steps: positive('steps', values.steps)!,
     profile: values.profile,
     scores: !values['skip-scores'] && rows.some((row) => row.preset === 'tf-tutorial'),
+    doctor: values.doctor,
   };
 }
 
@@ -144,6 +172,7 @@ function tableRow(backend: BackendName, device: string, m: Measurement): string 
 /** Runs the benchmark; returns the exit code. Notes (skips) go to stderr with --json, to stdout otherwise. */
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--import')) return runImport(argv.filter((a) => a !== '--import'));
+  if (argv.includes('--data-scale')) return runDataScaleBench(argv.filter((a) => a !== '--data-scale'));
   const options = parseOptions(argv);
   const note = (text: string) => (options.json ? console.error(text) : console.log(`  · ${text}`));
   if (!options.json) console.log(TABLE_HEADER);
@@ -159,6 +188,7 @@ export async function run(argv: string[]): Promise<number> {
       continue;
     }
     for (const row of options.rows) {
+      if (row.gpu && !GPU_BACKENDS.has(backend) && !options.all) continue;
       const tooSlow = backend === 'cpu' && !options.all ? CPU_TOO_SLOW[row.preset] : undefined;
       if (tooSlow !== undefined) {
         note(`${backend}: skipped ${row.preset} batch ${row.batchSize} — ${tooSlow} (add --all to run it)`);
@@ -180,6 +210,10 @@ export async function run(argv: string[]): Promise<number> {
       else console.log(formatScoringRow(backend, m));
     }
   }
+  if (options.doctor) {
+    const report = await diagnoseBackends();
+    console.log(options.json ? JSON.stringify({ doctor: report }) : `\n${formatDoctorReport(report)}`);
+  }
   return measured > 0 ? EXIT.ok : EXIT.unavailable;
 }
 
@@ -200,7 +234,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const argv = process.argv.slice(2);
   const quality = argv.includes('--quality');
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(quality ? qualityHelp : help);
+    console.log(quality ? qualityHelp : argv.includes('--data-scale') ? dataScaleHelp : argv.includes('--import') ? importHelp : help);
   } else {
     (quality ? runQualityBench(argv) : run(argv)).then(
       (code) => (process.exitCode = code),

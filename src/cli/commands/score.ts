@@ -11,7 +11,7 @@ import type { BackendName } from '../../shared/backends';
 import { BACKEND_NAMES } from '../../shared/backends';
 import { DEFAULT_SCORE_SAMPLE_SIZE } from '../../shared/config';
 import type { ScoreFeature, ScoreMap } from '../../shared/scores';
-import { builtinDatasetSource, importDataset, loadDataset } from '../../main/data';
+import { builtinDatasetSource, importDataset, loadDataset, openDataset } from '../../main/data';
 import { readRunJsonl, readRunRecord } from '../../main/runs';
 import { formatScores } from '../../main/scores/format';
 import type { ScoringDataset } from '../../main/scores/index';
@@ -189,7 +189,7 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
     throw new CliError(`The run's dataset cache ${record.dataset.dir} is gone.`, EXIT.usage, `Re-create it with gan-studio train --resume ${runDir} --data PATH, then score again.`);
   }
   await selectBackend(options.backend ? { forced: options.backend } : {});
-  const dataset: ScoringDataset = { dir: record.dataset.dir, ...(await loadDataset(record.dataset.dir)) };
+  const dataset = await openDataset(record.dataset.dir);
   // The EMA copy when the checkpoint has one, as the run's own per-epoch scores use.
   const emaDir = join(checkpoint.dir, EMA_DIR);
   const useEma = existsSync(join(emaDir, 'model.json'));
@@ -210,6 +210,7 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
     };
   } finally {
     generator.dispose();
+    await dataset.close();
   }
 }
 
@@ -223,7 +224,7 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
     onProgress: (p) => p.phase !== 'scan' && p.phase !== 'done' && progress.update(p.total ? p.done / p.total : 0, `importing ${against}: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
   });
   progress.finish();
-  const dataset: ScoringDataset = { dir: imported.dir, ...(await loadDataset(imported.dir)) };
+  const dataset = await openDataset(imported.dir);
   const { manifest } = dataset;
   // The folder is decoded by the dataset importer (every format, resized to the dataset's shape) into a scratch cache.
   const scratch = await mkdtemp(join(tmpdir(), 'gan-studio-score-'));
@@ -233,8 +234,9 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
       { size: manifest.width === manifest.height ? manifest.width : undefined, channels: manifest.channels, maxImages: options.sampleSize },
       { cacheRoot: scratch },
     );
+    // The images scored, at most --sample-size of them: read whole.
     const loaded = await loadDataset(images.dir);
-    const generated = imagesFromUint8(loaded.images, { height: loaded.manifest.height, width: loaded.manifest.width, channels: loaded.manifest.channels }, Array.from({ length: loaded.manifest.count }, (_, i) => i));
+    const generated = imagesFromUint8(loaded.images, { height: loaded.manifest.height, width: loaded.manifest.width, channels: loaded.manifest.channels });
     const network = await loadNetwork(dataset);
     try {
       const result = await scoreImages({ generated, dataset, network, sampleSize: options.sampleSize });
@@ -244,6 +246,7 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    await dataset.close();
   }
 }
 

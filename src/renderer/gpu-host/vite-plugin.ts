@@ -19,6 +19,7 @@ export function gpuHostModules(root: string): Plugin {
     [path(main, 'training/file-sha256.ts'), path(io, 'file-sha256.ts')],
     [path(main, 'training/png-codec.ts'), path(io, 'png-codec.ts')],
     [path(main, 'training/backend/loaders.ts'), path(io, 'loaders.ts')],
+    [path(main, 'data/record-file.ts'), path(io, 'record-file.ts')],
   ]);
   const builtins = new Map([
     ['node:fs/promises', path(io, 'fs-promises.ts')],
