@@ -1,0 +1,83 @@
+/**
+ * Kernel configs that route tfjs's convolution and matmul kernels to the
+ * studio's SIMD kernels (conv-ops.ts) on NHWC float32 data, and hand
+ * everything else (other layouts, fused activations) to the kernel they wrap.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WasmBackendLike } from '../kernel-ops';
+import * as ops from './conv-ops';
+import type { ConvGeometry } from './conv-ops';
+import { simdKernelsFor } from './simd-runtime';
+import type { SimdKernels } from './simd-runtime';
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
+
+/** The studio's kernels for this backend, unless switched off (GAN_STUDIO_WASM_SIMD=off). */
+export function studioKernels(backend: unknown): SimdKernels | undefined {
+  if (process.env['GAN_STUDIO_WASM_SIMD'] === 'off') return undefined;
+  return simdKernelsFor(backend);
+}
+
+/** tfjs's Conv2DInfo as the SIMD ops' geometry. */
+export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+interface ForwardAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+}
+
+function forwardInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ForwardAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+}
+
+const float32 = (...infos: (tf.TensorInfo | undefined)[]) => infos.every((i) => i === undefined || i.dtype === 'float32');
+
+/** Conv2D (and FusedConv2D without an activation): ours on NHWC float32, else the wrapped kernel. */
+export function makeConv2DConfig(builtin: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as ForwardAttrs;
+    const kernels = studioKernels(args.backend);
+    const linear = attrs.activation === undefined || attrs.activation === 'linear';
+    // A bias is one value per output channel (anything broadcast otherwise goes to tfjs).
+    const perChannelBias = bias === undefined || (bias.shape.length === 1 && bias.shape[0] === filter!.shape[3]);
+    const info = forwardInfo(x!, filter!, attrs);
+    const ours = linear && preluActivationWeights === undefined && perChannelBias && float32(x, filter, bias);
+    if (kernels === undefined || !ours || info.dataFormat !== 'channelsLast') {
+      return builtin.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+    }
+    return ops.conv2d(args.backend as WasmBackendLike, kernels, x!, filter!, bias, geometryOf(info));
+  };
+  return { ...builtin, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}

@@ -1,0 +1,285 @@
+/**
+ * Convolutions and matmuls on the studio's SIMD kernels (gemm-kernels.ts),
+ * NHWC tensors on tfjs-backend-wasm's heap. Each builds its indirection
+ * tables (which input row each output row reads, tap by tap) and runs one
+ * kernel over them — no im2col copy, no zero-inserted upsampling, no
+ * transposes of the activations.
+ *
+ * - conv2d: out[p] = Σ_taps x-row · filter[kh][kw] (HWIO is already [T][K][N]).
+ * - conv2dBackpropInput: sub-pixel phases. dx rows with the same residue
+ *   modulo the stride meet every stride-th filter row only; each phase is
+ *   one gemmRows over its own taps with the filter transposed per tap.
+ * - conv2dBackpropFilter: dW[t][ci][co] = Σ_p x-row(p, t)[ci] · dy[p][co],
+ *   the forward conv's tables read by gemmColumns.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { WasmBackendLike } from '../kernel-ops';
+import type { SimdKernels } from './simd-runtime';
+import { parallelColumns, parallelRows } from './parallel';
+
+/** A convolution's geometry (NHWC), as tfjs's Conv2DInfo gives it. */
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Addresses and scratch the ops share. */
+interface Scratch {
+  infos: tf.TensorInfo[];
+  alloc(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
+  release(): void;
+}
+
+function scratch(backend: WasmBackendLike): Scratch {
+  const infos: tf.TensorInfo[] = [];
+  return {
+    infos,
+    alloc(shape, dtype) {
+      const info = backend.makeOutput(shape, dtype);
+      infos.push(info);
+      return info;
+    },
+    release() {
+      for (const info of infos) backend.disposeData(info.dataId);
+    },
+  };
+}
+
+const address = (backend: WasmBackendLike, info: tf.TensorInfo): number => backend.getMemoryOffset(info.dataId);
+
+/** A row of `length` zeros on the heap (what a tap in the padding reads). */
+function zeroRow(backend: WasmBackendLike, s: Scratch, length: number): number {
+  const info = s.alloc([Math.max(length, 1)], 'float32');
+  (backend.typedArrayFromHeap(info) as Float32Array).fill(0);
+  return address(backend, info);
+}
+
+/** ind[p][t] for a forward conv: the input row under tap t of output pixel p, or the zero row. */
+function fillForwardTable(ind: Int32Array, g: ConvGeometry, x: number, zero: number): void {
+  const rowBytes = g.inChannels * 4;
+  let e = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      for (let ow = 0; ow < g.outWidth; ow++) {
+        for (let kh = 0; kh < g.filterHeight; kh++) {
+          const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
+          const rowOk = ih >= 0 && ih < g.inHeight;
+          const rowBase = x + (b * g.inHeight + ih) * g.inWidth * rowBytes;
+          for (let kw = 0; kw < g.filterWidth; kw++) {
+            const iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth;
+            ind[e++] = rowOk && iw >= 0 && iw < g.inWidth ? rowBase + iw * rowBytes : zero;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The forward tables for x (shared by conv2d and conv2dBackpropFilter). */
+function forwardTable(backend: WasmBackendLike, s: Scratch, g: ConvGeometry, x: tf.TensorInfo): number {
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  const zero = zeroRow(backend, s, g.inChannels);
+  const ind = s.alloc([pixels * g.filterHeight * g.filterWidth], 'int32');
+  fillForwardTable(backend.typedArrayFromHeap(ind) as Int32Array, g, address(backend, x), zero);
+  return address(backend, ind);
+}
+
+/** outInd[p] = out + p·rowBytes (contiguous output rows). */
+function contiguousRows(backend: WasmBackendLike, s: Scratch, out: tf.TensorInfo, rows: number, rowFloats: number): number {
+  const table = s.alloc([rows], 'int32');
+  const view = backend.typedArrayFromHeap(table) as Int32Array;
+  const base = address(backend, out);
+  for (let p = 0; p < rows; p++) view[p] = base + p * rowFloats * 4;
+  return address(backend, table);
+}
+
+/** NHWC conv2d with an HWIO filter and optional bias: [batch, outH, outW, outC]. */
+export function conv2d(
+  backend: WasmBackendLike,
+  kernels: SimdKernels,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  g: ConvGeometry,
+): tf.TensorInfo {
+  const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32');
+  const s = scratch(backend);
+  try {
+    const pixels = g.batch * g.outHeight * g.outWidth;
+    const ind = forwardTable(backend, s, g, x);
+    const outInd = contiguousRows(backend, s, out, pixels, g.outChannels);
+    const taps = g.filterHeight * g.filterWidth;
+    const w = address(backend, filter);
+    const b = bias === undefined ? 0 : address(backend, bias);
+    parallelRows(kernels, pixels, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, b, from, to, taps, g.inChannels, g.outChannels] }));
+  } finally {
+    s.release();
+  }
+  return out;
+}
+
+/** Filter gradient [KH, KW, inC, outC] of conv2d(x) given dy. */
+export function conv2dBackpropFilter(
+  backend: WasmBackendLike,
+  kernels: SimdKernels,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
+  const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
+  const s = scratch(backend);
+  try {
+    const pixels = g.batch * g.outHeight * g.outWidth;
+    const ind = forwardTable(backend, s, g, x);
+    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    const taps = g.filterHeight * g.filterWidth;
+    const o = address(backend, out);
+    const d = address(backend, dy);
+    const chunk = columnChunk(g.outChannels);
+    parallelColumns(kernels, g.outChannels, (from, to) => ({
+      fn: 'gemmColumns',
+      args: [ind, d, o, pixels, taps, g.inChannels, g.outChannels, from, to, chunk],
+    }));
+  } finally {
+    s.release();
+  }
+  return out;
+}
+
+/** Pixels per gemmColumns chunk: about 32 KB of dy, so it stays in cache across the chunk's tiles. */
+export const columnChunk = (columns: number): number => Math.max(16, Math.floor(8192 / Math.max(columns, 1)));
+
+/** Filter taps along one axis that reach dx positions ≡ a (mod stride). */
+function phaseTaps(a: number, pad: number, stride: number, kernel: number): number[] {
+  const taps: number[] = [];
+  for (let k = (((a + pad) % stride) + stride) % stride; k < kernel; k += stride) taps.push(k);
+  return taps;
+}
+
+/** dx [batch, inH, inW, inC] of conv2d given dy and the HWIO filter, phase by phase. */
+export function conv2dBackpropInput(
+  backend: WasmBackendLike,
+  kernels: SimdKernels,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
+  const out = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');
+  const { strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = g;
+  for (let a = 0; a < Math.min(sh, g.inHeight); a++) {
+    for (let b = 0; b < Math.min(sw, g.inWidth); b++) {
+      const s = scratch(backend);
+      try {
+        backpropInputPhase(backend, kernels, s, { dy, filter, out }, g, [a, b], [ci, co]);
+      } finally {
+        s.release();
+      }
+    }
+  }
+  return out;
+}
+
+function backpropInputPhase(
+  backend: WasmBackendLike,
+  kernels: SimdKernels,
+  s: Scratch,
+  { dy, filter, out }: { dy: tf.TensorInfo; filter: tf.TensorInfo; out: tf.TensorInfo },
+  g: ConvGeometry,
+  [a, b]: [number, number],
+  [ci, co]: [number, number],
+): void {
+  const { strideHeight: sh, strideWidth: sw } = g;
+  const khs = phaseTaps(a, g.padTop, sh, g.filterHeight);
+  const kws = phaseTaps(b, g.padLeft, sw, g.filterWidth);
+  const taps = khs.length * kws.length;
+  const rowsH = Math.ceil((g.inHeight - a) / sh);
+  const rowsW = Math.ceil((g.inWidth - b) / sw);
+  const pixels = g.batch * rowsH * rowsW;
+  const zero = zeroRow(backend, s, co);
+  const packed = s.alloc([Math.max(taps * co * ci, 1)], 'float32');
+  const ind = s.alloc([Math.max(pixels * taps, 1)], 'int32');
+  const outInd = s.alloc([pixels], 'int32');
+  // Views after the last allocation (heap growth detaches older ones).
+  const w = backend.typedArrayFromHeap(packed) as Float32Array;
+  const f = backend.typedArrayFromHeap(filter) as Float32Array;
+  let t = 0;
+  for (const kh of khs) {
+    for (const kw of kws) {
+      // packed[t][co][ci] = filter[kh][kw][ci][co]
+      const src = (kh * g.filterWidth + kw) * ci * co;
+      const dst = t * co * ci;
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) w[dst + o * ci + i] = f[src + i * co + o]!;
+      t++;
+    }
+  }
+  const indView = backend.typedArrayFromHeap(ind) as Int32Array;
+  const outView = backend.typedArrayFromHeap(outInd) as Int32Array;
+  const dyBase = address(backend, dy);
+  const dxBase = address(backend, out);
+  let e = 0;
+  let p = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let h = a; h < g.inHeight; h += sh) {
+      for (let x = b; x < g.inWidth; x += sw) {
+        outView[p++] = dxBase + ((n * g.inHeight + h) * g.inWidth + x) * ci * 4;
+        for (const kh of khs) {
+          const oh = (h + g.padTop - kh) / sh;
+          const rowOk = oh >= 0 && oh < g.outHeight;
+          for (const kw of kws) {
+            const ow = (x + g.padLeft - kw) / sw;
+            indView[e++] = rowOk && ow >= 0 && ow < g.outWidth ? dyBase + ((n * g.outHeight + oh) * g.outWidth + ow) * co * 4 : zero;
+          }
+        }
+      }
+    }
+  }
+  const wp = address(backend, packed);
+  const ip = address(backend, ind);
+  const op = address(backend, outInd);
+  parallelRows(kernels, pixels, (from, to) => ({ fn: 'gemmRows', args: [ip, op, wp, 0, from, to, taps, co, ci] }));
+}
+
+/** [m, n] = a[m, k] · b[k, n] (untransposed, rank-2 views of batch-1 operands). */
+export function matMul(backend: WasmBackendLike, kernels: SimdKernels, a: tf.TensorInfo, b: tf.TensorInfo, outShape: number[], [m, k, n]: [number, number, number]): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, 'float32');
+  const s = scratch(backend);
+  try {
+    const ind = contiguousRows(backend, s, a, m, k);
+    const outInd = contiguousRows(backend, s, out, m, n);
+    const w = address(backend, b);
+    parallelRows(kernels, m, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, 0, from, to, 1, k, n] }));
+  } finally {
+    s.release();
+  }
+  return out;
+}
+
+/** [m, n] = aᵀ · b for a [k, m] and b [k, n] (batch 1). */
+export function matMulTransposeA(backend: WasmBackendLike, kernels: SimdKernels, a: tf.TensorInfo, b: tf.TensorInfo, outShape: number[], [m, k, n]: [number, number, number]): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, 'float32');
+  const s = scratch(backend);
+  try {
+    const ind = contiguousRows(backend, s, a, k, m);
+    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    const o = address(backend, out);
+    const d = address(backend, b);
+    const chunk = columnChunk(n);
+    parallelColumns(kernels, n, (from, to) => ({ fn: 'gemmColumns', args: [ind, d, o, k, 1, m, n, from, to, chunk] }));
+  } finally {
+    s.release();
+  }
+  return out;
+}
