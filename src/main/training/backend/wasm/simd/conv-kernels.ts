@@ -12,11 +12,8 @@ import type { SimdKernels } from './simd-runtime';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
-/** The studio's kernels for this backend, unless switched off (GAN_STUDIO_WASM_SIMD=off). */
-export function studioKernels(backend: unknown): SimdKernels | undefined {
-  if (process.env['GAN_STUDIO_WASM_SIMD'] === 'off') return undefined;
-  return simdKernelsFor(backend);
-}
+/** The studio's kernels for this backend (undefined: tfjs's own run). */
+export const studioKernels = (backend: unknown): SimdKernels | undefined => simdKernelsFor(backend);
 
 /** tfjs's Conv2DInfo as the SIMD ops' geometry. */
 export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {

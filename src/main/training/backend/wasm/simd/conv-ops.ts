@@ -124,7 +124,8 @@ export function conv2d(
     const taps = g.filterHeight * g.filterWidth;
     const w = address(backend, filter);
     const b = bias === undefined ? 0 : address(backend, bias);
-    parallelRows(kernels, pixels, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, b, from, to, taps, g.inChannels, g.outChannels] }));
+    const work = pixels * taps * g.inChannels * g.outChannels;
+    parallelRows(kernels, pixels, work, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, b, from, to, taps, g.inChannels, g.outChannels] }));
   } finally {
     s.release();
   }
@@ -149,7 +150,8 @@ export function conv2dBackpropFilter(
     const o = address(backend, out);
     const d = address(backend, dy);
     const chunk = columnChunk(g.outChannels);
-    parallelColumns(kernels, g.outChannels, (from, to) => ({
+    const work = pixels * taps * g.inChannels * g.outChannels;
+    parallelColumns(kernels, g.outChannels, work, (from, to) => ({
       fn: 'gemmColumns',
       args: [ind, d, o, pixels, taps, g.inChannels, g.outChannels, from, to, chunk],
     }));
@@ -249,7 +251,7 @@ function backpropInputPhase(
   const wp = address(backend, packed);
   const ip = address(backend, ind);
   const op = address(backend, outInd);
-  parallelRows(kernels, pixels, (from, to) => ({ fn: 'gemmRows', args: [ip, op, wp, 0, from, to, taps, co, ci] }));
+  parallelRows(kernels, pixels, pixels * taps * co * ci, (from, to) => ({ fn: 'gemmRows', args: [ip, op, wp, 0, from, to, taps, co, ci] }));
 }
 
 /** [m, n] = a[m, k] · b[k, n] (untransposed, rank-2 views of batch-1 operands). */
@@ -260,7 +262,7 @@ export function matMul(backend: WasmBackendLike, kernels: SimdKernels, a: tf.Ten
     const ind = contiguousRows(backend, s, a, m, k);
     const outInd = contiguousRows(backend, s, out, m, n);
     const w = address(backend, b);
-    parallelRows(kernels, m, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, 0, from, to, 1, k, n] }));
+    parallelRows(kernels, m, m * k * n, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, 0, from, to, 1, k, n] }));
   } finally {
     s.release();
   }
@@ -277,7 +279,7 @@ export function matMulTransposeA(backend: WasmBackendLike, kernels: SimdKernels,
     const o = address(backend, out);
     const d = address(backend, b);
     const chunk = columnChunk(n);
-    parallelColumns(kernels, n, (from, to) => ({ fn: 'gemmColumns', args: [ind, d, o, k, 1, m, n, from, to, chunk] }));
+    parallelColumns(kernels, n, m * k * n, (from, to) => ({ fn: 'gemmColumns', args: [ind, d, o, k, 1, m, n, from, to, chunk] }));
   } finally {
     s.release();
   }

@@ -22,6 +22,8 @@ import { FunctionBuilder, OP, SIMD } from './wasm-emitter';
 
 /** Rows per register tile (the remainder goes one row at a time). */
 export const TILE_ROWS = 4;
+/** Columns of the widest block (then 4, then 1). */
+export const TILE_COLUMNS = 8;
 
 type Width = 8 | 4 | 1;
 

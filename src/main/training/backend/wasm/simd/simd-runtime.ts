@@ -12,6 +12,7 @@
 import v8 from 'node:v8';
 import { elementwiseFunctions } from './elementwise-kernels';
 import { gemmColumns, gemmRows } from './gemm-kernels';
+import { KernelPool } from './kernel-pool';
 import { encodeModule } from './wasm-emitter';
 import type { FunctionBuilder, MemoryImport } from './wasm-emitter';
 
@@ -28,8 +29,11 @@ export interface SimdExports {
 /** The kernels on one backend's heap. */
 export interface SimdKernels {
   kind: SimdKind;
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   exports: SimdExports;
+  /** Worker threads for large calls (absent: the calling thread only). */
+  pool?: KernelPool;
 }
 
 /** The part of the Emscripten module object this needs. */
@@ -53,10 +57,12 @@ function relaxedSimdAvailable(probe: Uint8Array<ArrayBuffer>): boolean {
   return WebAssembly.validate(probe);
 }
 
-/** Forces the SIMD128 build (GAN_STUDIO_WASM_SIMD=simd128), e.g. to compare the two. */
-function relaxedAllowed(): boolean {
-  return process.env['GAN_STUDIO_WASM_SIMD'] !== 'simd128';
-}
+/**
+ * GAN_STUDIO_WASM_SIMD: `simd128` forces the SIMD128 build, `off` leaves the
+ * studio's kernels out (tfjs's and XNNPACK's only) — to compare them.
+ */
+const simdSetting = (): string | undefined => process.env['GAN_STUDIO_WASM_SIMD'];
+const relaxedAllowed = (): boolean => simdSetting() !== 'simd128';
 
 /** Compiles and instantiates the kernels on `memory`. */
 export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdKernels {
@@ -65,20 +71,22 @@ export function instantiateSimdKernels(memory: WebAssembly.Memory): SimdKernels 
   const relaxed = encodeModule(imports, moduleFunctions(true));
   const kind: SimdKind = relaxedAllowed() && relaxedSimdAvailable(relaxed) ? 'relaxed-simd' : 'simd128';
   const bytes = kind === 'relaxed-simd' ? relaxed : encodeModule(imports, moduleFunctions(false));
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return { kind, memory, exports: instance.exports as unknown as SimdExports };
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return { kind, module, memory, exports: instance.exports as unknown as SimdExports };
 }
 
 const byHeap = new WeakMap<object, SimdKernels | null>();
 
 /**
- * The kernels for a tfjs wasm backend (compiled on first call), or undefined
- * when this runtime has no WebAssembly SIMD — then the callers fall back to
- * tfjs's own kernels.
+ * The kernels for a tfjs wasm backend (compiled on first call, on the
+ * calling thread only unless startSimdKernels gave them threads), or
+ * undefined when this runtime has no WebAssembly SIMD — then the callers
+ * fall back to tfjs's own kernels.
  */
 export function simdKernelsFor(backend: unknown): SimdKernels | undefined {
   const heap = (backend as { wasm?: EmscriptenHeap }).wasm;
-  if (heap === undefined) return undefined;
+  if (heap === undefined || simdSetting() === 'off') return undefined;
   let kernels = byHeap.get(heap);
   if (kernels === undefined) {
     const memory = heap.wasmMemory ?? heap.asm?.memory;
@@ -90,4 +98,22 @@ export function simdKernelsFor(backend: unknown): SimdKernels | undefined {
     byHeap.set(heap, kernels);
   }
   return kernels ?? undefined;
+}
+
+/**
+ * Compiles the kernels for `backend` and, when its heap is shared (tfjs's
+ * threaded build), starts `threads − 1` workers for them. Returns what runs,
+ * or undefined without SIMD. A pool that fails to start leaves the kernels on
+ * the calling thread (and says why).
+ */
+export async function startSimdKernels(backend: unknown, threads: number): Promise<{ kernels?: SimdKernels; poolFailed?: string }> {
+  const kernels = simdKernelsFor(backend);
+  if (kernels === undefined || kernels.pool !== undefined || threads < 2) return { kernels };
+  if (!(typeof SharedArrayBuffer !== 'undefined' && kernels.memory.buffer instanceof SharedArrayBuffer)) return { kernels };
+  try {
+    kernels.pool = await KernelPool.start(kernels.module, kernels.memory, threads);
+    return { kernels };
+  } catch (err) {
+    return { kernels, poolFailed: err instanceof Error ? err.message : String(err) };
+  }
 }
