@@ -15,7 +15,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
 import type { SimdKernels } from './simd-runtime';
-import { parallelColumns, parallelRows } from './parallel';
+import { address, columnsProduct, rowsProduct, scratch } from './gemm-dispatch';
+import type { Scratch } from './gemm-dispatch';
 
 /** A convolution's geometry (NHWC), as tfjs's Conv2DInfo gives it. */
 export interface ConvGeometry {
@@ -35,30 +36,6 @@ export interface ConvGeometry {
   padTop: number;
   padLeft: number;
 }
-
-/** Addresses and scratch the ops share. */
-interface Scratch {
-  infos: tf.TensorInfo[];
-  alloc(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
-  release(): void;
-}
-
-function scratch(backend: WasmBackendLike): Scratch {
-  const infos: tf.TensorInfo[] = [];
-  return {
-    infos,
-    alloc(shape, dtype) {
-      const info = backend.makeOutput(shape, dtype);
-      infos.push(info);
-      return info;
-    },
-    release() {
-      for (const info of infos) backend.disposeData(info.dataId);
-    },
-  };
-}
-
-const address = (backend: WasmBackendLike, info: tf.TensorInfo): number => backend.getMemoryOffset(info.dataId);
 
 /** A row of `length` zeros on the heap (what a tap in the padding reads). */
 function zeroRow(backend: WasmBackendLike, s: Scratch, length: number): number {
@@ -121,11 +98,8 @@ export function conv2d(
     const pixels = g.batch * g.outHeight * g.outWidth;
     const ind = forwardTable(backend, s, g, x);
     const outInd = contiguousRows(backend, s, out, pixels, g.outChannels);
-    const taps = g.filterHeight * g.filterWidth;
-    const w = address(backend, filter);
-    const b = bias === undefined ? 0 : address(backend, bias);
-    const work = pixels * taps * g.inChannels * g.outChannels;
-    parallelRows(kernels, pixels, work, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, b, from, to, taps, g.inChannels, g.outChannels] }));
+    const product = { ind, P: pixels, T: g.filterHeight * g.filterWidth, K: g.inChannels, N: g.outChannels };
+    rowsProduct(backend, kernels, s, product, outInd, address(backend, filter), bias === undefined ? 0 : address(backend, bias));
   } finally {
     s.release();
   }
@@ -146,23 +120,13 @@ export function conv2dBackpropFilter(
     const pixels = g.batch * g.outHeight * g.outWidth;
     const ind = forwardTable(backend, s, g, x);
     (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-    const taps = g.filterHeight * g.filterWidth;
-    const o = address(backend, out);
-    const d = address(backend, dy);
-    const chunk = columnChunk(g.outChannels);
-    const work = pixels * taps * g.inChannels * g.outChannels;
-    parallelColumns(kernels, g.outChannels, work, (from, to) => ({
-      fn: 'gemmColumns',
-      args: [ind, d, o, pixels, taps, g.inChannels, g.outChannels, from, to, chunk],
-    }));
+    const product = { ind, P: pixels, T: g.filterHeight * g.filterWidth, K: g.inChannels, N: g.outChannels };
+    columnsProduct(backend, kernels, s, product, address(backend, dy), out);
   } finally {
     s.release();
   }
   return out;
 }
-
-/** Pixels per gemmColumns chunk: about 32 KB of dy, so it stays in cache across the chunk's tiles. */
-export const columnChunk = (columns: number): number => Math.max(16, Math.floor(8192 / Math.max(columns, 1)));
 
 /** Filter taps along one axis that reach dx positions ≡ a (mod stride). */
 function phaseTaps(a: number, pad: number, stride: number, kernel: number): number[] {
@@ -248,10 +212,8 @@ function backpropInputPhase(
       }
     }
   }
-  const wp = address(backend, packed);
-  const ip = address(backend, ind);
-  const op = address(backend, outInd);
-  parallelRows(kernels, pixels, pixels * taps * co * ci, (from, to) => ({ fn: 'gemmRows', args: [ip, op, wp, 0, from, to, taps, co, ci] }));
+  const product = { ind: address(backend, ind), P: pixels, T: taps, K: co, N: ci };
+  rowsProduct(backend, kernels, s, product, address(backend, outInd), address(backend, packed), 0);
 }
 
 /** [m, n] = a[m, k] · b[k, n] (untransposed, rank-2 views of batch-1 operands). */
@@ -261,8 +223,7 @@ export function matMul(backend: WasmBackendLike, kernels: SimdKernels, a: tf.Ten
   try {
     const ind = contiguousRows(backend, s, a, m, k);
     const outInd = contiguousRows(backend, s, out, m, n);
-    const w = address(backend, b);
-    parallelRows(kernels, m, m * k * n, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, 0, from, to, 1, k, n] }));
+    rowsProduct(backend, kernels, s, { ind, P: m, T: 1, K: k, N: n }, outInd, address(backend, b), 0);
   } finally {
     s.release();
   }
@@ -276,10 +237,7 @@ export function matMulTransposeA(backend: WasmBackendLike, kernels: SimdKernels,
   try {
     const ind = contiguousRows(backend, s, a, k, m);
     (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-    const o = address(backend, out);
-    const d = address(backend, b);
-    const chunk = columnChunk(n);
-    parallelColumns(kernels, n, m * k * n, (from, to) => ({ fn: 'gemmColumns', args: [ind, d, o, k, 1, m, n, from, to, chunk] }));
+    columnsProduct(backend, kernels, s, { ind, P: k, T: 1, K: m, N: n }, address(backend, b), out);
   } finally {
     s.release();
   }

@@ -11,7 +11,7 @@
  */
 import v8 from 'node:v8';
 import { elementwiseFunctions } from './elementwise-kernels';
-import { gemmColumns, gemmRows } from './gemm-kernels';
+import { gatherRows, gemmColumns, gemmColumnsDot, gemmRows, gemmRowsDot } from './gemm-kernels';
 import { KernelPool } from './kernel-pool';
 import { encodeModule } from './wasm-emitter';
 import type { FunctionBuilder, MemoryImport } from './wasm-emitter';
@@ -43,7 +43,14 @@ interface EmscriptenHeap {
 }
 
 function moduleFunctions(fma: boolean): Record<string, FunctionBuilder> {
-  return { gemmRows: gemmRows(fma), gemmColumns: gemmColumns(fma), ...elementwiseFunctions() };
+  return {
+    gemmRows: gemmRows(fma),
+    gemmColumns: gemmColumns(fma),
+    gemmRowsDot: gemmRowsDot(fma),
+    gemmColumnsDot: gemmColumnsDot(fma),
+    gatherRows: gatherRows(),
+    ...elementwiseFunctions(),
+  };
 }
 
 /** True when this runtime validates relaxed SIMD, after turning V8's flag on where that is possible. */
