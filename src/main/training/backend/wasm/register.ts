@@ -14,6 +14,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { makeConv2DConfig } from './simd/conv-kernels';
 import { ELEMENTWISE_WRAPPERS } from './simd/elementwise-configs';
 import { installLeakyReluGradient, leakyReluGradConfig } from './simd/leaky-relu-gradient';
+import { installReduceGradients } from './simd/reduce-gradients';
 import { makeTileConfig } from './tile';
 
 /** Kernels this module adds when tfjs has none (a future tfjs that ships one wins). */
@@ -62,5 +63,6 @@ export function registerWasmTrainingKernels(): string[] {
     if (register(wrap(builtin), true)) registered.push(name);
   }
   installLeakyReluGradient();
+  installReduceGradients();
   return registered;
 }

@@ -44,34 +44,16 @@ function zeroRow(backend: WasmBackendLike, s: Scratch, length: number): number {
   return address(backend, info);
 }
 
-/** ind[p][t] for a forward conv: the input row under tap t of output pixel p, or the zero row. */
-function fillForwardTable(ind: Int32Array, g: ConvGeometry, x: number, zero: number): void {
-  const rowBytes = g.inChannels * 4;
-  let e = 0;
-  for (let b = 0; b < g.batch; b++) {
-    for (let oh = 0; oh < g.outHeight; oh++) {
-      for (let ow = 0; ow < g.outWidth; ow++) {
-        for (let kh = 0; kh < g.filterHeight; kh++) {
-          const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
-          const rowOk = ih >= 0 && ih < g.inHeight;
-          const rowBase = x + (b * g.inHeight + ih) * g.inWidth * rowBytes;
-          for (let kw = 0; kw < g.filterWidth; kw++) {
-            const iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth;
-            ind[e++] = rowOk && iw >= 0 && iw < g.inWidth ? rowBase + iw * rowBytes : zero;
-          }
-        }
-      }
-    }
-  }
-}
-
 /** The forward tables for x (shared by conv2d and conv2dBackpropFilter). */
-function forwardTable(backend: WasmBackendLike, s: Scratch, g: ConvGeometry, x: tf.TensorInfo): number {
+function forwardTable(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, g: ConvGeometry, x: tf.TensorInfo): number {
   const pixels = g.batch * g.outHeight * g.outWidth;
   const zero = zeroRow(backend, s, g.inChannels);
-  const ind = s.alloc([pixels * g.filterHeight * g.filterWidth], 'int32');
-  fillForwardTable(backend.typedArrayFromHeap(ind) as Int32Array, g, address(backend, x), zero);
-  return address(backend, ind);
+  const ind = address(backend, s.alloc([pixels * g.filterHeight * g.filterWidth], 'int32'));
+  kernels.exports['forwardTable']!(
+    ind, address(backend, x), zero, g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
+    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+  );
+  return ind;
 }
 
 /** outInd[p] = out + p·rowBytes (contiguous output rows). */
@@ -96,7 +78,7 @@ export function conv2d(
   const s = scratch(backend);
   try {
     const pixels = g.batch * g.outHeight * g.outWidth;
-    const ind = forwardTable(backend, s, g, x);
+    const ind = forwardTable(backend, kernels, s, g, x);
     const outInd = contiguousRows(backend, s, out, pixels, g.outChannels);
     const product = { ind, P: pixels, T: g.filterHeight * g.filterWidth, K: g.inChannels, N: g.outChannels };
     rowsProduct(backend, kernels, s, product, outInd, address(backend, filter), bias === undefined ? 0 : address(backend, bias));
@@ -118,7 +100,7 @@ export function conv2dBackpropFilter(
   const s = scratch(backend);
   try {
     const pixels = g.batch * g.outHeight * g.outWidth;
-    const ind = forwardTable(backend, s, g, x);
+    const ind = forwardTable(backend, kernels, s, g, x);
     (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
     const product = { ind, P: pixels, T: g.filterHeight * g.filterWidth, K: g.inChannels, N: g.outChannels };
     columnsProduct(backend, kernels, s, product, address(backend, dy), out);
@@ -191,27 +173,11 @@ function backpropInputPhase(
       t++;
     }
   }
-  const indView = backend.typedArrayFromHeap(ind) as Int32Array;
-  const outView = backend.typedArrayFromHeap(outInd) as Int32Array;
-  const dyBase = address(backend, dy);
-  const dxBase = address(backend, out);
-  let e = 0;
-  let p = 0;
-  for (let n = 0; n < g.batch; n++) {
-    for (let h = a; h < g.inHeight; h += sh) {
-      for (let x = b; x < g.inWidth; x += sw) {
-        outView[p++] = dxBase + ((n * g.inHeight + h) * g.inWidth + x) * ci * 4;
-        for (const kh of khs) {
-          const oh = (h + g.padTop - kh) / sh;
-          const rowOk = oh >= 0 && oh < g.outHeight;
-          for (const kw of kws) {
-            const ow = (x + g.padLeft - kw) / sw;
-            indView[e++] = rowOk && ow >= 0 && ow < g.outWidth ? dyBase + ((n * g.outHeight + oh) * g.outWidth + ow) * co * 4 : zero;
-          }
-        }
-      }
-    }
-  }
+  kernels.exports['phaseTable']!(
+    address(backend, ind), address(backend, outInd), address(backend, dy), address(backend, out), zero,
+    g.batch, g.inHeight, g.inWidth, g.outHeight, g.outWidth, ci, co, a, b, sh, sw, g.padTop, g.padLeft,
+    khs[0] ?? 0, khs.length, kws[0] ?? 0, kws.length,
+  );
   const product = { ind: address(backend, ind), P: pixels, T: taps, K: co, N: ci };
   rowsProduct(backend, kernels, s, product, address(backend, outInd), address(backend, packed), 0);
 }

@@ -41,6 +41,9 @@ const cases: Case[] = [
       return [tf.grad((v: tf.Tensor) => tf.leakyRelu(v, 0.2).mul(t([2, 9, 3], 8)).sum())(x)];
     },
   ],
+  ['sum gradient (leading axes)', () => [tf.grad((v: tf.Tensor) => tf.sum(v, [0, 1]).mul(t([5, 4], 2)).sum())(t([3, 2, 5, 4], 1))]],
+  ['mean gradient (leading axes)', () => [tf.grad((v: tf.Tensor) => tf.mean(v, [0, 1, 2]).mul(t([4], 2)).sum())(t([3, 2, 5, 4], 1))]],
+  ['mean gradient (a middle axis, keepDims)', () => [tf.grad((v: tf.Tensor) => tf.mean(v, 1, true).mul(t([3, 1, 5], 2)).sum())(t([3, 7, 5], 1))]],
   [
     'batchNorm with scale and offset',
     () => [tf.batchNorm(t([4, 5, 3, 8], 9), t([8], 10), t([8], 11).abs(), t([8], 12), t([8], 13), 1e-3)],

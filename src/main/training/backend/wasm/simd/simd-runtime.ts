@@ -13,6 +13,7 @@ import v8 from 'node:v8';
 import { elementwiseFunctions } from './elementwise-kernels';
 import { gatherRows, gemmColumns, gemmColumnsDot, gemmRows, gemmRowsDot } from './gemm-kernels';
 import { KernelPool } from './kernel-pool';
+import { forwardTable, phaseTable } from './table-kernels';
 import { encodeModule } from './wasm-emitter';
 import type { FunctionBuilder, MemoryImport } from './wasm-emitter';
 
@@ -49,6 +50,8 @@ function moduleFunctions(fma: boolean): Record<string, FunctionBuilder> {
     gemmRowsDot: gemmRowsDot(fma),
     gemmColumnsDot: gemmColumnsDot(fma),
     gatherRows: gatherRows(),
+    forwardTable: forwardTable(),
+    phaseTable: phaseTable(),
     ...elementwiseFunctions(),
   };
 }
