@@ -16,7 +16,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
 import type { SimdKernels } from './simd-runtime';
 import { address, columnsProduct, rowsProduct, scratch } from './gemm-dispatch';
-import type { Scratch } from './gemm-dispatch';
+import type { Product, Scratch } from './gemm-dispatch';
+import { contiguousRows, tablesOf, zeroRow } from './table-cache';
 
 /** A convolution's geometry (NHWC), as tfjs's Conv2DInfo gives it. */
 export interface ConvGeometry {
@@ -37,32 +38,30 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
-/** A row of `length` zeros on the heap (what a tap in the padding reads). */
-function zeroRow(backend: WasmBackendLike, s: Scratch, length: number): number {
-  const info = s.alloc([Math.max(length, 1)], 'float32');
-  (backend.typedArrayFromHeap(info) as Float32Array).fill(0);
-  return address(backend, info);
-}
+const geometryKey = (g: ConvGeometry): string => Object.values(g).join(',');
 
-/** The forward tables for x (shared by conv2d and conv2dBackpropFilter). */
-function forwardTable(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, g: ConvGeometry, x: tf.TensorInfo): number {
-  const pixels = g.batch * g.outHeight * g.outWidth;
-  const zero = zeroRow(backend, s, g.inChannels);
-  const ind = address(backend, s.alloc([pixels * g.filterHeight * g.filterWidth], 'int32'));
-  kernels.exports['forwardTable']!(
-    ind, address(backend, x), zero, g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
-    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+/** The forward conv's table for this geometry (offsets into x; shared by conv2d and conv2dBackpropFilter). */
+function forwardTable(backend: WasmBackendLike, kernels: SimdKernels, g: ConvGeometry): number {
+  const entries = g.batch * g.outHeight * g.outWidth * g.filterHeight * g.filterWidth;
+  return tablesOf(backend).get(`forward:${geometryKey(g)}`, entries, (ind) =>
+    kernels.exports['forwardTable']!(
+      ind, 0, -1, g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
+      g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+    ),
   );
-  return ind;
 }
 
-/** outInd[p] = out + p·rowBytes (contiguous output rows). */
-function contiguousRows(backend: WasmBackendLike, s: Scratch, out: tf.TensorInfo, rows: number, rowFloats: number): number {
-  const table = s.alloc([rows], 'int32');
-  const view = backend.typedArrayFromHeap(table) as Int32Array;
-  const base = address(backend, out);
-  for (let p = 0; p < rows; p++) view[p] = base + p * rowFloats * 4;
-  return address(backend, table);
+/** The forward product of x under geometry g. */
+function forwardProduct(backend: WasmBackendLike, kernels: SimdKernels, g: ConvGeometry, x: tf.TensorInfo): Product {
+  return {
+    ind: forwardTable(backend, kernels, g),
+    base: address(backend, x),
+    zero: zeroRow(backend, g.inChannels),
+    P: g.batch * g.outHeight * g.outWidth,
+    T: g.filterHeight * g.filterWidth,
+    K: g.inChannels,
+    N: g.outChannels,
+  };
 }
 
 /** NHWC conv2d with an HWIO filter and optional bias: [batch, outH, outW, outC]. */
@@ -77,11 +76,9 @@ export function conv2d(
   const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32');
   const s = scratch(backend);
   try {
-    const pixels = g.batch * g.outHeight * g.outWidth;
-    const ind = forwardTable(backend, kernels, s, g, x);
-    const outInd = contiguousRows(backend, s, out, pixels, g.outChannels);
-    const product = { ind, P: pixels, T: g.filterHeight * g.filterWidth, K: g.inChannels, N: g.outChannels };
-    rowsProduct(backend, kernels, s, product, outInd, address(backend, filter), bias === undefined ? 0 : address(backend, bias));
+    const product = forwardProduct(backend, kernels, g, x);
+    const rows = { outInd: contiguousRows(backend, product.P, g.outChannels), base: address(backend, out) };
+    rowsProduct(backend, kernels, s, product, rows, address(backend, filter), bias === undefined ? 0 : address(backend, bias));
   } finally {
     s.release();
   }
@@ -99,10 +96,8 @@ export function conv2dBackpropFilter(
   const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
   const s = scratch(backend);
   try {
-    const pixels = g.batch * g.outHeight * g.outWidth;
-    const ind = forwardTable(backend, kernels, s, g, x);
+    const product = forwardProduct(backend, kernels, g, x);
     (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-    const product = { ind, P: pixels, T: g.filterHeight * g.filterWidth, K: g.inChannels, N: g.outChannels };
     columnsProduct(backend, kernels, s, product, address(backend, dy), out);
   } finally {
     s.release();
@@ -156,11 +151,8 @@ function backpropInputPhase(
   const rowsH = Math.ceil((g.inHeight - a) / sh);
   const rowsW = Math.ceil((g.inWidth - b) / sw);
   const pixels = g.batch * rowsH * rowsW;
-  const zero = zeroRow(backend, s, co);
   const packed = s.alloc([Math.max(taps * co * ci, 1)], 'float32');
-  const ind = s.alloc([Math.max(pixels * taps, 1)], 'int32');
-  const outInd = s.alloc([pixels], 'int32');
-  // Views after the last allocation (heap growth detaches older ones).
+  // Views after the allocation (heap growth detaches older ones).
   const w = backend.typedArrayFromHeap(packed) as Float32Array;
   const f = backend.typedArrayFromHeap(filter) as Float32Array;
   let t = 0;
@@ -173,13 +165,17 @@ function backpropInputPhase(
       t++;
     }
   }
-  kernels.exports['phaseTable']!(
-    address(backend, ind), address(backend, outInd), address(backend, dy), address(backend, out), zero,
-    g.batch, g.inHeight, g.inWidth, g.outHeight, g.outWidth, ci, co, a, b, sh, sw, g.padTop, g.padLeft,
-    khs[0] ?? 0, khs.length, kws[0] ?? 0, kws.length,
+  // One table: the phase's dx rows (pixels), then its taps' dy rows (pixels × taps).
+  const table = tablesOf(backend).get(`phase:${geometryKey(g)}:${a}:${b}`, pixels * (1 + taps), (at) =>
+    kernels.exports['phaseTable']!(
+      at + pixels * 4, at, 0, 0, -1, g.batch, g.inHeight, g.inWidth, g.outHeight, g.outWidth, ci, co, a, b, sh, sw, g.padTop, g.padLeft,
+      khs[0] ?? 0, khs.length, kws[0] ?? 0, kws.length,
+    ),
   );
-  const product = { ind: address(backend, ind), P: pixels, T: taps, K: co, N: ci };
-  rowsProduct(backend, kernels, s, product, address(backend, outInd), address(backend, packed), 0);
+  const outInd = table;
+  const ind = table + pixels * 4;
+  const product = { ind, base: address(backend, dy), zero: zeroRow(backend, co), P: pixels, T: taps, K: co, N: ci };
+  rowsProduct(backend, kernels, s, product, { outInd, base: address(backend, out) }, address(backend, packed), 0);
 }
 
 /** [m, n] = a[m, k] · b[k, n] (untransposed, rank-2 views of batch-1 operands). */
@@ -187,9 +183,8 @@ export function matMul(backend: WasmBackendLike, kernels: SimdKernels, a: tf.Ten
   const out = backend.makeOutput(outShape, 'float32');
   const s = scratch(backend);
   try {
-    const ind = contiguousRows(backend, s, a, m, k);
-    const outInd = contiguousRows(backend, s, out, m, n);
-    rowsProduct(backend, kernels, s, { ind, P: m, T: 1, K: k, N: n }, outInd, address(backend, b), 0);
+    const product = { ind: contiguousRows(backend, m, k), base: address(backend, a), zero: 0, P: m, T: 1, K: k, N: n };
+    rowsProduct(backend, kernels, s, product, { outInd: contiguousRows(backend, m, n), base: address(backend, out) }, address(backend, b), 0);
   } finally {
     s.release();
   }
@@ -201,9 +196,9 @@ export function matMulTransposeA(backend: WasmBackendLike, kernels: SimdKernels,
   const out = backend.makeOutput(outShape, 'float32');
   const s = scratch(backend);
   try {
-    const ind = contiguousRows(backend, s, a, k, m);
     (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-    columnsProduct(backend, kernels, s, { ind, P: k, T: 1, K: m, N: n }, address(backend, b), out);
+    const product = { ind: contiguousRows(backend, k, m), base: address(backend, a), zero: 0, P: k, T: 1, K: m, N: n };
+    columnsProduct(backend, kernels, s, product, address(backend, b), out);
   } finally {
     s.release();
   }

@@ -14,6 +14,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
 import { parallelColumns, parallelRows } from './parallel';
 import type { SimdKernels } from './simd-runtime';
+import { contiguousRows } from './table-cache';
 
 /** Heap scratch for one op, freed together. */
 export interface Scratch {
@@ -37,9 +38,15 @@ export function scratch(backend: WasmBackendLike): Scratch {
 
 export const address = (backend: WasmBackendLike, info: tf.TensorInfo): number => backend.getMemoryOffset(info.dataId);
 
-/** A product's operands by address: rows read through `ind` ([P][T] input addresses), `K` values per tap, `N` columns. */
+/**
+ * A product's input: rows read through the table at `ind` ([P][T] byte
+ * offsets from `base`, −1 for the zero row at `zero`), `K` values per tap,
+ * `N` output columns.
+ */
 export interface Product {
   ind: number;
+  base: number;
+  zero: number;
   P: number;
   T: number;
   K: number;
@@ -52,13 +59,9 @@ const FEW = 4;
 function gathered(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, prod: Product): Product {
   if (prod.K >= FEW || prod.T === 1) return prod;
   const rowFloats = prod.T * prod.K;
-  const block = s.alloc([prod.P * rowFloats], 'float32');
-  const table = s.alloc([prod.P], 'int32');
-  const base = address(backend, block);
-  kernels.exports['gatherRows']!(prod.ind, base, prod.P * prod.T, prod.K);
-  const rows = backend.typedArrayFromHeap(table) as Int32Array;
-  for (let p = 0; p < prod.P; p++) rows[p] = base + p * rowFloats * 4;
-  return { ind: address(backend, table), P: prod.P, T: 1, K: rowFloats, N: prod.N };
+  const block = address(backend, s.alloc([prod.P * rowFloats], 'float32'));
+  kernels.exports['gatherRows']!(prod.ind, block, prod.P * prod.T, prod.K, prod.base, prod.zero);
+  return { ind: contiguousRows(backend, prod.P, rowFloats), base: block, zero: prod.zero, P: prod.P, T: 1, K: rowFloats, N: prod.N };
 }
 
 /** [T·K][N] → [N][T·K] (the dot-product kernels read one output column's weights contiguously). */
@@ -71,37 +74,43 @@ function transposed(backend: WasmBackendLike, s: Scratch, from: tf.TensorInfo | 
   return address(backend, out);
 }
 
+/** Where a product's output rows go: row p at base + the offset at outInd[p]. */
+export interface RowsOut {
+  outInd: number;
+  base: number;
+}
+
 /**
- * out rows (addresses at outInd[p]) = bias + Σ_t Σ_k in[p,t][k]·w[t][k][n];
- * `w` is the address of [T][K][N] weights, bias an address or 0.
+ * out rows = bias + Σ_t Σ_k in[p,t][k]·w[t][k][n]; `w` is the address of
+ * [T][K][N] weights, bias an address or 0.
  */
-export function rowsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, product: Product, outInd: number, w: number, bias: number): void {
+export function rowsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, product: Product, out: RowsOut, w: number, bias: number): void {
   const prod = gathered(backend, kernels, s, product);
-  const { ind, P, T, K, N } = prod;
+  const { ind, base, zero, P, T, K, N } = prod;
   const work = P * T * K * N;
-  if (N < FEW && K % 4 === 0) {
-    const wT = transposed(backend, s, w, T * K, N);
-    parallelRows(kernels, P, work, (from, to) => ({ fn: 'gemmRowsDot', args: [ind, outInd, wT, bias, from, to, T, K, N] }));
-    return;
-  }
-  parallelRows(kernels, P, work, (from, to) => ({ fn: 'gemmRows', args: [ind, outInd, w, bias, from, to, T, K, N] }));
+  const dot = N < FEW && K % 4 === 0;
+  const weights = dot ? transposed(backend, s, w, T * K, N) : w;
+  parallelRows(kernels, P, work, (from, to) => ({
+    fn: dot ? 'gemmRowsDot' : 'gemmRows',
+    args: [ind, out.outInd, weights, bias, from, to, T, K, N, base, out.base, zero],
+  }));
 }
 
 /** out[t][k][n] = Σ_p in[p,t][k]·dy[p][n] into the zero-filled `out` ([T][K][N]); dy is [P][N] at `dy`. */
 export function columnsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, product: Product, dy: number, out: tf.TensorInfo): void {
   const prod = gathered(backend, kernels, s, product);
-  const { ind, P, T, K, N } = prod;
+  const { ind, base, zero, P, T, K, N } = prod;
   const work = P * T * K * N;
   const o = address(backend, out);
   if (N < FEW && K % 4 === 0) {
     const outT = s.alloc([N * T * K], 'float32');
     (backend.typedArrayFromHeap(outT) as Float32Array).fill(0);
-    kernels.exports['gemmColumnsDot']!(ind, dy, address(backend, outT), P, T, K, N);
+    kernels.exports['gemmColumnsDot']!(ind, dy, address(backend, outT), P, T, K, N, base, zero);
     const result = backend.typedArrayFromHeap(out) as Float32Array;
     const byColumn = backend.typedArrayFromHeap(outT) as Float32Array;
     for (let r = 0; r < T * K; r++) for (let n = 0; n < N; n++) result[r * N + n] = byColumn[n * T * K + r]!;
     return;
   }
   const chunk = Math.max(16, Math.floor(8192 / Math.max(N, 1)));
-  parallelColumns(kernels, N, work, (from, to) => ({ fn: 'gemmColumns', args: [ind, dy, o, P, T, K, N, from, to, chunk] }));
+  parallelColumns(kernels, N, work, (from, to) => ({ fn: 'gemmColumns', args: [ind, dy, o, P, T, K, N, from, to, chunk, base, zero] }));
 }

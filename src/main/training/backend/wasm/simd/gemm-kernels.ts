@@ -43,6 +43,16 @@ function multiplyAdd({ fb, fma }: Acc, acc: number, x: number, w: number, vector
   }
 }
 
+/**
+ * Turns the table entry on the stack into an address: entries are byte
+ * offsets from the operand's base (so a table serves every call of its
+ * geometry), −1 meaning the zero row.
+ */
+function tableAddress(fb: FunctionBuilder, tmp: number, base: number, zeroRow: number): void {
+  fb.mem(OP.i32Load, 2).set(tmp);
+  fb.get(zeroRow).get(base).get(tmp).op(OP.i32Add).get(tmp).i32(0).op(OP.i32LtS, OP.select);
+}
+
 /** Pushes a zero of the accumulator's type. */
 function zero(fb: FunctionBuilder, vector: boolean): void {
   if (vector) fb.f32(0).simd(SIMD.f32x4Splat);
@@ -50,13 +60,15 @@ function zero(fb: FunctionBuilder, vector: boolean): void {
 }
 
 /**
- * gemmRows(ind, outInd, w, bias, pBegin, pEnd, T, K, N): rows pBegin..pEnd of
- * out (addresses at outInd[p]); ind is [P][T] input addresses; w is [T][K][N];
- * bias is an address of N floats, or 0 for none.
+ * gemmRows(ind, outInd, w, bias, pBegin, pEnd, T, K, N, inBase, outBase, zero):
+ * rows pBegin..pEnd of out (at outBase + outInd[p]); ind is [P][T] offsets
+ * from inBase (−1: the zero row at `zero`); w is [T][K][N]; bias is an
+ * address of N floats, or 0 for none.
  */
 export function gemmRows(fma: boolean): FunctionBuilder {
-  const fb = new FunctionBuilder(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [IND, OUT_IND, W, BIAS, P_BEGIN, P_END, T, K, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const fb = new FunctionBuilder(Array<'i32'>(12).fill('i32'));
+  const [IND, OUT_IND, W, BIAS, P_BEGIN, P_END, T, K, N, IN_BASE, OUT_BASE, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const tmp = fb.local('i32');
   const ctx = { fb, fma };
   const p = fb.local('i32');
   const n0 = fb.local('i32');
@@ -103,7 +115,8 @@ export function gemmRows(fma: boolean): FunctionBuilder {
       for (let i = 0; i < rows; i++) {
         fb.get(tapRow);
         if (i > 0) fb.get(t4).i32(i).op(OP.i32Mul, OP.i32Add);
-        fb.mem(OP.i32Load, 2).set(a[i]!);
+        tableAddress(fb, tmp, IN_BASE, ZERO);
+        fb.set(a[i]!);
       }
       fb.forRange(k, 0, () => fb.get(K), 1, () => {
         for (let j = 0; j < vecs; j++) {
@@ -125,7 +138,7 @@ export function gemmRows(fma: boolean): FunctionBuilder {
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < vecs; j++) {
         fb.get(OUT_IND).get(p).i32(i).op(OP.i32Add).i32(4).op(OP.i32Mul, OP.i32Add).mem(OP.i32Load, 2);
-        fb.get(n0).i32(4).op(OP.i32Mul, OP.i32Add);
+        fb.get(OUT_BASE).op(OP.i32Add).get(n0).i32(4).op(OP.i32Mul, OP.i32Add);
         fb.get(acc(i, j));
         if (vector) fb.simdMem(SIMD.store, j * 16);
         else fb.mem(OP.f32Store, 2);
@@ -153,13 +166,15 @@ export function gemmRows(fma: boolean): FunctionBuilder {
 }
 
 /**
- * gemmColumns(ind, dy, out, P, T, K, N, nBegin, nEnd, chunk): adds
+ * gemmColumns(ind, dy, out, P, T, K, N, nBegin, nEnd, chunk, inBase, zero): adds
  * Σ_p in_{p,t}[k]·dy[p][n] to out[t][k][n] for columns nBegin..nEnd (out
- * must start zeroed); ind is [P][T] input addresses, dy is [P][N].
+ * must start zeroed); ind is [P][T] offsets from inBase (−1: the zero row),
+ * dy is [P][N].
  */
 export function gemmColumns(fma: boolean): FunctionBuilder {
-  const fb = new FunctionBuilder(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [IND, DY, OUT, P, T, K, N, N_BEGIN, N_END, CHUNK] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const fb = new FunctionBuilder(Array<'i32'>(12).fill('i32'));
+  const [IND, DY, OUT, P, T, K, N, N_BEGIN, N_END, CHUNK, IN_BASE, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const tmp = fb.local('i32');
   const ctx = { fb, fma };
   const pc = fb.local('i32');
   const pcEnd = fb.local('i32');
@@ -210,7 +225,9 @@ export function gemmColumns(fma: boolean): FunctionBuilder {
         if (vector) fb.simdMem(SIMD.load, j * 16).set(dv[j]!);
         else fb.mem(OP.f32Load, 2).set(ds);
       }
-      fb.get(indP).mem(OP.i32Load, 2).get(k0).i32(4).op(OP.i32Mul, OP.i32Add).set(base);
+      fb.get(indP);
+      tableAddress(fb, tmp, IN_BASE, ZERO);
+      fb.get(k0).i32(4).op(OP.i32Mul, OP.i32Add).set(base);
       for (let i = 0; i < rows; i++) {
         fb.get(base);
         if (vector) fb.simdMem(SIMD.load32Splat, i * 4).set(xv[i]!);
@@ -261,14 +278,15 @@ function horizontalSum(fb: FunctionBuilder, v: number): void {
 }
 
 /**
- * gemmRowsDot(ind, outInd, wT, bias, pBegin, pEnd, T, K, N): gemmRows for
+ * gemmRowsDot(ind, outInd, wT, bias, pBegin, pEnd, T, K, N, inBase, outBase, zero): gemmRows for
  * narrow outputs (N < 4, e.g. one image channel), vectorised along k as dot
  * products instead of along n. wT is the weights transposed to [N][T][K];
  * K must be a multiple of 4.
  */
 export function gemmRowsDot(fma: boolean): FunctionBuilder {
-  const fb = new FunctionBuilder(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [IND, OUT_IND, WT, BIAS, P_BEGIN, P_END, T, K, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const fb = new FunctionBuilder(Array<'i32'>(12).fill('i32'));
+  const [IND, OUT_IND, WT, BIAS, P_BEGIN, P_END, T, K, N, IN_BASE, OUT_BASE, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const tmp = fb.local('i32');
   const ctx = { fb, fma };
   const p = fb.local('i32');
   const n = fb.local('i32');
@@ -297,7 +315,8 @@ export function gemmRowsDot(fma: boolean): FunctionBuilder {
         for (let i = 0; i < rows; i++) {
           fb.get(tapRow);
           if (i > 0) fb.get(t4).i32(i).op(OP.i32Mul, OP.i32Add);
-          fb.mem(OP.i32Load, 2).set(a[i]!);
+          tableAddress(fb, tmp, IN_BASE, ZERO);
+          fb.set(a[i]!);
         }
         fb.forRange(k, 0, () => fb.get(K), 4, () => {
           fb.get(wp).simdMem(SIMD.load).set(wv);
@@ -315,7 +334,7 @@ export function gemmRowsDot(fma: boolean): FunctionBuilder {
       for (let i = 0; i < rows; i++) {
         // out[p + i][n] = Σ lanes + bias[n]
         fb.get(OUT_IND).get(p).i32(i).op(OP.i32Add).i32(4).op(OP.i32Mul, OP.i32Add).mem(OP.i32Load, 2);
-        fb.get(n).i32(4).op(OP.i32Mul, OP.i32Add);
+        fb.get(OUT_BASE).op(OP.i32Add).get(n).i32(4).op(OP.i32Mul, OP.i32Add);
         horizontalSum(fb, acc[i]!);
         fb.get(biasN).op(OP.f32Add).mem(OP.f32Store, 2);
       }
@@ -327,13 +346,14 @@ export function gemmRowsDot(fma: boolean): FunctionBuilder {
 }
 
 /**
- * gemmColumnsDot(ind, dy, outT, P, T, K, N): gemmColumns for narrow dy
+ * gemmColumnsDot(ind, dy, outT, P, T, K, N, inBase, zero): gemmColumns for narrow dy
  * (N < 4), vectorised along k: outT[n][t][k] += Σ_p in_{p,t}[k]·dy[p][n],
  * p in order (outT must start zeroed; K a multiple of 4).
  */
 export function gemmColumnsDot(fma: boolean): FunctionBuilder {
-  const fb = new FunctionBuilder(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [IND, DY, OUT_T, P, T, K, N] = [0, 1, 2, 3, 4, 5, 6];
+  const fb = new FunctionBuilder(Array<'i32'>(9).fill('i32'));
+  const [IND, DY, OUT_T, P, T, K, N, IN_BASE, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const tmp = fb.local('i32');
   const ctx = { fb, fma };
   const n = fb.local('i32');
   const t = fb.local('i32');
@@ -359,7 +379,9 @@ export function gemmColumnsDot(fma: boolean): FunctionBuilder {
     fb.get(DY).get(n).i32(4).op(OP.i32Mul, OP.i32Add).set(dyP);
     fb.forRange(p, 0, () => fb.get(P), 1, () => {
       fb.get(dyP).simdMem(SIMD.load32Splat).set(d);
-      fb.get(indP).mem(OP.i32Load, 2).get(k0).i32(4).op(OP.i32Mul, OP.i32Add).set(base);
+      fb.get(indP);
+      tableAddress(fb, tmp, IN_BASE, ZERO);
+      fb.get(k0).i32(4).op(OP.i32Mul, OP.i32Add).set(base);
       for (let j = 0; j < vectors; j++) {
         fb.get(base).simdMem(SIMD.load, j * 16).set(xv);
         multiplyAdd(ctx, acc[j]!, xv, d, true);
@@ -378,17 +400,20 @@ export function gemmColumnsDot(fma: boolean): FunctionBuilder {
   return fb;
 }
 
-/** gatherRows(ind, out, E, K): out[e][0..K) = the K floats at ind[e], for e < E (an im2col for few channels). */
+/** gatherRows(ind, out, E, K, inBase, zero): out[e][0..K) = the K floats at table entry e, for e < E (an im2col for few channels). */
 export function gatherRows(): FunctionBuilder {
-  const fb = new FunctionBuilder(['i32', 'i32', 'i32', 'i32']);
-  const [IND, OUT, E, K] = [0, 1, 2, 3];
+  const fb = new FunctionBuilder(Array<'i32'>(6).fill('i32'));
+  const [IND, OUT, E, K, IN_BASE, ZERO] = [0, 1, 2, 3, 4, 5];
+  const tmp = fb.local('i32');
   const e = fb.local('i32');
   const k = fb.local('i32');
   const src = fb.local('i32');
   const dst = fb.local('i32');
   fb.get(OUT).set(dst);
   fb.forRange(e, 0, () => fb.get(E), 1, () => {
-    fb.get(IND).get(e).i32(4).op(OP.i32Mul, OP.i32Add).mem(OP.i32Load, 2).set(src);
+    fb.get(IND).get(e).i32(4).op(OP.i32Mul, OP.i32Add);
+    tableAddress(fb, tmp, IN_BASE, ZERO);
+    fb.set(src);
     fb.forRange(k, 0, () => fb.get(K), 1, () => {
       fb.get(dst).get(src).mem(OP.f32Load, 2).mem(OP.f32Store, 2);
       fb.addTo(src, 4);
