@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
+import { release, runWasmKernel } from '../kernel-ops';
 import * as ops from './conv-ops';
 import type { ConvGeometry } from './conv-ops';
 import { simdKernelsFor } from './simd-runtime';
@@ -60,21 +61,35 @@ function forwardInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ForwardAttr
 
 const float32 = (...infos: (tf.TensorInfo | undefined)[]) => infos.every((i) => i === undefined || i.dtype === 'float32');
 
-/** Conv2D (and FusedConv2D without an activation): ours on NHWC float32, else the wrapped kernel. */
+/** Activations a FusedConv2D may carry that run as tfjs's own unary kernel after ours. */
+const ACTIVATION_KERNELS: Record<string, string> = { relu: tf.Relu, relu6: tf.Relu6, sigmoid: tf.Sigmoid, elu: tf.Elu, leakyrelu: tf.LeakyRelu };
+
+/**
+ * Conv2D and FusedConv2D: ours on NHWC float32 (bias folded into the
+ * product; an activation then runs as its own kernel), else the wrapped
+ * kernel (prelu, other layouts and dtypes).
+ */
 export function makeConv2DConfig(builtin: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as unknown as ForwardAttrs;
     const kernels = studioKernels(args.backend);
-    const linear = attrs.activation === undefined || attrs.activation === 'linear';
+    const activation = attrs.activation === undefined || attrs.activation === 'linear' ? undefined : ACTIVATION_KERNELS[attrs.activation];
+    const supported = activation !== undefined || attrs.activation === undefined || attrs.activation === 'linear';
     // A bias is one value per output channel (anything broadcast otherwise goes to tfjs).
     const perChannelBias = bias === undefined || (bias.shape.length === 1 && bias.shape[0] === filter!.shape[3]);
     const info = forwardInfo(x!, filter!, attrs);
-    const ours = linear && preluActivationWeights === undefined && perChannelBias && float32(x, filter, bias);
+    const ours = supported && preluActivationWeights === undefined && perChannelBias && float32(x, filter, bias);
     if (kernels === undefined || !ours || info.dataFormat !== 'channelsLast') {
       return builtin.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
     }
-    return ops.conv2d(args.backend as WasmBackendLike, kernels, x!, filter!, bias, geometryOf(info));
+    const backend = args.backend as WasmBackendLike;
+    const out = ops.conv2d(backend, kernels, x!, filter!, bias, geometryOf(info));
+    if (activation === undefined) return out;
+    const alpha = (attrs as { leakyreluAlpha?: number }).leakyreluAlpha ?? 0.2;
+    const activated = runWasmKernel(backend, activation, { x: out }, { alpha });
+    release(backend, out);
+    return activated;
   };
   return { ...builtin, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
