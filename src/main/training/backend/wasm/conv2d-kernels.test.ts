@@ -137,6 +137,14 @@ describe('wasm Conv2D / FusedConv2D / Conv2DBackpropFilter / Conv2DBackpropInput
     expect(fusedErr).toBeLessThan(TOLERANCE);
   });
 
+  it('matches on a large filter, whose taps go in chunks that keep the weights in cache', async () => {
+    // 128→256 channels, 3×3: 128 KB of weights per tap, so the product runs two taps at a time.
+    const big: Case = { size: [6, 5], kernel: 3, strides: [1, 1], pad: 'same', batch: 2, inChannels: 128, outChannels: 256 };
+    const ours = await runOn('wasm', gradients(big));
+    const reference = await runOn('cpu', gradients(big));
+    ours.forEach((values, i) => expect(maxRelativeError(values, reference[i]!)).toBeLessThan(TOLERANCE));
+  });
+
   it('keeps every kernel size 1–6 and stride 1–3 in the grid', () => {
     expect(new Set(valid.map((c) => c.kernel))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
     expect(new Set(valid.flatMap((c) => c.strides))).toEqual(new Set([1, 2, 3]));

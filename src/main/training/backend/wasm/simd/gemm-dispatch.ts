@@ -54,6 +54,10 @@ export interface Product {
 }
 
 const FEW = 4;
+/** Bytes of weights one pass of gemmRows streams per row tile (about L2). */
+const WEIGHT_CHUNK_BYTES = 256 * 1024;
+/** Bytes of dy one gemmColumns chunk keeps in cache. */
+const DY_CHUNK_BYTES = 256 * 1024;
 
 /** Gathers the taps' rows into one contiguous [P][T·K] block (when K is too small for the tile). */
 function gathered(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, prod: Product): Product {
@@ -88,13 +92,23 @@ export function rowsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: S
   const prod = gathered(backend, kernels, s, product);
   const { ind, base, zero, P, T, K, N } = prod;
   const work = P * T * K * N;
-  const dot = N < FEW && K % 4 === 0;
-  const weights = dot ? transposed(backend, s, w, T * K, N) : w;
-  parallelRows(kernels, P, work, (from, to) => ({
-    fn: dot ? 'gemmRowsDot' : 'gemmRows',
-    args: [ind, out.outInd, weights, bias, from, to, T, K, N, base, out.base, zero],
-  }));
+  if (N < FEW && K % 4 === 0) {
+    const wT = transposed(backend, s, w, T * K, N);
+    parallelRows(kernels, P, work, (from, to) => ({ fn: 'gemmRowsDot', args: [ind, out.outInd, wT, bias, from, to, T, K, N, base, out.base, zero] }));
+    return;
+  }
+  // Taps in chunks whose weights stay in cache while every row tile reads them.
+  const chunk = Math.max(1, Math.floor(WEIGHT_CHUNK_BYTES / (K * N * 4)));
+  for (let t0 = 0; t0 < T; t0 += chunk) {
+    const t1 = Math.min(T, t0 + chunk);
+    parallelRows(kernels, P, (work * (t1 - t0)) / T, (from, to) => ({
+      fn: 'gemmRows',
+      args: [ind, out.outInd, w, bias, from, to, T, K, N, base, out.base, zero, t0, t1, t0 > 0 ? 1 : 0],
+    }));
+  }
+  if (T === 0) parallelRows(kernels, P, 0, (from, to) => ({ fn: 'gemmRows', args: [ind, out.outInd, w, bias, from, to, T, K, N, base, out.base, zero, 0, 0, 0] }));
 }
+
 
 /** out[t][k][n] = Σ_p in[p,t][k]·dy[p][n] into the zero-filled `out` ([T][K][N]); dy is [P][N] at `dy`. */
 export function columnsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, product: Product, dy: number, out: tf.TensorInfo): void {
@@ -111,6 +125,6 @@ export function columnsProduct(backend: WasmBackendLike, kernels: SimdKernels, s
     for (let r = 0; r < T * K; r++) for (let n = 0; n < N; n++) result[r * N + n] = byColumn[n * T * K + r]!;
     return;
   }
-  const chunk = Math.max(16, Math.floor(8192 / Math.max(N, 1)));
+  const chunk = Math.max(16, Math.floor(DY_CHUNK_BYTES / 4 / Math.max(N, 1)));
   parallelColumns(kernels, N, work, (from, to) => ({ fn: 'gemmColumns', args: [ind, dy, o, P, T, K, N, from, to, chunk, base, zero] }));
 }

@@ -60,14 +60,19 @@ function zero(fb: FunctionBuilder, vector: boolean): void {
 }
 
 /**
- * gemmRows(ind, outInd, w, bias, pBegin, pEnd, T, K, N, inBase, outBase, zero):
- * rows pBegin..pEnd of out (at outBase + outInd[p]); ind is [P][T] offsets
- * from inBase (−1: the zero row at `zero`); w is [T][K][N]; bias is an
- * address of N floats, or 0 for none.
+ * gemmRows(ind, outInd, w, bias, pBegin, pEnd, T, K, N, inBase, outBase, zero, tBegin, tEnd, accumulate):
+ * rows pBegin..pEnd of out (at outBase + outInd[p]) over taps tBegin..tEnd;
+ * ind is [P][T] offsets from inBase (−1: the zero row at `zero`); w is
+ * [T][K][N]; bias is an address of N floats, or 0 for none. With
+ * `accumulate` the sums start from out (a later chunk of taps: large
+ * filters go in chunks that keep their weights in cache; the order of the
+ * sum is the same).
  */
 export function gemmRows(fma: boolean): FunctionBuilder {
-  const fb = new FunctionBuilder(Array<'i32'>(12).fill('i32'));
-  const [IND, OUT_IND, W, BIAS, P_BEGIN, P_END, T, K, N, IN_BASE, OUT_BASE, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const fb = new FunctionBuilder(Array<'i32'>(15).fill('i32'));
+  const [IND, OUT_IND, W, BIAS, P_BEGIN, P_END, T, K, N, IN_BASE, OUT_BASE, ZERO, T_BEGIN, T_END, ACCUMULATE] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+  ];
   const tmp = fb.local('i32');
   const ctx = { fb, fma };
   const p = fb.local('i32');
@@ -94,24 +99,32 @@ export function gemmRows(fma: boolean): FunctionBuilder {
     const vecs = width === 1 ? 1 : width / 4;
     const vector = width !== 1;
     const acc = (i: number, j: number) => (vector ? accV[i * 2 + j]! : accS[i]!);
+    /** Pushes the address of row p + i, column n0 of out. */
+    const outAddress = (i: number) => {
+      fb.get(OUT_IND).get(p).i32(i).op(OP.i32Add).i32(4).op(OP.i32Mul, OP.i32Add).mem(OP.i32Load, 2);
+      fb.get(OUT_BASE).op(OP.i32Add).get(n0).i32(4).op(OP.i32Mul, OP.i32Add);
+    };
+    const load = (offset: number) => (vector ? fb.simdMem(SIMD.load, offset) : fb.mem(OP.f32Load, 2, offset));
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < vecs; j++) {
-        fb.get(BIAS).op(OP.i32Eqz);
-        fb.ifThen(
-          () => (zero(fb, vector), fb.set(acc(i, j))),
+        fb.get(ACCUMULATE).ifThen(
+          () => (outAddress(i), load(j * 16), fb.set(acc(i, j))),
           () => {
-            fb.get(BIAS).get(n0).i32(4).op(OP.i32Mul, OP.i32Add);
-            if (vector) fb.simdMem(SIMD.load, j * 16);
-            else fb.mem(OP.f32Load, 2);
-            fb.set(acc(i, j));
+            fb.get(BIAS).op(OP.i32Eqz);
+            fb.ifThen(
+              () => (zero(fb, vector), fb.set(acc(i, j))),
+              () => (fb.get(BIAS).get(n0).i32(4).op(OP.i32Mul, OP.i32Add), load(j * 16), fb.set(acc(i, j))),
+            );
           },
         );
       }
     }
-    fb.get(W).get(n0).i32(4).op(OP.i32Mul, OP.i32Add).set(wp);
+    // wp = w + (tBegin·K·N + n0)·4
+    fb.get(T_BEGIN).get(K).op(OP.i32Mul).get(N).op(OP.i32Mul).get(n0).op(OP.i32Add).i32(4).op(OP.i32Mul);
+    fb.get(W).op(OP.i32Add).set(wp);
     // tapRow walks ind[p][t] for the block's first row; row i is i·T entries further.
-    fb.get(IND).get(p).get(t4).op(OP.i32Mul, OP.i32Add).set(tapRow);
-    fb.forRange(t, 0, () => fb.get(T), 1, () => {
+    fb.get(IND).get(p).get(t4).op(OP.i32Mul, OP.i32Add).get(T_BEGIN).i32(4).op(OP.i32Mul, OP.i32Add).set(tapRow);
+    fb.forRange(t, () => fb.get(T_BEGIN), () => fb.get(T_END), 1, () => {
       for (let i = 0; i < rows; i++) {
         fb.get(tapRow);
         if (i > 0) fb.get(t4).i32(i).op(OP.i32Mul, OP.i32Add);
@@ -137,8 +150,7 @@ export function gemmRows(fma: boolean): FunctionBuilder {
     });
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < vecs; j++) {
-        fb.get(OUT_IND).get(p).i32(i).op(OP.i32Add).i32(4).op(OP.i32Mul, OP.i32Add).mem(OP.i32Load, 2);
-        fb.get(OUT_BASE).op(OP.i32Add).get(n0).i32(4).op(OP.i32Mul, OP.i32Add);
+        outAddress(i);
         fb.get(acc(i, j));
         if (vector) fb.simdMem(SIMD.store, j * 16);
         else fb.mem(OP.f32Store, 2);
