@@ -126,6 +126,16 @@ const batchNormKernel: Wrap = wrapWith((args, backend) => {
   return out;
 });
 
+/** Square as x·x in one pass (tfjs's wasm Square is a scalar loop; Adam squares every gradient). */
+const squareKernel: Wrap = wrapWith((args, backend) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype !== 'float32') return undefined;
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const at = offset(backend, x);
+  studioKernels(backend)!.exports[binaryName('mul', 'same', false)]!(at, at, offset(backend, out), size(x.shape));
+  return out;
+});
+
 /** Identity without a copy: the output shares the input's data (refcounted). */
 const identityKernel: Wrap = wrapWith((args, backend) => {
   const { x } = args.inputs as { x: tf.TensorInfo };
@@ -143,6 +153,7 @@ export const ELEMENTWISE_WRAPPERS: Record<string, Wrap> = {
   [tf.Sum]: reduceKernel(false),
   [tf.Mean]: reduceKernel(true),
   [tf.LeakyRelu]: leakyReluKernel,
+  [tf.Square]: squareKernel,
   [tf.FusedBatchNorm]: batchNormKernel,
   [tf.Identity]: identityKernel,
 };

@@ -32,6 +32,7 @@ const cases: Case[] = [
   ['sum over axis 0 of a matrix', () => [tf.sum(t([64, 40], 4), 0)]],
   ['mean over leading axes', () => [tf.mean(t([4, 6, 5, 12], 5), [0, 1, 2])]],
   ['not ours: sum over the last axis', () => [tf.sum(t([4, 6, 5, 12], 3), -1)]],
+  ['square, odd length', () => [tf.square(t([3, 7, 5], 6))]],
   ['leakyRelu', () => [tf.leakyRelu(t([3, 7, 5, 4], 6), 0.2)]],
   ['leakyRelu, odd length', () => [tf.leakyRelu(t([3, 7, 5], 6), 0.3)]],
   [
