@@ -42,6 +42,15 @@ const cases: Case[] = [
       return [tf.grad((v: tf.Tensor) => tf.leakyRelu(v, 0.2).mul(t([2, 9, 3], 8)).sum())(x)];
     },
   ],
+  [
+    'leakyRelu gradient of the gradient (as R1 takes it)',
+    () => {
+      // d/dw of |∂/∂x Σ leakyRelu(x)·w|²: w reaches the loss through the gradient's dy (as R1's weights do).
+      const x = t([2, 9, 3], 7);
+      const inner = (w: tf.Tensor) => tf.grad((u: tf.Tensor) => tf.leakyRelu(u, 0.2).mul(w).sum())(x);
+      return [tf.grad((w: tf.Tensor) => inner(w).square().sum())(t([2, 9, 3], 8))];
+    },
+  ],
   ['sum gradient (leading axes)', () => [tf.grad((v: tf.Tensor) => tf.sum(v, [0, 1]).mul(t([5, 4], 2)).sum())(t([3, 2, 5, 4], 1))]],
   ['mean gradient (leading axes)', () => [tf.grad((v: tf.Tensor) => tf.mean(v, [0, 1, 2]).mul(t([4], 2)).sum())(t([3, 2, 5, 4], 1))]],
   ['mean gradient (a middle axis, keepDims)', () => [tf.grad((v: tf.Tensor) => tf.mean(v, 1, true).mul(t([3, 1, 5], 2)).sum())(t([3, 7, 5], 1))]],

@@ -32,9 +32,27 @@ export const leakyReluGradConfig: tf.KernelConfig = {
 
 let installed = false;
 
+/**
+ * The gradient's own gradient (R1 and other double backprops need it): the
+ * gradient is linear in dy with the same mask, so its dy-gradient is the same
+ * kernel applied to the incoming gradient; in x it is piecewise constant.
+ */
+const leakyReluGradGradient: tf.GradConfig = {
+  kernelName: LEAKY_RELU_GRAD,
+  inputsToSave: ['x'],
+  gradFunc: (g, saved, attrs) => {
+    const [x] = saved as tf.Tensor[];
+    return {
+      dy: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: g as tf.Tensor, x: x! }, attrs) as tf.Tensor,
+      x: () => tf.zerosLike(x!),
+    };
+  },
+};
+
 /** Routes LeakyRelu's registered gradient to the one-pass kernel on wasm (idempotent). */
 export function installLeakyReluGradient(): void {
   if (installed) return;
+  if (tf.getGradient(LEAKY_RELU_GRAD) === undefined) tf.registerGradient(leakyReluGradGradient);
   const config = tf.getGradient(tf.LeakyRelu);
   if (config === undefined) return;
   const original = config.gradFunc;
