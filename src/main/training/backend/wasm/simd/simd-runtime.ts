@@ -11,7 +11,8 @@
  */
 import v8 from 'node:v8';
 import { elementwiseFunctions } from './elementwise-kernels';
-import { gatherRows, gemmColumns, gemmColumnsDot, gemmRows, gemmRowsDot } from './gemm-kernels';
+import { gemmColumns, gemmRows } from './gemm-kernels';
+import { gatherRows, gemmColumnsDot, gemmRowsDot } from './gemm-narrow-kernels';
 import { KernelPool } from './kernel-pool';
 import { forwardTable, phaseTable } from './table-kernels';
 import { encodeModule } from './wasm-emitter';
