@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: images/s of one GAN training step for seed-model-one
- * (batch 16 and 64) and tf-tutorial (batch 64) on every backend that loads,
- * as a table, or with --json one JSON object per line
- * ({backend, device, preset, batchSize, imagesPerSecond}).
+ * (batch 16 and 64), tf-tutorial and quick (batch 64) on every backend that
+ * loads, as a table, or with --json one JSON object per line
+ * ({backend, device, threads, simd, preset, batchSize, imagesPerSecond}).
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -10,13 +10,13 @@ import { BACKEND_NAMES } from '../shared/backends';
 import type { BackendName } from '../shared/backends';
 import { PRESET_NAMES } from '../shared/presets';
 import type { PresetName } from '../shared/presets';
-import { selectBackend } from '../main/training/backend/index';
+import { computeInfo, selectBackend } from '../main/training/backend/index';
 import { diagnoseBackends } from '../main/training/backend/doctor';
 import { formatDoctorReport } from '../main/training/backend/doctor-format';
 import { measureStep } from './bench-measure';
 import { dataScaleHelp, runDataScaleBench } from './bench-data-scale';
 import { importHelp, runImportBench } from './bench-import';
-import { formatKernelShares } from './bench-profile';
+import { formatKernelProfile } from './bench-profile';
 import { formatScoringRow, measureScoring } from './bench-scores';
 import type { Measurement } from './bench-measure';
 import { qualityHelp, runQualityBench } from './bench-quality';
@@ -27,7 +27,7 @@ export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [
 
 Times one training step (discriminator + generator update, after warm-up;
 median of the timed steps) and prints images/s per backend, preset and batch:
-seed-model-one at batch 16 and 64, tf-tutorial and tiny at batch 64; on GPU
+seed-model-one at batch 16 and 64, tf-tutorial, quick and tiny at batch 64; on GPU
 backends (webgpu, tfjs-node-gpu) also seed-model-one at 256 and dcgan-64 at 64
 and 256. The table's
 img/CPU-s column divides by this process's CPU time (all its threads) instead of
@@ -41,7 +41,9 @@ classifier once).
 
 Options:
   --quality         Score against wall time instead: see npm run bench -- --quality --help
-  --json            One JSON object per line: {backend, device, preset, batchSize, imagesPerSecond};
+  --json            One JSON object per line: {backend, device, threads, simd, preset, batchSize,
+                    imagesPerSecond} (threads: the backend's compute threads; simd: on wasm the
+                    studio kernels' relaxed-simd or simd128, none when GAN_STUDIO_WASM_SIMD=off);
                     the scoring row: {backend, preset, scores: {sampleSize, scoringSeconds,
                     epochSeconds, share, cpuShare, …}}
   --skip-scores     Leave out the scoring row
@@ -52,7 +54,8 @@ Options:
   --preset NAME     Only this preset (${PRESET_NAMES.join(', ')}); with --batch-size, one custom row
   --batch-size N    Only this batch size
   --steps N         Timed steps per row (default 3; 1 warm-up step first)
-  --profile         After each row, the kernels one step spends its time in (table mode)
+  --profile         After each row, the kernels a step spends its time in (table mode): calls,
+                    wall and CPU ms per step, GFLOP/s (convs, matmuls) or GB/s (the rest)
   --doctor          Then the doctor's report (with --json one more line: {"doctor": …},
                     the object gan-studio doctor --json prints)
   --import          Instead: dataset import throughput and peak memory per source kind
@@ -73,6 +76,8 @@ const DEFAULT_ROWS: Row[] = [
   { preset: 'seed-model-one', batchSize: 16 },
   { preset: 'seed-model-one', batchSize: 64 },
   { preset: 'tf-tutorial', batchSize: 64 },
+  // The first-run preset (quality per minute): small layers, where per-kernel overheads show.
+  { preset: 'quick', batchSize: 64 },
   // Small enough for every backend, so the pure-JS cpu backend gets a row too.
   { preset: 'tiny', batchSize: 64 },
   // What a GPU box is measured on (docs/backends.md, "Measuring a remote GPU box").
@@ -89,6 +94,7 @@ const CPU_TOO_SLOW: Partial<Record<PresetName, string>> = {
   'tf-tutorial': 'the pure-JS cpu backend needs minutes per tf-tutorial step',
   'seed-model-four': 'the pure-JS cpu backend needs minutes per seed-model-four step',
   'dcgan-64': 'the pure-JS cpu backend needs minutes per dcgan-64 step',
+  quick: 'the pure-JS cpu backend needs seconds per quick step',
 };
 
 interface BenchOptions {
@@ -197,10 +203,13 @@ export async function run(argv: string[]): Promise<number> {
       const m = await measureStep({ ...row, warmupSteps: 1, timedSteps: options.steps, profile: options.profile && !options.json });
       measured++;
       if (options.json) {
-        console.log(JSON.stringify({ backend, device, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }));
+        const { threads, simd } = computeInfo();
+        console.log(
+          JSON.stringify({ backend, device, threads, simd, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }),
+        );
       } else {
         console.log(tableRow(backend, device, m));
-        if (m.kernels !== undefined) console.log(formatKernelShares(m.kernels));
+        if (m.kernels !== undefined) console.log(formatKernelProfile(m.kernels));
       }
     }
     if (options.scores && !(backend === 'cpu' && !options.all)) {
