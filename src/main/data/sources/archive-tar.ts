@@ -104,11 +104,12 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
   let ended = false;
   parser.on('eof', () => (ended = true));
   const afterEnd = new Transform({ transform: (chunk: Buffer, _encoding, done) => done(null, ended ? undefined : chunk) });
-  const source = createReadStream(path, { signal });
-  const stages: NodeJS.ReadWriteStream[] = (await isGzipFile(path)) ? [createGunzip()] : [];
-  stages.push(budget.meterStream(), afterEnd);
   try {
-    await pipeline([source, ...stages, parser as unknown as NodeJS.WritableStream], { signal });
+    const stages: NodeJS.ReadWriteStream[] = (await isGzipFile(path)) ? [createGunzip()] : [];
+    stages.push(budget.meterStream(), afterEnd);
+    // The file stream is made as it is piped: one made earlier could fail (an abort) with no
+    // listener attached, an uncaught error that ended the process.
+    await pipeline([createReadStream(path), ...stages, parser as unknown as NodeJS.WritableStream], { signal });
     await Promise.all(writes);
     return { held: [...held.values()], unread };
   } catch (error) {

@@ -86,7 +86,12 @@ interface ZipFileEntry {
 
 /** An open zip with its file entries, checked against the guard; close() when done. */
 class CheckedZip {
-  private handle: FileHandle | undefined;
+  /**
+   * The file for readSmall's direct reads, opened by the first. Kept as the promise: entries
+   * are read several at once, and each opening its own handle (the first ones all found none
+   * yet) left all but the last to be closed by the garbage collector.
+   */
+  private handle: Promise<FileHandle> | undefined;
 
   private constructor(
     readonly path: string,
@@ -181,11 +186,12 @@ class CheckedZip {
   async readSmall(file: ZipFileEntry): Promise<Buffer | null> {
     const { entry } = file;
     if ((entry.compressionMethod !== 0 && entry.compressionMethod !== 8) || entry.isEncrypted()) return null;
-    this.handle ??= await open(this.path, 'r');
+    this.handle ??= open(this.path, 'r');
+    const handle = await this.handle;
     // The local header repeats the name and may carry a different extra field: read some slack.
     const slack = 30 + entry.fileNameLength + entry.extraFieldLength + 1024;
     const block = Buffer.alloc(slack + entry.compressedSize);
-    const { bytesRead } = await this.handle.read(block, 0, block.length, entry.relativeOffsetOfLocalHeader);
+    const { bytesRead } = await handle.read(block, 0, block.length, entry.relativeOffsetOfLocalHeader);
     const damaged = (detail: string): DatasetError =>
       new DatasetError(`Refusing ${this.archive}: entry "${file.rel}" ${detail}.`, 'The archive is damaged or crafted; re-create it from the original files.');
     if (bytesRead < 30 || block.readUInt32LE(0) !== 0x04034b50) throw damaged('has no valid local header');
@@ -205,9 +211,13 @@ class CheckedZip {
     return data;
   }
 
-  close(): void {
+  /** Closes the archive (yauzl's descriptor and readSmall's). */
+  async close(): Promise<void> {
     this.zip.close();
-    void this.handle?.close();
+    const handle = this.handle;
+    this.handle = undefined;
+    // A failed open left nothing to close.
+    await handle?.then((file) => file.close(), () => undefined);
   }
 }
 
@@ -234,7 +244,7 @@ export async function extractZip(path: string, dest: string, limits: ImportLimit
       onEntry?.(index + 1, checked.files.length);
     }
   } finally {
-    checked.close();
+    await checked.close();
   }
   return unread;
 }
@@ -246,10 +256,10 @@ const ARRAY_FILE = /(\.bin|idx\d-ubyte(\.gz)?)$/i;
  * Lists the zip at `path` as files read in place. Returns null when the archive holds array
  * data (extract it instead). `scratch` receives copies of entries too large to hold in memory.
  */
-export async function zipInPlace(path: string, limits: ImportLimits, scratch: string, signal?: AbortSignal): Promise<{ listing: FolderListing; close(): void } | null> {
+export async function zipInPlace(path: string, limits: ImportLimits, scratch: string, signal?: AbortSignal): Promise<{ listing: FolderListing; close(): Promise<void> } | null> {
   const checked = await CheckedZip.open(path, limits, signal);
   if (checked.files.some((f) => ARRAY_FILE.test(f.rel))) {
-    checked.close();
+    await checked.close();
     return null;
   }
   const sorted = [...checked.files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));

@@ -67,7 +67,7 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
           try {
             return await importFolderContents(stripLoneFolder(inPlace.listing), job, kind, 'archive');
           } finally {
-            inPlace.close();
+            await inPlace.close();
           }
         }
         job.progress('extract', 0);
