@@ -56,7 +56,7 @@ async function attempt(source: string, options: Parameters<typeof importDataset>
   }
 }
 
-async function sources(): Promise<Record<string, string>> {
+async function sources() {
   const tile = await encodeImage({ width: 4, height: 4, channels: 3, fill: [10, 20, 30] });
   const jpeg = await encodeImage({ width: 4, height: 4, channels: 3, fill: [10, 20, 30], format: 'jpeg' });
   const files = Array.from({ length: 24 }, (_, i) => ({ name: `set/c${i % 2}/${String(i).padStart(2, '0')}.${i % 3 ? 'png' : 'jpg'}`, data: i % 3 ? tile : jpeg }));

@@ -4,25 +4,12 @@
  * filter, Adam7, tRNS, alpha onto black, white and a colour, compared with
  * sharp itself; and whatever it does not take goes to sharp untouched.
  */
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from './decode';
-import type { ResolvedImportOptions } from './job';
 import { parseHexColour } from './pixels';
 import { decodePlainPng } from './plain-png';
-import { encodePng, pngChunk } from './png-test-images';
+import { encodePng, pngChunk, sharpPixels } from './png-test-images';
 import type { PngSpec } from './png-test-images';
-
-type Shape = Pick<ResolvedImportOptions, 'size' | 'fit' | 'background'>;
-
-/** decode.ts's pipeline as sharp alone runs it (what every image went through before the fast path). */
-async function sharpPixels(png: Uint8Array, shape: Shape): Promise<{ data: Buffer; width: number; height: number }> {
-  const { size, fit, background } = shape;
-  const flat = sharp(png, { limitInputPixels: 1 << 26, failOn: 'error' }).rotate().flatten({ background });
-  const sized = size === undefined ? flat : flat.resize(size, size, { fit, position: 'centre', background });
-  const { data, info } = await sized.toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
-}
 
 /** A deterministic stream of numbers below n. */
 function numbers(seed: number): (n: number) => number {

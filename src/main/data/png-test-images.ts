@@ -2,9 +2,12 @@
  * A PNG writer for tests that controls what an encoder usually decides for
  * you: colour type, bit depth, the filter of every row, Adam7 interlacing,
  * PLTE/tRNS and extra chunks — so the fast PNG path can be compared with
- * sharp on every kind of PNG, and broken ones can be made on purpose.
+ * sharp on every kind of PNG, and broken ones can be made on purpose; and
+ * the reference they are compared with.
  */
 import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import type { ResolvedImportOptions } from './job';
 
 export interface PngSpec {
   width: number;
@@ -108,4 +111,16 @@ export function encodePng(spec: PngSpec): Buffer {
   if (spec.transparency) chunks.push(pngChunk('tRNS', Uint8Array.from(spec.transparency)));
   chunks.push(pngChunk('IDAT', deflateSync(Buffer.concat(filtered))), pngChunk('IEND', new Uint8Array()));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
+}
+
+/**
+ * decode.ts's pipeline as sharp alone runs it: what every image went through before the
+ * plain-PNG path and the decode threads, so what the cache must still hold byte for byte.
+ */
+export async function sharpPixels(image: Uint8Array | string, shape: Pick<ResolvedImportOptions, 'size' | 'fit' | 'background'>): Promise<{ data: Buffer; width: number; height: number }> {
+  const { size, fit, background } = shape;
+  const flat = sharp(image, { limitInputPixels: 1 << 26, failOn: 'error' }).rotate().flatten({ background });
+  const sized = size === undefined ? flat : flat.resize(size, size, { fit, position: 'centre', background });
+  const { data, info } = await sized.toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
 }
