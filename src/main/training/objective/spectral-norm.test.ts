@@ -1,7 +1,8 @@
-/** Spectral norm against a matrix whose singular values are known by construction. */
+/** Spectral norm against a matrix whose singular values are known by construction, then in the real step. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
+import { Probe, probeGan } from './probe-gan';
 import { SpectralNorm } from './spectral-norm';
 
 beforeAll(async () => {
@@ -100,5 +101,92 @@ describe('spectral norm', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(saved[0]!.tensor);
     m.dispose();
+  });
+});
+
+/**
+ * In the step: D = probe → flatten → dense 64→4 (no bias) → probe → dense 1,
+ * the 4-unit kernel W built with singular values 3, 2, 1, 0.5. The second
+ * probe shows what that layer computed in each of the step's three D calls,
+ * x·W/σ̂; σ(W) is worked out in plain JS from W as it was before the step
+ * (D trains, so W moves). One power iteration per step from a random u: the
+ * first step's σ̂ is still a few % off, and after a dozen steps W/σ̂ has σ 1.
+ */
+describe('spectral norm in the step', () => {
+  const [fanIn, units] = [64, 4];
+
+  /** W with orthonormal columns (Gram–Schmidt of normal draws) scaled by 3, 2, 1, 0.5: those are its singular values. */
+  function kernelWithKnownSigma(): Float32Array {
+    const rng = new Rng(8);
+    const columns: number[][] = [];
+    for (let c = 0; c < units; c += 1) {
+      let v = Array.from(rng.normals(fanIn));
+      for (const q of columns) {
+        const dot = v.reduce((sum, x, i) => sum + x * q[i]!, 0);
+        v = v.map((x, i) => x - dot * q[i]!);
+      }
+      const norm = Math.hypot(...v);
+      columns.push(v.map((x) => x / norm));
+    }
+    const sigmas = [3, 2, 1, 0.5];
+    return Float32Array.from({ length: fanIn * units }, (_, k) => columns[k % units]![Math.floor(k / units)]! * sigmas[k % units]!);
+  }
+
+  /** The largest singular value of a [fanIn, units] matrix: √(top eigenvalue of WᵀW), by power iteration in float64. */
+  function topSingularValue(w: ArrayLike<number>): number {
+    const gram = Array.from({ length: units }, (_, a) =>
+      Array.from({ length: units }, (_, b) => {
+        let sum = 0;
+        for (let i = 0; i < fanIn; i += 1) sum += w[i * units + a]! * w[i * units + b]!;
+        return sum;
+      }),
+    );
+    let v = [1, 0.7, 0.4, 0.2];
+    let lambda = 0;
+    for (let k = 0; k < 2000; k += 1) {
+      const next = gram.map((row) => row.reduce((sum, g, b) => sum + g * v[b]!, 0));
+      lambda = Math.hypot(...next);
+      v = next.map((x) => x / lambda);
+    }
+    return Math.sqrt(lambda);
+  }
+
+  it('D computes x·W/σ̂ in both phases, σ̂ → σ(W) by the step’s own power iterations: W/σ̂ ends with σ 1', async () => {
+    const hidden = new Probe({});
+    const gan = probeGan({
+      recipes: { spectralNorm: true },
+      shape: [4, 8, 8, 1],
+      discriminatorLayers: [tf.layers.flatten(), tf.layers.dense({ units, useBias: false }), hidden, tf.layers.dense({ units: 1 })],
+    });
+    const dense = gan.discriminator.layers[2]!;
+    tf.tidy(() => dense.setWeights([tf.tensor2d(kernelWithKnownSigma(), [fanIn, units])]));
+    expect(topSingularValue(dense.getWeights()[0]!.dataSync())).toBeCloseTo(3, 5);
+    /** σ(W) / σ̂ in each D call of one step (1 when the layer's kernel is W/σ(W)). */
+    const normalisedSigmas = async (step: number) => {
+      const w = dense.getWeights()[0]!.dataSync();
+      const sigma = topSingularValue(w);
+      hidden.seen.length = 0;
+      await gan.step(step);
+      const inputs = Object.values(gan.phases());
+      expect(hidden.seen).toHaveLength(3);
+      return inputs.map((x, call) => {
+        const h = hidden.seen[call]!;
+        // xW per image and unit; D saw it divided by one number σ̂ (every unit, every image).
+        const xw = Array.from(h, (_, k) => {
+          const [image, unit] = [Math.floor(k / units), k % units];
+          let sum = 0;
+          for (let i = 0; i < fanIn; i += 1) sum += x[image * fanIn + i]! * w[i * units + unit]!;
+          return sum;
+        });
+        const sigmaHat = xw.reduce((a, v) => a + v * v, 0) / xw.reduce((a, v, k) => a + v * h[k]!, 0);
+        xw.forEach((v, k) => expect(h[k]).toBeCloseTo(v / sigmaHat, 5));
+        return sigma / sigmaHat;
+      });
+    };
+    // One iteration from a random u: σ̂ is far from σ (here σ/σ̂ ≈ 1.35).
+    for (const value of await normalisedSigmas(1)) expect(Math.abs(value - 1)).toBeGreaterThan(0.01);
+    for (let step = 2; step < 12; step += 1) await normalisedSigmas(step);
+    for (const value of await normalisedSigmas(12)) expect(value).toBeCloseTo(1, 4);
+    gan.dispose();
   });
 });
