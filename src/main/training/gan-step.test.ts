@@ -104,6 +104,15 @@ describe('the step on logits chosen by hand', () => {
     expect(result.fake_accuracy).toBeCloseTo(2 / 3, 6); // −3 and −0.5 are < 0
   });
 
+  it('hinge: D pushes real above +1 and fake below −1, G raises D(fake)', async () => {
+    const result = await stepOnce({ loss: 'hinge' });
+    const relu = (x: number) => Math.max(0, x);
+    expect(result.disc_loss).toBeCloseTo(mean(real.map((x) => relu(1 - x))) + mean(fake.map((x) => relu(1 + x))), 5);
+    expect(result.gen_loss).toBeCloseTo(-mean(fake), 5);
+    expect(result.real_accuracy).toBeCloseTo(2 / 3, 6);
+    expect(result.fake_accuracy).toBeCloseTo(2 / 3, 6);
+  });
+
   it('bce with label smoothing 0.1: D’s real target is 0.9, its fake target stays 0 and G’s target stays 1', async () => {
     const result = await stepOnce({ labelSmoothing: 0.1 });
     const bce = (x: number, label: number) => label * softplus(-x) + (1 - label) * softplus(x);

@@ -1,6 +1,8 @@
 /** Spectral norm against a matrix whose singular values are known by construction, then in the real step. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveTrainingConfig } from '../../../shared/config';
+import { buildDiscriminator } from '../models';
 import { Rng } from '../rng';
 import { Probe, probeGan } from './probe-gan';
 import { SpectralNorm } from './spectral-norm';
@@ -39,6 +41,26 @@ function withSingularValues(m: number, n: number, singular: number[]): number[] 
   return w;
 }
 
+/** The largest singular value of a [fan-in, units] matrix: √(top eigenvalue of WᵀW), by power iteration in float64. */
+function topSingularValue(w: ArrayLike<number>, units: number): number {
+  const fanIn = w.length / units;
+  const gram = Array.from({ length: units }, (_, a) =>
+    Array.from({ length: units }, (_, b) => {
+      let sum = 0;
+      for (let i = 0; i < fanIn; i += 1) sum += w[i * units + a]! * w[i * units + b]!;
+      return sum;
+    }),
+  );
+  let v = Array.from({ length: units }, (_, a) => 1 / (a + 1));
+  let lambda = 0;
+  for (let k = 0; k < 2000; k += 1) {
+    const next = gram.map((row) => row.reduce((sum, g, b) => sum + g * v[b]!, 0));
+    lambda = Math.hypot(...next);
+    v = next.map((x) => x / lambda);
+  }
+  return Math.sqrt(lambda);
+}
+
 describe('spectral norm', () => {
   // A dense layer with a 6×4 kernel whose largest singular value is 3 (then 2.5, 1, 0.5).
   const kernel = withSingularValues(6, 4, [3, 2.5, 1, 0.5]);
@@ -73,6 +95,23 @@ describe('spectral norm', () => {
     const raw = tf.variableGrads(() => (m.apply(x) as tf.Tensor).sum() as tf.Scalar, [variable]).grads;
     expect(tf.sub(grads[variable.name]!, raw[variable.name]!.div(3)).abs().max().dataSync()[0]).toBeGreaterThan(1e-3);
     sn.dispose();
+  });
+
+  it('normalises every conv and dense kernel of a real discriminator (tiny preset): σ(W/σ̂) ≈ 1 for each', () => {
+    const d = buildDiscriminator(resolveTrainingConfig({ preset: 'tiny' }));
+    const kernels = d.layers.filter((layer) => ['Conv2D', 'Dense'].includes(layer.getClassName()));
+    expect(kernels.length).toBeGreaterThanOrEqual(3);
+    const sn = new SpectralNorm(d, new Rng(5));
+    for (let i = 0; i < 100; i += 1) sn.powerIteration();
+    const read = () => kernels.map((layer) => (layer as unknown as { kernel: { read(): tf.Tensor } }).kernel.read().dataSync());
+    const [raw, normalised] = [read(), sn.within(read)];
+    kernels.forEach((layer, k) => {
+      const units = layer.getWeights()[0]!.shape.at(-1)!;
+      expect(Math.abs(topSingularValue(raw[k]!, units) - 1)).toBeGreaterThan(0.05);
+      expect(topSingularValue(normalised[k]!, units)).toBeCloseTo(1, 2);
+    });
+    sn.dispose();
+    d.dispose();
   });
 
   it('carries u across steps and restores it from saved state', async () => {
@@ -132,25 +171,6 @@ describe('spectral norm in the step', () => {
     return Float32Array.from({ length: fanIn * units }, (_, k) => columns[k % units]![Math.floor(k / units)]! * sigmas[k % units]!);
   }
 
-  /** The largest singular value of a [fanIn, units] matrix: √(top eigenvalue of WᵀW), by power iteration in float64. */
-  function topSingularValue(w: ArrayLike<number>): number {
-    const gram = Array.from({ length: units }, (_, a) =>
-      Array.from({ length: units }, (_, b) => {
-        let sum = 0;
-        for (let i = 0; i < fanIn; i += 1) sum += w[i * units + a]! * w[i * units + b]!;
-        return sum;
-      }),
-    );
-    let v = [1, 0.7, 0.4, 0.2];
-    let lambda = 0;
-    for (let k = 0; k < 2000; k += 1) {
-      const next = gram.map((row) => row.reduce((sum, g, b) => sum + g * v[b]!, 0));
-      lambda = Math.hypot(...next);
-      v = next.map((x) => x / lambda);
-    }
-    return Math.sqrt(lambda);
-  }
-
   it('D computes x·W/σ̂ in both phases, σ̂ → σ(W) by the step’s own power iterations: W/σ̂ ends with σ 1', async () => {
     const hidden = new Probe({});
     const gan = probeGan({
@@ -160,11 +180,11 @@ describe('spectral norm in the step', () => {
     });
     const dense = gan.discriminator.layers[2]!;
     tf.tidy(() => dense.setWeights([tf.tensor2d(kernelWithKnownSigma(), [fanIn, units])]));
-    expect(topSingularValue(dense.getWeights()[0]!.dataSync())).toBeCloseTo(3, 5);
+    expect(topSingularValue(dense.getWeights()[0]!.dataSync(), units)).toBeCloseTo(3, 5);
     /** σ(W) / σ̂ in each D call of one step (1 when the layer's kernel is W/σ(W)). */
     const normalisedSigmas = async (step: number) => {
       const w = dense.getWeights()[0]!.dataSync();
-      const sigma = topSingularValue(w);
+      const sigma = topSingularValue(w, units);
       hidden.seen.length = 0;
       await gan.step(step);
       const inputs = Object.values(gan.phases());
