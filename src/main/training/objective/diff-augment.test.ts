@@ -128,7 +128,7 @@ describe('DiffAugment in the step', () => {
       rows.add(Math.floor(i / (side * channels)));
       cols.add(Math.floor(i / channels) % side);
     }
-    const zeroed = (row: number, col: number) => [0, 1, 2].every((ch) => at(seen, row, col, ch) === 0);
+    const zeroed = (row: number, col: number) => Array.from({ length: channels }, (_, ch) => at(seen, row, col, ch)).every((v) => v === 0);
     const [r, c] = [[...rows].sort((a, b) => a - b), [...cols].sort((a, b) => a - b)];
     // Every pixel (all channels) of the rows × cols rectangle is zero, and the rectangle is contiguous.
     if (r.some((row) => c.some((col) => !zeroed(row, col)))) return undefined;
