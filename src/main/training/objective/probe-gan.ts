@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } from '../../../shared/config';
 import { createGanStep, type GanStep, type GanStepResult } from '../gan-step';
-import { Rng } from '../rng';
+import { Rng, withMathRandom } from '../rng';
 
 /** A pass-through layer that keeps a copy of every batch it sees. */
 export class Probe extends tf.layers.Layer {
@@ -95,7 +95,8 @@ export function probeGan(options: {
     tf.layers.flatten(),
     tf.layers.dense({ units: 1 }),
   ];
-  const discriminator = tf.sequential({ layers: [probe, ...rest] });
+  // Layers the caller passes may draw their initial weights: from a fixed stream, so every run is the same.
+  const discriminator = withMathRandom(new Rng(7), () => tf.sequential({ layers: [probe, ...rest] }));
   // D's dense layer: w (small, so the logits stay moderate) and b = 0.
   if (options.discriminatorLayers === undefined) tf.tidy(() => discriminator.layers.at(-1)!.setWeights([tf.tensor2d(weights, [pixels, 1]), tf.zeros([1])]));
   const generator = identityGenerator();
