@@ -8,7 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { armKey, armVerdicts, groupArms, type Arm, type ArmRun } from '../../shared/score-arms';
+import { armKey, armVerdicts, groupArms, repeatHint, verdictRuleText, type Arm, type ArmRun } from '../../shared/score-arms';
 import { formatScoreValue } from '../../shared/score-format';
 import { SCORE_SPECS, type ScoreSpec, type ScoresRecord } from '../../shared/scores';
 import { summariseArm } from '../../shared/verdict';
@@ -60,6 +60,12 @@ function scoreChart(spec: ScoreSpec, arms: { label: string; runs: ArmRun[] }[], 
   };
 }
 
+/** What a run's score numbers mean: its dataset, and the feature network and sample size of its newest record. */
+function scaleOf(run: ArmRun): string {
+  const latest = run.scores.at(-1);
+  return latest ? `${run.datasetId}, ${latest.feature.network}, n = ${latest.sampleSize}` : run.datasetId;
+}
+
 const seedsText = (arm: Arm): string => `${arm.runs.length} seed${arm.runs.length === 1 ? '' : 's'} (${arm.runs.map((r) => `${r.name}, seed ${r.config.seed}`).join('; ')})`;
 
 /**
@@ -75,7 +81,9 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
   // Same config and dataset (only seeds differ): there is one arm, and no verdict to give.
   const sameArm = baseline !== undefined && baseArm === undefined;
   const arms = [{ label: `this run: ${run.record.name}`, runs: ownArm!.runs.filter((r) => ownRuns.includes(r)) }];
-  if (baseline && !sameArm) arms.push({ label: `baseline: ${baseline.record.name}`, runs: baseArm!.runs });
+  // Scores on another dataset or feature network are never drawn on one chart as if comparable.
+  const otherScale = baseline && !sameArm && scaleOf(baseRuns[0]!) !== scaleOf(own);
+  if (baseline && !sameArm && !otherScale) arms.push({ label: `baseline: ${baseline.record.name}`, runs: baseArm!.runs });
 
   const latest = own.scores.at(-1);
   const files: string[] = [];
@@ -100,12 +108,13 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
       rows.push({
         label: `${spec.label} (${spec.direction} is better)`,
         value: formatScoreValue(spec, score),
-        seeds: arm ? `${formatScoreValue(spec, { value: arm.mean, std: 2 * arm.standardError, n: arm.n })} over ${arm.seeds} seeds (± 2 SE)` : '1 seed',
+        seeds: arm ? `${formatScoreValue(spec, { value: arm.mean, std: arm.std, n: arm.n })} over ${arm.seeds} seeds` : '1 seed',
       });
     }
   }
 
   const verdict = baseline && !sameArm ? armVerdicts(baseArm!, [ownArm!], [own, baseRuns[0]!]) : undefined;
+  const hint = verdict && repeatHint(verdict);
   const seeds = [`This run's arm: ${seedsText(ownArm!)}.`];
   if (baseline && !sameArm) seeds.push(`Baseline's arm: ${seedsText(baseArm!)}.`);
   return {
@@ -122,8 +131,13 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
       rows,
       seeds,
       verdicts: verdict?.lines.map((line) => line.verdict.sentence) ?? [],
-      ...(sameArm ? { note: 'The baseline has the same settings as this run (only the seed differs): both are seeds of one arm, so there is no verdict.' } : {}),
-      ...(verdict?.note ? { note: verdict.note } : {}),
+      notes: [
+        ...(sameArm ? ['The baseline has the same settings as this run (only the seed differs): both are seeds of one arm, so there is no verdict.'] : []),
+        ...(otherScale ? [`The baseline's scores are not charted with this run's: they are on another scale (${scaleOf(baseRuns[0]!)}; this run: ${scaleOf(own)}).`] : []),
+        ...(verdict?.notes ?? []),
+        ...(hint ? [hint] : []),
+      ],
+      rule: verdictRuleText(verdict?.rule),
     },
   };
 }
