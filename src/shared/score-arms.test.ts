@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from './config';
-import { armKey, armVerdicts, commonScoredEpoch, groupArms, nextSeeds, verdictLines, type ArmRun } from './score-arms';
+import { armKey, armVerdicts, commonScoredEpoch, groupArms, nextSeeds, runAgainstBaseline, SAME_ARM_NOTE, verdictLines, type ArmRun } from './score-arms';
 import { formatScoreValue, scoreDigits } from './score-format';
 import type { ScoreMap, ScoresRecord } from './scores';
 
@@ -73,6 +73,7 @@ describe('armVerdicts', () => {
     expect(result.lines.map((l) => l.verdict.kind)).toEqual(['leans']);
     expect(verdictLines(result)).toEqual([
       'tiny 1 epoch leans higher on Precision than tiny 2 epochs at epoch 1: 0.444 vs 0.326 (1 seed each; higher is better). Not a verdict: that needs 3 seeds per arm — repeat with seeds.',
+      'For a verdict, repeat with seeds: “tiny 2 epochs” has 1, “tiny 1 epoch” has 1 of the 3 scored seeds an arm needs. Use Repeat with seeds on the run page or in Compare, or train the same settings again with another --seed.',
     ]);
     expect(result.needSeeds.map(({ arm, seeds }) => [arm.name, seeds])).toEqual([['tiny 2 epochs', 1], ['tiny 1 epoch', 1]]);
   });
@@ -109,11 +110,24 @@ describe('armVerdicts', () => {
     const a = run('a', { seed: 1 }, [record(1, fid(1))]);
     const q = run('q', { seed: 1, preset: 'quick' }, [record(1, fid(2))]);
     const [pa, pq] = groupArms([a, q]);
-    expect(armVerdicts(pa!, [pq!], [a, q]).notes).toEqual([expect.stringMatching(/^“q” uses preset quick, the baseline tiny: the verdict compares the two models as wholes/)]);
+    expect(armVerdicts(pa!, [pq!], [a, q]).notes[0]).toMatch(/^“q” uses preset quick, the baseline tiny: the verdict compares the two models as wholes/);
     const b = run('b', { seed: 2 }, [record(2, fid(1))]);
     expect(armVerdicts(groupArms([a, b])[0]!, [], [a, b]).notes).toEqual([expect.stringMatching(/same config/)]);
     const c = run('c', { dropout: 0.5 }, [record(2, fid(1))]);
     expect(armVerdicts(groupArms([a])[0]!, groupArms([c]), [a, c]).notes).toEqual([expect.stringMatching(/No epoch has quality scores/)]);
+  });
+});
+
+describe('runAgainstBaseline', () => {
+  it('judges a run and its seeds against a baseline and its seeds; only seeds apart, they are one arm', () => {
+    const own = [run('v', { seed: 1, dropout: 0.5 }, [record(1, fid(40))]), run('v2', { seed: 2, dropout: 0.5 }, [record(1, fid(41))])];
+    const base = [run('b', { seed: 1 }, [record(1, fid(50))])];
+    const judged = runAgainstBaseline(own, base);
+    expect([judged.ownArm.runs.length, judged.baseArm?.runs.length]).toEqual([2, 1]);
+    expect(judged.result.lines.map((l) => l.verdict.kind)).toEqual(['leans']);
+    const same = runAgainstBaseline(base, [run('b2', { seed: 2 }, [record(1, fid(52))])]);
+    expect(same.baseArm).toBeUndefined();
+    expect(verdictLines(same.result)).toEqual([SAME_ARM_NOTE]);
   });
 });
 

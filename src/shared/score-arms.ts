@@ -158,29 +158,38 @@ export function armVerdicts(baseline: Arm, variants: Arm[], compared: Pick<ArmRu
     const seeds = scoredSeeds(arm, epoch);
     if (seeds < rule.minSeeds) result.needSeeds.push({ arm, seeds });
   }
+  if (result.needSeeds.length > 0 && result.lines.length > 0) {
+    const arms = result.needSeeds.map(({ arm, seeds }) => `“${arm.name}” has ${seeds}`).join(', ');
+    result.notes.push(
+      `For a verdict, repeat with seeds: ${arms} of the ${rule.minSeeds} scored seeds an arm needs. ` +
+        'Use Repeat with seeds on the run page or in Compare, or train the same settings again with another --seed.',
+    );
+  }
   return result;
 }
 
+/** The note when a run and its baseline differ only in the seed. */
+export const SAME_ARM_NOTE = 'The baseline has the same settings as this run (only the seed differs): both are seeds of one arm, so there is no verdict.';
+
 /**
- * The verdict as lines of text — one sentence per score and variant, then the notes. Compare,
- * the evidence pack, `gan-studio score --baseline` and `gan-studio evidence` all show these
- * same sentences; anything else that prints a verdict should print them too.
+ * One run against one baseline run, each given with the other seeds of its config (the picked
+ * run first): the two arms and the verdict. Runs that differ only in the seed are one arm, and
+ * the verdict then only says so.
  */
-export function verdictLines(result: ArmVerdicts): string[] {
-  return [...result.lines.map((line) => line.verdict.sentence), ...result.notes];
+export function runAgainstBaseline(own: ArmRun[], baseline: ArmRun[], rule: VerdictRule = DEFAULT_VERDICT_RULE): { ownArm: Arm; baseArm?: Arm; result: ArmVerdicts } {
+  const [ownArm, baseArm] = groupArms([...own, ...baseline]);
+  if (!baseArm) return { ownArm: ownArm!, result: { lines: [], notes: [SAME_ARM_NOTE], rule, needSeeds: [] } };
+  return { ownArm: ownArm!, baseArm, result: armVerdicts(baseArm, [ownArm!], [own[0]!, baseline[0]!], rule) };
 }
 
 /**
- * How to get a verdict when arms have too few seeds, for text front ends (Compare has a button):
- * undefined when every arm has enough.
+ * The verdict as lines of text — one sentence per score and variant, then the notes (refusals,
+ * cautions, how to get more seeds). Compare, the evidence pack, `gan-studio score --baseline`
+ * and `gan-studio evidence` all show these same sentences; anything else that prints a verdict
+ * should print them too.
  */
-export function repeatHint(result: ArmVerdicts): string | undefined {
-  if (result.needSeeds.length === 0 || result.lines.length === 0) return undefined;
-  const arms = result.needSeeds.map(({ arm, seeds }) => `“${arm.name}” has ${seeds}`).join(', ');
-  return (
-    `For a verdict, repeat with seeds: ${arms} of the ${result.rule.minSeeds} scored seeds an arm needs. ` +
-    'Use Repeat with seeds on the run page or in Compare, or train the same settings again with another --seed.'
-  );
+export function verdictLines(result: ArmVerdicts): string[] {
+  return [...result.lines.map((line) => line.verdict.sentence), ...result.notes];
 }
 
 /** The rule, once, for a footer under the sentences. */

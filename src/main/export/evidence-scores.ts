@@ -7,38 +7,17 @@
  * Iterates SCORE_SPECS: a new score needs no change here.
  */
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { armKey, armVerdicts, groupArms, repeatHint, verdictRuleText, type Arm, type ArmRun } from '../../shared/score-arms';
+import { join } from 'node:path';
+import { runAgainstBaseline, verdictRuleText, type Arm, type ArmRun } from '../../shared/score-arms';
 import { formatScoreValue } from '../../shared/score-format';
-import { SCORE_SPECS, type ScoreSpec, type ScoresRecord } from '../../shared/scores';
+import { SCORE_SPECS, type ScoreSpec } from '../../shared/scores';
 import { summariseArm } from '../../shared/verdict';
-import { listRuns } from '../runs';
+import { readArmRuns } from '../runs';
 import { lineChartSvg, type LineChartSpec } from './charts';
 import type { EvidenceScores } from './evidence-html';
 import { readScores, type RunFiles } from './run-files';
 
 const ARM_COLOURS = ['#d62728', '#1f77b4'];
-
-/** Every readable run in `run`'s runs folder on the same dataset and config except the seed (itself first). */
-async function armOf(run: RunFiles): Promise<ArmRun[]> {
-  const key = armKey(run.record.config, run.record.dataset.id);
-  const entries = await listRuns(dirname(run.dir)).catch(() => []);
-  const members = entries.flatMap((entry) =>
-    entry.record && entry.record.id !== run.record.id && armKey(entry.record.config, entry.record.dataset.id) === key ? [entry] : [],
-  );
-  const own: ArmRun = { id: run.record.id, name: run.record.name, config: run.record.config, datasetId: run.record.dataset.id, scores: await readScores(run.dir) };
-  const others = await Promise.all(
-    members.map(async ({ dir, record }) => ({
-      id: record!.id,
-      name: record!.name,
-      config: record!.config,
-      datasetId: record!.dataset.id,
-      // Another seed's unreadable scores leave that seed out; this run's own must be readable.
-      scores: await readScores(dir).catch(() => [] as ScoresRecord[]),
-    })),
-  );
-  return [own, ...others.filter((other) => other.scores.length > 0)];
-}
 
 function scoreChart(spec: ScoreSpec, arms: { label: string; runs: ArmRun[] }[], reference: number | undefined): LineChartSpec {
   return {
@@ -73,17 +52,18 @@ const seedsText = (arm: Arm): string => `${arm.runs.length} seed${arm.runs.lengt
  * has scores) and the files written.
  */
 export async function writeScoreSection(dir: string, run: RunFiles, baseline?: RunFiles): Promise<{ section?: EvidenceScores; files: string[] }> {
-  const ownRuns = await armOf(run);
-  const baseRuns = baseline ? await armOf(baseline) : [];
+  const ownRuns = await readArmRuns(run, readScores);
+  const baseRuns = baseline ? await readArmRuns(baseline, readScores) : [];
   const own = ownRuns[0]!;
   if (own.scores.length === 0 && baseRuns.every((r) => r.scores.length === 0)) return { files: [] };
-  const [ownArm, baseArm] = groupArms([...ownRuns, ...baseRuns]);
-  // Same config and dataset (only seeds differ): there is one arm, and no verdict to give.
-  const sameArm = baseline !== undefined && baseArm === undefined;
-  const arms = [{ label: `this run: ${run.record.name}`, runs: ownArm!.runs.filter((r) => ownRuns.includes(r)) }];
+  // Same config and dataset (only seeds differ): one arm, and the verdict only says so.
+  const judged = baseline ? runAgainstBaseline(ownRuns, baseRuns) : undefined;
+  const ownArm = judged?.ownArm ?? { key: '', name: run.record.name, runs: ownRuns };
+  const baseArm = judged?.baseArm;
+  const arms = [{ label: `this run: ${run.record.name}`, runs: ownArm.runs.filter((r) => ownRuns.includes(r)) }];
   // Scores on another dataset or feature network are never drawn on one chart as if comparable.
-  const otherScale = baseline && !sameArm && scaleOf(baseRuns[0]!) !== scaleOf(own);
-  if (baseline && !sameArm && !otherScale) arms.push({ label: `baseline: ${baseline.record.name}`, runs: baseArm!.runs });
+  const otherScale = baseArm !== undefined && scaleOf(baseRuns[0]!) !== scaleOf(own);
+  if (baseArm && !otherScale) arms.push({ label: `baseline: ${baseline!.record.name}`, runs: baseArm.runs });
 
   const latest = own.scores.at(-1);
   const files: string[] = [];
@@ -103,7 +83,7 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
     for (const spec of SCORE_SPECS) {
       const score = latest.scores[spec.name];
       if (!score) continue;
-      const seeds = ownArm!.runs.flatMap((r) => r.scores.find((record) => record.epoch === latest.epoch)?.scores[spec.name] ?? []);
+      const seeds = ownArm.runs.flatMap((r) => r.scores.find((record) => record.epoch === latest.epoch)?.scores[spec.name] ?? []);
       const arm = seeds.length > 1 ? summariseArm(run.record.name, seeds) : undefined;
       rows.push({
         label: `${spec.label} (${spec.direction} is better)`,
@@ -113,10 +93,9 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
     }
   }
 
-  const verdict = baseline && !sameArm ? armVerdicts(baseArm!, [ownArm!], [own, baseRuns[0]!]) : undefined;
-  const hint = verdict && repeatHint(verdict);
-  const seeds = [`This run's arm: ${seedsText(ownArm!)}.`];
-  if (baseline && !sameArm) seeds.push(`Baseline's arm: ${seedsText(baseArm!)}.`);
+  const verdict = judged?.result;
+  const seeds = [`This run's arm: ${seedsText(ownArm)}.`];
+  if (baseArm) seeds.push(`Baseline's arm: ${seedsText(baseArm)}.`);
   return {
     files,
     section: {
@@ -132,10 +111,8 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
       seeds,
       verdicts: verdict?.lines.map((line) => line.verdict.sentence) ?? [],
       notes: [
-        ...(sameArm ? ['The baseline has the same settings as this run (only the seed differs): both are seeds of one arm, so there is no verdict.'] : []),
         ...(otherScale ? [`The baseline's scores are not charted with this run's: they are on another scale (${scaleOf(baseRuns[0]!)}; this run: ${scaleOf(own)}).`] : []),
         ...(verdict?.notes ?? []),
-        ...(hint ? [hint] : []),
       ],
       rule: verdictRuleText(verdict?.rule),
     },

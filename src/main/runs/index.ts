@@ -3,6 +3,7 @@ export { writeFileAtomic, writeJsonAtomic } from './atomic';
 export { cannotRead, describeFsError, errorCode, isDiskFull } from './fs-errors';
 export { JsonlError, parseJsonl, readJsonl } from './jsonl';
 export { JsonlAppender } from './jsonl-appender';
+export { readArmRuns } from './arm-runs';
 export { listRuns, type RunListEntry } from './list-runs';
 export {
   createRunDir,
