@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAgainstBaseline, verdictRuleText, type Arm, type ArmRun } from '../../shared/score-arms';
-import { formatScoreValue } from '../../shared/score-format';
+import { formatScoreValue, RUN_SPREAD_NOTE } from '../../shared/score-format';
 import { SCORE_SPECS, type ScoreSpec } from '../../shared/scores';
 import { summariseArm } from '../../shared/verdict';
 import { readArmRuns } from '../runs';
@@ -104,7 +104,7 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
         ? `Scores use ${latest.sampleSize} generated images per scored epoch and ${latest.feature.network}` +
           `${latest.feature.accuracy !== undefined ? ` (held-out accuracy ${(latest.feature.accuracy * 100).toFixed(1)}%)` : ''}` +
           `${latest.feature.realRecognisable ? `; held-out real images score ${formatScoreValue({ unit: '%' }, latest.feature.realRecognisable)} recognisable` : ''}. ` +
-          'They compare runs on the same dataset only, not with published (Inception) numbers.'
+          `They compare runs on the same dataset only, not with published (Inception) numbers. ${RUN_SPREAD_NOTE}`
         : 'This run has no quality scores (scoring was off); the baseline\u2019s are charted.',
       charts,
       rows,
