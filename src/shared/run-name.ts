@@ -15,7 +15,7 @@ const PHRASES: Record<string, (value: string) => string> = {
   latentDim: (v) => `latent ${v}`,
   filterScale: (v) => `filters ×${v}`,
   batchSize: (v) => `batch ${v}`,
-  epochs: (v) => `${v} epochs`,
+  epochs: (v) => `${v} epoch${v === '1' ? '' : 's'}`,
   generatorLearningRate: (v) => `G lr ${v}`,
   discriminatorLearningRate: (v) => `D lr ${v}`,
   generatorBeta1: (v) => `G β₁ ${v}`,
