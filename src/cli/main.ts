@@ -21,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   generate: { summary: "Draw fresh samples or a latent interpolation from a run's saved generator", load: () => import('./commands/generate') },
   doctor: { summary: 'Why is my GPU not used? Which backends load, why not, and the fix', load: () => import('./commands/doctor') },
   evidence: { summary: 'Write a self-contained HTML evidence page for a run (and a baseline)', load: () => import('./commands/evidence') },
+  'train-job': { summary: "Train a run folder inside a Slurm job (what the run's job script runs)", load: () => import('./commands/train-job') },
 };
 
 export const USAGE = `Usage: gan-studio <command> [options]

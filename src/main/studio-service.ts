@@ -12,6 +12,7 @@ import type {
   DatasetInfo,
   EvidenceRequest,
   EvidenceResult,
+  ExecutorsInfo,
   ExportResult,
   ExportRunRequest,
   ModelSummaries,
@@ -23,6 +24,7 @@ import type {
   StepRange,
   StudioApi,
   StudioEvent,
+  SweepResult,
 } from '../shared/api';
 import type { BackendName, BackendReport } from '../shared/backends';
 import type { DoctorReport } from '../shared/doctor';
@@ -32,8 +34,15 @@ import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
 import type { RunRecord } from '../shared/run';
+import type { ExecutorChoice } from '../shared/slurm';
+import type { SweepRequest } from '../shared/sweep';
+import { Executors } from './executors';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
+import { defaultNodeLaunch, describeExecutors, jobFiles } from './slurm/studio-side';
+import { SlurmCommands } from './slurm/slurm-cli';
+import { SlurmExecutor, type SlurmExecutorOptions } from './slurm/slurm-executor';
+import { createSweepRuns } from './studio-service/sweeps';
 import { defaultMaxConcurrentRuns } from './training-slots';
 import { createRunDir, listRuns, readJsonl, readRunScores, RUN_FILES } from './runs';
 import { activeRunLock } from './runs/run-lock';
@@ -43,7 +52,7 @@ import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
-import { planRepeats, startInOrder } from './studio-service/repeat';
+import { planRepeats } from './studio-service/repeat';
 import { RunSummaries } from './studio-service/run-summaries';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
@@ -76,12 +85,23 @@ export interface StudioServiceOptions {
   explainImportFailure?(source: string): Error | undefined;
   /** Runs generate jobs in their own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
+  /** How runs reach Slurm (default: the commands on PATH, this Node and CLI on the nodes). */
+  slurm?: Partial<Pick<SlurmExecutorOptions, 'commands' | 'launch' | 'pollMs' | 'followMs' | 'stopGraceMs'>>;
+  /** Start the local runs a closed studio left queued (default true; a CLI sweep leaves them to the studio). */
+  takeUpQueue?: boolean;
 }
 
-type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string };
+type CreateRunRequest = {
+  name?: string;
+  datasetId: string;
+  config: z.input<typeof trainingConfigInputSchema>;
+  parentRunId?: string;
+  executor?: ExecutorChoice;
+};
 
 export class StudioService implements StudioApi {
   readonly runs: RunManager;
+  readonly executors: Executors;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
   private readonly generator: GenerateJobs;
@@ -111,9 +131,24 @@ export class StudioService implements StudioApi {
       onRunChanged: (runId) => void this.announceRun(runId),
       maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
-    this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs });
-    // Runs queued when the studio last closed start again, in order.
-    this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
+    const slurm = new SlurmExecutor({
+      runsRoot: options.runsRoot,
+      commands: options.slurm?.commands ?? new SlurmCommands(),
+      launch: options.slurm?.launch ?? defaultNodeLaunch(),
+      emit: (event) => this.emit(event),
+      urlForRunFile: options.urlForRunFile,
+      onRunChanged: (runId) => void this.announceRun(runId),
+      ...(options.slurm?.pollMs ? { pollMs: options.slurm.pollMs } : {}),
+      ...(options.slurm?.followMs ? { followMs: options.slurm.followMs } : {}),
+      ...(options.slurm?.stopGraceMs ? { stopGraceMs: options.slurm.stopGraceMs } : {}),
+    });
+    this.executors = new Executors({ runsRoot: options.runsRoot, local: this.runs, slurm, onRunChanged: (runId) => void this.announceRun(runId) });
+    this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs, jobs: slurm });
+    // Runs queued when the studio last closed start again, in order; Slurm jobs are watched again.
+    if (options.takeUpQueue ?? true) {
+      this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
+    }
+    slurm.restore().catch((error: unknown) => console.error(`Could not pick up the Slurm jobs: ${(error as Error).message}`));
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -162,7 +197,7 @@ export class StudioService implements StudioApi {
   async deleteDataset(datasetId: string): Promise<void> {
     const dir = this.datasets.dirOf(datasetId);
     for (const { record } of await listRuns(this.options.runsRoot)) {
-      if (record && record.dataset.dir === dir && this.runs.isActive(record.id)) {
+      if (record && record.dataset.dir === dir && this.executors.isTraining(record.id)) {
         throw new StudioError(`Dataset ${datasetId} is in use by run ${record.name}, which is training.`, 'Stop the run first.');
       }
     }
@@ -184,6 +219,7 @@ export class StudioService implements StudioApi {
     ]);
     const samples = await listSampleEntries(dir, epochs);
     const overview = stepOverview(index);
+    const files = record.slurm ? await jobFiles(dir, (rel) => this.options.urlForRunFile(runId, rel)) : undefined;
     return {
       run: await this.summaries.summarize(record),
       steps: overview.steps,
@@ -192,6 +228,7 @@ export class StudioService implements StudioApi {
       epochs,
       samples: samples.map((s) => ({ epoch: s.epoch, step: s.step, url: this.options.urlForRunFile(runId, s.file) })),
       scores,
+      ...(files ? { jobFiles: files } : {}),
     };
   }
 
@@ -223,8 +260,21 @@ export class StudioService implements StudioApi {
       },
       name: request.name ?? autoRunName(config, manifest.name, await this.parentConfig(request.parentRunId)),
     });
-    await this.runs.start(record.id, { resume: false });
+    if (request.executor?.kind === 'slurm') await this.executors.startNew([record], request.executor);
+    else await this.runs.start(record.id, { resume: false });
     return this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id));
+  }
+
+  async createSweep(request: SweepRequest): Promise<SweepResult> {
+    const manifest = await this.datasets.manifest(request.datasetId);
+    const { sweepId, records } = await createSweepRuns(this.options.runsRoot, request, manifest, this.datasets.dirOf(manifest.id));
+    const warnings = await this.executors.startNew(records, request.executor, { sweepId, ...(request.throttle ? { throttle: request.throttle } : {}) });
+    const runs = await Promise.all(records.map(async (record) => this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id))));
+    return { sweepId, runs, warnings };
+  }
+
+  getExecutors(): Promise<ExecutorsInfo> {
+    return describeExecutors(this.executors.slurm, this.options.runsRoot, this.options.datasetsRoot);
   }
 
   /** The config of the run a new one varies; a parent that is gone or unreadable just means "name it from the preset". */
@@ -238,15 +288,16 @@ export class StudioService implements StudioApi {
 
   async pauseRun(runId: string): Promise<void> {
     await readRunRecord(this.options.runsRoot, runId);
-    this.runs.pause(runId);
+    this.executors.pause(runId);
   }
 
   resumeRun(runId: string, options?: { backend: BackendName }): Promise<void> {
-    return this.runs.resume(runId, options?.backend);
+    return this.executors.resume(runId, options?.backend);
   }
 
   async stopRun(runId: string): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
+    if ((await this.executors.stop(runId)) === 'slurm') return;
     if (this.runs.isQueued(runId)) await this.runs.dequeue(runId);
     else if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
@@ -264,16 +315,9 @@ export class StudioService implements StudioApi {
     for (const plan of planRepeats(source, all, count)) {
       created.push((await createRunDir(this.options.runsRoot, { ...plan, dataset: source.dataset })).record);
     }
-    // Started in order: past the free training slots they queue, so they train one after another.
-    await startInOrder(
-      created.map((record) => record.id),
-      this.runs,
-      async (id, error) => {
-        const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
-        await updateRunRecord(this.options.runsRoot, id, { status: 'failed', failure: { kind: 'error', message: `This repeat could not start: ${error.message}${hint}` } });
-        void this.announceRun(id);
-      },
-    );
+    // Where the source trained: in order through the queue (past the free slots they queue, so they
+    // train one after another), or as one job array on Slurm with the source's settings.
+    await this.executors.startNew(created, source.slurm ? { kind: 'slurm', slurm: source.slurm.settings } : { kind: 'local' });
     return Promise.all(created.map(async (record) => this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id))));
   }
 
@@ -288,6 +332,7 @@ export class StudioService implements StudioApi {
     // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
     await requireRunFolder(this.options.runsRoot, runId);
     await this.runs.dequeue(runId);
+    await this.executors.release(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);
@@ -350,6 +395,8 @@ export class StudioService implements StudioApi {
   shutdown(): Promise<void> {
     this.exports.cancelAll();
     this.generator.close();
+    // Slurm jobs go on without the studio; the next one picks them up.
+    this.executors.slurm.dispose();
     return this.runs.stopAll();
   }
 

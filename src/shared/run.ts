@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { BACKEND_NAMES, type BackendReport } from './backends';
 import { trainingConfigSchema, type TrainingConfig } from './config';
 import { DATASET_SOURCE_KINDS, importOptionsSchema, type DatasetManifest, type DatasetSourceKind } from './dataset';
+import { runSlurmRecordSchema, type RunSlurmRecord } from './slurm';
 
 /**
  * Every status a run.json may hold (one list: the schema and the type both come from it).
- * `queued`: waiting for a free training slot (runs beyond the concurrency limit start in order as others end).
+ * `queued`: waiting for a free training slot (runs beyond the concurrency limit start in order as others end),
+ * or, for a Slurm run, submitted and not started yet.
  */
 export const RUN_STATUSES = ['created', 'queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -33,6 +35,8 @@ export interface RunRecord {
   backend?: BackendReport;
   /** Set while status is queued: when it joined the queue (the queue's order) and whether it resumes from a checkpoint. */
   queued?: { at: string; resume: boolean };
+  /** Set for a run trained on a Slurm cluster: its job (src/shared/slurm.ts). */
+  slurm?: RunSlurmRecord;
   /** What the last resume had to repair (a damaged checkpoint skipped, metrics cut at a damaged line); absent after a clean start. */
   resumeNotes?: string[];
   /** Last complete epoch/step (from the last epoch record). */
@@ -72,6 +76,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
     .optional(),
   queued: z.looseObject({ at: timestamp, resume: z.boolean() }).optional(),
   resumeNotes: z.array(z.string()).optional(),
+  slurm: runSlurmRecordSchema.optional(),
   epoch: count,
   step: count,
   createdAt: timestamp,

@@ -5,6 +5,7 @@
  */
 import type { RunListItem, RunSummary } from '../../shared/api';
 import type { DamagedRun, RunRecord } from '../../shared/run';
+import type { SlurmJobView } from '../../shared/slurm';
 import type { RunManager } from '../run-manager';
 import { listRuns, listSamples } from '../runs';
 import { activeRunLock } from '../runs/run-lock';
@@ -15,6 +16,8 @@ export interface RunSummariesOptions {
   runsRoot: string;
   urlForRunFile(runId: string, relPath: string): string;
   runs: Pick<RunManager, 'live' | 'isActive'>;
+  /** A Slurm run's job, as last seen (no Slurm call per summary). */
+  jobs: { view(record: RunRecord): SlurmJobView | undefined };
 }
 
 export class RunSummaries {
@@ -31,13 +34,16 @@ export class RunSummaries {
   async summarize(record: RunRecord): Promise<RunSummary> {
     const dir = runDirOf(this.options.runsRoot, record.id);
     const live = this.options.runs.live(record.id);
-    const latest = (await listSamples(dir)).at(-1);
+    const job = this.options.jobs.view(record);
+    const [samples, latestScores] = await Promise.all([listSamples(dir), readLatestScores(dir)]);
+    const latest = samples.at(-1);
     return {
       ...record,
-      ...(await this.interruptedStatus(record)),
+      ...(job ? jobStatus(record, job) : await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest.file) : null,
-      latestScores: await readLatestScores(dir),
+      latestScores,
+      ...(job ? { job } : {}),
     };
   }
 
@@ -56,6 +62,17 @@ export class RunSummaries {
       },
     };
   }
+}
+
+/**
+ * A Slurm run's status while its job lives: pending (or requeued) shows as queued, running as
+ * running — whatever run.json said when the last attempt stopped. An ended job already settled run.json.
+ */
+function jobStatus(record: RunRecord, job: SlurmJobView): Partial<RunRecord> {
+  if (['completed', 'failed'].includes(record.status)) return {};
+  if (['SUBMITTING', 'PENDING', 'REQUEUED'].includes(job.state)) return { status: 'queued' };
+  if (['RUNNING', 'COMPLETING', 'SUSPENDED'].includes(job.state)) return { status: 'running' };
+  return {};
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */
