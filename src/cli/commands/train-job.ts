@@ -39,7 +39,8 @@ export async function run(argv: string[]): Promise<number> {
 
   const control = new TrainingControl();
   const stop = (signal: string) => {
-    console.log(`gan-studio: ${signal} received: stopping after this step and saving a checkpoint`);
+    // Slurm signals every process of the job and the job script forwards it too: say it once.
+    if (!control.stopRequested) console.log(`gan-studio: ${signal} received: stopping after this step and saving a checkpoint`);
     control.stop();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

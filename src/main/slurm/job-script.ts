@@ -95,7 +95,9 @@ wait "$pid"
 code=$?
 
 requeued=false
-if [ "$code" = ${STOPPED_EXIT_CODE} ] && [ "$at_limit" = 1 ]; then
+# At the time limit, a trainer that checkpointed (or died of the signal before it could listen:
+# exit code above 128) runs again from its last checkpoint.
+if [ "$at_limit" = 1 ] && { [ "$code" = ${STOPPED_EXIT_CODE} ] || [ "$code" -gt 128 ]; }; then
   if [ "$restart" -lt "$max_requeues" ]; then
     requeued=true
   else

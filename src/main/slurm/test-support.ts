@@ -5,10 +5,12 @@
  * requeued job start now instead of after Slurm's ~2 minute requeue delay.
  */
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TrainingConfigInput } from '../../shared/config';
 import { StudioService } from '../studio-service';
+import { writeSquaresDataset } from '../training/test-support';
 import { spawnTrainerProcess } from '../training/trainer-process';
 
 const run = promisify(execFile);
@@ -26,6 +28,14 @@ export function slurmStudio(root: string): StudioService {
     maxConcurrentRuns: 1,
     slurm: { pollMs: 500, followMs: 500, stopGraceMs: 60_000 },
   });
+}
+
+/** The squares fixture as dataset `id` of `root`'s datasets folder, with `count` images. */
+export async function squaresDataset(root: string, id: string, count: number): Promise<string> {
+  const dir = await writeSquaresDataset(join(root, 'datasets', id), count);
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { id: string };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, id }));
+  return dir;
 }
 
 /** A tiny run on the squares fixture (3 steps an epoch with 24 images), cheap to score. */
