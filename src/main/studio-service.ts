@@ -86,7 +86,7 @@ export interface StudioServiceOptions {
   /** Runs generate jobs in their own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
   /** How runs reach Slurm (default: the commands on PATH, this Node and CLI on the nodes). */
-  slurm?: Partial<Pick<SlurmExecutorOptions, 'commands' | 'launch' | 'pollMs' | 'followMs' | 'stopGraceMs'>>;
+  slurm?: Partial<Pick<SlurmExecutorOptions, 'commands' | 'launch' | 'pollMs' | 'followMs' | 'stopGraceMs' | 'recoverAfterMs'>>;
   /** Start the local runs a closed studio left queued (default true; a CLI sweep leaves them to the studio). */
   takeUpQueue?: boolean;
 }
@@ -141,6 +141,7 @@ export class StudioService implements StudioApi {
       ...(options.slurm?.pollMs ? { pollMs: options.slurm.pollMs } : {}),
       ...(options.slurm?.followMs ? { followMs: options.slurm.followMs } : {}),
       ...(options.slurm?.stopGraceMs ? { stopGraceMs: options.slurm.stopGraceMs } : {}),
+      ...(options.slurm?.recoverAfterMs !== undefined ? { recoverAfterMs: options.slurm.recoverAfterMs } : {}),
     });
     this.executors = new Executors({ runsRoot: options.runsRoot, local: this.runs, slurm, onRunChanged: (runId) => void this.announceRun(runId) });
     this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs, jobs: slurm });

@@ -34,6 +34,8 @@ export interface SlurmExecutorOptions {
   followMs?: number;
   /** After Stop's checkpoint signal, how long the job may take to end before it is cancelled outright. */
   stopGraceMs?: number;
+  /** A submission left short of released this long ago is finished by `restore` (a younger one may be a live studio's). */
+  recoverAfterMs?: number;
 }
 
 interface Tracked {
@@ -75,7 +77,7 @@ export class SlurmExecutor {
   async restore(): Promise<void> {
     const entries = await listRuns(this.options.runsRoot);
     if (!entries.some((entry) => entry.record?.slurm && !entry.record.slurm.ended)) return;
-    await this.submitter.recover();
+    await this.submitter.recover(this.options.recoverAfterMs);
     for (const entry of await listRuns(this.options.runsRoot)) if (entry.record) this.adopt(entry.record);
   }
 

@@ -9,14 +9,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TrainingConfigInput } from '../../shared/config';
-import { StudioService } from '../studio-service';
+import { StudioService, type StudioServiceOptions } from '../studio-service';
 import { writeSquaresDataset } from '../training/test-support';
 import { spawnTrainerProcess } from '../training/trainer-process';
 
 const run = promisify(execFile);
 
 /** A studio on `root`'s runs and datasets folders, polling Slurm every half second. */
-export function slurmStudio(root: string): StudioService {
+export function slurmStudio(root: string, slurm: StudioServiceOptions['slurm'] = {}): StudioService {
   return new StudioService({
     runsRoot: join(root, 'runs'),
     datasetsRoot: join(root, 'datasets'),
@@ -26,7 +26,7 @@ export function slurmStudio(root: string): StudioService {
     urlForDatasetPreview: (id) => `studio://dataset/${id}/preview.png`,
     probeBackend: async () => ({ name: 'cpu', device: 'CPU', skipped: [] }),
     maxConcurrentRuns: 1,
-    slurm: { pollMs: 500, followMs: 500, stopGraceMs: 60_000 },
+    slurm: { pollMs: 500, followMs: 500, stopGraceMs: 60_000, ...slurm },
   });
 }
 
