@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { armVerdicts, groupArms, type Arm, type ArmRun, type ArmVerdicts } from '../shared/score-arms';
+import { SCORE_SPECS } from '../shared/scores';
 import { readRunRecord, readRunScores } from '../main/runs';
 
 export interface SweepVerdict {
@@ -31,7 +32,8 @@ export async function sweepVerdict(runsRoot: string, runIds: string[]): Promise<
 /** The verdict as the terminal shows it: one row per arm and score, then each verdict's sentence. */
 export function formatSweepVerdict({ arms, verdicts }: SweepVerdict): string {
   if (verdicts.lines.length === 0) return `verdict: ${verdicts.note ?? 'nothing to judge'}`;
-  const rows = verdicts.lines.map((line) => [line.score, line.variant.name, fmt(line.variant.mean), fmt(2 * line.variant.standardError), String(line.variant.seeds), fmt(line.baseline.mean), line.verdict.kind]);
+  const label = (score: string) => SCORE_SPECS.find((spec) => spec.name === score)?.label ?? score;
+  const rows = verdicts.lines.map((line) => [label(line.score), line.variant.name, fmt(line.variant.mean), fmt(2 * line.variant.standardError), String(line.variant.seeds), fmt(line.baseline.mean), line.verdict.kind]);
   const header = ['score', 'arm', 'mean', '±2SE', 'seeds', `baseline (${arms[0]!.name})`, 'verdict'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const table = [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());

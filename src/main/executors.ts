@@ -30,6 +30,11 @@ export class Executors {
     return this.options.slurm;
   }
 
+  /** Refuse before any run folder exists when the chosen executor cannot take runs (no Slurm here). */
+  async ensureAvailable(choice: ExecutorChoice | undefined): Promise<void> {
+    if (choice?.kind === 'slurm') await this.options.slurm.ensureAvailable();
+  }
+
   /**
    * Start new runs (created, never trained) where `choice` says: in order through the local
    * queue, or as one Slurm submission (an array for several). Resolves with warnings to show.

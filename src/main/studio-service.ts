@@ -240,6 +240,7 @@ export class StudioService implements StudioApi {
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
     const config = resolveTrainingConfig(request.config);
+    await this.executors.ensureAvailable(request.executor);
     // A dataset of another shape is the trainer's to refuse (a failed run with the reason and what to do);
     // the New run view offers the re-import at the preset's shape before it gets that far.
     const manifest = await this.datasets.manifest(request.datasetId);
@@ -267,6 +268,7 @@ export class StudioService implements StudioApi {
   }
 
   async createSweep(request: SweepRequest): Promise<SweepResult> {
+    await this.executors.ensureAvailable(request.executor);
     const manifest = await this.datasets.manifest(request.datasetId);
     const { sweepId, records } = await createSweepRuns(this.options.runsRoot, request, manifest, this.datasets.dirOf(manifest.id));
     const warnings = await this.executors.startNew(records, request.executor, { sweepId, ...(request.throttle ? { throttle: request.throttle } : {}) });
@@ -311,6 +313,8 @@ export class StudioService implements StudioApi {
 
   async repeatRun(runId: string, count: number): Promise<RunSummary[]> {
     const source = await readRunRecord(this.options.runsRoot, runId);
+    const executor: ExecutorChoice = source.slurm ? { kind: 'slurm', slurm: source.slurm.settings } : { kind: 'local' };
+    await this.executors.ensureAvailable(executor);
     const all = (await listRuns(this.options.runsRoot)).flatMap((entry) => (entry.record ? [entry.record] : []));
     const created: RunRecord[] = [];
     for (const plan of planRepeats(source, all, count)) {
@@ -318,7 +322,7 @@ export class StudioService implements StudioApi {
     }
     // Where the source trained: in order through the queue (past the free slots they queue, so they
     // train one after another), or as one job array on Slurm with the source's settings.
-    await this.executors.startNew(created, source.slurm ? { kind: 'slurm', slurm: source.slurm.settings } : { kind: 'local' });
+    await this.executors.startNew(created, executor);
     return Promise.all(created.map(async (record) => this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id))));
   }
 

@@ -5,7 +5,7 @@
  * cluster reachable where the studio runs (`sbatch` on PATH) is all it needs.
  */
 import { execFile } from 'node:child_process';
-import { SlurmError } from './slurm-error';
+import { SlurmError, SlurmUnavailableError } from './slurm-error';
 import { parseSacct, parseSqueue, SQUEUE_FORMAT, type SacctRow, type SqueueRow } from './slurm-output';
 
 const TIMEOUT_MS = 60_000;
@@ -78,11 +78,11 @@ export class SlurmCommands {
       execFile(command, args, { timeout: TIMEOUT_MS, env: this.options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          return reject(new SlurmError(`Slurm is not available here: ${command} is not on PATH.`, NOT_THERE_HINT));
+          return reject(new SlurmUnavailableError(`Slurm is not available here: ${command} is not on PATH.`, NOT_THERE_HINT));
         }
         const said = `${stderr}`.trim() || `${stdout}`.trim() || error.message;
         if (/unable to contact slurm controller|connection refused|could not establish a configuration/i.test(said)) {
-          return reject(new SlurmError(`Slurm's controller does not answer: ${said}`, 'Check that the cluster is up (sinfo), or ask its admins.'));
+          return reject(new SlurmUnavailableError(`Slurm's controller does not answer: ${said}`, 'Check that the cluster is up (sinfo), or ask its admins.'));
         }
         reject(new SlurmError(`${refusal ?? `${command} failed`}: ${said}`, refusal ? 'Change the Slurm settings Slurm named, then submit again.' : undefined));
       });

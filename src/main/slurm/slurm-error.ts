@@ -4,3 +4,8 @@ import { StudioError } from '../studio-service/errors';
 export class SlurmError extends StudioError {
   override name = 'SlurmError';
 }
+
+/** Slurm cannot be reached from here at all: no sbatch on PATH, or its controller does not answer. */
+export class SlurmUnavailableError extends SlurmError {
+  override name = 'SlurmUnavailableError';
+}

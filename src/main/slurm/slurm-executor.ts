@@ -73,6 +73,11 @@ export class SlurmExecutor {
     }
   }
 
+  /** Throws SlurmUnavailableError (sbatch's absence, the controller's silence) when Slurm cannot take jobs from here. */
+  async ensureAvailable(): Promise<void> {
+    await this.options.commands.check();
+  }
+
   /** A studio starting: finish interrupted submissions, then watch every run whose job has not ended. */
   async restore(): Promise<void> {
     const entries = await listRuns(this.options.runsRoot);
