@@ -33,14 +33,12 @@ import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSch
 import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
 import type { EpochMetrics } from '../shared/metrics';
-import type { RunRecord } from '../shared/run';
 import type { ExecutorChoice } from '../shared/slurm';
 import type { SweepRequest } from '../shared/sweep';
 import { Executors } from './executors';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { defaultNodeLaunch, describeExecutors, jobFiles } from './slurm/studio-side';
-import { SlurmCommands } from './slurm/slurm-cli';
+import { describeExecutors, jobFiles } from './slurm/studio-side';
 import { SlurmExecutor, type SlurmExecutorOptions } from './slurm/slurm-executor';
 import { createSweepRuns } from './studio-service/sweeps';
 import { defaultMaxConcurrentRuns } from './training-slots';
@@ -52,7 +50,7 @@ import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { listSampleEntries, readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
-import { planRepeats } from './studio-service/repeat';
+import { createRepeats } from './studio-service/repeat';
 import { RunSummaries } from './studio-service/run-summaries';
 import { resolveInsideRoot } from './studio-service/safe-files';
 import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
@@ -86,7 +84,7 @@ export interface StudioServiceOptions {
   /** Runs generate jobs in their own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
   /** How runs reach Slurm (default: the commands on PATH, this Node and CLI on the nodes). */
-  slurm?: Partial<Pick<SlurmExecutorOptions, 'commands' | 'launch' | 'pollMs' | 'followMs' | 'stopGraceMs' | 'recoverAfterMs'>>;
+  slurm?: Pick<SlurmExecutorOptions, 'commands' | 'launch' | 'pollMs' | 'followMs' | 'stopGraceMs' | 'recoverAfterMs'>;
   /** Start the local runs a closed studio left queued (default true; a CLI sweep leaves them to the studio). */
   takeUpQueue?: boolean;
 }
@@ -133,15 +131,10 @@ export class StudioService implements StudioApi {
     });
     const slurm = new SlurmExecutor({
       runsRoot: options.runsRoot,
-      commands: options.slurm?.commands ?? new SlurmCommands(),
-      launch: options.slurm?.launch ?? defaultNodeLaunch(),
       emit: (event) => this.emit(event),
       urlForRunFile: options.urlForRunFile,
       onRunChanged: (runId) => void this.announceRun(runId),
-      ...(options.slurm?.pollMs ? { pollMs: options.slurm.pollMs } : {}),
-      ...(options.slurm?.followMs ? { followMs: options.slurm.followMs } : {}),
-      ...(options.slurm?.stopGraceMs ? { stopGraceMs: options.slurm.stopGraceMs } : {}),
-      ...(options.slurm?.recoverAfterMs !== undefined ? { recoverAfterMs: options.slurm.recoverAfterMs } : {}),
+      ...options.slurm,
     });
     this.executors = new Executors({ runsRoot: options.runsRoot, local: this.runs, slurm, onRunChanged: (runId) => void this.announceRun(runId) });
     this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs, jobs: slurm });
@@ -315,11 +308,7 @@ export class StudioService implements StudioApi {
     const source = await readRunRecord(this.options.runsRoot, runId);
     const executor: ExecutorChoice = source.slurm ? { kind: 'slurm', slurm: source.slurm.settings } : { kind: 'local' };
     await this.executors.ensureAvailable(executor);
-    const all = (await listRuns(this.options.runsRoot)).flatMap((entry) => (entry.record ? [entry.record] : []));
-    const created: RunRecord[] = [];
-    for (const plan of planRepeats(source, all, count)) {
-      created.push((await createRunDir(this.options.runsRoot, { ...plan, dataset: source.dataset })).record);
-    }
+    const created = await createRepeats(this.options.runsRoot, source, count);
     // Where the source trained: in order through the queue (past the free slots they queue, so they
     // train one after another), or as one job array on Slurm with the source's settings.
     await this.executors.startNew(created, executor);

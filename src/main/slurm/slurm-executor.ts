@@ -17,14 +17,17 @@ import { RunFollower } from './follow-run';
 import { decideJobEnd, logTail, readExitRecords, settledStatus, type SlurmEnd } from './job-end';
 import type { NodeLaunch } from './job-script';
 import { sharedStorageWarnings } from './shared-storage';
-import type { SlurmCommands } from './slurm-cli';
+import { SlurmCommands } from './slurm-cli';
 import { isLive, jobState, type SqueueRow } from './slurm-output';
+import { defaultNodeLaunch } from './studio-side';
 import { SlurmSubmitter, type SubmitOptions } from './submit';
 
 export interface SlurmExecutorOptions {
   runsRoot: string;
-  commands: SlurmCommands;
-  launch: NodeLaunch;
+  /** Slurm's commands (default: those on PATH). */
+  commands?: SlurmCommands;
+  /** How the nodes start the trainer (default: this Node and this checkout's CLI). */
+  launch?: NodeLaunch;
   emit(event: StudioEvent): void;
   urlForRunFile(runId: string, relPath: string): string;
   onRunChanged(runId: string): void;
@@ -53,6 +56,7 @@ interface Tracked {
 
 export class SlurmExecutor {
   readonly submitter: SlurmSubmitter;
+  private readonly commands: SlurmCommands;
   private readonly tracked = new Map<string, Tracked>();
   private pollTimer: NodeJS.Timeout | undefined;
   private followTimer: NodeJS.Timeout | undefined;
@@ -60,13 +64,14 @@ export class SlurmExecutor {
   private disposed = false;
 
   constructor(private readonly options: SlurmExecutorOptions) {
-    this.submitter = new SlurmSubmitter({ runsRoot: options.runsRoot, commands: options.commands, launch: options.launch });
+    this.commands = options.commands ?? new SlurmCommands();
+    this.submitter = new SlurmSubmitter({ runsRoot: options.runsRoot, commands: this.commands, launch: options.launch ?? defaultNodeLaunch() });
   }
 
   /** Whether Slurm answers here (sbatch on PATH, the controller up), and if not why. */
   async check(): Promise<{ available: boolean; version?: string; problem?: string; hint?: string }> {
     try {
-      return { available: true, version: await this.options.commands.check() };
+      return { available: true, version: await this.commands.check() };
     } catch (error) {
       const hint = (error as { hint?: unknown }).hint;
       return { available: false, problem: (error as Error).message, ...(typeof hint === 'string' ? { hint } : {}) };
@@ -75,7 +80,7 @@ export class SlurmExecutor {
 
   /** Throws SlurmUnavailableError (sbatch's absence, the controller's silence) when Slurm cannot take jobs from here. */
   async ensureAvailable(): Promise<void> {
-    await this.options.commands.check();
+    await this.commands.check();
   }
 
   /** A studio starting: finish interrupted submissions, then watch every run whose job has not ended. */
@@ -91,7 +96,7 @@ export class SlurmExecutor {
    * Resolves with warnings (e.g. a node-local runs folder); rejects with Slurm's own refusal.
    */
   async submit(runs: RunRecord[], settings: SlurmSettings, options: SubmitOptions = {}): Promise<{ warnings: string[] }> {
-    await this.options.commands.check();
+    await this.commands.check();
     const warnings = await sharedStorageWarnings([
       { label: 'runs folder', path: this.options.runsRoot },
       ...[...new Set(runs.map((run) => run.dataset.dir))].map((path) => ({ label: 'dataset folder', path })),
@@ -154,7 +159,7 @@ export class SlurmExecutor {
     if (!tracked) return;
     tracked.stopRequested = true;
     if (!tracked.jobId) return; // cancelled as soon as the submission has Slurm's id
-    const { commands } = this.options;
+    const { commands } = this;
     if (['RUNNING', 'COMPLETING'].includes(tracked.view.state)) {
       await commands.cancel(tracked.jobId, 'TERM');
       tracked.stopTimer ??= setTimeout(() => void commands.cancel(tracked.jobId!).catch(() => undefined), this.options.stopGraceMs ?? 90_000);
@@ -169,7 +174,7 @@ export class SlurmExecutor {
     const tracked = this.tracked.get(runId);
     if (!tracked) return;
     tracked.stopRequested = true;
-    if (tracked.jobId) await this.options.commands.cancel(tracked.jobId).catch(() => undefined);
+    if (tracked.jobId) await this.commands.cancel(tracked.jobId).catch(() => undefined);
     this.schedulePoll(500);
     await tracked.ended;
   }
@@ -199,7 +204,7 @@ export class SlurmExecutor {
   private async poll(): Promise<void> {
     let rows: SqueueRow[];
     try {
-      rows = await this.options.commands.squeue();
+      rows = await this.commands.squeue();
     } catch (error) {
       for (const tracked of this.tracked.values()) this.update(tracked, { ...tracked.view, stale: (error as Error).message });
       return;
@@ -212,7 +217,7 @@ export class SlurmExecutor {
       const state = row ? jobState(row.state, row.restarts) : undefined;
       if (row && state && isLive(state)) {
         if (tracked.stopRequested && !tracked.stopTimer && !['RUNNING', 'COMPLETING'].includes(state)) {
-          await this.options.commands.cancel(tracked.jobId!).catch(() => undefined);
+          await this.commands.cancel(tracked.jobId!).catch(() => undefined);
         }
         this.update(tracked, {
           jobId: tracked.jobId!,
@@ -229,7 +234,7 @@ export class SlurmExecutor {
     }
     if (gone.length > 0) {
       // Left the queue before this poll saw its end: accounting may still know (one sacct call for all).
-      const sacct = await this.options.commands.sacct(gone.map((tracked) => tracked.jobId!));
+      const sacct = await this.commands.sacct(gone.map((tracked) => tracked.jobId!));
       for (const tracked of gone) {
         const row = sacct?.find((entry) => entry.jobId === tracked.jobId);
         await this.settle(tracked, row ? { state: row.state, ...(row.exitCode !== undefined ? { exitCode: row.exitCode } : {}), node: row.node } : undefined);
