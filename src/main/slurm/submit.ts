@@ -24,6 +24,7 @@ import { readRunRecord, updateRunRecord } from '../runs';
 import { writeFileAtomic, writeJsonAtomic } from '../runs/atomic';
 import { arrayJobScript, runJobScript, SLURM_FILES, type NodeLaunch } from './job-script';
 import type { SlurmCommands } from './slurm-cli';
+import { mapInOrder } from './in-order';
 import { SlurmError } from './slurm-error';
 
 /** Where submissions are recorded: a dot-folder in the runs root, which the run list skips. */
@@ -145,7 +146,7 @@ export class SlurmSubmitter {
     const folder = this.folderOf(name);
     await mkdir(join(folder, 'tasks'), { recursive: true });
     const runDirs = runs.map((run) => join(this.options.runsRoot, run.id));
-    for (const [index, run] of runs.entries()) {
+    await mapInOrder(runs, async (run, index) => {
       const slurmDir = join(runDirs[index]!, SLURM_FILES.folder);
       await mkdir(slurmDir, { recursive: true });
       const script = join(slurmDir, SLURM_FILES.script);
@@ -153,7 +154,7 @@ export class SlurmSubmitter {
       await chmod(script, 0o755);
       // The array's output path tasks/<i>/ leads into this run's slurm/ folder.
       if (options.array) await symlink(slurmDir, join(folder, 'tasks', String(index))).catch(ignoreExisting);
-    }
+    });
     const script = options.array ? join(folder, 'array.sh') : join(runDirs[0]!, SLURM_FILES.folder, SLURM_FILES.script);
     if (options.array) {
       await writeFileAtomic(script, arrayJobScript({ jobName: name, folder, runDirs, throttle: options.throttle, settings }));
@@ -170,14 +171,14 @@ export class SlurmSubmitter {
     };
     await writeJsonAtomic(join(folder, 'submission.json'), record);
     const submittedAt = record.at;
-    for (const run of runs) {
-      await updateRunRecord(join(this.options.runsRoot, run.id), {
+    await mapInOrder(runs, (run) =>
+      updateRunRecord(join(this.options.runsRoot, run.id), {
         status: 'queued',
         failure: undefined,
         queued: undefined,
         slurm: { settings, submission: name, ...(options.sweepId ? { sweepId: options.sweepId } : {}), submittedAt },
-      });
-    }
+      }),
+    );
     return record;
   }
 
@@ -188,12 +189,12 @@ export class SlurmSubmitter {
       // A crash between sbatch and the record leaves a held job of this name: adopt it, never submit twice.
       const existing = await commands.jobsNamed(record.name);
       const jobId = existing[0]?.jobId.split('_')[0] ?? (await commands.sbatch(record.script, ['--hold', ...(await this.dependency(record))]));
-      for (const [index, runId] of record.runIds.entries()) {
+      await mapInOrder(record.runIds, async (runId, index) => {
         const runDir = join(this.options.runsRoot, runId);
         const run = await readRunRecord(runDir);
         if (!run.slurm) throw new SlurmError(`Run ${runId} lost its Slurm record while it was submitted.`);
         await updateRunRecord(runDir, { slurm: { ...run.slurm, jobId: record.array ? `${jobId}_${index}` : jobId } });
-      }
+      });
       record = { ...record, phase: 'held', jobId };
       await writeJsonAtomic(join(this.folderOf(record.name), 'submission.json'), record);
     }

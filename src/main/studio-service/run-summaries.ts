@@ -3,13 +3,16 @@
  * live trainer knows yet, plus the newest sample grid's URL and scores — and
  * "crashed" for a run.json left saying running with no trainer behind it.
  */
+import { dirname, join } from 'node:path';
 import type { RunListItem, RunSummary } from '../../shared/api';
 import type { DamagedRun, RunRecord } from '../../shared/run';
 import type { SlurmJobView } from '../../shared/slurm';
 import type { RunManager } from '../run-manager';
-import { listRuns, listSamples } from '../runs';
+import { listSamples, RUN_FILES } from '../runs';
 import { activeRunLock } from '../runs/run-lock';
+import { FileVersionCache } from './file-version-cache';
 import { readLatestScores } from './latest-scores';
+import { RunListCache } from './run-list-cache';
 import { runDirOf } from './run-files';
 
 export interface RunSummariesOptions {
@@ -21,11 +24,19 @@ export interface RunSummariesOptions {
 }
 
 export class RunSummaries {
+  // Each read again only when its file (or the samples folder) changed: listing a 1,000-run sweep stays cheap.
+  private readonly runList = new RunListCache();
+  private readonly samples = new FileVersionCache<Awaited<ReturnType<typeof listSamples>>>();
+  private readonly scores = new FileVersionCache<Awaited<ReturnType<typeof readLatestScores>>>();
+
   constructor(private readonly options: RunSummariesOptions) {}
 
   /** Every run folder, damaged ones with their reason. */
   async list(): Promise<RunListItem[]> {
-    const entries = await listRuns(this.options.runsRoot);
+    const entries = await this.runList.list(this.options.runsRoot);
+    const dirs = new Set(entries.map((entry) => entry.dir));
+    this.samples.retain((path) => dirs.has(dirname(path)));
+    this.scores.retain((path) => dirs.has(dirname(path)));
     // One run's unreadable folder (samples/ without permission) must not fail the whole list either.
     return Promise.all(entries.map(({ record, damaged }) => (record ? this.summarize(record).catch((error: unknown) => damagedSummary(record, error)) : damaged)));
   }
@@ -35,7 +46,10 @@ export class RunSummaries {
     const dir = runDirOf(this.options.runsRoot, record.id);
     const live = this.options.runs.live(record.id);
     const job = this.options.jobs.view(record);
-    const [samples, latestScores] = await Promise.all([listSamples(dir), readLatestScores(dir)]);
+    const [samples, latestScores] = await Promise.all([
+      this.samples.get(join(dir, RUN_FILES.samples), () => listSamples(dir), async () => []),
+      this.scores.get(join(dir, RUN_FILES.scores), () => readLatestScores(dir), async () => null),
+    ]);
     const latest = samples.at(-1);
     return {
       ...record,

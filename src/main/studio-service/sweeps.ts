@@ -6,6 +6,7 @@
  */
 import type { DatasetManifest } from '../../shared/dataset';
 import type { RunRecord } from '../../shared/run';
+import { mapInOrder } from '../slurm/in-order';
 import { planSweep, SweepError, sweepRequestSchema, type SweepRequest } from '../../shared/sweep';
 import { createRunDir } from '../runs';
 import { StudioError } from './errors';
@@ -44,7 +45,6 @@ export async function createSweepRuns(
     dir: datasetDir,
     source: { path: manifest.source.path, kind: manifest.source.kind, options: manifest.options },
   };
-  const records: RunRecord[] = [];
-  for (const run of plan) records.push((await createRunDir(runsRoot, { config: run.config, dataset, name: run.name })).record);
+  const records = await mapInOrder(plan, async (run) => (await createRunDir(runsRoot, { config: run.config, dataset, name: run.name })).record);
   return { sweepId: newSweepId(), records };
 }
