@@ -169,14 +169,19 @@ export class SlurmExecutor {
     this.schedulePoll(1000);
   }
 
-  /** Cancel the run's job outright (the run is being deleted) and wait until Slurm has ended it. */
-  async cancel(runId: string): Promise<void> {
+  /**
+   * Cancel the run's job outright (the run is being deleted) and wait until Slurm has ended it —
+   * at most `waitMs`: a cluster that stopped answering must not hold the delete forever.
+   */
+  async cancel(runId: string, waitMs = 60_000): Promise<void> {
     const tracked = this.tracked.get(runId);
     if (!tracked) return;
     tracked.stopRequested = true;
     if (tracked.jobId) await this.commands.cancel(tracked.jobId).catch(() => undefined);
     this.schedulePoll(500);
-    await tracked.ended;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([tracked.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
   }
 
   /** Stop watching (the studio closes); the jobs go on, and the next studio picks them up. */
