@@ -29,7 +29,6 @@ import { CliError } from '../cli-error';
 import { describeHyperParameterError } from '../config-errors';
 import { EXIT } from '../exit-codes';
 import { createProgressLine, type ProgressLine } from '../progress-bar';
-import { headlessStudio, waitForRuns } from '../headless-studio';
 import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../slurm-flags';
 import { superviseTraining } from '../supervise-training';
 
@@ -177,6 +176,8 @@ export async function datasetFor(values: Values, presetName: PresetName, batchSi
 
 /** Submit the run as a Slurm job and follow it here until it ends (Ctrl-C stops following; the job goes on). */
 async function trainOnSlurm(runsRoot: string, datasetId: string, config: TrainingConfig, name: string | undefined, executor: ExecutorChoice): Promise<number> {
+  // Loaded only here: the studio service's modules would slow every local `train` start.
+  const { headlessStudio, waitForRuns } = await import('../headless-studio');
   const studio = headlessStudio(runsRoot);
   const onSigint = () => {
     console.error('stopped following: the job goes on (scancel it, or Stop it in gan-studio serve)');
