@@ -49,6 +49,8 @@ interface Tracked {
   view: SlurmJobView;
   follower?: RunFollower;
   stopRequested: boolean;
+  /** Stop's signal went out (scancel answered). */
+  signalled?: boolean;
   stopTimer?: NodeJS.Timeout;
   ended: Promise<void>;
   markEnded(): void;
@@ -158,15 +160,22 @@ export class SlurmExecutor {
     const tracked = this.tracked.get(runId);
     if (!tracked) return;
     tracked.stopRequested = true;
-    if (!tracked.jobId) return; // cancelled as soon as the submission has Slurm's id
-    const { commands } = this;
-    if (['RUNNING', 'COMPLETING'].includes(tracked.view.state)) {
-      await commands.cancel(tracked.jobId, 'TERM');
-      tracked.stopTimer ??= setTimeout(() => void commands.cancel(tracked.jobId!).catch(() => undefined), this.options.stopGraceMs ?? 90_000);
-    } else {
-      await commands.cancel(tracked.jobId);
-    }
+    // Without Slurm's id yet (still submitting) the next poll that learns it signals.
+    if (tracked.jobId) await this.signalStop(tracked, tracked.view.state);
     this.schedulePoll(1000);
+  }
+
+  /** Stop's signal, once, for the state the job is in: cancel while it waits; SIGTERM, then cancel after the grace, while it runs. */
+  private async signalStop(tracked: Tracked, state: SlurmJobView['state']): Promise<void> {
+    if (tracked.signalled || !tracked.jobId) return;
+    const jobId = tracked.jobId;
+    if (['RUNNING', 'COMPLETING'].includes(state)) {
+      await this.commands.cancel(jobId, 'TERM');
+      tracked.stopTimer = setTimeout(() => void this.commands.cancel(jobId).catch(() => undefined), this.options.stopGraceMs ?? 90_000);
+    } else {
+      await this.commands.cancel(jobId);
+    }
+    tracked.signalled = true;
   }
 
   /**
@@ -221,9 +230,7 @@ export class SlurmExecutor {
       const row = byId.get(tracked.jobId!);
       const state = row ? jobState(row.state, row.restarts) : undefined;
       if (row && state && isLive(state)) {
-        if (tracked.stopRequested && !tracked.stopTimer && !['RUNNING', 'COMPLETING'].includes(state)) {
-          await this.commands.cancel(tracked.jobId!).catch(() => undefined);
-        }
+        if (tracked.stopRequested) await this.signalStop(tracked, state).catch(() => undefined);
         this.update(tracked, {
           jobId: tracked.jobId!,
           state,
