@@ -67,4 +67,18 @@ describe.skipIf(!cluster.run)('submitting to Slurm', () => {
       { timeout: 30_000, interval: 250 },
     );
   });
+
+  it('repeats a Slurm run on Slurm: its new seeds as one array, with its job settings', async () => {
+    const slurm = { time: '5', extraArgs: ['--begin=now+1hour'] };
+    const source = await studio.createRun({ name: 'source', datasetId: 'squares-test', config: tinyConfig(61, 1), executor: { kind: 'slurm', slurm } });
+    const repeats = await studio.repeatRun(source.id, 2);
+    expect(repeats.map((run) => run.name)).toEqual(['source · seed 62', 'source · seed 63']);
+    const records = await Promise.all(repeats.map((run) => readRunRecord(join(root, 'runs', run.id))));
+    const array = records[0]!.slurm!.jobId!.split('_')[0]!;
+    expect(records.map((record) => [record.slurm?.jobId, record.slurm?.settings])).toEqual([
+      [`${array}_0`, slurm],
+      [`${array}_1`, slurm],
+    ]);
+    await scancel(array, (await readRunRecord(join(root, 'runs', source.id))).slurm!.jobId!);
+  });
 });
