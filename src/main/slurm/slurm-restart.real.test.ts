@@ -15,7 +15,7 @@ import type { ExitRecord } from './job-end';
 import { SlurmCommands } from './slurm-cli';
 import { SUBMISSIONS_FOLDER, type SubmissionRecord } from './submit';
 import { startSlurmForTests } from './test-cluster';
-import { slurmStudio, squaresDataset, tinyConfig } from './test-support';
+import { scancel, slurmStudio, squaresDataset, tinyConfig } from './test-support';
 
 const cluster = await startSlurmForTests();
 
@@ -31,6 +31,8 @@ class DyingAfterSbatch extends SlurmCommands {
 describe.skipIf(!cluster.run)('a studio restarted while its Slurm jobs run', () => {
   let root: string;
   const studios: StudioService[] = [];
+  /** Jobs a test submitted outside a studio's care (left held if it fails midway). */
+  const orphans: string[] = [];
   const runDir = (run: { id: string }) => join(root, 'runs', run.id);
 
   beforeAll(async () => {
@@ -39,6 +41,7 @@ describe.skipIf(!cluster.run)('a studio restarted while its Slurm jobs run', () 
   });
   afterAll(async () => {
     for (const studio of studios) await studio.shutdown();
+    if (orphans.length > 0) await scancel(...orphans).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
   });
 
@@ -79,6 +82,7 @@ describe.skipIf(!cluster.run)('a studio restarted while its Slurm jobs run', () 
     const created = doomed.createSweep({ datasetId: 'squares-test', config: tinyConfig(41, 1, { scoreEvery: 0 }), vary: [], seeds: 2, executor: { kind: 'slurm', slurm: { time: '10' } } });
     void created.catch(() => undefined);
     await vi.waitFor(() => expect(dying.submitted).toHaveLength(1), { timeout: 30_000, interval: 100 });
+    orphans.push(...dying.submitted);
     doomed.executors.slurm.dispose();
     // What it left: the intent on disk, and a held job Slurm holds under that name.
     const folder = join(root, 'runs', SUBMISSIONS_FOLDER);
