@@ -169,6 +169,8 @@ export class DatasetWriter {
     await this.file.close();
     const path = join(this.job.outDir, IMAGES_FILE);
     const resized = this.width === size && this.height === size ? 0 : this.count;
+    // The resized copy is written beside the stored images before replacing them.
+    if (resized > 0) this.job.disk.take(this.count * size * size * this.storeChannels);
     if (resized > 0) await resizeImagesFile(path, this.count, { width: this.width, height: this.height, channels: this.storeChannels }, { ...this.job.options, size });
     this.file = await open(path, 'a');
     this.mixed = { resized, size };
@@ -178,6 +180,7 @@ export class DatasetWriter {
 
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
+    this.job.disk.take(this.pendingBytes);
     await this.file.writev(this.pending);
     this.pending.length = 0;
     this.pendingBytes = 0;
@@ -191,6 +194,7 @@ export class DatasetWriter {
     let channels = this.storeChannels;
     // Images files declare no channel count: keep gray when every source image was gray.
     if (channels === 3 && this.allGray && this.job.options.channels === undefined) {
+      this.job.disk.take(this.count * this.width * this.height);
       await collapseToGray(join(this.job.outDir, IMAGES_FILE));
       channels = 1;
     }

@@ -41,6 +41,8 @@ export class ByteStream {
 
   private constructor(
     private readonly label: string,
+    /** True when the file is gzip-compressed (its bytes are inflated as they are read). */
+    readonly gzipped: boolean,
     /** The file stream first, then the gunzip stream reading from it (if any): all are destroyed on close. */
     private readonly streams: (ReadStream | Gunzip)[],
   ) {
@@ -52,10 +54,10 @@ export class ByteStream {
     // Asked before the file stream exists: a stream made first could fail (an abort) with no listener yet.
     const gzipped = await isGzipFile(path);
     const raw = createReadStream(path, { signal });
-    if (!gzipped) return new ByteStream(label, [raw]);
+    if (!gzipped) return new ByteStream(label, false, [raw]);
     const gunzip = createGunzip();
     raw.on('error', (error) => gunzip.destroy(error));
-    return new ByteStream(label, [raw, raw.pipe(gunzip)]);
+    return new ByteStream(label, true, [raw, raw.pipe(gunzip)]);
   }
 
   private async pull(): Promise<boolean> {
