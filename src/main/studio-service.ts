@@ -21,7 +21,6 @@ import type {
   RunHistory,
   RunListItem,
   RunSummary,
-  SampleRef,
   StepRange,
   StudioApi,
   StudioEvent,
@@ -38,25 +37,22 @@ import type { SweepRequest } from '../shared/sweep';
 import { Executors } from './executors';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
-import { describeExecutors, jobFiles } from './slurm/studio-side';
+import { describeExecutors } from './slurm/studio-side';
 import { SlurmExecutor, type SlurmExecutorOptions } from './slurm/slurm-executor';
 import { createSweepRuns } from './studio-service/sweeps';
 import { defaultMaxConcurrentRuns } from './training-slots';
-import { createRunDir, listRuns, RUN_FILES } from './runs';
+import { createRunDir, listRuns } from './runs';
 import { activeRunLock } from './runs/run-lock';
 import { DatasetStore } from './studio-service/datasets';
 import { StudioError } from './studio-service/errors';
 import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
-import { readRunRecord, requireRunFolder, runDirOf, sampleEntries, updateRunRecord, type SampleEntry } from './studio-service/run-files';
+import { readRunRecord, requireRunFolder, runDirOf, updateRunRecord } from './studio-service/run-files';
 import { createRepeats } from './studio-service/repeat';
-import { damageNote } from './studio-service/run-health';
+import { RunReads } from './studio-service/run-reads';
 import { RunSummaries } from './studio-service/run-summaries';
 import { resolveInsideRoot } from './studio-service/safe-files';
-import { RunHistoryCache } from './studio-service/steps/history-cache';
-import { historyOverview, historyRange, type HistoryRecords } from './studio-service/steps/run-history';
-import { msAfterStep, RunStepsCache, stepOverview, stepRange } from './studio-service/steps/run-steps';
 import { GenerateWorker, startGenerateChild, type GenerateRunner } from './generate/worker';
 import { diagnoseBackendsInChild } from './studio-service/probe';
 import type { TrainerLauncher } from './training/trainer-connection';
@@ -107,8 +103,7 @@ export class StudioService implements StudioApi {
   private readonly exports: ExportJobs;
   private readonly generator: GenerateJobs;
   private readonly summaries: RunSummaries;
-  private readonly steps = new RunStepsCache();
-  private readonly history = new RunHistoryCache();
+  private readonly reads: RunReads;
   private readonly listeners = new Set<(event: StudioEvent) => void>();
   private backend: Promise<BackendReport> | undefined;
   private diagnosis: Promise<DoctorReport> | undefined;
@@ -142,6 +137,7 @@ export class StudioService implements StudioApi {
     });
     this.executors = new Executors({ runsRoot: options.runsRoot, local: this.runs, slurm, onRunChanged: (runId) => void this.announceRun(runId) });
     this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs, jobs: slurm });
+    this.reads = new RunReads({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, summaries: this.summaries });
     // Runs queued when the studio last closed start again, in order; Slurm jobs are watched again.
     if (options.takeUpQueue ?? true) {
       this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
@@ -206,49 +202,16 @@ export class StudioService implements StudioApi {
     return this.summaries.list();
   }
 
-  async getRun(runId: string): Promise<RunDetail> {
-    const record = await readRunRecord(this.options.runsRoot, runId);
-    const dir = runDirOf(this.options.runsRoot, runId);
-    // Steps stream into a cached index, and every kind of record is sent bounded, whatever the run's length.
-    const [index, history] = await Promise.all([this.steps.index(dir), this.readHistory(dir)]);
-    // Damaged lines were skipped by each reader; the run opens with every good record and says what was skipped.
-    const damageNotes = [...damageNote(RUN_FILES.metrics, index.damage, index.count), ...history.notes];
-    const steps = stepOverview(index);
-    const { epochs } = history.records;
-    const { samples, ...overview } = historyOverview(history.records);
-    const files = record.slurm ? await jobFiles(dir, (rel) => this.options.urlForRunFile(runId, rel)) : undefined;
-    return {
-      run: await this.summaries.summarize(record, { damageNotes, latestSample: history.records.samples.at(-1)?.file ?? null }),
-      steps: steps.steps,
-      stepCount: steps.count,
-      msSinceLastEpoch: msAfterStep(index, epochs.at(-1)?.step ?? 0),
-      epochSeconds: epochs.reduce((sum, epoch) => sum + (Number.isFinite(epoch.seconds) ? epoch.seconds : 0), 0),
-      ...overview,
-      samples: this.sampleRefs(runId, samples),
-      ...(files ? { jobFiles: files } : {}),
-    };
+  getRun(runId: string): Promise<RunDetail> {
+    return this.reads.getRun(runId);
   }
 
-  async getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange> {
-    await readRunRecord(this.options.runsRoot, runId);
-    return stepRange(await this.steps.index(runDirOf(this.options.runsRoot, runId)), fromStep, toStep);
+  getRunSteps(runId: string, fromStep: number, toStep: number): Promise<StepRange> {
+    return this.reads.getRunSteps(runId, fromStep, toStep);
   }
 
-  async getRunHistory(runId: string, fromEpoch: number, toEpoch: number): Promise<RunHistory> {
-    await readRunRecord(this.options.runsRoot, runId);
-    const { records } = await this.readHistory(runDirOf(this.options.runsRoot, runId));
-    const { samples, ...range } = historyRange(records, fromEpoch, toEpoch);
-    return { ...range, samples: this.sampleRefs(runId, samples) };
-  }
-
-  /** Every good epoch and score record and every grid of a run, and notes on damaged lines skipped. */
-  private async readHistory(dir: string): Promise<{ records: HistoryRecords; notes: string[] }> {
-    const { epochs, scores, samples, notes } = await this.history.read(dir);
-    return { records: { epochs, samples: sampleEntries(samples, epochs), scores }, notes };
-  }
-
-  private sampleRefs(runId: string, samples: SampleEntry[]): SampleRef[] {
-    return samples.map((sample) => ({ epoch: sample.epoch, step: sample.step, url: this.options.urlForRunFile(runId, sample.file) }));
+  getRunHistory(runId: string, fromEpoch: number, toEpoch: number): Promise<RunHistory> {
+    return this.reads.getRunHistory(runId, fromEpoch, toEpoch);
   }
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
@@ -352,8 +315,7 @@ export class StudioService implements StudioApi {
       await this.runs.whenIdle(runId);
     } else await this.refuseIfTrainedElsewhere(runId, 'delete');
     await rm(runDirOf(this.options.runsRoot, runId), { recursive: true, force: true });
-    this.steps.forget(runDirOf(this.options.runsRoot, runId));
-    this.history.forget(runDirOf(this.options.runsRoot, runId));
+    this.reads.forget(runId);
     this.summaries.forget(runId);
     this.emit({ type: 'run-deleted', runId });
   }

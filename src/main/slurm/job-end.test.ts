@@ -99,4 +99,14 @@ describe('settledStatus', () => {
     );
     expect(settledStatus(record('running'), { state: 'NODE_FAIL' }, [])?.status).toBe('crashed');
   });
+
+  it('a trainer that failed before its start record: the kind and words come from its log line', () => {
+    const log = ['gan-studio: starting', 'training failed (bad-input): /data/x is not a dataset cache folder: it has no manifest.json.'];
+    expect(settledStatus(record('queued'), { state: 'FAILED', exitCode: 2 }, log)).toEqual({
+      status: 'failed',
+      failure: { kind: 'bad-input', message: '/data/x is not a dataset cache folder: it has no manifest.json.' },
+    });
+    // A kind the studio does not know is not trusted: the job's end speaks.
+    expect(settledStatus(record('queued'), { state: 'FAILED', exitCode: 1 }, ['training failed (weird): x'])?.failure?.kind).toBe('error');
+  });
 });

@@ -9,6 +9,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '../../shared/run';
+import { FAILURE_KINDS, type FailureKind } from '../../shared/trainer-protocol';
 import type { SlurmEndState } from '../../shared/slurm';
 import { SLURM_FILES, STOPPED_EXIT_CODE } from './job-script';
 import { jobState } from './slurm-output';
@@ -154,13 +155,24 @@ export function settledStatus(record: RunRecord, end: JobEnd, stderrTail: string
     case 'PREEMPTED':
       return crashed(`${job} was preempted${on} and not requeued. Resume continues from the last checkpoint.`);
     case 'FAILED':
-      return {
-        status: 'failed',
-        failure: { kind: 'error', message: `${job} failed${end.exitCode !== undefined ? ` with exit code ${end.exitCode}` : ''}${on} before the trainer reported.${log}` },
-      };
+      return { status: 'failed', failure: jobFailure(stderrTail) ?? { kind: 'error', message: `${job} failed${end.exitCode !== undefined ? ` with exit code ${end.exitCode}` : ''}${on} before the trainer reported.${log}` } };
     case 'UNKNOWN':
       return crashed(`${job} left Slurm's queue without an exit record (killed outright?).${log}`);
   }
+}
+
+/**
+ * The trainer's own verdict from train-job's log ("training failed (bad-input): …"). A failure
+ * before training starts (the dataset missing on the node) leaves run.json to the studio, so the
+ * kind and words must come from the log, not from the exit code alone.
+ */
+function jobFailure(stderrTail: string[]): { kind: FailureKind; message: string } | undefined {
+  for (const line of [...stderrTail].reverse()) {
+    const match = /^training failed \(([a-z-]+)\): (.*)$/.exec(line);
+    const kind = FAILURE_KINDS.find((known) => known === match?.[1]);
+    if (match && kind) return { kind, message: match[2]! };
+  }
+  return undefined;
 }
 
 function crashed(message: string): Pick<RunRecord, 'status' | 'failure'> {
