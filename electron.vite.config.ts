@@ -12,9 +12,9 @@ const devInlineStyles: Plugin = {
   transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
 };
 
-// Three builds: main (Electron entry plus the trainer, backend-probe and generate process entries;
-// the CLI runs from source through tsx), the CommonJS preloads (sandboxed preloads must be
-// CJS), and the Svelte renderer.
+// Three builds: main (Electron entry plus the trainer, backend-probe and generate process entries
+// and the import's decode thread; the CLI runs from source through tsx), the CommonJS preloads
+// (sandboxed preloads must be CJS), and the Svelte renderer.
 export default defineConfig({
   main: {
     build: {
@@ -27,6 +27,8 @@ export default defineConfig({
           probe: resolve(__dirname, 'src/main/probe-entry.ts'),
           // Generate: one short-lived process per job, so drawing samples never blocks main.
           generate: resolve(__dirname, 'src/main/generate/generate-entry.ts'),
+          // Image decoding for imports: worker threads of the main process (data/decode-threads.ts).
+          'decode-worker': resolve(__dirname, 'src/main/data/decode-worker.ts'),
         },
       },
     },

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --import`: import throughput and peak memory per source
- * kind (folder, zip, tar.gz of small PNGs; gzipped IDX and NPY of 28×28
+ * kind (folder, zip, tar, tar.gz of small PNGs; gzipped IDX and NPY of 28×28
  * images). Each import runs in a fresh Node process so its peak resident
  * memory (maxRSS) is its own; inputs are generated in a temporary folder.
  */
@@ -21,7 +21,7 @@ import { EXIT } from './exit-codes';
 export const importHelp = `Usage: npm run bench -- --import [--images N] [--json]
 
 Imports generated datasets of N images (default 20000) from each source kind
-(folder, zip and tar.gz of 1×1 PNGs; gzipped IDX and NPY of 28×28 images),
+(folder, zip, tar and tar.gz of 1×1 PNGs; gzipped IDX and NPY of 28×28 images),
 each in a fresh process, and prints images/s (wall and CPU time) and the
 peak memory (maxRSS).`;
 
@@ -47,6 +47,7 @@ async function makeInputs(dir: string, images: number): Promise<[string, string]
     await writeFile(join(folder, f.name), f.data);
   }
   await writeFile(join(dir, 'pngs.zip'), buildZip(files.map((f) => ({ ...f, method: 'store' as const }))));
+  await createTar({ file: join(dir, 'pngs.tar'), cwd: join(folder, 'pngs') }, ['a', 'b']);
   await createTar({ gzip: true, file: join(dir, 'pngs.tar.gz'), cwd: join(folder, 'pngs') }, ['a', 'b']);
   const pixels = Buffer.alloc(images * 28 * 28);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
@@ -61,6 +62,7 @@ async function makeInputs(dir: string, images: number): Promise<[string, string]
   return [
     ['folder', join(folder, 'pngs')],
     ['zip', join(dir, 'pngs.zip')],
+    ['tar', join(dir, 'pngs.tar')],
     ['tar.gz', join(dir, 'pngs.tar.gz')],
     ['idx.gz', join(dir, 'bench-images-idx3-ubyte.gz')],
     ['npy', join(dir, 'bench.npy')],

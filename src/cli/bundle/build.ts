@@ -72,7 +72,7 @@ export async function buildBundle(options: BundleOptions): Promise<{ archive: st
   }
 }
 
-/** The CLI and the processes it forks, as ES modules sharing chunks; the packages in EXTERNAL_PACKAGES stay out. */
+/** The CLI, the processes it forks and the import's decode thread, as ES modules sharing chunks; the packages in EXTERNAL_PACKAGES stay out. */
 async function bundleJavaScript(root: string, outdir: string): Promise<void> {
   await build({
     entryPoints: {
@@ -80,6 +80,7 @@ async function bundleJavaScript(root: string, outdir: string): Promise<void> {
       trainer: join(root, 'src/main/training/trainer-entry.ts'),
       probe: join(root, 'src/main/probe-entry.ts'),
       generate: join(root, 'src/main/generate/generate-entry.ts'),
+      'decode-worker': join(root, 'src/main/data/decode-worker.ts'),
     },
     outdir,
     bundle: true,

@@ -11,6 +11,7 @@ import type { DatasetManifest, ImportOptions } from '../../shared/dataset';
 import { builtinDatasetSource } from './builtin';
 import { MANIFEST_FILE, readCacheState } from './cache';
 import { cacheId } from './cache-id';
+import { DiskBudget, isDiskFull } from './disk-budget';
 import { DatasetError } from './errors';
 import type { FrontEnd } from './errors';
 import type { ImportJob } from './job';
@@ -75,8 +76,18 @@ export async function importDataset(source: string, options: ImportOptions, ctx:
   try {
     return await importOrReuse(source, options, ctx);
   } catch (error) {
-    throw error instanceof DatasetError ? error.speakTo(ctx.frontEnd ?? 'gui') : error;
+    const explained = diskFull(error, ctx.cacheRoot) ?? error;
+    throw explained instanceof DatasetError ? explained.speakTo(ctx.frontEnd ?? 'gui') : explained;
   }
+}
+
+/** The disk filling up anyway (something else wrote to it meanwhile), said as the import's error rather than a system code. */
+function diskFull(error: unknown, cacheRoot: string): DatasetError | undefined {
+  if (!isDiskFull(error)) return undefined;
+  return new DatasetError(`The disk holding the dataset cache (${resolve(cacheRoot)}) is full; the import was undone.`, {
+    cli: 'Free some space on that disk, or keep the datasets on a larger disk (GAN_STUDIO_HOME, or inspect-data --cache DIR).',
+    gui: 'Free some space on that disk, or keep the datasets on a larger disk (set GAN_STUDIO_HOME before starting the studio).',
+  });
 }
 
 async function importOrReuse(source: string, options: ImportOptions, ctx: ImportContext): Promise<ImportResult> {
@@ -106,9 +117,11 @@ async function importOrReuse(source: string, options: ImportOptions, ctx: Import
   // A folder that exists but fails the checks is a damaged earlier import: replace it.
   await rm(dir, { recursive: true, force: true });
 
+  const limits = resolveLimits(ctx.limits);
+  const disk = await DiskBudget.of(cacheRoot, limits.keepFreeBytes);
   const outDir = await makeScratchDir(cacheRoot, `import-${id}`);
   try {
-    const job: ImportJob = { options: resolvedOptions, limits: resolveLimits(ctx.limits), outDir, scratchRoot: cacheRoot, signal: ctx.signal, progress };
+    const job: ImportJob = { options: resolvedOptions, limits, outDir, scratchRoot: cacheRoot, disk, signal: ctx.signal, progress };
     const outcome = await plan.run(job);
     ctx.signal?.throwIfAborted();
     const { result } = outcome;

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { importOptionsSchema, DatasetSourceKind } from '../../shared/dataset';
+import type { DiskBudget } from './disk-budget';
 import type { ImportLimits } from './limits';
 import type { WriterResult } from './writer';
 
@@ -17,6 +18,8 @@ export interface ImportJob {
   outDir: string;
   /** Folder in which importers may create scratch folders (always removed). */
   scratchRoot: string;
+  /** What the import may still write to the disk of outDir and scratchRoot: take bytes before writing them. */
+  disk: DiskBudget;
   signal?: AbortSignal;
   progress(phase: string, done: number, total?: number): void;
 }

@@ -85,6 +85,8 @@ export interface ZipSpecEntry {
   claimedSize?: number;
   /** `data` already raw-deflated (saves deflating large entries again in every test). */
   deflated?: Buffer;
+  /** `data`'s CRC-32, when already known (saves checksumming large entries again). */
+  crc?: number;
 }
 
 /** Builds a zip archive (local headers, central directory, end record) from entries. */
@@ -97,7 +99,7 @@ export function buildZip(entries: ZipSpecEntry[]): Buffer {
     const deflate = (entry.method ?? 'deflate') === 'deflate';
     const body = deflate ? (entry.deflated ?? deflateRawSync(data)) : data;
     const name = Buffer.from(entry.name, 'utf8');
-    const crc = crc32(data);
+    const crc = entry.crc ?? crc32(data);
     const size = entry.claimedSize ?? data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

@@ -169,6 +169,8 @@ export class DatasetWriter {
     await this.file.close();
     const path = join(this.job.outDir, IMAGES_FILE);
     const resized = this.width === size && this.height === size ? 0 : this.count;
+    // The resized copy is written beside the stored images before replacing them.
+    if (resized > 0) this.job.disk.take(this.count * size * size * this.storeChannels);
     if (resized > 0) await resizeImagesFile(path, this.count, { width: this.width, height: this.height, channels: this.storeChannels }, { ...this.job.options, size });
     this.file = await open(path, 'a');
     this.mixed = { resized, size };
@@ -178,6 +180,7 @@ export class DatasetWriter {
 
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
+    this.job.disk.take(this.pendingBytes);
     await this.file.writev(this.pending);
     this.pending.length = 0;
     this.pendingBytes = 0;
@@ -191,6 +194,7 @@ export class DatasetWriter {
     let channels = this.storeChannels;
     // Images files declare no channel count: keep gray when every source image was gray.
     if (channels === 3 && this.allGray && this.job.options.channels === undefined) {
+      this.job.disk.take(this.count * this.width * this.height);
       await collapseToGray(join(this.job.outDir, IMAGES_FILE));
       channels = 1;
     }
@@ -232,9 +236,7 @@ export class DatasetWriter {
 /** Rewrites an RGB images file in place as gray (all three channels are equal). */
 async function collapseToGray(path: string): Promise<void> {
   const grayPath = `${path}.gray`;
-  const input = await open(path, 'r');
-  const output = await open(grayPath, 'w');
-  try {
+  await withFiles(path, grayPath, async (input, output) => {
     const block = Buffer.alloc(3 * 1024 * 1024);
     for (;;) {
       const { bytesRead } = await input.read(block, 0, block.length);
@@ -243,10 +245,7 @@ async function collapseToGray(path: string): Promise<void> {
       for (let i = 0; i < gray.length; i++) gray[i] = block[i * 3]!;
       await output.write(gray);
     }
-  } finally {
-    await input.close();
-    await output.close();
-  }
+  });
   await rm(path);
   await rename(grayPath, path);
 }
@@ -256,18 +255,28 @@ async function resizeImagesFile(path: string, count: number, shape: { width: num
   const { width, height, channels } = shape;
   const imageBytes = width * height * channels;
   const resizedPath = `${path}.resized`;
-  const input = await open(path, 'r');
-  const output = await open(resizedPath, 'w');
-  try {
+  await withFiles(path, resizedPath, async (input, output) => {
     const image = Buffer.alloc(imageBytes);
     for (let i = 0; i < count; i++) {
       await input.read(image, 0, imageBytes, i * imageBytes);
       const resized = await resizeRaw(new Uint8Array(image), width, height, channels, options);
       await output.write(convertChannels(resized.data, 3, channels));
     }
+  });
+  await rename(resizedPath, path);
+}
+
+/** Runs `use` with `inputPath` open for reading and `outputPath` for writing; both are closed however it ends. */
+async function withFiles(inputPath: string, outputPath: string, use: (input: FileHandle, output: FileHandle) => Promise<void>): Promise<void> {
+  const input = await open(inputPath, 'r');
+  try {
+    const output = await open(outputPath, 'w');
+    try {
+      await use(input, output);
+    } finally {
+      await output.close();
+    }
   } finally {
     await input.close();
-    await output.close();
   }
-  await rename(resizedPath, path);
 }

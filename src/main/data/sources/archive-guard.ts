@@ -11,18 +11,19 @@ import type { ImportLimits } from '../limits';
 import { IMAGE_EXTENSIONS, looksLikeImage, SIGNATURE_BYTES } from '../decode';
 import { isIgnoredName, SkipFile } from './folder';
 
-function refuse(archive: string, detail: string): DatasetError {
+/** The error refusing `archive` as malicious or damaged; `detail` says why. */
+export function refuseArchive(archive: string, detail: string): DatasetError {
   return new DatasetError(`Refusing ${archive}: ${detail}.`, 'The archive may be malicious or damaged. Extract it yourself with a tool you trust, check the files, and import the folder.');
 }
 
 /** Error for an entry that would land outside the target (../, absolute paths, drive letters). */
 export function escapingEntry(archive: string, name: string): DatasetError {
-  return refuse(archive, `entry "${name}" points outside the extraction folder`);
+  return refuseArchive(archive, `entry "${name}" points outside the extraction folder`);
 }
 
 /** Error for a symbolic or hard link entry (links could redirect later writes anywhere). */
 export function linkEntry(archive: string, name: string): DatasetError {
-  return refuse(archive, `entry "${name}" is a link; archives with links are not imported`);
+  return refuseArchive(archive, `entry "${name}" is a link; archives with links are not imported`);
 }
 
 /**
@@ -42,30 +43,36 @@ export function entryTarget(archive: string, root: string, name: string): string
   return target;
 }
 
-/** Running totals of claimed and actual bytes for one archive. */
+/**
+ * Running totals of claimed and actual bytes for one archive, against the per-entry cap, the
+ * entry count and, when the caller set one, a total cap (there is none by default: limits.ts).
+ */
 export class ArchiveBudget {
   private claimed = 0;
   private actual = 0;
   private entries = 0;
+  private readonly maxTotal: number;
 
   constructor(
     private readonly archive: string,
     private readonly limits: ImportLimits,
-  ) {}
+  ) {
+    this.maxTotal = limits.maxTotalBytes ?? Infinity;
+  }
 
   /** Checks an entry's declared size before extracting it. */
   claim(name: string, size: number): void {
-    if (++this.entries > this.limits.maxEntries) throw refuse(this.archive, `it holds more than ${this.limits.maxEntries.toLocaleString('en-US')} entries`);
-    if (size > this.limits.maxEntryBytes) throw refuse(this.archive, `entry "${name}" would decompress to ${formatBytes(size)}, over the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`);
+    if (++this.entries > this.limits.maxEntries) throw refuseArchive(this.archive, `it holds more than ${this.limits.maxEntries.toLocaleString('en-US')} entries`);
+    if (size > this.limits.maxEntryBytes) throw refuseArchive(this.archive, `entry "${name}" would decompress to ${formatBytes(size)}, over the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`);
     this.claimed += size;
-    if (this.claimed > this.limits.maxTotalBytes) throw refuse(this.archive, `its entries would decompress to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`);
+    if (this.claimed > this.maxTotal) throw refuseArchive(this.archive, `its entries would decompress to more than the ${formatBytes(this.maxTotal)} total limit`);
   }
 
   /** Counts an entry read whole (its size already checked against its claim) towards the total. */
   account(name: string, bytes: number): void {
-    if (bytes > this.limits.maxEntryBytes) throw refuse(this.archive, `entry "${name}" decompresses to more than the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`);
+    if (bytes > this.limits.maxEntryBytes) throw refuseArchive(this.archive, `entry "${name}" decompresses to more than the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`);
     this.actual += bytes;
-    if (this.actual > this.limits.maxTotalBytes) throw refuse(this.archive, `it decompresses to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`);
+    if (this.actual > this.maxTotal) throw refuseArchive(this.archive, `it decompresses to more than the ${formatBytes(this.maxTotal)} total limit`);
   }
 
   /** A pass-through stream that fails as soon as an entry or the total exceeds the caps in fact. */
@@ -75,25 +82,24 @@ export class ArchiveBudget {
       transform: (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) => {
         entryBytes += chunk.length;
         this.actual += chunk.length;
-        if (entryBytes > this.limits.maxEntryBytes) return done(refuse(this.archive, `entry "${name}" decompresses to more than the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`));
-        if (this.actual > this.limits.maxTotalBytes) return done(refuse(this.archive, `it decompresses to more than the ${formatBytes(this.limits.maxTotalBytes)} total limit`));
+        if (entryBytes > this.limits.maxEntryBytes) return done(refuseArchive(this.archive, `entry "${name}" decompresses to more than the ${formatBytes(this.limits.maxEntryBytes)} per-entry limit`));
+        if (this.actual > this.maxTotal) return done(refuseArchive(this.archive, `it decompresses to more than the ${formatBytes(this.maxTotal)} total limit`));
         done(null, chunk);
       },
     });
   }
 
   /**
-   * Meters a whole decompressed archive stream. Headers and padding make it
-   * larger than its files, hence the generous cap: its job is to stop a
-   * compressed stream that never ends (e.g. gigabytes of zeros after the last entry).
+   * Meters a whole decompressed archive stream against the total cap, when one is set. Headers
+   * and padding make it larger than its files, hence the generous cap (twice the total).
    */
   meterStream(): Transform {
     let bytes = 0;
-    const cap = 2 * this.limits.maxTotalBytes + 1024 * 1024;
+    const cap = 2 * this.maxTotal + 1024 * 1024;
     return new Transform({
       transform: (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) => {
         bytes += chunk.length;
-        if (bytes > cap) return done(refuse(this.archive, `it decompresses to more than ${formatBytes(cap)}`));
+        if (bytes > cap) return done(refuseArchive(this.archive, `it decompresses to more than ${formatBytes(cap)}`));
         done(null, chunk);
       },
     });

@@ -17,10 +17,12 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
-import { DatasetError } from '../errors';
+import { isDiskFull } from '../disk-budget';
+import type { DiskBudget } from '../disk-budget';
+import { DatasetError, formatBytes } from '../errors';
 import type { ImportLimits } from '../limits';
 import { IMAGE_EXTENSIONS, looksLikeImage } from '../decode';
-import { ArchiveBudget, entryTarget, imageSniffer, linkEntry, NOT_IMAGE_CONTENT } from './archive-guard';
+import { ArchiveBudget, entryTarget, imageSniffer, linkEntry, NOT_IMAGE_CONTENT, refuseArchive } from './archive-guard';
 import { isGzipFile } from './byte-stream';
 import type { ListedFile, SkipFile, UnreadEntry } from './folder';
 
@@ -28,6 +30,11 @@ import type { ListedFile, SkipFile, UnreadEntry } from './folder';
 const HELD_ENTRY_BYTES = 1024 * 1024;
 /** …while all held entries together stay within this. */
 const HELD_TOTAL_BYTES = 256 * 1024 * 1024;
+/**
+ * Data tolerated after the end-of-archive blocks (tar pads to whole records, 10 KiB by default,
+ * larger with some tools); beyond it, a stream that keeps inflating is refused rather than read on.
+ */
+const AFTER_END_BYTES = 16 * 1024 * 1024;
 
 /** What extractTar leaves: entries held in memory (read once each), and those the report names as unread. */
 export interface TarContents {
@@ -40,7 +47,8 @@ const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 const FOLDER_TYPES = new Set(['Directory', 'GNUDumpDir']);
 
 function explain(archive: string, error: unknown): unknown {
-  if (error instanceof DatasetError || (error instanceof Error && error.name === 'AbortError')) return error;
+  // A full disk is the disk's fault, not the archive's: import.ts says so.
+  if (error instanceof DatasetError || isDiskFull(error) || (error instanceof Error && error.name === 'AbortError')) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new DatasetError(`${archive} is not a readable tar archive (${message}).`, 'Check that the file is a complete .tar or .tar.gz; re-download or re-create it.');
 }
@@ -50,7 +58,7 @@ function explain(archive: string, error: unknown): unknown {
  * into `dest`; `onEntry` counts entries for progress. Also returns the entries left out that the
  * report should name (FIFOs, devices, image-named entries that are no image).
  */
-export async function extractTar(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number) => void): Promise<TarContents> {
+export async function extractTar(path: string, dest: string, limits: ImportLimits, disk: DiskBudget, signal?: AbortSignal, onEntry?: (done: number) => void): Promise<TarContents> {
   const archive = basename(path);
   const budget = new ArchiveBudget(archive, limits);
   const writes: Promise<void>[] = [];
@@ -90,9 +98,11 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
           return;
         }
         held.delete(rel);
+        disk.take(entry.size);
         const write = writeEntry(entry, target, budget, abandon.signal, unread, rel);
-        // Observed below (Promise.all / allSettled); a write failing while the archive still streams is not unhandled.
-        write.catch(() => undefined);
+        // A failed write (the disk full) ends the archive stream: the parser would otherwise wait for
+        // the destroyed entry forever, and the import never settled. Observed below as well.
+        write.catch((error: Error) => abandon.signal.aborted || parser.abort(error));
         writes.push(write);
       } catch (error) {
         parser.abort(error as Error);
@@ -100,15 +110,25 @@ export async function extractTar(path: string, dest: string, limits: ImportLimit
     },
   });
   // tar's Parser keeps every byte after the end-of-archive blocks by concatenating it to one
-  // growing buffer (quadratic: 16 MiB of zero padding took 8 s); drop them here instead.
+  // growing buffer (quadratic: 16 MiB of zero padding took 8 s); drop them here instead, and
+  // refuse a stream that goes on inflating long after its end.
   let ended = false;
+  let afterEndBytes = 0;
   parser.on('eof', () => (ended = true));
-  const afterEnd = new Transform({ transform: (chunk: Buffer, _encoding, done) => done(null, ended ? undefined : chunk) });
-  const source = createReadStream(path, { signal });
-  const stages: NodeJS.ReadWriteStream[] = (await isGzipFile(path)) ? [createGunzip()] : [];
-  stages.push(budget.meterStream(), afterEnd);
+  const afterEnd = new Transform({
+    transform: (chunk: Buffer, _encoding, done) => {
+      if (!ended) return done(null, chunk);
+      afterEndBytes += chunk.length;
+      if (afterEndBytes > AFTER_END_BYTES) return done(refuseArchive(archive, `it goes on for more than ${formatBytes(AFTER_END_BYTES)} after the end of the archive`));
+      done();
+    },
+  });
   try {
-    await pipeline([source, ...stages, parser as unknown as NodeJS.WritableStream], { signal });
+    const stages: NodeJS.ReadWriteStream[] = (await isGzipFile(path)) ? [createGunzip()] : [];
+    stages.push(budget.meterStream(), afterEnd);
+    // The file stream is made as it is piped: one made earlier could fail (an abort) with no
+    // listener attached, an uncaught error that ended the process.
+    await pipeline([createReadStream(path), ...stages, parser as unknown as NodeJS.WritableStream], { signal });
     await Promise.all(writes);
     return { held: [...held.values()], unread };
   } catch (error) {

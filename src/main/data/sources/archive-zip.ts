@@ -21,9 +21,12 @@ import { constants as zlibConstants, crc32, inflateRaw, inflateRawSync } from 'n
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { IMAGE_EXTENSIONS, looksLikeImage, SIGNATURE_BYTES } from '../decode';
-import { DatasetError } from '../errors';
+import { isDiskFull } from '../disk-budget';
+import type { DiskBudget } from '../disk-budget';
+import { DatasetError, formatBytes } from '../errors';
+import { DEFLATE_MAX_RATIO } from '../limits';
 import type { ImportLimits } from '../limits';
-import { ArchiveBudget, entryTarget, escapingEntry, imageSniffer, linkEntry, NOT_IMAGE_CONTENT } from './archive-guard';
+import { ArchiveBudget, entryTarget, escapingEntry, imageSniffer, linkEntry, NOT_IMAGE_CONTENT, refuseArchive } from './archive-guard';
 import { SkipFile } from './folder';
 import type { FolderListing, UnreadEntry } from './folder';
 
@@ -70,7 +73,8 @@ function sizeMismatch(detail: string, archive: string): DatasetError {
 
 /** Turns yauzl's errors into user-facing ones. */
 function explain(archive: string, error: unknown): unknown {
-  if (error instanceof DatasetError || error instanceof SkipFile || (error instanceof Error && error.name === 'AbortError')) return error;
+  // A full disk is the disk's fault, not the archive's: import.ts says so.
+  if (error instanceof DatasetError || error instanceof SkipFile || isDiskFull(error) || (error instanceof Error && error.name === 'AbortError')) return error;
   const message = error instanceof Error ? error.message : String(error);
   const badName = /^(?:absolute path|invalid relative path|invalid characters in fileName): (.*)$/.exec(message);
   if (badName) return escapingEntry(archive, badName[1]!);
@@ -84,9 +88,43 @@ interface ZipFileEntry {
   entry: Entry;
 }
 
+/**
+ * Refuses a deflated entry claiming more than DEFLATE_MAX_RATIO times its compressed size (yauzl
+ * would find the lie while inflating; this finds it before a byte is read, as yauzl itself does
+ * for stored entries, which must be their own size).
+ */
+function checkExpansion(archive: string, entry: Entry): void {
+  const { uncompressedSize: size, compressedSize: packed } = entry;
+  if (entry.compressionMethod === 8 && size > packed * DEFLATE_MAX_RATIO + 1024) {
+    throw refuseArchive(archive, `entry "${entry.fileName}" claims to decompress to ${formatBytes(size)} from ${formatBytes(packed)}, more than deflate can give`);
+  }
+}
+
+/**
+ * Refuses entries whose data overlap: each entry's local header and data must end before the
+ * next entry's begins. Sharing one compressed stream among many entries is how zip bombs
+ * inflate to millions of times their size; honest zips never do it.
+ */
+function checkNoOverlap(archive: string, entries: Entry[]): void {
+  const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+  for (let i = 1; i < byOffset.length; i++) {
+    const [before, after] = [byOffset[i - 1]!, byOffset[i]!];
+    // Local header (30 bytes and the name; its extra field may differ, so it is left out: the end is a lower bound).
+    const end = before.relativeOffsetOfLocalHeader + 30 + before.fileNameLength + before.compressedSize;
+    if (after.relativeOffsetOfLocalHeader < end) {
+      throw refuseArchive(archive, `entries "${before.fileName}" and "${after.fileName}" share their compressed data, the trick of zip bombs`);
+    }
+  }
+}
+
 /** An open zip with its file entries, checked against the guard; close() when done. */
 class CheckedZip {
-  private handle: FileHandle | undefined;
+  /**
+   * The file for readSmall's direct reads, opened by the first. Kept as the promise: entries
+   * are read several at once, and each opening its own handle (the first ones all found none
+   * yet) left all but the last to be closed by the garbage collector.
+   */
+  private handle: Promise<FileHandle> | undefined;
 
   private constructor(
     readonly path: string,
@@ -107,6 +145,8 @@ class CheckedZip {
     }
     const budget = new ArchiveBudget(archive, limits);
     const files: ZipFileEntry[] = [];
+    /** Every entry with data, for the overlap check. */
+    const spans: Entry[] = [];
     // Names are resolved against a stand-in root only to check where they would land.
     const root = resolve(sep, 'zip-root');
     try {
@@ -119,6 +159,10 @@ class CheckedZip {
             const name = entry.fileName;
             if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) throw linkEntry(archive, name);
             const target = entryTarget(archive, root, name);
+            if (!name.endsWith('/')) {
+              checkExpansion(archive, entry);
+              spans.push(entry);
+            }
             if (!name.endsWith('/') && target !== null) {
               if (entry.isEncrypted()) throw new DatasetError(`${archive} is encrypted (entry "${name}").`, 'Extract it with the password yourself and import the folder.');
               budget.claim(name, entry.uncompressedSize);
@@ -131,6 +175,7 @@ class CheckedZip {
         });
         zip.readEntry();
       });
+      checkNoOverlap(archive, spans);
     } catch (error) {
       zip.close();
       throw error;
@@ -139,24 +184,30 @@ class CheckedZip {
   }
 
   /**
-   * Copies the entry's data, metered against the caps, into `sink`. Throws SkipFile when the
+   * Copies the entry's data, metered against the caps, into the stream `makeSink` makes. Throws SkipFile when the
    * entry is named like an image but does not start like one. A yauzl stream destroyed while
    * a read is pending crashes its reader, so entries are never cut short: large ones are judged
    * from a separate read of their first bytes, small ones are read to the end and discarded.
    */
-  async copy(file: ZipFileEntry, sink: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
-    const imageNamed = IMAGE_EXTENSIONS.has(extname(file.rel).toLowerCase());
-    if (imageNamed && file.entry.uncompressedSize > SNIFF_APART_BYTES && !looksLikeImage(await this.head(file.entry))) {
-      throw new SkipFile(NOT_IMAGE_CONTENT);
-    }
+  async copy(file: ZipFileEntry, makeSink: () => NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+    await this.checkHead(file);
     let rejected: SkipFile | undefined;
     try {
       const sniffer = imageSniffer(file.rel, (reason) => (rejected = reason));
-      await pipeline(await openEntry(this.zip, file.entry), this.budget.meter(file.rel), sniffer, sink, { signal });
+      // The sink (a file) is made only once it will be written, as the pipeline that closes it starts.
+      await pipeline(await openEntry(this.zip, file.entry), this.budget.meter(file.rel), sniffer, makeSink(), { signal });
     } catch (error) {
       throw explain(this.archive, error);
     }
     if (rejected) throw rejected;
+  }
+
+  /** Throws SkipFile for a large entry named like an image whose first bytes are no image's (judged from a short raw read). */
+  async checkHead(file: ZipFileEntry): Promise<void> {
+    const imageNamed = IMAGE_EXTENSIONS.has(extname(file.rel).toLowerCase());
+    if (imageNamed && file.entry.uncompressedSize > SNIFF_APART_BYTES && !looksLikeImage(await this.head(file.entry))) {
+      throw new SkipFile(NOT_IMAGE_CONTENT);
+    }
   }
 
   /** About the first SIGNATURE_BYTES of an entry's content, from a short read of its raw data. */
@@ -181,11 +232,12 @@ class CheckedZip {
   async readSmall(file: ZipFileEntry): Promise<Buffer | null> {
     const { entry } = file;
     if ((entry.compressionMethod !== 0 && entry.compressionMethod !== 8) || entry.isEncrypted()) return null;
-    this.handle ??= await open(this.path, 'r');
+    this.handle ??= open(this.path, 'r');
+    const handle = await this.handle;
     // The local header repeats the name and may carry a different extra field: read some slack.
     const slack = 30 + entry.fileNameLength + entry.extraFieldLength + 1024;
     const block = Buffer.alloc(slack + entry.compressedSize);
-    const { bytesRead } = await this.handle.read(block, 0, block.length, entry.relativeOffsetOfLocalHeader);
+    const { bytesRead } = await handle.read(block, 0, block.length, entry.relativeOffsetOfLocalHeader);
     const damaged = (detail: string): DatasetError =>
       new DatasetError(`Refusing ${this.archive}: entry "${file.rel}" ${detail}.`, 'The archive is damaged or crafted; re-create it from the original files.');
     if (bytesRead < 30 || block.readUInt32LE(0) !== 0x04034b50) throw damaged('has no valid local header');
@@ -205,9 +257,13 @@ class CheckedZip {
     return data;
   }
 
-  close(): void {
+  /** Closes the archive (yauzl's descriptor and readSmall's). */
+  async close(): Promise<void> {
     this.zip.close();
-    void this.handle?.close();
+    const handle = this.handle;
+    this.handle = undefined;
+    // A failed open left nothing to close.
+    await handle?.then((file) => file.close(), () => undefined);
   }
 }
 
@@ -216,16 +272,17 @@ class CheckedZip {
  * progress. Returns the entries left out that the report should name (image-named entries
  * whose content is not an image are not written).
  */
-export async function extractZip(path: string, dest: string, limits: ImportLimits, signal?: AbortSignal, onEntry?: (done: number, total: number) => void): Promise<UnreadEntry[]> {
+export async function extractZip(path: string, dest: string, limits: ImportLimits, disk: DiskBudget, signal?: AbortSignal, onEntry?: (done: number, total: number) => void): Promise<UnreadEntry[]> {
   const checked = await CheckedZip.open(path, limits, signal);
   const unread: UnreadEntry[] = [];
   try {
+    disk.take(checked.files.reduce((sum, file) => sum + file.entry.uncompressedSize, 0));
     for (const [index, file] of checked.files.entries()) {
       signal?.throwIfAborted();
       const target = join(dest, ...file.rel.split('/'));
       await mkdir(dirname(target), { recursive: true });
       try {
-        await checked.copy(file, createWriteStream(target), signal);
+        await checked.copy(file, () => createWriteStream(target), signal);
       } catch (error) {
         if (!(error instanceof SkipFile)) throw error;
         await rm(target, { force: true });
@@ -234,7 +291,7 @@ export async function extractZip(path: string, dest: string, limits: ImportLimit
       onEntry?.(index + 1, checked.files.length);
     }
   } finally {
-    checked.close();
+    await checked.close();
   }
   return unread;
 }
@@ -246,10 +303,10 @@ const ARRAY_FILE = /(\.bin|idx\d-ubyte(\.gz)?)$/i;
  * Lists the zip at `path` as files read in place. Returns null when the archive holds array
  * data (extract it instead). `scratch` receives copies of entries too large to hold in memory.
  */
-export async function zipInPlace(path: string, limits: ImportLimits, scratch: string, signal?: AbortSignal): Promise<{ listing: FolderListing; close(): void } | null> {
+export async function zipInPlace(path: string, limits: ImportLimits, scratch: { dir: string; disk: DiskBudget }, signal?: AbortSignal): Promise<{ listing: FolderListing; close(): Promise<void> } | null> {
   const checked = await CheckedZip.open(path, limits, signal);
   if (checked.files.some((f) => ARRAY_FILE.test(f.rel))) {
-    checked.close();
+    await checked.close();
     return null;
   }
   const sorted = [...checked.files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
@@ -258,16 +315,19 @@ export async function zipInPlace(path: string, limits: ImportLimits, scratch: st
     abs: path,
     size: file.entry.uncompressedSize,
     mtimeMs: 0,
-    read: () => readEntry(checked, file, join(scratch, String(index)), signal),
+    read: () => readEntry(checked, file, { path: join(scratch.dir, String(index)), disk: scratch.disk }, signal),
   }));
   return { listing: { files, others: [] }, close: () => checked.close() };
 }
 
 /** An entry's bytes (small entries) or a scratch copy's path; SkipFile when it does not start like an image. */
-async function readEntry(checked: CheckedZip, file: ZipFileEntry, scratchPath: string, signal?: AbortSignal): Promise<Uint8Array | string> {
+async function readEntry(checked: CheckedZip, file: ZipFileEntry, scratch: { path: string; disk: DiskBudget }, signal?: AbortSignal): Promise<Uint8Array | string> {
   if (file.entry.uncompressedSize > IN_MEMORY_BYTES) {
-    await checked.copy(file, createWriteStream(scratchPath), signal);
-    return scratchPath;
+    // Disk space is counted only for what will be written: not for an entry that is no image.
+    await checked.checkHead(file);
+    scratch.disk.take(file.entry.uncompressedSize);
+    await checked.copy(file, () => createWriteStream(scratch.path), signal);
+    return scratch.path;
   }
   if (file.entry.compressedSize <= DIRECT_READ_BYTES) {
     const data = await checked.readSmall(file);
@@ -280,6 +340,6 @@ async function readEntry(checked: CheckedZip, file: ZipFileEntry, scratchPath: s
       done();
     },
   });
-  await checked.copy(file, collect, signal);
+  await checked.copy(file, () => collect, signal);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }

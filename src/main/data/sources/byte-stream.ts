@@ -3,8 +3,10 @@
  * (detected by its magic bytes), without holding the whole file in memory.
  */
 import { createReadStream } from 'node:fs';
+import type { ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
 import { DatasetError } from '../errors';
 
 /** True when the file starts with the gzip magic bytes 1f 8b. */
@@ -39,18 +41,23 @@ export class ByteStream {
 
   private constructor(
     private readonly label: string,
-    stream: NodeJS.ReadableStream,
+    /** True when the file is gzip-compressed (its bytes are inflated as they are read). */
+    readonly gzipped: boolean,
+    /** The file stream first, then the gunzip stream reading from it (if any): all are destroyed on close. */
+    private readonly streams: (ReadStream | Gunzip)[],
   ) {
-    this.iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    this.iterator = (streams.at(-1)! as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   }
 
   /** Opens `path`, gunzipping on the fly when it is gzip-compressed. */
   static async open(path: string, label: string, signal?: AbortSignal): Promise<ByteStream> {
+    // Asked before the file stream exists: a stream made first could fail (an abort) with no listener yet.
+    const gzipped = await isGzipFile(path);
     const raw = createReadStream(path, { signal });
-    if (!(await isGzipFile(path))) return new ByteStream(label, raw);
+    if (!gzipped) return new ByteStream(label, false, [raw]);
     const gunzip = createGunzip();
     raw.on('error', (error) => gunzip.destroy(error));
-    return new ByteStream(label, raw.pipe(gunzip));
+    return new ByteStream(label, true, [raw, raw.pipe(gunzip)]);
   }
 
   private async pull(): Promise<boolean> {
@@ -114,8 +121,12 @@ export class ByteStream {
     return false;
   }
 
-  /** Stops reading early and releases the file. */
+  /**
+   * Stops reading (early, at the end or after an error) and releases the file. Ending the
+   * gunzip stream alone would leave the file stream paused and open: its descriptor leaked.
+   */
   async close(): Promise<void> {
     await this.iterator.return?.();
+    for (const stream of this.streams) stream.destroy();
   }
 }

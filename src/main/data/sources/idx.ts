@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { shapeRaw } from '../decode';
 import { DatasetError, formatBytes } from '../errors';
 import type { ImportJob, ImportOutcome } from '../job';
+import { DEFLATE_MAX_RATIO } from '../limits';
 import { DatasetWriter } from '../writer';
 import { ByteStream } from './byte-stream';
 import type { FolderListing } from './folder';
@@ -170,8 +171,16 @@ async function imagesHeader(path: string, job: ImportJob): Promise<ImagesShape> 
       );
     }
     const bytes = count * height * width * channels;
-    if (bytes > job.limits.maxTotalBytes) {
-      throw new DatasetError(`${basename(path)} claims ${count.toLocaleString('en-US')} images of ${width}×${height}×${channels} (${formatBytes(bytes)}), over the ${formatBytes(job.limits.maxTotalBytes)} limit.`, 'Check the file; split very large datasets or import fewer images.');
+    const claim = `${basename(path)} claims ${count.toLocaleString('en-US')} images of ${width}×${height}×${channels} (${formatBytes(bytes)})`;
+    const { maxTotalBytes } = job.limits;
+    if (maxTotalBytes !== undefined && bytes > maxTotalBytes) {
+      throw new DatasetError(`${claim}, over the ${formatBytes(maxTotalBytes)} limit.`, 'Check the file; split very large datasets or import fewer images.');
+    }
+    // Gzip data cannot inflate beyond deflate's most: a larger promise is a lie, refused before inflating.
+    // (A raw file that promises more than it holds is found short as it is read.)
+    const fileBytes = statSync(path).size;
+    if (stream.gzipped && bytes > fileBytes * DEFLATE_MAX_RATIO) {
+      throw new DatasetError(`${claim}, more than its ${formatBytes(fileBytes)} of gzip data can hold.`, 'The header is damaged or the file is cut short; download it again.');
     }
     return { count, channels };
   } finally {

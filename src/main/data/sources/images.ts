@@ -6,7 +6,8 @@
  */
 import { extname } from 'node:path';
 import type { DatasetSourceKind } from '../../../shared/dataset';
-import { decodeImage, IMAGE_EXTENSIONS } from '../decode';
+import { IMAGE_EXTENSIONS } from '../decode';
+import { decodeOnThread, DecodeThreadError } from '../decode-threads';
 import { DatasetError, formatBytes } from '../errors';
 import type { ImportJob, ImportOutcome } from '../job';
 import { DatasetWriter } from '../writer';
@@ -19,9 +20,10 @@ import type { FolderListing, ListedFile } from './folder';
 export const ROOT_CLASS = '(root)';
 
 /**
- * Images decoded at once. sharp works on the libuv pool, so a few in flight
- * keep the cores busy; it also bounds the decoded images held at any time
- * (each at most maxImagePixels × 3 bytes).
+ * Images decoded at once, on the decode threads (decode-threads.ts): enough
+ * to keep every thread busy while this one reads entries and writes results;
+ * it also bounds the decoded images held at any time (each at most
+ * maxImagePixels × 3 bytes).
  */
 const DECODE_CONCURRENCY = 8;
 
@@ -77,7 +79,7 @@ export async function importImageFiles(listing: FolderListing, job: ImportJob, k
       async ({ file }): Promise<DecodedImage | Error> => {
         if (writer.full) return new Error('not needed');
         try {
-          return await decodeImage(file.read ? await file.read() : file.abs, job.options, job.limits.maxImagePixels);
+          return await decodeOnThread(file.read ? await file.read() : file.abs, job.options, job.limits.maxImagePixels);
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
@@ -85,8 +87,8 @@ export async function importImageFiles(listing: FolderListing, job: ImportJob, k
       async (result, { file, label }) => {
         job.signal?.throwIfAborted();
         if (writer.full) return false;
-        // A hostile archive (over the caps, damaged) fails the import; a bad image is skipped.
-        if (result instanceof DatasetError) throw result;
+        // A hostile archive (over the caps, damaged) or a failed decode thread fails the import; a bad image is skipped.
+        if (result instanceof DatasetError || result instanceof DecodeThreadError) throw result;
         if (result instanceof SkipFile) writer.skip(file.rel, result.message);
         else if (result instanceof Error) writer.skip(file.rel, skipReason(result, job.limits.maxImagePixels));
         else await writer.add(result, label);

@@ -62,17 +62,18 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
     async run(job) {
       const scratch = await makeScratchDir(job.scratchRoot, 'extract');
       try {
-        const inPlace = kind === 'zip' ? await zipInPlace(path, job.limits, scratch, job.signal) : null;
+        const inPlace = kind === 'zip' ? await zipInPlace(path, job.limits, { dir: scratch, disk: job.disk }, job.signal) : null;
         if (inPlace) {
           try {
             return await importFolderContents(stripLoneFolder(inPlace.listing), job, kind, 'archive');
           } finally {
-            inPlace.close();
+            await inPlace.close();
           }
         }
         job.progress('extract', 0);
         const onEntry = (done: number, total?: number): void => job.progress('extract', done, total);
-        const contents = kind === 'zip' ? { held: [], unread: await extractZip(path, scratch, job.limits, job.signal, onEntry) } : await extractTar(path, scratch, job.limits, job.signal, onEntry);
+        const contents =
+          kind === 'zip' ? { held: [], unread: await extractZip(path, scratch, job.limits, job.disk, job.signal, onEntry) } : await extractTar(path, scratch, job.limits, job.disk, job.signal, onEntry);
         const extracted = await listFolder(scratch, job.signal);
         const byRel = (a: { rel: string }, b: { rel: string }) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
         const others = [...extracted.others, ...contents.unread].sort(byRel);
