@@ -10,6 +10,7 @@ import { readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { defaultKeepFree } from './disk-budget';
 import { DatasetError, importDataset } from './index';
 import type { ImportLimits } from './index';
 import { buildTar, buildZip, cifarBatch, encodeImage, idxFile, put, useTempCache } from './test-support';
@@ -99,4 +100,12 @@ describe('archive limits', () => {
     const tar = await put(join(root, 'blocked.tar'), buildTar([{ name: 'x', data: Buffer.alloc(2 * MiB) }, { name: 'x/a.bin', data: Buffer.alloc(2 * MiB) }, { name: 'b.png', data: await tile() }]));
     expect((await refused(tar)).message).toMatch(/^blocked\.tar is not a readable tar archive \(EEXIST: file already exists, mkdir /);
   }, 20_000);
+
+  it('keep 1 GiB free by default, or half the free space on a nearly full disk (a small import there still works)', () => {
+    const GiB = 1024 * MiB;
+    expect(defaultKeepFree(76 * GiB)).toBe(GiB);
+    expect(defaultKeepFree(2 * GiB)).toBe(GiB);
+    expect(defaultKeepFree(800 * MiB)).toBe(400 * MiB);
+    expect(defaultKeepFree(0)).toBe(0);
+  });
 });

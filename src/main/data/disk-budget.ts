@@ -17,10 +17,11 @@ export class DiskBudget {
     private readonly keepFree: number,
   ) {}
 
-  /** The budget of the disk holding `dir` (which must exist). */
-  static async of(dir: string, keepFreeBytes: number): Promise<DiskBudget> {
+  /** The budget of the disk holding `dir` (which must exist); see ImportLimits.keepFreeBytes for the default margin. */
+  static async of(dir: string, keepFreeBytes: number | undefined): Promise<DiskBudget> {
     const { bavail, bsize } = await statfs(dir);
-    return new DiskBudget(dir, bavail * bsize, keepFreeBytes);
+    const free = bavail * bsize;
+    return new DiskBudget(dir, free, keepFreeBytes ?? defaultKeepFree(free));
   }
 
   /** Counts `bytes` about to be written; throws DatasetError when they would leave less than keepFreeBytes free. */
@@ -35,6 +36,11 @@ export class DiskBudget {
       },
     );
   }
+}
+
+/** 1 GiB, or half of what is free when that is less than 2 GiB. */
+export function defaultKeepFree(freeBytes: number): number {
+  return Math.min(1024 ** 3, Math.floor(freeBytes / 2));
 }
 
 /** True for a write that failed because the disk (or the user's quota on it) is full: the disk's fault, never the source's. */

@@ -20,15 +20,18 @@ export interface ImportLimits {
   maxEntries: number;
   /** Largest image (width × height) sharp is allowed to decode. */
   maxImagePixels: number;
-  /** Free space an import leaves on the cache's disk: what it writes may not take the disk below this. */
-  keepFreeBytes: number;
+  /**
+   * Free space an import leaves on the cache's disk: what it writes may not take the disk below
+   * this. Unset: 1 GiB, or half the free space on a disk with less than 2 GiB free (a small
+   * import onto a nearly full disk still works, and still leaves a margin).
+   */
+  keepFreeBytes?: number;
 }
 
 export const DEFAULT_LIMITS: ImportLimits = {
   maxEntryBytes: 512 * 1024 ** 2,
   maxEntries: 2_000_000,
   maxImagePixels: 64 * 1024 * 1024,
-  keepFreeBytes: 1024 ** 3,
 };
 
 /**
