@@ -26,7 +26,10 @@ const w = tf.variable(tf.tensor4d(seededValues(5 * 5 * 16 * 32, 2), [5, 5, 16, 3
 const loss = () => tf.conv2d(x, w, 2, 'same').square().mean();
 const { value, grads } = tf.variableGrads(loss);
 const dx = tf.grad((input) => tf.conv2d(input, w, 2, 'same').square().mean())(x);
-console.log(JSON.stringify({ device: report.device, loss: await value.data(), dw: [...await grads[w.name].data()], dx: [...await dx.data()] }));
+// An RGB input: its filter gradient gathers the taps into one, and threads split that tap's rows.
+const rgb = tf.tensor4d(seededValues(8 * 16 * 16 * 3, 3), [8, 16, 16, 3]);
+const dwRgb = tf.grad((filter) => tf.conv2d(rgb, filter, 2, 'same').square().mean())(tf.tensor4d(seededValues(5 * 5 * 3 * 32, 4), [5, 5, 3, 32]));
+console.log(JSON.stringify({ device: report.device, loss: await value.data(), dw: [...await grads[w.name].data()], dx: [...await dx.data()], dwRgb: [...await dwRgb.data()] }));
 `;
 
 interface StepOutput {
@@ -34,6 +37,7 @@ interface StepOutput {
   loss: Record<string, number>;
   dw: number[];
   dx: number[];
+  dwRgb: number[];
 }
 
 // A threaded start with the given options: it must fall back to one thread, say why, and still compute.
@@ -101,8 +105,11 @@ describe('threaded wasm in a real process', () => {
     expect(two.loss).toEqual(one.loss);
     expect(two.dw).toEqual(one.dw);
     expect(two.dx).toEqual(one.dx);
+    expect(one.dwRgb.length).toBe(5 * 5 * 3 * 32);
+    expect(two.dwRgb).toEqual(one.dwRgb);
     // Not all zeros: the comparison above would pass on an empty step.
     expect(Math.max(...one.dw.map(Math.abs))).toBeGreaterThan(1e-3);
+    expect(Math.max(...one.dwRgb.map(Math.abs))).toBeGreaterThan(1e-3);
   }, 120_000);
 
   it('falls back to one thread, saying why, when the threaded start does not answer in time', async () => {

@@ -1,12 +1,12 @@
 /**
  * Splits a kernel call across the studio's kernel threads. Splits never
- * change a result: rows split at multiples of the register tile and columns
- * at multiples of the widest column block, so every output element is
+ * change a result: output rows split at multiples of the register tile, and
+ * the filter gradient's rows by whole taps or groups of 4, so every output element is
  * computed by the same instructions in the same order whatever the thread
  * count (the threads bit-for-bit test holds this).
  */
 import type { KernelCall } from './kernel-pool';
-import { TILE_COLUMNS, TILE_ROWS } from './gemm-kernels';
+import { TILE_ROWS } from './gemm-kernels';
 import type { SimdKernels } from './simd-runtime';
 
 /** Below this many multiply-adds a call stays on one thread (waking a worker costs more). */
@@ -25,13 +25,21 @@ export function splitRange(units: number, parts: number, align: number): [number
   return out;
 }
 
-function parallel(kernels: SimdKernels, units: number, align: number, work: number, call: (from: number, to: number) => KernelCall): void {
+/** The most parts a split of `kernels`' calls can have (one per thread). */
+export const threadsOf = (kernels: SimdKernels): number => kernels.pool?.threads ?? 1;
+
+/**
+ * Runs `call(from, to, part)` over 0..units split at multiples of `align`
+ * (`work`: multiply-adds in all); `part` (< threadsOf(kernels)) numbers the
+ * pieces, for per-thread scratch.
+ */
+export function parallel(kernels: SimdKernels, units: number, align: number, work: number, call: (from: number, to: number, part: number) => KernelCall): void {
   const pool = kernels.pool;
   if (pool === undefined || work < MIN_PARALLEL_WORK || units <= align) {
-    runHere(kernels)(call(0, units));
+    runHere(kernels)(call(0, units, 0));
     return;
   }
-  const calls = splitRange(units, pool.threads, align).map(([from, to]) => call(from, to));
+  const calls = splitRange(units, pool.threads, align).map(([from, to], part) => call(from, to, part));
   if (calls.length === 1) runHere(kernels)(calls[0]!);
   else pool.run(calls, runHere(kernels));
 }
@@ -39,9 +47,4 @@ function parallel(kernels: SimdKernels, units: number, align: number, work: numb
 /** Runs `call(from, to)` over output rows 0..rows (`work`: multiply-adds in all). */
 export function parallelRows(kernels: SimdKernels, rows: number, work: number, call: (from: number, to: number) => KernelCall): void {
   parallel(kernels, rows, TILE_ROWS, work, call);
-}
-
-/** Runs `call(from, to)` over output columns 0..columns (`work`: multiply-adds in all). */
-export function parallelColumns(kernels: SimdKernels, columns: number, work: number, call: (from: number, to: number) => KernelCall): void {
-  parallel(kernels, columns, TILE_COLUMNS, work, call);
 }
