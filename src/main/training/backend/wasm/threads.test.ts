@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { seededValues } from './test-support';
 import { MAX_WASM_THREADS, wasmThreadCount } from './threads';
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -29,7 +30,11 @@ const dx = tf.grad((input) => tf.conv2d(input, w, 2, 'same').square().mean())(x)
 // An RGB input: its filter gradient gathers the taps into one, and threads split that tap's rows.
 const rgb = tf.tensor4d(seededValues(8 * 16 * 16 * 3, 3), [8, 16, 16, 3]);
 const dwRgb = tf.grad((filter) => tf.conv2d(rgb, filter, 2, 'same').square().mean())(tf.tensor4d(seededValues(5 * 5 * 3 * 32, 4), [5, 5, 3, 32]));
-console.log(JSON.stringify({ device: report.device, loss: await value.data(), dw: [...await grads[w.name].data()], dx: [...await dx.data()], dwRgb: [...await dwRgb.data()] }));
+// Adam on a variable large enough for its one-pass update to be split across the threads.
+const big = tf.variable(tf.tensor1d(seededValues(1 << 17, 5)));
+const adam = tf.train.adam(0.01, 0.5);
+for (let i = 0; i < 3; i++) adam.applyGradients(tf.variableGrads(() => big.sin().sum()).grads);
+console.log(JSON.stringify({ device: report.device, loss: await value.data(), dw: [...await grads[w.name].data()], dx: [...await dx.data()], dwRgb: [...await dwRgb.data()], adam: [...await big.data()] }));
 `;
 
 interface StepOutput {
@@ -38,6 +43,7 @@ interface StepOutput {
   dw: number[];
   dx: number[];
   dwRgb: number[];
+  adam: number[];
 }
 
 // A threaded start with the given options: it must fall back to one thread, say why, and still compute.
@@ -95,7 +101,7 @@ describe('wasmThreadCount', () => {
 });
 
 describe('threaded wasm in a real process', () => {
-  it('trains a conv step on 2 threads to the single thread’s numbers, then exits by itself', async () => {
+  it('trains a conv step and Adam on 2 threads to the single thread’s numbers, then exits by itself', async () => {
     const [two, one] = await Promise.all([stepInChild('2'), stepInChild('1')]);
     // The studio's own kernels (their threads too) and XNNPACK; relaxed SIMD where the runtime has it.
     expect(two.device).toMatch(/^CPU \(WebAssembly, studio kernels \((relaxed-simd|simd128)\) \+ XNNPACK, 2 threads\)$/);
@@ -107,6 +113,8 @@ describe('threaded wasm in a real process', () => {
     expect(two.dx).toEqual(one.dx);
     expect(one.dwRgb.length).toBe(5 * 5 * 3 * 32);
     expect(two.dwRgb).toEqual(one.dwRgb);
+    expect(two.adam).toEqual(one.adam);
+    expect(two.adam).not.toEqual([...seededValues(1 << 17, 5)]);
     // Not all zeros: the comparison above would pass on an empty step.
     expect(Math.max(...one.dw.map(Math.abs))).toBeGreaterThan(1e-3);
     expect(Math.max(...one.dwRgb.map(Math.abs))).toBeGreaterThan(1e-3);

@@ -48,3 +48,18 @@ export function parallel(kernels: SimdKernels, units: number, align: number, wor
 export function parallelRows(kernels: SimdKernels, rows: number, work: number, call: (from: number, to: number) => KernelCall): void {
   parallel(kernels, rows, TILE_ROWS, work, call);
 }
+
+/**
+ * Below this many elements a one-pass (memory-bound) kernel stays on one
+ * thread: a pass over fewer floats takes about as long as waking a worker.
+ */
+export const MIN_PARALLEL_ELEMENTS = 1 << 16;
+
+/**
+ * Runs `call(from, to)` over elements 0..n of an elementwise kernel, split
+ * at multiples of 4 (each element is computed alone, so any split gives the
+ * same values).
+ */
+export function parallelElements(kernels: SimdKernels, n: number, call: (from: number, to: number) => KernelCall): void {
+  parallel(kernels, n, 4, n < MIN_PARALLEL_ELEMENTS ? 0 : MIN_PARALLEL_WORK, call);
+}

@@ -11,6 +11,7 @@
  */
 import v8 from 'node:v8';
 import { elementwiseFunctions } from './elementwise-kernels';
+import { adamUpdate } from './fused-adam';
 import { gemmColumnsPacked } from './gemm-columns-packed';
 import { gemmRows } from './gemm-kernels';
 import { gatherRows, gemmColumnsDot, gemmRowsDot } from './gemm-narrow-kernels';
@@ -53,6 +54,7 @@ function moduleFunctions(fma: boolean): Record<string, FunctionBuilder> {
     gatherRows: gatherRows(),
     forwardTable: forwardTable(),
     phaseTable: phaseTable(),
+    adamUpdate: adamUpdate(),
     ...elementwiseFunctions(),
   };
 }
