@@ -11,6 +11,7 @@
  */
 import v8 from 'node:v8';
 import { elementwiseFunctions } from './elementwise-kernels';
+import { dropoutMask } from './fast-dropout';
 import { adamUpdate } from './fused-adam';
 import { gemmColumnsPacked } from './gemm-columns-packed';
 import { gemmRows } from './gemm-kernels';
@@ -55,6 +56,7 @@ function moduleFunctions(fma: boolean): Record<string, FunctionBuilder> {
     forwardTable: forwardTable(),
     phaseTable: phaseTable(),
     adamUpdate: adamUpdate(),
+    dropoutMask: dropoutMask(),
     ...elementwiseFunctions(),
   };
 }
