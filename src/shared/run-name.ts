@@ -15,7 +15,7 @@ const PHRASES: Record<string, (value: string) => string> = {
   latentDim: (v) => `latent ${v}`,
   filterScale: (v) => `filters ×${v}`,
   batchSize: (v) => `batch ${v}`,
-  epochs: (v) => `${v} epochs`,
+  epochs: (v) => `${v} epoch${v === '1' ? '' : 's'}`,
   generatorLearningRate: (v) => `G lr ${v}`,
   discriminatorLearningRate: (v) => `D lr ${v}`,
   generatorBeta1: (v) => `G β₁ ${v}`,
@@ -36,6 +36,12 @@ function show(value: unknown): string {
   return Array.isArray(value) ? value.join('+') || 'off' : String(value);
 }
 
+/** One setting as it reads in a name: "hinge loss", "EMA 0.99", "batch 64". */
+export function settingPhrase(key: string, value: unknown): string {
+  const shown = show(value);
+  return PHRASES[key]?.(shown) ?? `${key} ${shown}`;
+}
+
 /** The settings of `config` that differ from `baseline`, as short phrases, in the config's own key order. */
 export function describeChanges(config: TrainingConfig, baseline: TrainingConfig): string[] {
   const keys = [...new Set([...Object.keys(config), ...Object.keys(baseline)])].filter((k) => !NOT_NAMED.has(k));
@@ -43,7 +49,7 @@ export function describeChanges(config: TrainingConfig, baseline: TrainingConfig
   for (const key of keys) {
     const mine = show((config as Record<string, unknown>)[key]);
     if (mine === show((baseline as Record<string, unknown>)[key])) continue;
-    phrases.push(PHRASES[key]?.(mine) ?? `${key} ${mine}`);
+    phrases.push(settingPhrase(key, (config as Record<string, unknown>)[key]));
   }
   return phrases;
 }

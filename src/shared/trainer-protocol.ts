@@ -40,7 +40,8 @@ export type TrainerCommand =
  * Why a run failed. `gpu-device-lost`: the GPU went away mid-run (driver reset, removed,
  * destroyed); an out-of-memory error the GPU reports is `out-of-memory` with a GPU message.
  */
-export type FailureKind = 'nan' | 'out-of-memory' | 'disk-full' | 'gpu-device-lost' | 'bad-input' | 'error';
+export const FAILURE_KINDS = ['nan', 'out-of-memory', 'disk-full', 'gpu-device-lost', 'bad-input', 'error'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export type TrainerEvent =
   | {

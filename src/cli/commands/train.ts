@@ -3,7 +3,7 @@
  * in a supervised trainer child process, with a terminal progress bar.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseCliArgs } from '../parse-args';
 import { z } from 'zod';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
@@ -17,6 +17,7 @@ import { PRESETS } from '../../shared/preset-catalog';
 import { PRESET_NAMES, type ModelPreset, type PresetName } from '../../shared/presets';
 import { printable } from '../../shared/printable';
 import type { RunRecord } from '../../shared/run';
+import type { ExecutorChoice } from '../../shared/slurm';
 import { CONFIG_FIELDS } from '../../shared/config-fields';
 import { DIFF_AUGMENT_OPS, LOSS_NAMES, type DiffAugmentOp, type LossName } from '../../shared/recipes';
 import { builtinDatasetSource, importDataset } from '../../main/data';
@@ -28,6 +29,7 @@ import { CliError } from '../cli-error';
 import { describeHyperParameterError } from '../config-errors';
 import { EXIT } from '../exit-codes';
 import { createProgressLine, type ProgressLine } from '../progress-bar';
+import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../slurm-flags';
 import { superviseTraining } from '../supervise-training';
 
 export const help = `Usage: gan-studio train [options]
@@ -59,10 +61,12 @@ Hyper-parameters (default: the preset's):
 Recipes (default: off, except a preset's own — ${presetRecipes()}):
 ${recipeHelp()}
 
+${EXECUTOR_HELP}
+
 Exit codes: 0 finished, 1 training failed or crashed, 2 bad arguments or data,
 3 forced backend unavailable, 130 stopped with Ctrl-C (checkpoint saved).`;
 
-const OPTIONS = {
+export const OPTIONS = {
   data: { type: 'string' },
   preset: { type: 'string' },
   'max-images': { type: 'string' },
@@ -92,10 +96,11 @@ const OPTIONS = {
   ema: { type: 'string' },
   'spectral-norm': { type: 'boolean' },
   r1: { type: 'string' },
+  ...EXECUTOR_OPTIONS,
 } as const;
 
 /** One line per recipe flag, from the shared field list. */
-function recipeHelp(): string {
+export function recipeHelp(): string {
   return CONFIG_FIELDS.filter((field) => field.group === 'Recipes')
     .map((field) => `  ${`${field.flag}${field.value ? ` ${field.value}` : ''}`.padEnd(40)}${field.help}`)
     .join('\n');
@@ -115,7 +120,7 @@ function presetRecipes(): string {
     .join('; ');
 }
 
-type Values = ReturnType<typeof parseCliArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
+export type Values = ReturnType<typeof parseCliArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCliArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
@@ -126,7 +131,27 @@ export async function run(argv: string[]): Promise<number> {
   if (values.resume) return resumeRun(values, backend, progress);
 
   const config = resolveConfig(configInput(values));
-  const preset = PRESETS[config.preset];
+  const runsRoot = resolve(values.out ?? defaultRunsRoot());
+  const executor = await executorFromFlags(values, runsRoot);
+  const imported = await datasetFor(values, config.preset, config.batchSize, progress);
+  if (executor.kind === 'slurm') return trainOnSlurm(runsRoot, imported.manifest.id, config, values.name, executor);
+
+  const { manifest } = imported;
+  const { dir } = await createRunDir(runsRoot, {
+    config,
+    name: values.name,
+    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: imported.dir },
+  });
+  console.error(`run: ${printable(dir)}`);
+  return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
+}
+
+/**
+ * The dataset a new run (or sweep) trains on — --data or the built-in sample, imported at the
+ * preset's size — checked to hold at least one batch of `batchSize`.
+ */
+export async function datasetFor(values: Values, presetName: PresetName, batchSize: number, progress: ProgressLine): ReturnType<typeof importDataset> {
+  const preset = PRESETS[presetName];
   const imageSize = optionalNumber(values, 'image-size') ?? preset.imageSize;
   if (imageSize !== preset.imageSize) {
     throw new CliError(
@@ -139,22 +164,37 @@ export async function run(argv: string[]): Promise<number> {
   const imported = await importForPreset(source, preset, values, progress);
   const { manifest } = imported;
   progress.done(`dataset: ${manifest.name} — ${manifest.count} images ${manifest.width}×${manifest.height}×${manifest.channels}${imported.cached ? ' (cached)' : ''}`);
-  if (manifest.count < config.batchSize) {
+  if (manifest.count < batchSize) {
     throw new CliError(
-      `The dataset has ${manifest.count} usable images, fewer than one batch of ${config.batchSize}.`,
+      `The dataset has ${manifest.count} usable images, fewer than one batch of ${batchSize}.`,
       EXIT.usage,
       'Use a smaller --batch-size or a larger dataset.',
     );
   }
+  return imported;
+}
 
-  const runsRoot = resolve(values.out ?? defaultRunsRoot());
-  const { dir } = await createRunDir(runsRoot, {
-    config,
-    name: values.name,
-    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: imported.dir },
-  });
-  console.error(`run: ${printable(dir)}`);
-  return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
+/** Submit the run as a Slurm job and follow it here until it ends (Ctrl-C stops following; the job goes on). */
+async function trainOnSlurm(runsRoot: string, datasetId: string, config: TrainingConfig, name: string | undefined, executor: ExecutorChoice): Promise<number> {
+  // Loaded only here: the studio service's modules would slow every local `train` start.
+  const { headlessStudio, waitForRuns } = await import('../headless-studio');
+  const studio = headlessStudio(runsRoot);
+  const onSigint = () => {
+    console.error('stopped following: the job goes on (scancel it, or Stop it in gan-studio serve)');
+    process.exit(EXIT.interrupted);
+  };
+  try {
+    const info = await studio.getExecutors();
+    for (const warning of info.slurm.warnings) console.error(`warning: ${printable(warning)}`);
+    const run = await studio.createRun({ datasetId, config, executor, ...(name ? { name } : {}) });
+    console.error(`run: ${printable(join(runsRoot, run.id))} — Slurm job ${run.job?.jobId ?? '(submitting)'}; script: ${printable(join(runsRoot, run.id, 'slurm', 'job.sh'))}`);
+    process.on('SIGINT', onSigint);
+    const [ended] = await waitForRuns(studio, [run.id], (line) => console.error(line));
+    return ended?.status === 'completed' ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await studio.shutdown();
+  }
 }
 
 /** With --resume only these may be given: the run's own config decides the rest. */
@@ -222,7 +262,7 @@ async function reimportDataset(runDir: string, record: RunRecord, values: Values
 }
 
 /** Import (or reuse the cache of) `source` at the preset's size and channels, with --max-images / --classes. */
-function importForPreset(source: string, preset: ModelPreset, values: Values, progress: ProgressLine): ReturnType<typeof importDataset> {
+export function importForPreset(source: string, preset: ModelPreset, values: Values, progress: ProgressLine): ReturnType<typeof importDataset> {
   return importDataset(
     source,
     {
@@ -239,7 +279,7 @@ function importForPreset(source: string, preset: ModelPreset, values: Values, pr
   );
 }
 
-function configInput(values: Values): TrainingConfigInput {
+export function configInput(values: Values): TrainingConfigInput {
   const preset = values.preset ?? 'quick';
   if (!(PRESET_NAMES as readonly string[]).includes(preset)) {
     throw new CliError(`Unknown preset "${preset}".`, EXIT.usage, `Choose one of: ${PRESET_NAMES.join(', ')}.`);
@@ -287,13 +327,13 @@ function diffAugmentOps(raw: string | undefined): DiffAugmentOp[] | undefined {
   return ops as DiffAugmentOp[];
 }
 
-function resolveConfig(input: TrainingConfigInput): TrainingConfig {
+export function resolveConfig(input: TrainingConfigInput): TrainingConfig {
   const parsed = trainingConfigInputSchema.safeParse(input);
   if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
   return resolveTrainingConfig(parsed.data);
 }
 
-function optionalNumber(values: Values, key: keyof Values): number | undefined {
+export function optionalNumber(values: Values, key: keyof Values): number | undefined {
   const raw = values[key];
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -303,7 +343,7 @@ function optionalNumber(values: Values, key: keyof Values): number | undefined {
   return value;
 }
 
-function parseBackend(name: string | undefined): BackendName | undefined {
+export function parseBackend(name: string | undefined): BackendName | undefined {
   if (name === undefined || name === '') return undefined;
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new CliError(`Unknown backend "${name}".`, EXIT.usage, `Choose one of: ${BACKEND_NAMES.join(', ')}.`);
@@ -311,7 +351,7 @@ function parseBackend(name: string | undefined): BackendName | undefined {
   return name as BackendName;
 }
 
-function sizesOfPresets(): string {
+export function sizesOfPresets(): string {
   return Object.values(PRESETS)
     .map((preset) => `${preset.name} (${preset.imageSize})`)
     .join(', ');
