@@ -63,3 +63,11 @@ export const MIN_PARALLEL_ELEMENTS = 1 << 16;
 export function parallelElements(kernels: SimdKernels, n: number, call: (from: number, to: number) => KernelCall): void {
   parallel(kernels, n, 4, n < MIN_PARALLEL_ELEMENTS ? 0 : MIN_PARALLEL_WORK, call);
 }
+
+/**
+ * Runs `call(from, to)` over rows 0..rows of `rowLength` elements each
+ * (whole rows per thread: a row-broadcast kernel restarts its vector per row).
+ */
+export function parallelRowsOf(kernels: SimdKernels, rows: number, rowLength: number, call: (from: number, to: number) => KernelCall): void {
+  parallel(kernels, rows, 1, rows * rowLength < MIN_PARALLEL_ELEMENTS ? 0 : MIN_PARALLEL_WORK, call);
+}
