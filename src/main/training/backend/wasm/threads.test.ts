@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { seededValues } from './test-support';
 import { MAX_WASM_THREADS, wasmThreadCount } from './threads';
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -26,7 +27,21 @@ const w = tf.variable(tf.tensor4d(seededValues(5 * 5 * 16 * 32, 2), [5, 5, 16, 3
 const loss = () => tf.conv2d(x, w, 2, 'same').square().mean();
 const { value, grads } = tf.variableGrads(loss);
 const dx = tf.grad((input) => tf.conv2d(input, w, 2, 'same').square().mean())(x);
-console.log(JSON.stringify({ device: report.device, loss: await value.data(), dw: [...await grads[w.name].data()], dx: [...await dx.data()] }));
+// An RGB input: its filter gradient gathers the taps into one, and threads split that tap's rows.
+const rgb = tf.tensor4d(seededValues(8 * 16 * 16 * 3, 3), [8, 16, 16, 3]);
+const dwRgb = tf.grad((filter) => tf.conv2d(rgb, filter, 2, 'same').square().mean())(tf.tensor4d(seededValues(5 * 5 * 3 * 32, 4), [5, 5, 3, 32]));
+// Adam on a variable large enough for its one-pass update to be split across the threads.
+const big = tf.variable(tf.tensor1d(seededValues(1 << 17, 5)));
+const adam = tf.train.adam(0.01, 0.5);
+for (let i = 0; i < 3; i++) adam.applyGradients(tf.variableGrads(() => big.sin().sum()).grads);
+// Elementwise passes large enough to be split across the threads: LeakyReLU and its gradient,
+// same-shape, scalar and row broadcasts, Square and BatchNorm; then a length 6 past a multiple of 4.
+const e = tf.tensor4d(seededValues(4 * 32 * 32 * 64, 6), [4, 32, 32, 64]);
+const bias = tf.tensor1d(seededValues(64, 7));
+const dE = tf.grad((t) => tf.leakyRelu(t, 0.2).mul(t).add(bias).mul(2).square().sum())(e);
+const bn = tf.batchNorm(e, bias, bias.abs().add(1), bias, bias, 1e-3);
+const tail = tf.leakyRelu(tf.tensor1d(seededValues((1 << 17) + 6, 8)), 0.2);
+console.log(JSON.stringify({ device: report.device, loss: await value.data(), dw: [...await grads[w.name].data()], dx: [...await dx.data()], dwRgb: [...await dwRgb.data()], adam: [...await big.data()], elementwise: [...await dE.data(), ...await bn.data(), ...await tail.data()] }));
 `;
 
 interface StepOutput {
@@ -34,6 +49,9 @@ interface StepOutput {
   loss: Record<string, number>;
   dw: number[];
   dx: number[];
+  dwRgb: number[];
+  adam: number[];
+  elementwise: number[];
 }
 
 // A threaded start with the given options: it must fall back to one thread, say why, and still compute.
@@ -91,7 +109,7 @@ describe('wasmThreadCount', () => {
 });
 
 describe('threaded wasm in a real process', () => {
-  it('trains a conv step on 2 threads to the single thread’s numbers, then exits by itself', async () => {
+  it('trains a conv step, Adam and elementwise passes on 2 threads to the single thread’s numbers, then exits by itself', async () => {
     const [two, one] = await Promise.all([stepInChild('2'), stepInChild('1')]);
     // The studio's own kernels (their threads too) and XNNPACK; relaxed SIMD where the runtime has it.
     expect(two.device).toMatch(/^CPU \(WebAssembly, studio kernels \((relaxed-simd|simd128)\) \+ XNNPACK, 2 threads\)$/);
@@ -101,8 +119,17 @@ describe('threaded wasm in a real process', () => {
     expect(two.loss).toEqual(one.loss);
     expect(two.dw).toEqual(one.dw);
     expect(two.dx).toEqual(one.dx);
+    expect(one.dwRgb.length).toBe(5 * 5 * 3 * 32);
+    expect(two.dwRgb).toEqual(one.dwRgb);
+    expect(two.adam).toEqual(one.adam);
+    expect(two.adam).not.toEqual([...seededValues(1 << 17, 5)]);
+    expect(one.elementwise.length).toBe(2 * 4 * 32 * 32 * 64 + (1 << 17) + 6);
+    // Counted, not diffed: a failure over 650k values reports at once.
+    expect(two.elementwise.filter((v, i) => !Object.is(v, one.elementwise[i])).length).toBe(0);
     // Not all zeros: the comparison above would pass on an empty step.
     expect(Math.max(...one.dw.map(Math.abs))).toBeGreaterThan(1e-3);
+    expect(Math.max(...one.dwRgb.map(Math.abs))).toBeGreaterThan(1e-3);
+    expect(one.elementwise.filter((v) => v !== 0).length).toBeGreaterThan(one.elementwise.length / 2);
   }, 120_000);
 
   it('falls back to one thread, saying why, when the threaded start does not answer in time', async () => {

@@ -10,7 +10,7 @@
  *   modulo the stride meet every stride-th filter row only; each phase is
  *   one gemmRows over its own taps with the filter transposed per tap.
  * - conv2dBackpropFilter: dW[t][ci][co] = Σ_p x-row(p, t)[ci] · dy[p][co],
- *   the forward conv's tables read by gemmColumns.
+ *   the forward conv's tables read by gemmColumnsPacked.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';

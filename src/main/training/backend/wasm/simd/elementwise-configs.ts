@@ -3,13 +3,16 @@
  * one-pass SIMD loops (elementwise-kernels.ts) for float32 data in the
  * layouts a training step produces; every other case goes to the tfjs kernel
  * being wrapped. Identity shares its input's memory instead of copying it
- * (as tfjs's cpu backend does).
+ * (as tfjs's cpu backend does). Passes over enough elements split across the
+ * kernel threads at multiples of 4 elements (or whole rows): every element is
+ * computed alone, so any split gives the same bits.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
 import { studioKernels } from './conv-kernels';
 import type { BinaryOp, Broadcast } from './elementwise-kernels';
 import { binaryName } from './elementwise-kernels';
+import { parallelElements, parallelRowsOf } from './parallel';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 type Wrap = (builtin: tf.KernelConfig) => tf.KernelConfig;
@@ -60,11 +63,17 @@ function binaryKernel(op: BinaryOp): Wrap {
     if (layout === undefined) return undefined;
     const { full, other, broadcast, swap, rows } = layout;
     const out = backend.makeOutput([...full.shape], 'float32');
-    const fn = studioKernels(backend)!.exports[binaryName(op, broadcast, swap)]!;
-    const c = full.shape[full.shape.length - 1]!;
-    const args4 = [offset(backend, full), offset(backend, other), offset(backend, out), rows];
-    if (broadcast === 'row') fn(...args4, c);
-    else fn(...args4);
+    const fn = binaryName(op, broadcast, swap);
+    const [a0, b0, out0] = [offset(backend, full), offset(backend, other), offset(backend, out)];
+    const kernels = studioKernels(backend)!;
+    if (broadcast === 'row') {
+      const c = full.shape[full.shape.length - 1]!;
+      parallelRowsOf(kernels, rows, c, (from, to) => ({ fn, args: [a0 + from * c * 4, b0, out0 + from * c * 4, to - from, c] }));
+    } else {
+      // A scalar operand is read at the same place by every part.
+      const bFrom = (from: number) => (broadcast === 'same' ? b0 + from * 4 : b0);
+      parallelElements(kernels, rows, (from, to) => ({ fn, args: [a0 + from * 4, bFrom(from), out0 + from * 4, to - from] }));
+    }
     return out;
   });
 }
@@ -100,7 +109,8 @@ const leakyReluKernel: Wrap = wrapWith((args, backend) => {
   if (x.dtype !== 'float32') return undefined;
   const out = backend.makeOutput([...x.shape], 'float32');
   const { alpha } = args.attrs as unknown as tf.LeakyReluAttrs;
-  studioKernels(backend)!.exports['leakyRelu']!(offset(backend, x), offset(backend, out), size(x.shape), alpha);
+  const [x0, out0] = [offset(backend, x), offset(backend, out)];
+  parallelElements(studioKernels(backend)!, size(x.shape), (from, to) => ({ fn: 'leakyRelu', args: [x0 + from * 4, out0 + from * 4, to - from, alpha] }));
   return out;
 });
 
@@ -121,7 +131,8 @@ const batchNormKernel: Wrap = wrapWith((args, backend) => {
     p[c + j] = (s?.[j] ?? 1) / Math.sqrt(v![j]! + varianceEpsilon);
     p[2 * c + j] = o?.[j] ?? 0;
   }
-  studioKernels(backend)!.exports['affineChannels']!(offset(backend, x!), offset(backend, params), offset(backend, out), size(x!.shape) / c, c);
+  const [x0, p0, out0] = [offset(backend, x!), offset(backend, params), offset(backend, out)];
+  parallelRowsOf(studioKernels(backend)!, size(x!.shape) / c, c, (from, to) => ({ fn: 'affineChannels', args: [x0 + from * c * 4, p0, out0 + from * c * 4, to - from, c] }));
   backend.disposeData(params.dataId);
   return out;
 });
@@ -131,8 +142,9 @@ const squareKernel: Wrap = wrapWith((args, backend) => {
   const { x } = args.inputs as { x: tf.TensorInfo };
   if (x.dtype !== 'float32') return undefined;
   const out = backend.makeOutput([...x.shape], 'float32');
-  const at = offset(backend, x);
-  studioKernels(backend)!.exports[binaryName('mul', 'same', false)]!(at, at, offset(backend, out), size(x.shape));
+  const [x0, out0] = [offset(backend, x), offset(backend, out)];
+  const fn = binaryName('mul', 'same', false);
+  parallelElements(studioKernels(backend)!, size(x.shape), (from, to) => ({ fn, args: [x0 + from * 4, x0 + from * 4, out0 + from * 4, to - from] }));
   return out;
 });
 

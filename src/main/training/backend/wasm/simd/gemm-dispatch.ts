@@ -7,12 +7,13 @@
  * - few output columns (N < 4: the image a generator draws, its gradient):
  *   dot products along k (gemmRowsDot / gemmColumnsDot) instead of vectors
  *   along n;
- * - otherwise gemmRows / gemmColumns as they are.
+ * - otherwise gemmRows / gemmColumnsPacked as they are.
  * Scratch lives on the wasm heap and is freed when the op ends.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
-import { parallelColumns, parallelRows } from './parallel';
+import { parallel, parallelRows, threadsOf } from './parallel';
+import type { KernelCall } from './kernel-pool';
 import type { SimdKernels } from './simd-runtime';
 import { contiguousRows } from './table-cache';
 
@@ -56,8 +57,10 @@ export interface Product {
 const FEW = 4;
 /** Bytes of weights one pass of gemmRows streams per row tile (about L2). */
 const WEIGHT_CHUNK_BYTES = 256 * 1024;
-/** Bytes of dy one gemmColumns chunk keeps in cache. */
+/** Bytes of dy one gemmColumnsPacked chunk keeps in cache… */
 const DY_CHUNK_BYTES = 256 * 1024;
+/** …and of one tap's packed input rows (per thread). */
+const PACK_CHUNK_BYTES = 64 * 1024;
 
 /** Gathers the taps' rows into one contiguous [P][T·K] block (when K is too small for the tile). */
 function gathered(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, prod: Product): Product {
@@ -125,6 +128,13 @@ export function columnsProduct(backend: WasmBackendLike, kernels: SimdKernels, s
     for (let r = 0; r < T * K; r++) for (let n = 0; n < N; n++) result[r * N + n] = byColumn[n * T * K + r]!;
     return;
   }
-  const chunk = Math.max(16, Math.floor(DY_CHUNK_BYTES / 4 / Math.max(N, 1)));
-  parallelColumns(kernels, N, work, (from, to) => ({ fn: 'gemmColumns', args: [ind, dy, o, P, T, K, N, from, to, chunk, base, zero] }));
+  const chunk = Math.max(16, Math.min(Math.floor(DY_CHUNK_BYTES / 4 / Math.max(N, 1)), Math.floor(PACK_CHUNK_BYTES / 4 / K)));
+  const pack = address(backend, s.alloc([threadsOf(kernels) * chunk * K], 'float32'));
+  const packed = (tBegin: number, tEnd: number, kBegin: number, kEnd: number, part: number): KernelCall => ({
+    fn: 'gemmColumnsPacked',
+    args: [ind, dy, o, P, T, K, N, tBegin, tEnd, kBegin, kEnd, chunk, base, zero, pack + part * chunk * K * 4],
+  });
+  // Threads take whole taps when there are enough of them, else groups of 4 rows of each tap.
+  if (T >= 4 * threadsOf(kernels)) parallel(kernels, T, 1, work, (from, to, part) => packed(from, to, 0, K, part));
+  else parallel(kernels, K, 4, work, (from, to, part) => packed(0, T, from, to, part));
 }

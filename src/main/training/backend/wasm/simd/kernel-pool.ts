@@ -5,14 +5,18 @@
  * a pool of N threads has N − 1 workers.
  *
  * One call at a time per worker: the caller writes the export's index and
- * its i32 arguments into the worker's slot, bumps the slot's sequence number
+ * its arguments into the worker's slot, bumps the slot's sequence number
  * and wakes it; the worker runs the call and publishes the same number as
  * done (or a failure, which the caller rethrows). The workers are unref'd:
  * like tfjs's own pool they must not keep a process alive.
  */
 import workerThreads from 'node:worker_threads';
 
-/** One kernel call: an export's name and its (i32) arguments. */
+/**
+ * One kernel call: an export's name and its arguments — i32 or f32 params,
+ * carried as float64 (exact for both: the worker passes the same JavaScript
+ * number the caller would).
+ */
 export interface KernelCall {
   fn: string;
   args: number[];
@@ -20,19 +24,21 @@ export interface KernelCall {
 
 const SLOT = 32;
 const MAX_ARGS = SLOT - 4;
-/** Slot layout: [sequence, done, export index, argument count, arguments…]. */
-const [SEQ, DONE, FN, ARGC, ARGS] = [0, 1, 2, 3, 4];
+/** Slot layout: [sequence, done, export index, argument count]; the arguments in a float64 slot of MAX_ARGS beside it. */
+const [SEQ, DONE, FN, ARGC] = [0, 1, 2, 3];
 /** A done value that says the call threw. */
 const FAILED = -1;
 
 const WORKER = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, control, index } = workerData;
+const { module, memory, control, argsBuffer, index } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const fns = WebAssembly.Module.exports(module).map((e) => instance.exports[e.name]);
 parentPort.postMessage('ready');
 const ctl = new Int32Array(control);
+const argv = new Float64Array(argsBuffer);
 const base = index * ${SLOT};
+const argBase = index * ${MAX_ARGS};
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, base + ${SEQ}, seen);
@@ -40,7 +46,7 @@ for (;;) {
   let done = seen;
   try {
     const args = [];
-    for (let i = 0; i < ctl[base + ${ARGC}]; i++) args.push(ctl[base + ${ARGS} + i]);
+    for (let i = 0; i < ctl[base + ${ARGC}]; i++) args.push(argv[argBase + i]);
     fns[ctl[base + ${FN}]](...args);
   } catch {
     done = ${FAILED};
@@ -53,14 +59,17 @@ for (;;) {
 /** Worker threads running the kernels beside the calling thread. */
 export class KernelPool {
   private readonly control: Int32Array;
+  private readonly args: Float64Array;
   private readonly sequence: number[];
 
   private constructor(
     private readonly workers: workerThreads.Worker[],
     control: SharedArrayBuffer,
+    argsBuffer: SharedArrayBuffer,
     private readonly exportIndex: Map<string, number>,
   ) {
     this.control = new Int32Array(control);
+    this.args = new Float64Array(argsBuffer);
     this.sequence = workers.map(() => 0);
   }
 
@@ -75,9 +84,10 @@ export class KernelPool {
    */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): Promise<KernelPool> {
     const control = new SharedArrayBuffer(Math.max(threads - 1, 1) * SLOT * 4);
+    const argsBuffer = new SharedArrayBuffer(Math.max(threads - 1, 1) * MAX_ARGS * 8);
     const workers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, index) => {
-        const worker = new workerThreads.Worker(WORKER, { eval: true, execArgv: [], workerData: { module, memory, control, index } });
+        const worker = new workerThreads.Worker(WORKER, { eval: true, execArgv: [], workerData: { module, memory, control, argsBuffer, index } });
         // Held until its module is instantiated (nothing else may keep the process waiting), then let go.
         return new Promise<workerThreads.Worker>((resolve, reject) => {
           worker.once('error', reject);
@@ -89,7 +99,7 @@ export class KernelPool {
       }),
     );
     const exportIndex = new Map(WebAssembly.Module.exports(module).map((e, i) => [e.name, i]));
-    return new KernelPool(workers, control, exportIndex);
+    return new KernelPool(workers, control, argsBuffer, exportIndex);
   }
 
   /**
@@ -104,7 +114,8 @@ export class KernelPool {
       const base = w * SLOT;
       ctl[base + FN] = this.exportIndex.get(call.fn)!;
       ctl[base + ARGC] = call.args.length;
-      call.args.forEach((a, i) => (ctl[base + ARGS + i] = a));
+      // Written before the sequence number's Atomics.store, so the worker sees them once it sees the number.
+      this.args.set(call.args, w * MAX_ARGS);
       Atomics.store(ctl, base + SEQ, ++this.sequence[w]!);
       Atomics.notify(ctl, base + SEQ);
     });

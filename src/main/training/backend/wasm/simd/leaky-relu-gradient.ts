@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
 import { studioKernels } from './conv-kernels';
+import { parallelElements } from './parallel';
 
 /** The kernel the gradient runs on wasm: inputs {dy, x}, attrs {alpha}. */
 export const LEAKY_RELU_GRAD = 'StudioLeakyReluGrad';
@@ -19,7 +20,9 @@ function leakyReluGrad(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAt
   const { alpha } = args.attrs as unknown as tf.LeakyReluAttrs;
   const out = backend.makeOutput([...x.shape], 'float32');
   const n = x.shape.reduce((a, b) => a * b, 1);
-  studioKernels(backend)!.exports['leakyReluGrad']!(backend.getMemoryOffset(dy.dataId), backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(out.dataId), n, alpha);
+  const [dy0, x0, out0] = [dy, x, out].map((t) => backend.getMemoryOffset(t.dataId)) as [number, number, number];
+  // Elements are independent: split across the kernel threads for large layers, same bits.
+  parallelElements(studioKernels(backend)!, n, (from, to) => ({ fn: 'leakyReluGrad', args: [dy0 + from * 4, x0 + from * 4, out0 + from * 4, to - from, alpha] }));
   return out;
 }
 

@@ -11,7 +11,10 @@
  */
 import v8 from 'node:v8';
 import { elementwiseFunctions } from './elementwise-kernels';
-import { gemmColumns, gemmRows } from './gemm-kernels';
+import { dropoutMask } from './fast-dropout';
+import { adamUpdate } from './fused-adam';
+import { gemmColumnsPacked } from './gemm-columns-packed';
+import { gemmRows } from './gemm-kernels';
 import { gatherRows, gemmColumnsDot, gemmRowsDot } from './gemm-narrow-kernels';
 import { KernelPool } from './kernel-pool';
 import { forwardTable, phaseTable } from './table-kernels';
@@ -24,7 +27,6 @@ export type SimdKind = 'relaxed-simd' | 'simd128';
 /** The exported kernels (all addresses are byte offsets into the heap). */
 export interface SimdExports {
   gemmRows(ind: number, outInd: number, w: number, bias: number, pBegin: number, pEnd: number, t: number, k: number, n: number): void;
-  gemmColumns(ind: number, dy: number, out: number, p: number, t: number, k: number, n: number, nBegin: number, nEnd: number, chunk: number): void;
   [elementwise: string]: (...args: number[]) => void;
 }
 
@@ -47,12 +49,14 @@ interface EmscriptenHeap {
 function moduleFunctions(fma: boolean): Record<string, FunctionBuilder> {
   return {
     gemmRows: gemmRows(fma),
-    gemmColumns: gemmColumns(fma),
+    gemmColumnsPacked: gemmColumnsPacked(fma),
     gemmRowsDot: gemmRowsDot(fma),
     gemmColumnsDot: gemmColumnsDot(fma),
     gatherRows: gatherRows(),
     forwardTable: forwardTable(),
     phaseTable: phaseTable(),
+    adamUpdate: adamUpdate(),
+    dropoutMask: dropoutMask(),
     ...elementwiseFunctions(),
   };
 }

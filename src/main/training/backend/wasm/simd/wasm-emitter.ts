@@ -7,8 +7,8 @@
  * (`forRange`, `ifThen`) so branch depths never have to be counted by hand.
  */
 
-export type ValType = 'i32' | 'f32' | 'v128';
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+export type ValType = 'i32' | 'f32' | 'f64' | 'v128';
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Unsigned LEB128. */
 function uleb(n: number, out: number[]): void {
@@ -81,6 +81,12 @@ export const OP = {
   f32Mul: 0x94,
   f32Div: 0x95,
   f32Sqrt: 0x91,
+  f32Floor: 0x8e,
+  f64Floor: 0x9c,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f32DemoteF64: 0xb6,
   select: 0x1b,
   drop: 0x1a,
 } as const;
@@ -127,6 +133,11 @@ export class FunctionBuilder {
 
   f32(value: number): this {
     this.code.push(0x43, ...new Uint8Array(new Float32Array([value]).buffer));
+    return this;
+  }
+
+  f64(value: number): this {
+    this.code.push(0x44, ...new Uint8Array(new Float64Array([value]).buffer));
     return this;
   }
 
