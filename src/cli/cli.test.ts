@@ -54,7 +54,10 @@ describe('gan-studio CLI', () => {
     expect(help.stdout).toContain('Usage: gan-studio <command>');
     const unknown = await cli(['fly']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('Unknown command "fly"');
+    expect(unknown.stderr).toContain('Unknown command "fly".\n');
+    const typo = await cli(['trian']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Unknown command "trian". Did you mean "train"?');
     const trainHelp = await cli(['train', '--help']);
     expect(trainHelp.code).toBe(0);
     expect(trainHelp.stdout).toContain('--resume RUN_DIR');
@@ -152,7 +155,7 @@ describe('gan-studio CLI', () => {
 
     const preset = await cli(['train', '--preset', 'giant']);
     expect(preset.code).toBe(2);
-    expect(preset.stderr).toMatch(/Choose one of: .*tf-tutorial/);
+    expect(preset.stderr).toMatch(/--preset expects one of .*tf-tutorial.*, got "giant"/);
 
     // A negative number after a flag is its value (node's parseArgs alone calls it ambiguous): the range message answers.
     const negativeLr = await cli(['train', '--g-lr', '-1']);
@@ -168,12 +171,15 @@ describe('gan-studio CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--bogus-flag'");
     expect(unknown.stderr).toContain('Hint: Run "gan-studio train --help" for its options.');
+    const typo = await cli(['train', '--epoch', '2']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Hint: Did you mean "--epochs"? Run "gan-studio train --help" for its options.');
 
     const loss = await cli(['train', '--loss', 'wasserstein']);
     expect(loss.code).toBe(2);
     expect(loss.stderr).toContain('--loss expects one of bce, hinge, least-squares, got "wasserstein"');
     const augment = await cli(['train', '--diffaugment', 'color,zoom']);
-    expect(augment.stderr).toContain('--diffaugment expects a comma-separated list of color, translation, cutout, got "zoom"');
+    expect(augment.stderr).toContain('--diffaugment expects a comma-separated list of color, translation, cutout (or none), got "zoom"');
     const recipes = await cli(['train', '--ema', '1', '--loss', 'hinge', '--label-smoothing', '0.1']);
     expect(recipes.code).toBe(2);
     expect(recipes.stderr).toContain('--ema (emaDecay)');
