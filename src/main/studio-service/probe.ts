@@ -14,6 +14,7 @@ import type { BackendReport } from '../../shared/backends';
 import type { DoctorReport } from '../../shared/doctor';
 import { packageRoot } from '../paths';
 import { DOCTOR_ARG, type ProbeMessage } from '../probe-protocol';
+import { forwardStderr } from '../training/backend/webgpu/dawn-noise';
 import { StudioError } from './errors';
 
 /** The parent's view of one probe process. */
@@ -89,7 +90,8 @@ export function probeEntry(): { script: string; execArgv: string[] } {
 /** A probe as a Node child process (CLI, serve, tests), with `args` (DOCTOR_ARG for the doctor). */
 function startProbeChild(args: string[]): ProbeProcess {
   const { script, execArgv } = probeEntry();
-  const child = fork(script, args, { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  if (child.stderr) forwardStderr(child.stderr);
   child.on('error', () => undefined);
   return {
     onMessage: (listener) => child.once('message', listener),
