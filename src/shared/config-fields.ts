@@ -12,6 +12,7 @@ import type { TrainingConfig } from './config';
 import { BACKEND_NAMES } from './backends';
 import { PRESET_NAMES } from './presets';
 import { DIFF_AUGMENT_OPS, LOSS_NAMES } from './recipes';
+import { plural } from './plural';
 
 /** Where a field sits in help and the form; `Run` fields (preset, backend) have pickers of their own in the form. */
 export type ConfigFieldGroup = 'Run' | 'Training' | 'Optimizers' | 'Model' | 'Recipes' | 'Samples';
@@ -47,12 +48,10 @@ export interface ConfigField {
   off?: RecipeOff;
 }
 
-const plural = (count: string, noun: string) => `${count} ${noun}${count === '1' ? '' : 's'}`;
-
 export const CONFIG_FIELDS: readonly ConfigField[] = [
   { key: 'preset', label: 'Preset', group: 'Run', kind: 'choice', options: PRESET_NAMES, flag: '--preset', value: 'NAME', help: `model and its defaults: ${PRESET_NAMES.join(', ')} (default: quick)` },
   { key: 'backend', label: 'Backend', group: 'Run', kind: 'choice', options: BACKEND_NAMES, flag: '--backend', value: 'NAME', help: `force ${BACKEND_NAMES.join(', ')} (or env GAN_STUDIO_BACKEND; default: the fastest that loads)` },
-  { key: 'epochs', label: 'Epochs', group: 'Training', kind: 'integer', flag: '--epochs', help: 'passes over the dataset', phrase: (v) => plural(v, 'epoch') },
+  { key: 'epochs', label: 'Epochs', group: 'Training', kind: 'integer', flag: '--epochs', help: 'passes over the dataset', phrase: (v) => plural(Number(v), 'epoch') },
   { key: 'batchSize', label: 'Batch size', group: 'Training', kind: 'integer', flag: '--batch-size', help: 'images per step', phrase: (v) => `batch ${v}` },
   { key: 'seed', label: 'Seed', group: 'Training', kind: 'integer', flag: '--seed', help: 'makes a run reproducible (default: random)' },
   { key: 'checkpointEvery', label: 'Checkpoint every (epochs)', group: 'Training', kind: 'integer', flag: '--checkpoint-every', help: 'epochs between checkpoints (and always at the end and on stop)' },
