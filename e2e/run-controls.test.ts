@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium())('run controls in Chromium against serve', () => 
 
     await page.goto(`${server.url}#/runs`);
     const row = page.locator(`[data-run-id="${run!.id}"]`);
-    expect(await row.locator('.meta').textContent()).toContain(`epoch ${run!.epoch} / ${run!.config.epochs}`);
+    expect(await row.locator('.meta').textContent()).toContain(`${run!.epoch} of ${run!.config.epochs} epoch${run!.config.epochs === 1 ? '' : 's'} done`);
   });
 
   it('Escape in the rename field cancels; Enter saves', async () => {
