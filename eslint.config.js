@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'coverage/**', 'runs/**', '**/*.svelte', 'test-output/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'coverage/**', 'runs/**', '**/*.svelte', 'test-output/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

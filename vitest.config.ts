@@ -9,7 +9,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // …so trainers and in-process wasm tests take one thread each (wasm/threads.test.ts tests more).
-    env: { GAN_STUDIO_WASM_THREADS: '1' },
+    // …and timed sample grids (every 10 s of training) off, so a loaded machine draws no extra grids.
+    env: { GAN_STUDIO_WASM_THREADS: '1', GAN_STUDIO_LIVE_GRID_SECONDS: '0' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

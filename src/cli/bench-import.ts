@@ -5,6 +5,7 @@
  * memory (maxRSS) is its own; inputs are generated in a temporary folder.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,9 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { create as createTar } from 'tar';
 import { buildZip } from '../main/data/test-support';
+import { packageRoot } from '../main/paths';
+import { CliError } from './cli-error';
+import { EXIT } from './exit-codes';
 
 export const importHelp = `Usage: npm run bench -- --import [--images N] [--json]
 
@@ -65,8 +69,10 @@ async function makeInputs(dir: string, images: number): Promise<[string, string]
 
 /** Imports `source` in a fresh Node process (tsx), returning its wall time and peak memory. */
 async function importInChild(source: string, cacheRoot: string): Promise<{ seconds: number; cpuSeconds: number; peakMiB: number; count: number }> {
+  const importer = join(packageRoot(), 'src', 'main', 'data', 'index.ts');
+  if (!existsSync(importer)) throw new CliError('bench --import runs from a source checkout (it imports through tsx): npm run bench -- --import.', EXIT.usage);
   const script = `
-    const { importDataset } = await import(${JSON.stringify(join(process.cwd(), 'src/main/data/index.ts'))});
+    const { importDataset } = await import(${JSON.stringify(importer)});
     const started = performance.now();
     const { manifest } = await importDataset(${JSON.stringify(source)}, {}, { cacheRoot: ${JSON.stringify(cacheRoot)} });
     const cpu = process.cpuUsage();

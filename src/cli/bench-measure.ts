@@ -10,7 +10,7 @@ import type { PresetName } from '../shared/presets';
 import { createGanStep } from '../main/training/gan-step';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from '../main/training/models/index';
 import { profileKernels } from './bench-profile';
-import type { KernelShare } from './bench-profile';
+import type { KernelProfile } from './bench-profile';
 
 /** What to measure and how many steps. */
 export interface MeasureOptions {
@@ -37,8 +37,8 @@ export interface Measurement {
    * per wall second, so there it reads low.
    */
   imagesPerCpuSecond: number;
-  /** Kernels by time for one step, when asked for. */
-  kernels?: KernelShare[];
+  /** Kernels by time, per step (averaged over the timed steps' count of extra steps), when asked for. */
+  kernels?: KernelProfile[];
 }
 
 const median = (values: number[]): number => {
@@ -70,7 +70,9 @@ export async function measureStep(options: MeasureOptions): Promise<Measurement>
       cpuTimes.push((cpu.user + cpu.system) / 1000);
     }
     const stepMs = median(times);
-    const kernels = options.profile ? await profileKernels(async () => void (await ganStep.step(real, noise, ++stepNumber))) : undefined;
+    const kernels = options.profile
+      ? await profileKernels(async () => void (await ganStep.step(real, noise, ++stepNumber)), options.timedSteps)
+      : undefined;
     return {
       kernels,
       preset: options.preset,

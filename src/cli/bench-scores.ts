@@ -8,7 +8,7 @@
  */
 import { DEFAULT_SCORE_SAMPLE_SIZE, resolveTrainingConfig } from '../shared/config';
 import { PRESETS } from '../shared/preset-catalog';
-import { builtinDatasetSource, importDataset, loadDataset } from '../main/data';
+import { builtinDatasetSource, importDataset, openDataset } from '../main/data';
 import { loadFeatureNetwork, prepareReference, sampleGenerator, scoreImages } from '../main/scores/index';
 import { defaultDatasetsRoot } from '../main/studio-home';
 import { stepsPerEpoch } from '../main/training/batches';
@@ -42,7 +42,7 @@ export async function measureScoring(note: (text: string) => void): Promise<Scor
   const batchSize = preset.training.batchSize;
   const step = await measureStep({ preset: 'tf-tutorial', batchSize, warmupSteps: 1, timedSteps: 2 });
   const { dir } = await importDataset(builtinDatasetSource(), { size: preset.imageSize, channels: preset.channels }, { cacheRoot: defaultDatasetsRoot() });
-  const dataset = { dir, ...(await loadDataset(dir)) };
+  const dataset = await openDataset(dir);
   const steps = stepsPerEpoch(dataset.manifest.count, batchSize);
   const epochSeconds = (steps * step.stepMs) / 1000;
   const epochCpuSeconds = (steps * batchSize) / step.imagesPerCpuSecond;
@@ -81,6 +81,7 @@ export async function measureScoring(note: (text: string) => void): Promise<Scor
   } finally {
     generator.dispose();
     network.dispose();
+    await dataset.close();
   }
 }
 

@@ -12,14 +12,34 @@ describe('bench', () => {
     expect(code).toBe(0);
     const lines = out.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
-    expect(Object.keys(lines[0]!).sort()).toEqual(['backend', 'batchSize', 'device', 'imagesPerSecond', 'preset']);
-    expect(lines[0]).toMatchObject({ backend: 'cpu', device: expect.stringMatching(/pure JavaScript/), preset: 'tiny', batchSize: 4 });
+    expect(Object.keys(lines[0]!).sort()).toEqual(['backend', 'batchSize', 'device', 'imagesPerSecond', 'preset', 'simd', 'threads']);
+    expect(lines[0]).toMatchObject({ backend: 'cpu', device: expect.stringMatching(/pure JavaScript/), threads: 1, simd: null, preset: 'tiny', batchSize: 4 });
     expect(lines[0]!.imagesPerSecond).toBeGreaterThan(0);
 
     out.mockClear();
     expect(await run(['--json', '--backend', 'cpu', '--preset', 'seed-model-one', '--batch-size', '16'])).toBe(3);
     expect(out).not.toHaveBeenCalled();
     expect(err.mock.calls.flat().join('\n')).toMatch(/skipped seed-model-one batch 16 — .*add --all/);
+  });
+
+  it('appends the doctor report with --doctor (one more JSON line), as one command measures a GPU box', async () => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await run(['--json', '--backend', 'cpu', '--preset', 'tiny', '--batch-size', '4', '--steps', '1', '--doctor'])).toBe(0);
+    const lines = out.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ backend: 'cpu', preset: 'tiny' });
+    expect(lines[1]!.doctor).toMatchObject({ auto: expect.any(String), backends: expect.arrayContaining([expect.objectContaining({ name: 'cpu', works: true })]) });
+  });
+
+  it('says on wasm how many threads ran and which SIMD kind the studio kernels used', async () => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await run(['--json', '--backend', 'wasm', '--preset', 'tiny', '--batch-size', '4', '--steps', '1'])).toBe(0);
+    const row = JSON.parse(String(out.mock.calls[0]![0])) as Record<string, unknown>;
+    // The test suite runs wasm on one thread (vitest.config.ts); Node 20 gets relaxed SIMD by V8's flag.
+    expect(row).toMatchObject({ backend: 'wasm', threads: 1, simd: expect.stringMatching(/^(relaxed-simd|simd128)$/) });
+    expect(String(row['device'])).toContain(`studio kernels (${String(row['simd'])})`);
   });
 
   it('prints a table with a note for a backend that does not load', async () => {

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: images/s of one GAN training step for seed-model-one
- * (batch 16 and 64) and tf-tutorial (batch 64) on every backend that loads,
- * as a table, or with --json one JSON object per line
- * ({backend, device, preset, batchSize, imagesPerSecond}).
+ * (batch 16 and 64), tf-tutorial and quick (batch 64) on every backend that
+ * loads, as a table, or with --json one JSON object per line
+ * ({backend, device, threads, simd, preset, batchSize, imagesPerSecond}).
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -10,10 +10,13 @@ import { BACKEND_NAMES } from '../shared/backends';
 import type { BackendName } from '../shared/backends';
 import { PRESET_NAMES } from '../shared/presets';
 import type { PresetName } from '../shared/presets';
-import { selectBackend } from '../main/training/backend/index';
+import { computeInfo, selectBackend } from '../main/training/backend/index';
+import { diagnoseBackends } from '../main/training/backend/doctor';
+import { formatDoctorReport } from '../main/training/backend/doctor-format';
 import { measureStep } from './bench-measure';
+import { dataScaleHelp, runDataScaleBench } from './bench-data-scale';
 import { importHelp, runImportBench } from './bench-import';
-import { formatKernelShares } from './bench-profile';
+import { formatKernelProfile } from './bench-profile';
 import { formatScoringRow, measureScoring } from './bench-scores';
 import type { Measurement } from './bench-measure';
 import { qualityHelp, runQualityBench } from './bench-quality';
@@ -24,7 +27,9 @@ export const help = `Usage: npm run bench -- [--json] [--all] [--backend NAME] [
 
 Times one training step (discriminator + generator update, after warm-up;
 median of the timed steps) and prints images/s per backend, preset and batch:
-seed-model-one at batch 16 and 64, tf-tutorial and tiny at batch 64. The table's
+seed-model-one at batch 16 and 64, tf-tutorial, quick and tiny at batch 64; on GPU
+backends (webgpu, tfjs-node-gpu) also seed-model-one at 256 and dcgan-64 at 64
+and 256. The table's
 img/CPU-s column divides by this process's CPU time (all its threads) instead of
 wall time: on a busy machine it shows what a single-threaded backend (cpu, or wasm
 with GAN_STUDIO_WASM_THREADS=1) does alone.
@@ -36,29 +41,52 @@ classifier once).
 
 Options:
   --quality         Score against wall time instead: see npm run bench -- --quality --help
-  --json            One JSON object per line: {backend, device, preset, batchSize, imagesPerSecond};
+  --json            One JSON object per line: {backend, device, threads, simd, preset, batchSize,
+                    imagesPerSecond} (threads: the backend's compute threads; simd: on wasm the
+                    studio kernels' relaxed-simd or simd128, none when GAN_STUDIO_WASM_SIMD=off);
                     the scoring row: {backend, preset, scores: {sampleSize, scoringSeconds,
                     epochSeconds, share, cpuShare, …}}
   --skip-scores     Leave out the scoring row
-  --all             Also run rows the pure-JS cpu backend needs minutes per step for
+  --all             Also run rows the pure-JS cpu backend needs minutes per step for,
+                    and the GPU rows on CPU backends
   --backend NAME    Only this backend (${BACKEND_NAMES.join(', ')}); default: every one that loads
                     (webgpu on a software adapter such as llvmpipe only when named here)
   --preset NAME     Only this preset (${PRESET_NAMES.join(', ')}); with --batch-size, one custom row
   --batch-size N    Only this batch size
   --steps N         Timed steps per row (default 3; 1 warm-up step first)
-  --profile         After each row, the kernels one step spends its time in (table mode)
+  --profile         After each row, the kernels a step spends its time in (table mode): calls,
+                    wall and CPU ms per step, GFLOP/s (convs, matmuls) or GB/s (the rest)
+  --doctor          Then the doctor's report (with --json one more line: {"doctor": …},
+                    the object gan-studio doctor --json prints)
   --import          Instead: dataset import throughput and peak memory per source kind
                     (--images N, --json; see bench-import.ts)
+  --data-scale      Instead: import and train a 6 GiB synthetic dataset; import images/s,
+                    step time and the trainer's peak memory (see --data-scale --help)
   -h, --help        Show this help`;
 
+/** One measured configuration; `gpu` rows run only on GPU backends (a CPU needs minutes for one of their steps). */
+interface Row {
+  preset: PresetName;
+  batchSize: number;
+  gpu?: true;
+}
+
 /** The rows the issue asks for. */
-const DEFAULT_ROWS: { preset: PresetName; batchSize: number }[] = [
+const DEFAULT_ROWS: Row[] = [
   { preset: 'seed-model-one', batchSize: 16 },
   { preset: 'seed-model-one', batchSize: 64 },
   { preset: 'tf-tutorial', batchSize: 64 },
+  // The first-run preset (quality per minute): small layers, where per-kernel overheads show.
+  { preset: 'quick', batchSize: 64 },
   // Small enough for every backend, so the pure-JS cpu backend gets a row too.
   { preset: 'tiny', batchSize: 64 },
+  // What a GPU box is measured on (docs/backends.md, "Measuring a remote GPU box").
+  { preset: 'seed-model-one', batchSize: 256, gpu: true },
+  { preset: 'dcgan-64', batchSize: 64, gpu: true },
+  { preset: 'dcgan-64', batchSize: 256, gpu: true },
 ];
+
+const GPU_BACKENDS: ReadonlySet<BackendName> = new Set(['tfjs-node-gpu', 'webgpu']);
 
 /** Rows the pure-JS backend cannot finish in reasonable time (its Conv2DBackpropFilter is a scalar loop). */
 const CPU_TOO_SLOW: Partial<Record<PresetName, string>> = {
@@ -66,6 +94,7 @@ const CPU_TOO_SLOW: Partial<Record<PresetName, string>> = {
   'tf-tutorial': 'the pure-JS cpu backend needs minutes per tf-tutorial step',
   'seed-model-four': 'the pure-JS cpu backend needs minutes per seed-model-four step',
   'dcgan-64': 'the pure-JS cpu backend needs minutes per dcgan-64 step',
+  quick: 'the pure-JS cpu backend needs seconds per quick step',
 };
 
 interface BenchOptions {
@@ -74,10 +103,11 @@ interface BenchOptions {
   backends: readonly BackendName[];
   /** --backend named one: then a software GPU adapter (llvmpipe) is measured too, as training would use it. */
   forced: boolean;
-  rows: { preset: PresetName; batchSize: number }[];
+  rows: Row[];
   steps: number;
   profile: boolean;
   scores: boolean;
+  doctor: boolean;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -94,6 +124,7 @@ function parseOptions(argv: string[]): BenchOptions {
         steps: { type: 'string', default: '3' },
         profile: { type: 'boolean', default: false },
         'skip-scores': { type: 'boolean', default: false },
+        doctor: { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -116,6 +147,8 @@ function parseOptions(argv: string[]): BenchOptions {
   };
   const batchSize = positive('batch-size', values['batch-size']);
   let rows = DEFAULT_ROWS.filter((row) => (preset === undefined || row.preset === preset) && (batchSize === undefined || row.batchSize === batchSize));
+  // A row asked for by name runs on any backend.
+  if (preset !== undefined) rows = rows.map(({ preset: name, batchSize: size }) => ({ preset: name, batchSize: size }));
   if (rows.length === 0 && preset !== undefined) rows = [{ preset: preset as PresetName, batchSize: batchSize ?? 64 }];
   if (rows.length === 0) throw new CliError(`no benchmark row has batch size ${batchSize}; add --preset NAME to pick the model`);
   return {
@@ -127,6 +160,7 @@ function parseOptions(argv: string[]): BenchOptions {
     steps: positive('steps', values.steps)!,
     profile: values.profile,
     scores: !values['skip-scores'] && rows.some((row) => row.preset === 'tf-tutorial'),
+    doctor: values.doctor,
   };
 }
 
@@ -144,6 +178,7 @@ function tableRow(backend: BackendName, device: string, m: Measurement): string 
 /** Runs the benchmark; returns the exit code. Notes (skips) go to stderr with --json, to stdout otherwise. */
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--import')) return runImport(argv.filter((a) => a !== '--import'));
+  if (argv.includes('--data-scale')) return runDataScaleBench(argv.filter((a) => a !== '--data-scale'));
   const options = parseOptions(argv);
   const note = (text: string) => (options.json ? console.error(text) : console.log(`  · ${text}`));
   if (!options.json) console.log(TABLE_HEADER);
@@ -159,6 +194,7 @@ export async function run(argv: string[]): Promise<number> {
       continue;
     }
     for (const row of options.rows) {
+      if (row.gpu && !GPU_BACKENDS.has(backend) && !options.all) continue;
       const tooSlow = backend === 'cpu' && !options.all ? CPU_TOO_SLOW[row.preset] : undefined;
       if (tooSlow !== undefined) {
         note(`${backend}: skipped ${row.preset} batch ${row.batchSize} — ${tooSlow} (add --all to run it)`);
@@ -167,10 +203,13 @@ export async function run(argv: string[]): Promise<number> {
       const m = await measureStep({ ...row, warmupSteps: 1, timedSteps: options.steps, profile: options.profile && !options.json });
       measured++;
       if (options.json) {
-        console.log(JSON.stringify({ backend, device, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }));
+        const { threads, simd } = computeInfo();
+        console.log(
+          JSON.stringify({ backend, device, threads, simd, preset: m.preset, batchSize: m.batchSize, imagesPerSecond: Number(m.imagesPerSecond.toFixed(3)) }),
+        );
       } else {
         console.log(tableRow(backend, device, m));
-        if (m.kernels !== undefined) console.log(formatKernelShares(m.kernels));
+        if (m.kernels !== undefined) console.log(formatKernelProfile(m.kernels));
       }
     }
     if (options.scores && !(backend === 'cpu' && !options.all)) {
@@ -179,6 +218,10 @@ export async function run(argv: string[]): Promise<number> {
       if (options.json) console.log(JSON.stringify({ backend, preset: m.preset, scores: m }));
       else console.log(formatScoringRow(backend, m));
     }
+  }
+  if (options.doctor) {
+    const report = await diagnoseBackends();
+    console.log(options.json ? JSON.stringify({ doctor: report }) : `\n${formatDoctorReport(report)}`);
   }
   return measured > 0 ? EXIT.ok : EXIT.unavailable;
 }
@@ -200,7 +243,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const argv = process.argv.slice(2);
   const quality = argv.includes('--quality');
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(quality ? qualityHelp : help);
+    console.log(quality ? qualityHelp : argv.includes('--data-scale') ? dataScaleHelp : argv.includes('--import') ? importHelp : help);
   } else {
     (quality ? runQualityBench(argv) : run(argv)).then(
       (code) => (process.exitCode = code),

@@ -14,6 +14,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   train: { summary: 'Train a GAN on a dataset (default: the built-in Fashion-MNIST sample)', load: () => import('./commands/train') },
+  sweep: { summary: 'One run per combination of --vary values and seed, here or as a Slurm job array', load: () => import('./commands/sweep') },
   'inspect-data': { summary: 'Import a dataset and print its report', load: () => import('./commands/inspect-data') },
   summary: { summary: "Print a preset's generator and discriminator (Keras-style table)", load: () => import('./commands/summary') },
   serve: { summary: 'Serve the studio UI in a browser (loopback, token-protected)', load: () => import('./commands/serve') },
@@ -22,6 +23,8 @@ const COMMANDS: Record<string, Command> = {
   generate: { summary: "Draw fresh samples or a latent interpolation from a run's saved generator", load: () => import('./commands/generate') },
   doctor: { summary: 'Why is my GPU not used? Which backends load, why not, and the fix', load: () => import('./commands/doctor') },
   evidence: { summary: 'Write a self-contained HTML evidence page for a run (and a baseline)', load: () => import('./commands/evidence') },
+  bench: { summary: 'Measure training speed per backend (images/s), optionally with the doctor report', load: () => import('./commands/bench') },
+  'train-job': { summary: "Train a run folder inside a Slurm job (what the run's job script runs)", load: () => import('./commands/train-job') },
 };
 
 export const USAGE = `Usage: gan-studio <command> [options]
@@ -84,7 +87,8 @@ function isParseArgsError(error: unknown): boolean {
 function exitCodeFor(error: Error): number {
   if (isParseArgsError(error)) return EXIT.usage;
   // RunDirError: the path given is not a (readable) run folder — bad input, as README's exit codes say.
-  if (['DatasetError', 'ZodError', 'ConfigError', 'RunDirError'].includes(error.name)) return EXIT.usage;
+  if (['DatasetError', 'ZodError', 'ConfigError', 'RunDirError', 'SweepError'].includes(error.name)) return EXIT.usage;
+  if (error.name === 'SlurmUnavailableError') return EXIT.unavailable;
   if (error.name === 'BackendError' || error.name === 'FfmpegNotFoundError') return EXIT.unavailable;
   return EXIT.failed;
 }

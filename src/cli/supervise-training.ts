@@ -4,6 +4,7 @@
  * Ctrl-C kills it — the last complete checkpoint still resumes.
  */
 import type { BackendName } from '../shared/backends';
+import { etaSeconds, typicalStepMs } from '../shared/eta';
 import type { TrainingConfig } from '../shared/config';
 import { plural } from '../shared/plural';
 import { printable, printableLines } from '../shared/printable';
@@ -36,8 +37,8 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
   let totalSteps = 0;
   let stepsPerEpoch = 0;
   let totalEpochs = 0;
-  let startStep = 0;
-  let startedAt = Date.now();
+  /** Times of the newest steps (ms), for the ETA and throughput. */
+  let stepMs: number[] = [];
   let outcome: number | undefined;
   let interrupts = 0;
 
@@ -68,8 +69,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         totalEpochs = event.totalEpochs;
         stepsPerEpoch = event.stepsPerEpoch;
         totalSteps = totalEpochs * stepsPerEpoch;
-        startStep = event.startStep;
-        startedAt = Date.now();
+        stepMs = [];
         console.error(`backend: ${backend.name} — ${backend.device}`);
         for (const skipped of backend.skipped) console.error(`  skipped ${skipped.name}: ${skipped.reason}`);
         for (const note of event.notes ?? []) console.error(`note: ${note}`);
@@ -79,17 +79,17 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
       case 'steps': {
         const last = event.steps.at(-1);
         if (!last) break;
-        const done = last.step - startStep;
-        const elapsed = (Date.now() - startedAt) / 1000;
-        const rate = done / Math.max(elapsed, 1e-3);
-        const eta = (totalSteps - last.step) / Math.max(rate, 1e-9);
-        const imagesPerSecond = rate * options.batchSize;
+        stepMs = [...stepMs, ...event.steps.map((m) => m.ms)].slice(-50);
+        // The median recent step (shared/eta.ts): the warm-up step and a grid's wait do not swing it.
+        const eta = etaSeconds(stepMs, totalSteps - last.step);
+        const typical = typicalStepMs(stepMs);
+        const pace = typical === undefined ? 'estimating pace…' : `${((options.batchSize * 1000) / typical).toFixed(1)} img/s ETA ${formatDuration(eta!)}`;
         const stepInEpoch = last.step - (last.epoch - 1) * stepsPerEpoch;
         progress.update(
           totalSteps ? last.step / totalSteps : 0,
           `epoch ${last.epoch}/${totalEpochs} step ${stepInEpoch}/${stepsPerEpoch} ` +
             `g ${last.gen_loss.toFixed(3)} d ${last.disc_loss.toFixed(3)} fake_acc ${last.fake_accuracy.toFixed(2)} ` +
-            `${imagesPerSecond.toFixed(1)} img/s ETA ${formatDuration(eta)}`,
+            pace,
         );
         break;
       }

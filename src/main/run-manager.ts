@@ -82,7 +82,8 @@ export class RunManager {
   async restoreQueue(): Promise<void> {
     const queued = (await listRuns(this.options.runsRoot))
       .flatMap(({ record }) => (record ? [record] : [])) // a damaged run.json queues nothing
-      .filter((record) => record.status === 'queued' && !this.isQueued(record.id) && !this.active.has(record.id))
+      // A Slurm run's "queued" means its job is pending on the cluster: Slurm starts it, not this queue.
+      .filter((record) => record.status === 'queued' && !record.slurm && !this.isQueued(record.id) && !this.active.has(record.id))
       .sort((a, b) => (a.queued?.at ?? a.updatedAt).localeCompare(b.queued?.at ?? b.updatedAt));
     this.queue.push(...queued.map((record) => record.id));
     await this.startQueued();
@@ -180,8 +181,8 @@ export class RunManager {
     this.options.onRunChanged(runId);
   }
 
-  /** Refusals that hold whether the run starts now or from the queue. */
-  private async checkStartable(runId: string, options: { resume: boolean }): Promise<void> {
+  /** Refusals that hold whether the run starts now, from the queue, or as a Slurm job. */
+  async checkStartable(runId: string, options: { resume: boolean }): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
     if (options.resume && record.status === 'completed') {
       throw new StudioError(`Run ${runId} has already completed all ${record.config.epochs} epochs.`, 'Start a new run to train longer.');

@@ -11,6 +11,7 @@ import type {
   DatasetInfo,
   EvidenceRequest,
   EvidenceResult,
+  ExecutorsInfo,
   ExportResult,
   ExportRunRequest,
   ModelSummaries,
@@ -24,6 +25,7 @@ import type {
   StepRange,
   StudioApi,
   StudioEvent,
+  SweepResult,
 } from '../shared/api';
 import type { BackendName, BackendReport } from '../shared/backends';
 import type { DoctorReport } from '../shared/doctor';
@@ -31,9 +33,14 @@ import type { GenerateResult, GeneratorCheckpoint } from '../shared/generate';
 import { resolveTrainingConfig, type TrainingConfig, type trainingConfigInputSchema } from '../shared/config';
 import { autoRunName } from '../shared/run-name';
 import type { ImportOptions } from '../shared/dataset';
-import type { RunRecord } from '../shared/run';
+import type { ExecutorChoice } from '../shared/slurm';
+import type { SweepRequest } from '../shared/sweep';
+import { Executors } from './executors';
 import { studioVersion } from './paths';
 import { RunManager } from './run-manager';
+import { describeExecutors, jobFiles } from './slurm/studio-side';
+import { SlurmExecutor, type SlurmExecutorOptions } from './slurm/slurm-executor';
+import { createSweepRuns } from './studio-service/sweeps';
 import { defaultMaxConcurrentRuns } from './training-slots';
 import { createRunDir, listRuns, RUN_FILES } from './runs';
 import { activeRunLock } from './runs/run-lock';
@@ -43,7 +50,7 @@ import { ExportJobs } from './studio-service/exports';
 import { GenerateJobs } from './studio-service/generate';
 import { listPresetInfos, summarizeConfigInput } from './studio-service/presets';
 import { readRunRecord, requireRunFolder, runDirOf, sampleEntries, updateRunRecord, type SampleEntry } from './studio-service/run-files';
-import { planRepeats, startInOrder } from './studio-service/repeat';
+import { createRepeats } from './studio-service/repeat';
 import { damageNote } from './studio-service/run-health';
 import { RunSummaries } from './studio-service/run-summaries';
 import { resolveInsideRoot } from './studio-service/safe-files';
@@ -79,12 +86,23 @@ export interface StudioServiceOptions {
   explainImportFailure?(source: string): Error | undefined;
   /** Runs generate jobs in their own process (default: a Node child; Electron: a utility process). */
   generate?: GenerateRunner;
+  /** How runs reach Slurm (default: the commands on PATH, this Node and CLI on the nodes). */
+  slurm?: Pick<SlurmExecutorOptions, 'commands' | 'launch' | 'pollMs' | 'followMs' | 'stopGraceMs' | 'recoverAfterMs'>;
+  /** Start the local runs a closed studio left queued (default true; a CLI sweep leaves them to the studio). */
+  takeUpQueue?: boolean;
 }
 
-type CreateRunRequest = { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string };
+type CreateRunRequest = {
+  name?: string;
+  datasetId: string;
+  config: z.input<typeof trainingConfigInputSchema>;
+  parentRunId?: string;
+  executor?: ExecutorChoice;
+};
 
 export class StudioService implements StudioApi {
   readonly runs: RunManager;
+  readonly executors: Executors;
   private readonly datasets: DatasetStore;
   private readonly exports: ExportJobs;
   private readonly generator: GenerateJobs;
@@ -115,9 +133,20 @@ export class StudioService implements StudioApi {
       onRunChanged: (runId) => void this.announceRun(runId),
       maxConcurrentRuns: async () => options.maxConcurrentRuns ?? (await defaultMaxConcurrentRuns()),
     });
-    this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs });
-    // Runs queued when the studio last closed start again, in order.
-    this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
+    const slurm = new SlurmExecutor({
+      runsRoot: options.runsRoot,
+      emit: (event) => this.emit(event),
+      urlForRunFile: options.urlForRunFile,
+      onRunChanged: (runId) => void this.announceRun(runId),
+      ...options.slurm,
+    });
+    this.executors = new Executors({ runsRoot: options.runsRoot, local: this.runs, slurm, onRunChanged: (runId) => void this.announceRun(runId) });
+    this.summaries = new RunSummaries({ runsRoot: options.runsRoot, urlForRunFile: options.urlForRunFile, runs: this.runs, jobs: slurm });
+    // Runs queued when the studio last closed start again, in order; Slurm jobs are watched again.
+    if (options.takeUpQueue ?? true) {
+      this.runs.restoreQueue().catch((error: unknown) => console.error(`Could not restore the run queue: ${(error as Error).message}`));
+    }
+    slurm.restore().catch((error: unknown) => console.error(`Could not pick up the Slurm jobs: ${(error as Error).message}`));
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -166,7 +195,7 @@ export class StudioService implements StudioApi {
   async deleteDataset(datasetId: string): Promise<void> {
     const dir = this.datasets.dirOf(datasetId);
     for (const { record } of await listRuns(this.options.runsRoot)) {
-      if (record && record.dataset.dir === dir && this.runs.isActive(record.id)) {
+      if (record && record.dataset.dir === dir && this.executors.isTraining(record.id)) {
         throw new StudioError(`Dataset ${datasetId} is in use by run ${record.name}, which is training.`, 'Stop the run first.');
       }
     }
@@ -187,6 +216,7 @@ export class StudioService implements StudioApi {
     const steps = stepOverview(index);
     const { epochs } = history.records;
     const { samples, ...overview } = historyOverview(history.records);
+    const files = record.slurm ? await jobFiles(dir, (rel) => this.options.urlForRunFile(runId, rel)) : undefined;
     return {
       run: await this.summaries.summarize(record, { damageNotes, latestSample: history.records.samples.at(-1)?.file ?? null }),
       steps: steps.steps,
@@ -195,6 +225,7 @@ export class StudioService implements StudioApi {
       epochSeconds: epochs.reduce((sum, epoch) => sum + (Number.isFinite(epoch.seconds) ? epoch.seconds : 0), 0),
       ...overview,
       samples: this.sampleRefs(runId, samples),
+      ...(files ? { jobFiles: files } : {}),
     };
   }
 
@@ -222,6 +253,7 @@ export class StudioService implements StudioApi {
 
   async createRun(request: CreateRunRequest): Promise<RunSummary> {
     const config = resolveTrainingConfig(request.config);
+    await this.executors.ensureAvailable(request.executor);
     // A dataset of another shape is the trainer's to refuse (a failed run with the reason and what to do);
     // the New run view offers the re-import at the preset's shape before it gets that far.
     const manifest = await this.datasets.manifest(request.datasetId);
@@ -243,8 +275,22 @@ export class StudioService implements StudioApi {
       },
       name: request.name ?? autoRunName(config, manifest.name, await this.parentConfig(request.parentRunId)),
     });
-    await this.runs.start(record.id, { resume: false });
+    if (request.executor?.kind === 'slurm') await this.executors.startNew([record], request.executor);
+    else await this.runs.start(record.id, { resume: false });
     return this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id));
+  }
+
+  async createSweep(request: SweepRequest): Promise<SweepResult> {
+    await this.executors.ensureAvailable(request.executor);
+    const manifest = await this.datasets.manifest(request.datasetId);
+    const { sweepId, records } = await createSweepRuns(this.options.runsRoot, request, manifest, this.datasets.dirOf(manifest.id));
+    const warnings = await this.executors.startNew(records, request.executor, { sweepId, ...(request.throttle ? { throttle: request.throttle } : {}) });
+    const runs = await Promise.all(records.map(async (record) => this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id))));
+    return { sweepId, runs, warnings };
+  }
+
+  getExecutors(): Promise<ExecutorsInfo> {
+    return describeExecutors(this.executors.slurm, this.options.runsRoot, this.options.datasetsRoot);
   }
 
   /** The config of the run a new one varies; a parent that is gone or unreadable just means "name it from the preset". */
@@ -258,15 +304,16 @@ export class StudioService implements StudioApi {
 
   async pauseRun(runId: string): Promise<void> {
     await readRunRecord(this.options.runsRoot, runId);
-    this.runs.pause(runId);
+    this.executors.pause(runId);
   }
 
   resumeRun(runId: string, options?: { backend: BackendName }): Promise<void> {
-    return this.runs.resume(runId, options?.backend);
+    return this.executors.resume(runId, options?.backend);
   }
 
   async stopRun(runId: string): Promise<void> {
     const record = await readRunRecord(this.options.runsRoot, runId);
+    if ((await this.executors.stop(runId)) === 'slurm') return;
     if (this.runs.isQueued(runId)) await this.runs.dequeue(runId);
     else if (this.runs.isActive(runId)) this.runs.stop(runId);
     else if (record.status === 'running' || record.status === 'paused') {
@@ -279,21 +326,12 @@ export class StudioService implements StudioApi {
 
   async repeatRun(runId: string, count: number): Promise<RunSummary[]> {
     const source = await readRunRecord(this.options.runsRoot, runId);
-    const all = (await listRuns(this.options.runsRoot)).flatMap((entry) => (entry.record ? [entry.record] : []));
-    const created: RunRecord[] = [];
-    for (const plan of planRepeats(source, all, count)) {
-      created.push((await createRunDir(this.options.runsRoot, { ...plan, dataset: source.dataset })).record);
-    }
-    // Started in order: past the free training slots they queue, so they train one after another.
-    await startInOrder(
-      created.map((record) => record.id),
-      this.runs,
-      async (id, error) => {
-        const hint = error instanceof StudioError && error.hint ? ` ${error.hint}` : '';
-        await updateRunRecord(this.options.runsRoot, id, { status: 'failed', failure: { kind: 'error', message: `This repeat could not start: ${error.message}${hint}` } });
-        void this.announceRun(id);
-      },
-    );
+    const executor: ExecutorChoice = source.slurm ? { kind: 'slurm', slurm: source.slurm.settings } : { kind: 'local' };
+    await this.executors.ensureAvailable(executor);
+    const created = await createRepeats(this.options.runsRoot, source, count);
+    // Where the source trained: in order through the queue (past the free slots they queue, so they
+    // train one after another), or as one job array on Slurm with the source's settings.
+    await this.executors.startNew(created, executor);
     return Promise.all(created.map(async (record) => this.summaries.summarize(await readRunRecord(this.options.runsRoot, record.id))));
   }
 
@@ -308,6 +346,7 @@ export class StudioService implements StudioApi {
     // A damaged run (run.json unreadable) can be deleted too: only the folder must be a run's.
     await requireRunFolder(this.options.runsRoot, runId);
     await this.runs.dequeue(runId);
+    await this.executors.release(runId);
     if (this.runs.isActive(runId)) {
       this.runs.stop(runId);
       await this.runs.whenIdle(runId);
@@ -372,6 +411,8 @@ export class StudioService implements StudioApi {
   shutdown(): Promise<void> {
     this.exports.cancelAll();
     this.generator.close();
+    // Slurm jobs go on without the studio; the next one picks them up.
+    this.executors.slurm.dispose();
     return this.runs.stopAll();
   }
 

@@ -11,7 +11,7 @@ import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importDataset, loadDataset } from './data';
+import { importDataset, loadDataset, openDataset } from './data';
 import { encodeImage, put } from './data/test-support';
 import { loadFeatureNetwork } from './scores/feature-network';
 import { mainModule, runUnprivileged } from './test-unprivileged';
@@ -50,8 +50,12 @@ beforeAll(async () => {
   }
   cacheRoot = join(root, 'cache');
   ({ dir } = await importDataset(source, {}, { cacheRoot }));
-  const loaded = await loadDataset(dir);
-  (await loadFeatureNetwork({ dir, ...loaded }, { epochs: 1 })).dispose();
+  const dataset = await openDataset(dir);
+  try {
+    (await loadFeatureNetwork(dataset, { epochs: 1 })).dispose();
+  } finally {
+    await dataset.close();
+  }
   // Everyone may write the cache: an import that took an unreadable cache for damage could delete it.
   for (const folder of [root, source, join(source, 'dark'), join(source, 'light'), cacheRoot, dir]) await chmod(folder, 0o777);
 }, 120_000);
@@ -95,9 +99,9 @@ describe('a dataset cache without read permission', () => {
     const meta = join(dir, 'classifier-v1', 'meta.json');
     await unreadableWhile(meta, () => {
       const score =
-        `const { loadDataset } = await import(${mainModule('data/index.ts')});` +
+        `const { openDataset } = await import(${mainModule('data/index.ts')});` +
         `const { loadFeatureNetwork } = await import(${mainModule('scores/feature-network.ts')});` +
-        `const dir = ${JSON.stringify(dir)}; await loadFeatureNetwork({ dir, ...(await loadDataset(dir)) }, { epochs: 1 });`;
+        `await loadFeatureNetwork(await openDataset(${JSON.stringify(dir)}), { epochs: 1 });`;
       expect(caught(score)).toMatchObject({
         name: 'DatasetError',
         message: `The score classifier cached with the dataset cannot be read: cannot read ${meta}: permission denied.`,

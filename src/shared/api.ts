@@ -16,7 +16,9 @@ import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
 import type { DamagedRun, RunRecord } from './run';
 import type { ScoresRecord } from './scores';
+import { executorChoiceSchema, type ExecutorChoice, type SlurmJobView, type SlurmSettings } from './slurm';
 import type { ModelSummary } from './summary';
+import { sweepRequestSchema, type SweepRequest } from './sweep';
 
 export interface AppInfo {
   version: string;
@@ -49,6 +51,8 @@ export interface RunSummary extends RunRecord {
    * which were skipped: every good record is still used. Absent when every line is good.
    */
   damageNotes?: string[];
+  /** A run trained on Slurm: its job as Slurm (or, once ended, run.json) tells it. */
+  job?: SlurmJobView;
 }
 
 /** One row of the runs list: a run, or a folder whose run.json is damaged (status "damaged", with the reason). */
@@ -81,6 +85,41 @@ export interface RunDetail {
   epochCount: number;
   sampleCount: number;
   scoreCount: number;
+  /** A run trained on Slurm: its job script and the last lines of its logs (the URLs serve the whole files). */
+  jobFiles?: JobFiles;
+}
+
+/** A Slurm run's job script and logs, as the run page shows them. */
+export interface JobFiles {
+  scriptUrl: string;
+  stdoutUrl: string;
+  stderrUrl: string;
+  stdoutTail: string[];
+  stderrTail: string[];
+}
+
+/** Where runs can train: this machine always; Slurm when sbatch is reachable here. */
+export interface ExecutorsInfo {
+  slurm: {
+    available: boolean;
+    /** sbatch's version when available. */
+    version?: string;
+    /** Why not, and what to do (when not available). */
+    problem?: string;
+    hint?: string;
+    /** The settings the last Slurm submission from this runs folder used (the forms start from them). */
+    settings: SlurmSettings;
+    /** Folders the compute nodes may not see (the runs folder under /tmp…). */
+    warnings: string[];
+  };
+}
+
+/** A created sweep: its runs, in plan order (the first combination's seeds first). */
+export interface SweepResult {
+  sweepId: string;
+  runs: RunSummary[];
+  /** E.g. a runs folder the compute nodes may not see. */
+  warnings: string[];
 }
 
 /** One saved sample grid. */
@@ -229,9 +268,13 @@ export const studioCallSchemas = {
         config: trainingConfigInputSchema,
         /** The run this one varies: an unnamed run is named after what differs from it. */
         parentRunId: id.optional(),
+        /** Where it trains (default: this machine's queue). */
+        executor: executorChoiceSchema.optional(),
       })
       .strict(),
   ]),
+  createSweep: z.tuple([sweepRequestSchema]),
+  getExecutors: z.tuple([]),
   pauseRun: z.tuple([id]),
   resumeRun: z.tuple([id, z.object({ backend: z.enum(BACKEND_NAMES) }).strict().optional()]),
   stopRun: z.tuple([id]),
@@ -272,19 +315,29 @@ export interface StudioApi {
   /** Epochs fromEpoch..toEpoch of a run (a zoom, a scrub, Compare's slider): their records, grids and scores, every one when they fit, else bounded as in getRun. */
   getRunHistory(runId: string, fromEpoch: number, toEpoch: number): Promise<RunHistory>;
   /** Create a run and start training it; without a name it is named "preset · dataset · what differs" (from `parentRunId`'s config, else the preset's). */
-  createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string }): Promise<RunSummary>;
+  createRun(request: { name?: string; datasetId: string; config: z.input<typeof trainingConfigInputSchema>; parentRunId?: string; executor?: ExecutorChoice }): Promise<RunSummary>;
+  /**
+   * A sweep: one run per combination of the varied settings and per seed, named by what differs.
+   * On Slurm they are submitted as one job array (throttled); here they train through the queue.
+   */
+  createSweep(request: SweepRequest): Promise<SweepResult>;
+  /** Where runs can train (Slurm's availability and last settings). */
+  getExecutors(): Promise<ExecutorsInfo>;
+  /** Pause after the current step (a run on Slurm cannot pause: Stop checkpoints it, Resume submits it again). */
   pauseRun(runId: string): Promise<void>;
   /**
    * Resume a paused run, or restart a stopped/crashed/failed run from its last checkpoint —
    * with `backend`, on that backend from now on (e.g. wasm after the GPU failed; kept in its config).
    */
   resumeRun(runId: string, options?: { backend: BackendName }): Promise<void>;
+  /** Stop with a checkpoint saved; a run on Slurm gets the checkpoint signal, then its job is cancelled. */
   stopRun(runId: string): Promise<void>;
   renameRun(runId: string, name: string): Promise<RunSummary>;
   deleteRun(runId: string): Promise<void>;
   /**
    * "Repeat with seeds": create `count` (1–10) more runs of this run's config with seeds no run of
-   * that config has used, same everything else, and train them one after another. Resolves with the new runs.
+   * that config has used, same everything else, and train them where it trained: one after another
+   * here, or as one job array on Slurm. Resolves with the new runs.
    */
   repeatRun(runId: string, count: number): Promise<RunSummary[]>;
   /**

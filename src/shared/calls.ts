@@ -7,7 +7,7 @@ import type { StudioApi } from './api';
 
 export const STUDIO_CALLS = [
   'getAppInfo', 'diagnoseBackends', 'listPresets', 'summarizeModels', 'listDatasets', 'importDataset', 'importBuiltinDataset', 'deleteDataset',
-  'listRuns', 'getRun', 'getRunSteps', 'getRunHistory', 'createRun', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'repeatRun', 'revealRun',
+  'listRuns', 'getRun', 'getRunSteps', 'getRunHistory', 'createRun', 'createSweep', 'getExecutors', 'pauseRun', 'resumeRun', 'stopRun', 'renameRun', 'deleteRun', 'repeatRun', 'revealRun',
   'exportRun', 'writeEvidence', 'cancelExport', 'listCheckpoints', 'generate', 'cancelGenerate',
 ] as const satisfies readonly Exclude<keyof StudioApi, 'onEvent'>[];
 

@@ -30,6 +30,7 @@ export const GPU_HOST_OPS = [
   'handle.truncate',
   'handle.sync',
   'handle.close',
+  'handle.readRecords',
   'appender.open',
   'appender.write',
   'appender.close',

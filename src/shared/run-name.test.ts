@@ -8,6 +8,8 @@ describe('autoRunName', () => {
   it('names a first run by preset and dataset, plus what it changes from the preset', () => {
     expect(autoRunName(config({ preset: 'quick' }), 'Fashion-MNIST (test set)')).toBe('quick · Fashion-MNIST');
     expect(autoRunName(config({ preset: 'tiny', latentDim: 32, epochs: 3 }), 'shapes')).toBe('tiny · shapes · latent 32 · 3 epochs');
+    // The "tiny · Fashion-MNIST · 1 epochs": one epoch is singular.
+    expect(autoRunName(config({ preset: 'tiny', epochs: 1 }), 'Fashion-MNIST (test set)')).toBe('tiny · Fashion-MNIST · 1 epoch');
   });
 
   it('names a variant by what differs from its parent, ignoring the seed', () => {

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { BACKEND_NAMES, type BackendReport } from './backends';
 import { trainingConfigSchema, type TrainingConfig } from './config';
 import { DATASET_SOURCE_KINDS, importOptionsSchema, type DatasetManifest, type DatasetSourceKind } from './dataset';
+import { runSlurmRecordSchema, type RunSlurmRecord } from './slurm';
 
 /**
  * Every status a run.json may hold (one list: the schema and the type both come from it).
- * `queued`: waiting for a free training slot (runs beyond the concurrency limit start in order as others end).
+ * `queued`: waiting for a free training slot (runs beyond the concurrency limit start in order as others end),
+ * or, for a Slurm run, submitted and not started yet.
  */
 export const RUN_STATUSES = ['created', 'queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -43,6 +45,8 @@ export interface RunRecord {
    * trainer accepts.
    */
   resumeRefused?: { message: string; at: string };
+  /** Set for a run trained on a Slurm cluster: its job (src/shared/slurm.ts). */
+  slurm?: RunSlurmRecord;
   /** What the last resume had to repair (a damaged checkpoint skipped, metrics cut at a damaged line); absent after a clean start. */
   resumeNotes?: string[];
   /** Last complete epoch/step (from the last epoch record). */
@@ -83,6 +87,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.looseObject({
   queued: z.looseObject({ at: timestamp, resume: z.boolean(), from: z.enum(RUN_STATUSES).optional() }).optional(),
   resumeRefused: z.looseObject({ message: z.string(), at: timestamp }).optional(),
   resumeNotes: z.array(z.string()).optional(),
+  slurm: runSlurmRecordSchema.optional(),
   epoch: count,
   step: count,
   createdAt: timestamp,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from './config';
-import { armKey, armVerdicts, commonScoredEpoch, groupArms, nextSeeds, type ArmRun } from './score-arms';
+import { armKey, armVerdicts, commonScoredEpoch, groupArms, nextSeeds, runAgainstBaseline, SAME_ARM_NOTE, verdictLines, type ArmRun } from './score-arms';
 import { formatScoreValue, scoreDigits } from './score-format';
 import type { ScoreMap, ScoresRecord } from './scores';
 
@@ -47,37 +47,55 @@ describe('commonScoredEpoch', () => {
 });
 
 describe('armVerdicts', () => {
-  it('judges at the newest common epoch with the mean over every seed of each arm', () => {
-    // Baseline FID over 3 seeds: 50, 52, 54 (mean 52, SE 2/√3); variant: 40, 41, 42 (mean 41, SE 1/√3) → separated, lower is better.
+  const network = (name: string) => ({ network: name });
+  it('judges at the newest common epoch over every seed of each arm: Welch + Holm, and names the seeds', () => {
+    // FID at epoch 2 — baseline seeds 50, 52, 54; variant 40, 41, 42: Welch t = −8.52, df = 50/17, p = 0.00366 (mpmath).
     const [b1, b2, b3] = [50, 52, 54].map((v, i) => run(`base-${i}`, { seed: i }, [record(1, fid(90, 1)), record(2, fid(v, 1))]));
     const [v1, v2, v3] = [40, 41, 42].map((v, i) => run(`hinge-${i}`, { seed: i, generatorLearningRate: 0.004 }, [record(1, fid(80, 1)), record(2, fid(v, 1)), record(3, fid(1, 1))]));
     const [baseline, variant] = groupArms([b1!, v1!, b2!, b3!, v2!, v3!]);
     const result = armVerdicts(baseline!, [variant!], [b1!, v1!]);
     expect(result.epoch).toBe(2);
+    expect(result.needSeeds).toEqual([]);
     expect(result.lines).toHaveLength(1);
     const line = result.lines[0]!;
-    expect(line.score).toBe('fid');
-    expect(line.baseline.mean).toBe(52);
-    expect(line.baseline.standardError).toBeCloseTo(2 / Math.sqrt(3), 12);
-    expect(line.variant.mean).toBe(41);
+    expect([line.score, line.baseline.mean, line.baseline.std, line.variant.mean, line.variant.std]).toEqual(['fid', 52, 2, 41, 1]);
     expect(line.verdict.kind).toBe('better');
-    expect(line.verdict.sentence).toMatch(/^hinge-0 beats base-0 on FID at epoch 2: 41\.0 ± 1\.2 vs 52\.0 ± 2\.3 \(lower is better; 3 seeds each/);
+    expect(line.verdict.sentence).toMatch(/^hinge-0 beats base-0 on FID at epoch 2: 41\.0 ± 1\.0 vs 52\.0 ± 2\.0 \(mean ± std over 3 seeds each; lower is better; Welch's t-test p = 0\.0037, Holm-adjusted over 1 score p = 0\.0037\)\.$/);
+    expect(verdictLines(result)).toEqual([line.verdict.sentence]);
   });
 
-  it('a worse variant is called worse, overlapping ones no clear difference', () => {
-    const b = run('b', { seed: 1 }, [record(1, { kid: { value: 0.01, std: 0.002, n: 100 }, recall: { value: 0.5, std: 0.1, n: 100 } })]);
-    const v = run('v', { seed: 1, dropout: 0.5 }, [record(1, { kid: { value: 0.05, std: 0.002, n: 100 }, recall: { value: 0.55, std: 0.1, n: 100 } })]);
+  it('one seed each (the issue\'s two tiny runs): no "beats" however far apart, a lean, and both arms need seeds', () => {
+    const precision = (value: number) => ({ precision: { value, std: 0.02, n: 500 } });
+    const b = run('tiny 2 epochs', { seed: 1, epochs: 2 }, [record(1, precision(0.326))]);
+    const v = run('tiny 1 epoch', { seed: 7, epochs: 1 }, [record(1, precision(0.444))]);
     const [baseline, variant] = groupArms([b, v]);
-    const lines = armVerdicts(baseline!, [variant!], [b, v]).lines;
-    expect(lines.map((l) => [l.score, l.verdict.kind])).toEqual([
-      ['kid', 'worse'],
-      ['recall', 'no-clear-difference'],
+    const result = armVerdicts(baseline!, [variant!], [b, v]);
+    expect(result.lines.map((l) => l.verdict.kind)).toEqual(['leans']);
+    expect(verdictLines(result)).toEqual([
+      'tiny 1 epoch leans higher on Precision than tiny 2 epochs at epoch 1: 0.444 vs 0.326 (1 seed each; higher is better). Not a verdict: that needs 3 seeds per arm — repeat with seeds.',
+      'For a verdict, repeat with seeds: “tiny 2 epochs” has 1, “tiny 1 epoch” has 1 of the 3 scored seeds an arm needs. Use Repeat with seeds on the run page or in Compare, or train the same settings again with another --seed.',
     ]);
-    // KID's decimals follow its size.
-    expect(lines[0]!.verdict.sentence).toContain('0.050 ± 0.004 vs 0.010 ± 0.004');
+    expect(result.needSeeds.map(({ arm, seeds }) => [arm.name, seeds])).toEqual([['tiny 2 epochs', 1], ['tiny 1 epoch', 1]]);
   });
 
-  it('a seed that has not reached the epoch is left out of its arm, and the sentence counts what is left', () => {
+  it('refuses arms on another dataset or feature network, and counts what a later seed has not reached', () => {
+    const b = run('b', { seed: 1 }, [record(1, fid(50))]);
+    const elsewhere = run('other data', { seed: 1 }, [record(1, fid(10))], 'd2');
+    const [baseline, variant] = groupArms([b, elsewhere]);
+    const refused = armVerdicts(baseline!, [variant!], [b, elsewhere]);
+    expect(refused.lines).toEqual([]);
+    expect(refused.notes[0]).toMatch(/^“other data” trained on another dataset \(or image size\) than the baseline “b” \(d2 vs d1\)/);
+
+    const bigger = { ...record(1, fid(10)), sampleSize: 1000 };
+    const v = run('v', { seed: 1, dropout: 0.5 }, [bigger]);
+    const [b2, v2] = groupArms([b, v]);
+    expect(armVerdicts(b2!, [v2!], [b, v]).notes[0]).toMatch(/scored on different scales at epoch 1 \(test, n = 100; test, n = 1000\)/);
+    const other = run('w', { seed: 1, dropout: 0.5 }, [{ ...record(1, fid(10)), feature: network('classifier cnn-28x28x1') }]);
+    const [b3, w] = groupArms([b, other]);
+    expect(armVerdicts(b3!, [w!], [b, other]).notes[0]).toMatch(/classifier cnn-28x28x1, n = 100/);
+  });
+
+  it('a seed that has not reached the epoch is left out of its arm and the arm is offered more seeds', () => {
     const b1 = run('b1', { seed: 1 }, [record(1, fid(50, 1)), record(2, fid(50, 1))]);
     const b2 = run('b2', { seed: 2 }, [record(1, fid(52, 1))]);
     const v = run('v', { seed: 1, dropout: 0.5 }, [record(1, fid(40, 1)), record(2, fid(40, 1))]);
@@ -85,14 +103,31 @@ describe('armVerdicts', () => {
     const result = armVerdicts(baseline!, [variant!], [b1, v]);
     expect(result.epoch).toBe(2);
     expect(result.lines[0]!.baseline.seeds).toBe(1);
+    expect(result.needSeeds.map(({ arm, seeds }) => [arm.name, seeds])).toEqual([['b1', 1], ['v', 1]]);
   });
 
-  it('explains when there is nothing to judge', () => {
+  it('warns when the arms use different presets, and explains when there is nothing to judge', () => {
     const a = run('a', { seed: 1 }, [record(1, fid(1))]);
+    const q = run('q', { seed: 1, preset: 'quick' }, [record(1, fid(2))]);
+    const [pa, pq] = groupArms([a, q]);
+    expect(armVerdicts(pa!, [pq!], [a, q]).notes[0]).toMatch(/^“q” uses preset quick, the baseline tiny: the verdict compares the two models as wholes/);
     const b = run('b', { seed: 2 }, [record(2, fid(1))]);
-    expect(armVerdicts(groupArms([a, b])[0]!, [], [a, b]).note).toMatch(/same config/);
+    expect(armVerdicts(groupArms([a, b])[0]!, [], [a, b]).notes).toEqual([expect.stringMatching(/same config/)]);
     const c = run('c', { dropout: 0.5 }, [record(2, fid(1))]);
-    expect(armVerdicts(groupArms([a])[0]!, groupArms([c]), [a, c]).note).toMatch(/No epoch has quality scores/);
+    expect(armVerdicts(groupArms([a])[0]!, groupArms([c]), [a, c]).notes).toEqual([expect.stringMatching(/No epoch has quality scores/)]);
+  });
+});
+
+describe('runAgainstBaseline', () => {
+  it('judges a run and its seeds against a baseline and its seeds; only seeds apart, they are one arm', () => {
+    const own = [run('v', { seed: 1, dropout: 0.5 }, [record(1, fid(40))]), run('v2', { seed: 2, dropout: 0.5 }, [record(1, fid(41))])];
+    const base = [run('b', { seed: 1 }, [record(1, fid(50))])];
+    const judged = runAgainstBaseline(own, base);
+    expect([judged.ownArm.runs.length, judged.baseArm?.runs.length]).toEqual([2, 1]);
+    expect(judged.result.lines.map((l) => l.verdict.kind)).toEqual(['leans']);
+    const same = runAgainstBaseline(base, [run('b2', { seed: 2 }, [record(1, fid(52))])]);
+    expect(same.baseArm).toBeUndefined();
+    expect(verdictLines(same.result)).toEqual([SAME_ARM_NOTE]);
   });
 });
 

@@ -20,6 +20,13 @@ export function formatScoreNumber(spec: Pick<ScoreSpec, 'unit'>, value: number, 
   return `${value.toFixed(digits)}${spec.unit}`;
 }
 
+/**
+ * The studio's one ± convention, said wherever one run's numbers are printed: every ± is one
+ * standard deviation — here the score's own spread at its sample size; over seeds for an arm
+ * (verdictRuleText says that half).
+ */
+export const RUN_SPREAD_NOTE = '± is one standard deviation of the score at its sample size; other seeds vary more, so judge a change over seeds.';
+
 /** "41.2 ± 0.8 (n = 500)": the value, its std when it has one, and the sample size. */
 export function formatScoreValue(spec: Pick<ScoreSpec, 'unit'>, score: ScoreValue): string {
   const digits = scoreDigits([score.value]);

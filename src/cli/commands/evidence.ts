@@ -16,7 +16,8 @@ no scripts, no external links) with the sample grid after every epoch as a GIF,
 the loss and real/fake accuracy charts (dashed 0.5 line), the final grid and a
 short numeric summary. With --baseline it adds the baseline's and this run's
 final grids side by side (saying whether they share latent vectors), the fake
-accuracy of both runs on one chart and the config differences.
+accuracy of both runs on one chart, the config differences and, when the runs
+were scored, the verdict per score (also printed here).
 
 DIR must be new, empty, or an earlier evidence pack (which is replaced).
 
@@ -44,10 +45,18 @@ function parse(argv: string[]): { runDir: string; baseline?: string; out: string
 }
 
 /** Runs the command; returns the exit code. */
-export function run(argv: string[]): Promise<number> {
-  return runWithProgress(async (signal, onProgress) => {
+export async function run(argv: string[]): Promise<number> {
+  let verdict: string[] = [];
+  const code = await runWithProgress(async (signal, onProgress) => {
     const args = parse(argv);
     const result = await writeEvidence({ runDir: args.runDir, baselineRunDir: args.baseline, outDir: args.out, signal, onProgress });
+    const scores = result.scores;
+    if (args.baseline && scores) {
+      // The page's verdict word for word: the sentences Compare and "gan-studio score --baseline" print.
+      verdict = ['Verdict against the baseline:', ...[...scores.verdicts, ...scores.notes].map((line) => `  ${line}`), scores.rule];
+    }
     return { summary: `Wrote ${result.index} (${result.files.length} files). Open it in a browser, or hand in the whole folder.`, notes: result.notes };
   });
+  if (verdict.length) console.log(verdict.join('\n'));
+  return code;
 }

@@ -38,7 +38,7 @@ beforeAll(async () => {
   await mkdir(folder);
   const { heldOut } = datasetSplit(dataset.manifest.count);
   for (let i = 0; i < 60; i += 1) {
-    const pixels = dataset.images.subarray(heldOut[i]! * 784, (heldOut[i]! + 1) * 784);
+    const pixels = await dataset.read([heldOut[i]!]);
     await sharp(Buffer.from(pixels), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(folder, `${String(i).padStart(3, '0')}.png`));
   }
 }, 600_000);

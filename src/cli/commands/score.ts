@@ -10,8 +10,9 @@ import { parseCliArgs } from '../parse-args';
 import type { BackendName } from '../../shared/backends';
 import { BACKEND_NAMES } from '../../shared/backends';
 import { DEFAULT_SCORE_SAMPLE_SIZE } from '../../shared/config';
+import { DEFAULT_VERDICT_RULE } from '../../shared/verdict';
 import type { ScoreFeature, ScoreMap } from '../../shared/scores';
-import { builtinDatasetSource, importDataset, loadDataset } from '../../main/data';
+import { builtinDatasetSource, importDataset, loadDataset, openDataset } from '../../main/data';
 import { readRunJsonl, readRunRecord } from '../../main/runs';
 import { formatScores } from '../../main/scores/format';
 import type { ScoringDataset } from '../../main/scores/index';
@@ -25,8 +26,9 @@ import { loadModelFromDir } from '../../main/training/models/model-io';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import { createProgressLine } from '../progress-bar';
+import { judgeAgainstBaseline } from './score-verdict';
 
-export const help = `Usage: gan-studio score RUN [--epoch N] [--json]
+export const help = `Usage: gan-studio score RUN [--epoch N] [--baseline RUN] [--json]
        gan-studio score --images FOLDER --against DATASET [--sample-size N] [--json]
 
 Quality scores: FID, KID, SWD, precision, recall and recognisable % (the last
@@ -37,28 +39,38 @@ RUN (a run folder, or a run id in the runs folder): prints the scores the run
 recorded for --epoch N (default: its last scored epoch). An epoch without a
 record is scored now from its checkpoint, when that is the latest one.
 
+--baseline RUN: also judges RUN against that run, as Compare and the evidence
+pack do: each run joins the other seeds of its config in its runs folder, and
+at the newest epoch both have scored every score gets one sentence. "beats"
+needs ${DEFAULT_VERDICT_RULE.minSeeds} seeds per arm (Welch's t-test over the seeds, Holm's correction
+over the scores); with fewer it only says which way the numbers lean.
+
 --images FOLDER --against DATASET: scores the images in FOLDER (any size; they
 are resized to the dataset's) against DATASET, a path as for "train --data",
 or "sample" for the built-in Fashion-MNIST.
 
 Options:
   --epoch N          The run's epoch to show (default: the last scored one)
+  --baseline RUN     Judge RUN against this run (a folder or an id)
   --images FOLDER    Images to score (PNG, JPEG, WebP, …; subfolders are read too)
   --against DATASET  The dataset to compare with (a path, or "sample")
   --sample-size N    Images per side (default ${DEFAULT_SCORE_SAMPLE_SIZE}; at most the folder's count)
   --backend NAME     Force ${BACKEND_NAMES.join(', ')} for the networks
   --json             One JSON object: {scores: {name: {value, std, n}}, feature, …}
-                     (recognisable in percent)
+                     (recognisable in percent; with --baseline also verdict:
+                     {epoch, lines: [{score, kind, sentence, p, pAdjusted}], notes})
   -h, --help         Show this help
 
-Scores are comparable only between runs on the same dataset, not with papers'
-Inception FID. Exit codes: 0 scored, 1 failed, 2 bad arguments or input,
+Every ± is one standard deviation: a run's own (its scoring's spread at n
+samples), or over seeds for an arm. Scores are comparable only between runs on
+the same dataset, feature network and sample size, not with papers' Inception FID. Exit codes: 0 scored, 1 failed, 2 bad arguments or input,
 3 forced backend unavailable.`;
 
 const USAGE_HINT = 'Run "gan-studio score --help" for the options.';
 
 interface ScoreOptions {
   run?: string;
+  baseline?: string;
   epoch?: number;
   images?: string;
   against?: string;
@@ -81,6 +93,7 @@ function parse(argv: string[]): ScoreOptions {
       args: argv,
       options: {
         epoch: { type: 'string' },
+        baseline: { type: 'string' },
         images: { type: 'string' },
         against: { type: 'string' },
         'sample-size': { type: 'string' },
@@ -100,6 +113,7 @@ function parse(argv: string[]): ScoreOptions {
   }
   const options: ScoreOptions = {
     run: positionals[0],
+    baseline: values.baseline,
     epoch: positiveInt('--epoch', values.epoch),
     images: values.images,
     against: values.against,
@@ -116,6 +130,7 @@ function parse(argv: string[]): ScoreOptions {
     throw new CliError(`Expected ${missing}.`, EXIT.usage, USAGE_HINT);
   }
   if (options.images && options.epoch !== undefined) throw new CliError('--epoch applies to a RUN, not to --images.', EXIT.usage, USAGE_HINT);
+  if (options.images && options.baseline !== undefined) throw new CliError('--baseline judges a RUN against another run, not --images.', EXIT.usage, USAGE_HINT);
   if (options.sampleSize < 10) throw new CliError(`Expected --sample-size of at least 10, got ${options.sampleSize}.`, EXIT.usage, USAGE_HINT);
   return options;
 }
@@ -140,16 +155,20 @@ interface ScoreReport {
 /** Runs the command; returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const options = parse(argv);
+  // A wrong --baseline fails before any scoring work.
+  const baselineDir = options.baseline ? resolveRunDir(options.baseline) : undefined;
   const report = options.run ? await scoreRun(options.run, options) : await scoreFolder(options.images!, options.against!, options);
   for (const note of report.notes ?? []) console.error(`note: ${note}`);
+  const verdict = baselineDir ? await judgeAgainstBaseline(resolveRunDir(options.run!), baselineDir) : undefined;
   if (options.json) {
-    console.log(JSON.stringify(report));
+    console.log(JSON.stringify(verdict ? { ...report, verdict: verdict.report } : report));
     return EXIT.ok;
   }
   const what = report.epoch === undefined ? report.source : `${report.source}, epoch ${report.epoch} (step ${report.step})${report.recorded ? ', as recorded during training' : ''}`;
   console.log(`${what}\nagainst ${report.dataset}: ${report.sampleSize} images scored`);
   console.log(formatScores(report.feature, report.scores));
   for (const skip of report.skipped ?? []) console.log(`  ${skip.name}: not computed — ${skip.reason}`);
+  if (verdict) console.log(`\n${verdict.text}`);
   return EXIT.ok;
 }
 
@@ -189,7 +208,7 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
     throw new CliError(`The run's dataset cache ${record.dataset.dir} is gone.`, EXIT.usage, `Re-create it with gan-studio train --resume ${runDir} --data PATH, then score again.`);
   }
   await selectBackend(options.backend ? { forced: options.backend } : {});
-  const dataset: ScoringDataset = { dir: record.dataset.dir, ...(await loadDataset(record.dataset.dir)) };
+  const dataset = await openDataset(record.dataset.dir);
   // The EMA copy when the checkpoint has one, as the run's own per-epoch scores use.
   const emaDir = join(checkpoint.dir, EMA_DIR);
   const useEma = existsSync(join(emaDir, 'model.json'));
@@ -210,6 +229,7 @@ async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport
     };
   } finally {
     generator.dispose();
+    await dataset.close();
   }
 }
 
@@ -223,7 +243,7 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
     onProgress: (p) => p.phase !== 'scan' && p.phase !== 'done' && progress.update(p.total ? p.done / p.total : 0, `importing ${against}: ${p.phase} ${p.done}${p.total ? `/${p.total}` : ''}`),
   });
   progress.finish();
-  const dataset: ScoringDataset = { dir: imported.dir, ...(await loadDataset(imported.dir)) };
+  const dataset = await openDataset(imported.dir);
   const { manifest } = dataset;
   // The folder is decoded by the dataset importer (every format, resized to the dataset's shape) into a scratch cache.
   const scratch = await mkdtemp(join(tmpdir(), 'gan-studio-score-'));
@@ -233,8 +253,9 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
       { size: manifest.width === manifest.height ? manifest.width : undefined, channels: manifest.channels, maxImages: options.sampleSize },
       { cacheRoot: scratch },
     );
+    // The images scored, at most --sample-size of them: read whole.
     const loaded = await loadDataset(images.dir);
-    const generated = imagesFromUint8(loaded.images, { height: loaded.manifest.height, width: loaded.manifest.width, channels: loaded.manifest.channels }, Array.from({ length: loaded.manifest.count }, (_, i) => i));
+    const generated = imagesFromUint8(loaded.images, { height: loaded.manifest.height, width: loaded.manifest.width, channels: loaded.manifest.channels });
     const network = await loadNetwork(dataset);
     try {
       const result = await scoreImages({ generated, dataset, network, sampleSize: options.sampleSize });
@@ -244,6 +265,7 @@ async function scoreFolder(folder: string, against: string, options: ScoreOption
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    await dataset.close();
   }
 }
 

@@ -3,15 +3,16 @@
  * in a supervised trainer child process, with a terminal progress bar.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import { resolveTrainingConfig, trainingConfigInputSchema, type TrainingConfig, type TrainingConfigInput } from '../../shared/config';
 import { ConfigError, configValueFromFlag } from '../../shared/config-field-text';
 import { configField } from '../../shared/config-fields';
 import { PRESETS } from '../../shared/preset-catalog';
-import type { ModelPreset } from '../../shared/presets';
+import type { ModelPreset, PresetName } from '../../shared/presets';
 import { printable } from '../../shared/printable';
 import type { RunRecord } from '../../shared/run';
+import type { ExecutorChoice } from '../../shared/slurm';
 import { builtinDatasetSource, importDataset } from '../../main/data';
 import { selectBackend } from '../../main/training/backend';
 import { createRunDir, readRunRecord, updateRunRecord } from '../../main/runs';
@@ -23,6 +24,7 @@ import { CONFIG_FLAG_OPTIONS, configFlagHelp, configInputFromFlags, flagArgs, ty
 import { EXIT } from '../exit-codes';
 import { parseCliArgs } from '../parse-args';
 import { createProgressLine, type ProgressLine } from '../progress-bar';
+import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../slurm-flags';
 import { superviseTraining } from '../supervise-training';
 
 export const help = `Usage: gan-studio train [options]
@@ -62,10 +64,12 @@ ${configFlagHelp('Recipes')}
 Sample grids:
 ${configFlagHelp('Samples')}
 
+${EXECUTOR_HELP}
+
 Exit codes: 0 finished, 1 training failed or crashed, 2 bad arguments or data,
 3 forced backend unavailable, 130 stopped with Ctrl-C (checkpoint saved).`;
 
-/** The options that are not config fields: where the data and the run are. */
+/** The options that are not config fields: where the data and the run are, and where it trains. */
 const RUN_OPTIONS = {
   data: { type: 'string' },
   'max-images': { type: 'string' },
@@ -74,6 +78,7 @@ const RUN_OPTIONS = {
   out: { type: 'string' },
   name: { type: 'string' },
   resume: { type: 'string' },
+  ...EXECUTOR_OPTIONS,
 } as const;
 
 /** Every option of `train`: the run's, then one per config field (src/shared/config-fields.ts). */
@@ -104,7 +109,27 @@ export async function run(argv: string[]): Promise<number> {
   if (values.resume) return resumeRun(values, backend, progress);
 
   const config = resolveConfig(configInputFromFlags(values));
-  const preset = PRESETS[config.preset];
+  const runsRoot = resolve(values.out ?? defaultRunsRoot());
+  const executor = await executorFromFlags(values, runsRoot);
+  const imported = await datasetFor(values, config.preset, config.batchSize, progress);
+  if (executor.kind === 'slurm') return trainOnSlurm(runsRoot, imported.manifest.id, config, values.name, executor);
+
+  const { manifest } = imported;
+  const { dir } = await createRunDir(runsRoot, {
+    config,
+    name: values.name,
+    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: imported.dir },
+  });
+  console.error(`run: ${printable(dir)}`);
+  return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
+}
+
+/**
+ * The dataset a new run (or sweep) trains on — --data or the built-in sample, imported at the
+ * preset's size — checked to hold at least one batch of `batchSize`.
+ */
+export async function datasetFor(values: Values, presetName: PresetName, batchSize: number, progress: ProgressLine): ReturnType<typeof importDataset> {
+  const preset = PRESETS[presetName];
   const imageSize = optionalNumber(values, 'image-size') ?? preset.imageSize;
   if (imageSize !== preset.imageSize) {
     throw new CliError(
@@ -117,22 +142,37 @@ export async function run(argv: string[]): Promise<number> {
   const imported = await importForPreset(source, preset, values, progress);
   const { manifest } = imported;
   progress.done(`dataset: ${manifest.name} — ${manifest.count} images ${manifest.width}×${manifest.height}×${manifest.channels}${imported.cached ? ' (cached)' : ''}`);
-  if (manifest.count < config.batchSize) {
+  if (manifest.count < batchSize) {
     throw new CliError(
-      `The dataset has ${manifest.count} usable images, fewer than one batch of ${config.batchSize}.`,
+      `The dataset has ${manifest.count} usable images, fewer than one batch of ${batchSize}.`,
       EXIT.usage,
       'Use a smaller --batch-size or a larger dataset.',
     );
   }
+  return imported;
+}
 
-  const runsRoot = resolve(values.out ?? defaultRunsRoot());
-  const { dir } = await createRunDir(runsRoot, {
-    config,
-    name: values.name,
-    dataset: { id: manifest.id, name: manifest.name, fingerprint: manifest.source.fingerprint, dir: imported.dir },
-  });
-  console.error(`run: ${printable(dir)}`);
-  return superviseTraining({ runDir: dir, datasetDir: imported.dir, config, resume: false, batchSize: config.batchSize, backend, progress });
+/** Submit the run as a Slurm job and follow it here until it ends (Ctrl-C stops following; the job goes on). */
+async function trainOnSlurm(runsRoot: string, datasetId: string, config: TrainingConfig, name: string | undefined, executor: ExecutorChoice): Promise<number> {
+  // Loaded only here: the studio service's modules would slow every local `train` start.
+  const { headlessStudio, waitForRuns } = await import('../headless-studio');
+  const studio = headlessStudio(runsRoot);
+  const onSigint = () => {
+    console.error('stopped following: the job goes on (scancel it, or Stop it in gan-studio serve)');
+    process.exit(EXIT.interrupted);
+  };
+  try {
+    const info = await studio.getExecutors();
+    for (const warning of info.slurm.warnings) console.error(`warning: ${printable(warning)}`);
+    const run = await studio.createRun({ datasetId, config, executor, ...(name ? { name } : {}) });
+    console.error(`run: ${printable(join(runsRoot, run.id))} — Slurm job ${run.job?.jobId ?? '(submitting)'}; script: ${printable(join(runsRoot, run.id, 'slurm', 'job.sh'))}`);
+    process.on('SIGINT', onSigint);
+    const [ended] = await waitForRuns(studio, [run.id], (line) => console.error(line));
+    return ended?.status === 'completed' ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await studio.shutdown();
+  }
 }
 
 /** With --resume only these may be given: the run's own config decides the rest. */

@@ -116,6 +116,29 @@ describe('tar archives', () => {
     }
   });
 
+  it('decodes small tar.gz images from memory (writing each out and reading it back was most of the import), the last copy of a name winning', async () => {
+    const [red, green] = [await png([255, 0, 0]), await png([0, 255, 0])];
+    const entries = Array.from({ length: 200 }, (_, i) => ({ name: `set/c${i % 2}/${String(i).padStart(3, '0')}.png`, data: red }));
+    // A name packed twice: tar extraction keeps the later copy, and so does the import.
+    entries.push({ name: 'set/c0/000.png', data: green }, { name: 'set/c1/junk.png', data: Buffer.from('not an image at all') });
+    const path = await put(join(root, 'many.tar.gz'), buildTar(entries, true));
+    const written: string[] = [];
+    const { dir, manifest } = await importDataset(path, {}, {
+      cacheRoot,
+      onProgress: (p) => {
+        if (p.phase !== 'decode') return;
+        for (const scratch of readdirSync(cacheRoot).filter((n) => n.startsWith('.extract-'))) written.push(...readdirSync(join(cacheRoot, scratch), { recursive: true }).map(String));
+      },
+    });
+    expect(manifest).toMatchObject({ count: 200, classNames: ['c0', 'c1'], classCounts: [100, 100], skipped: [{ file: 'c1/junk.png', reason: expect.stringMatching(/not an image/) }] });
+    // Only the name packed twice went through the scratch folder.
+    expect([...new Set(written.filter((name) => name.endsWith('.png')))]).toEqual(['set/c0/000.png']);
+    const { images } = await loadDataset(dir);
+    // 8×8 RGB images: the first (c0/000.png, packed twice) is the green copy, the next red.
+    expect([...images.subarray(0, 3)]).toEqual([0, 255, 0]);
+    expect([...images.subarray(192, 195)]).toEqual([255, 0, 0]);
+  });
+
   it('refuses symlink and hard-link entries, including real symlinks packed by tar', async () => {
     const image = await png([1, 2, 3]);
     const path = await put(join(root, 'evil.tar'), buildTar([{ name: 'x/a.png', data: image }, { name: 'x/b.png', type: '2', linkTarget: '/etc/passwd' }]));

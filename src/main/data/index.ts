@@ -6,6 +6,8 @@
 export { importDataset } from './import';
 export type { ImportContext, ImportProgress, ImportResult } from './import';
 export { loadDataset } from './load';
+export { openDataset } from './reader';
+export type { DatasetReader } from './reader';
 export type { LoadedDataset } from './load';
 export { builtinDatasetSource } from './builtin';
 export { formatImportReport } from './report';

@@ -1,13 +1,10 @@
 /**
- * Reads a cached dataset into memory for training, after checking that the
- * files have the lengths the manifest promises.
+ * Reads a small cached dataset into memory whole: a folder of generated
+ * images to score, tests. Training and the scores' samples read by offset
+ * instead (reader.ts), so their memory does not grow with the dataset.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { DatasetManifest } from '../../shared/dataset';
-import { readCheckedManifest, unreadable } from './cache';
-import { DatasetError } from './errors';
-import { IMAGES_FILE, LABELS_FILE } from './cache-files';
+import { openDataset } from './reader';
 
 export interface LoadedDataset {
   manifest: DatasetManifest;
@@ -19,22 +16,11 @@ export interface LoadedDataset {
 
 /** Loads the cache folder `dir` written by importDataset. */
 export async function loadDataset(dir: string): Promise<LoadedDataset> {
-  const manifest = await readCheckedManifest(dir);
-  const images = await readCacheFile(join(dir, IMAGES_FILE));
-  if (!manifest.hasLabels) return { manifest, images };
-  const labels = await readCacheFile(join(dir, LABELS_FILE));
-  const bad = labels.findIndex((l) => l >= manifest.classNames.length);
-  if (bad >= 0) {
-    throw new DatasetError(`The cached dataset in ${dir} is damaged: image ${bad} has label ${labels[bad]} but there are ${manifest.classNames.length} classes.`, 'Import the dataset again.');
-  }
-  return { manifest, images, labels };
-}
-
-/** A data file's bytes; a read that fails (permission) says so with the path. */
-async function readCacheFile(file: string): Promise<Uint8Array> {
+  const reader = await openDataset(dir);
   try {
-    return new Uint8Array(await readFile(file));
-  } catch (error) {
-    throw unreadable(file, error);
+    const images = await reader.read(Array.from({ length: reader.manifest.count }, (_, i) => i));
+    return { manifest: reader.manifest, images, ...(reader.labels ? { labels: reader.labels } : {}) };
+  } finally {
+    await reader.close();
   }
 }

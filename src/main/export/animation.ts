@@ -13,7 +13,7 @@ import { writeFileAtomically } from './atomic-output';
 import { ExportInputError, throwIfCancelled } from './errors';
 import { resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg';
 import { listEncoders, runFfmpeg } from './ffmpeg-run';
-import { autoScale, ensureCaptionFont, layoutFor, panelTitle, renderFrame, type Panel, type PanelLayout } from './frames';
+import { autoScale, ensureCaptionFont, layoutFor, renderFrame, type Panel, type PanelLayout } from './frames';
 import { plannedEpochs, readRun, samplesInRange, type RunFiles, type EpochSample } from './run-files';
 
 import { ANIMATION_FORMATS, type AnimationFormat } from '../../shared/export-formats';
@@ -80,7 +80,7 @@ export async function exportProgressAnimation(runDir: string, options: Animation
 function panelAt(run: RunFiles, samples: EpochSample[], epoch: number): Panel {
   const planned = plannedEpochs(run);
   const last = samples.at(-1)!;
-  const title = panelTitle(run.record.name);
+  const title = run.record.name;
   if (epoch > last.epoch) {
     // A run that is still training has not ended; it only has no later grid yet.
     const live = ['created', 'running', 'paused'].includes(run.record.status);
@@ -104,8 +104,7 @@ export async function exportComparisonAnimation(runDirs: string[], options: Anim
   const box = { gridWidth: Math.max(...bases.map((b) => b.gridWidth)), gridHeight: Math.max(...bases.map((b) => b.gridHeight)) };
   const scale = options.scale ?? autoScale(box.gridWidth);
   const layout = { gridWidth: box.gridWidth * scale, gridHeight: box.gridHeight * scale };
-  const texts = plans.flat().flatMap((panel) => [panel.caption, panel.title ?? '']);
-  const longest = texts.reduce((a, b) => (b.length > a.length ? b : a), '');
+  const longest = plans.flat().reduce((a, panel) => (panel.caption.length > a.length ? panel.caption : a), '');
   return encodeAnimation(plans, layout, longest, options, [epochs[0]!, epochs.at(-1)!]);
 }
 

@@ -42,6 +42,17 @@ export function downsample(points: [number, number][]): [number, number][] {
   return out;
 }
 
+/** Up to this many points a line also marks each point: a single epoch is then a dot, not an invisible move-to. */
+const MARKED_POINTS = 60;
+
+/** The x range: the data's, widened by one on each side when every point has the same x (one epoch). */
+function xRange(series: ChartSeries[]): { min: number | 'dataMin'; max: number | 'dataMax' } {
+  const xs = series.flatMap((s) => s.points.map(([x]) => x));
+  if (xs.length === 0) return { min: 'dataMin', max: 'dataMax' };
+  const [low, high] = [Math.min(...xs), Math.max(...xs)];
+  return low === high ? { min: low - 1, max: high + 1 } : { min: 'dataMin', max: 'dataMax' };
+}
+
 /** Render a line chart as a standalone SVG string. */
 export function lineChartSvg(spec: LineChartSpec): string {
   const width = spec.width ?? 720;
@@ -55,12 +66,13 @@ export function lineChartSvg(spec: LineChartSpec): string {
       title: { text: spec.title, left: 'center', top: 6, textStyle: { fontSize: 15 } },
       legend: { top: 32, itemGap: 24 },
       grid: { left: 64, right: 24, top: 70, bottom: 48 },
-      xAxis: { type: 'value', name: spec.xName, nameLocation: 'middle', nameGap: 28, min: 'dataMin', max: 'dataMax' },
+      // Epochs and steps are whole numbers: no tick at epoch 0.5.
+      xAxis: { type: 'value', name: spec.xName, nameLocation: 'middle', nameGap: 28, minInterval: 1, ...xRange(spec.series) },
       yAxis: { type: 'value', name: spec.yName, min: spec.yRange?.[0], max: spec.yRange?.[1] },
       series: spec.series.map((series, index) => ({
         name: series.name,
         type: 'line',
-        showSymbol: false,
+        showSymbol: series.points.length <= MARKED_POINTS,
         lineStyle: { width: 1.5 },
         ...(series.color ? { color: series.color } : {}),
         data: downsample(series.points),

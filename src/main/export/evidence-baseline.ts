@@ -11,7 +11,7 @@ import { fakeAccuracyComparison, lineChartSvg } from './charts';
 import { compareRuns, type RunComparison } from './compare';
 import type { EvidencePage } from './evidence-html';
 import { describeComparison, runNumbers, type RunNumbers } from './evidence-summary';
-import { autoScale, layoutFor, panelTitle, renderFrame, type Panel } from './frames';
+import { autoScale, layoutFor, renderFrame, type Panel } from './frames';
 import type { EpochSample, RunFiles } from './run-files';
 
 /** One run as the baseline section sees it. */
@@ -29,10 +29,10 @@ async function sideBySide(out: string, pair: [ComparedRun, EpochSample][], capti
   const scale = autoScale(box.gridWidth);
   const panels: Panel[] = pair.map(([compared, sample]) => ({
     gridPath: sample.path,
-    title: panelTitle(compared.label),
+    title: compared.label,
     caption: `${captionPrefix}epoch ${sample.epoch}`,
   }));
-  const longest = panels.flatMap((p) => [p.title ?? '', p.caption]).reduce((a, b) => (b.length > a.length ? b : a));
+  const longest = panels.map((p) => p.caption).reduce((a, b) => (b.length > a.length ? b : a));
   await writeFile(out, await renderFrame(panels, { gridWidth: box.gridWidth * scale, gridHeight: box.gridHeight * scale }, longest));
 }
 

@@ -19,9 +19,12 @@ export interface EvidenceScores {
   rows: { label: string; value: string; seeds: string }[];
   /** Which runs (seeds) stand behind each arm. */
   seeds: string[];
-  /** One sentence per score against the baseline. */
+  /** One sentence per score against the baseline (the same sentences Compare and the CLI show). */
   verdicts: string[];
-  note?: string;
+  /** Why there is no verdict, cautions, and how to get one (more seeds). */
+  notes: string[];
+  /** The verdict rule and the ± convention, in one sentence. */
+  rule: string;
 }
 
 /** Everything the page shows; image fields are file names inside the evidence folder. */
@@ -132,7 +135,8 @@ function scoresSection(page: EvidencePage): string {
 <p>${escapeHtml(s.features)}</p>
 ${table}
 ${verdicts}
-${s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : ''}
+${s.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('\n')}
+<p class="meta">${escapeHtml(s.rule)}</p>
 ${s.seeds.map((line) => `<p class="meta">${escapeHtml(line)}</p>`).join('\n')}
 ${s.charts.map((c) => `<figure><img class="chart" src="${escapeHtml(c.file)}" alt="${escapeHtml(c.alt)}"></figure>`).join('\n')}`;
 }

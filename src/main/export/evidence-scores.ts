@@ -7,42 +7,17 @@
  * Iterates SCORE_SPECS: a new score needs no change here.
  */
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { armKey, armVerdicts, groupArms, type Arm, type ArmRun } from '../../shared/score-arms';
-import { formatScoreValue } from '../../shared/score-format';
-import { SCORE_SPECS, type ScoreSpec, type ScoresRecord } from '../../shared/scores';
+import { join } from 'node:path';
+import { runAgainstBaseline, verdictRuleText, type Arm, type ArmRun } from '../../shared/score-arms';
+import { formatScoreValue, RUN_SPREAD_NOTE } from '../../shared/score-format';
+import { SCORE_SPECS, type ScoreSpec } from '../../shared/scores';
 import { summariseArm } from '../../shared/verdict';
-import { listRuns } from '../runs';
+import { readArmRuns } from '../runs';
 import { lineChartSvg, type LineChartSpec } from './charts';
 import type { EvidenceScores } from './evidence-html';
 import { readScores, type RunFiles } from './run-files';
 
 const ARM_COLOURS = ['#d62728', '#1f77b4'];
-
-/** Every readable run in `run`'s runs folder on the same dataset and config except the seed (itself first), and `run`'s damage notes. */
-async function armOf(run: RunFiles): Promise<{ runs: ArmRun[]; notes: string[] }> {
-  const key = armKey(run.record.config, run.record.dataset.id);
-  const entries = await listRuns(dirname(run.dir)).catch(() => []);
-  const members = entries.flatMap((entry) =>
-    entry.record && entry.record.id !== run.record.id && armKey(entry.record.config, entry.record.dataset.id) === key ? [entry] : [],
-  );
-  const { records, notes } = await readScores(run.dir);
-  const own: ArmRun = { id: run.record.id, name: run.record.name, config: run.record.config, datasetId: run.record.dataset.id, scores: records };
-  const others = await Promise.all(
-    members.map(async ({ dir, record }) => ({
-      id: record!.id,
-      name: record!.name,
-      config: record!.config,
-      datasetId: record!.dataset.id,
-      // Another seed's unreadable scores leave that seed out; this run's own must be readable.
-      scores: await readScores(dir).then(
-        (read) => read.records,
-        () => [] as ScoresRecord[],
-      ),
-    })),
-  );
-  return { runs: [own, ...others.filter((other) => other.scores.length > 0)], notes };
-}
 
 function scoreChart(spec: ScoreSpec, arms: { label: string; runs: ArmRun[] }[], reference: number | undefined): LineChartSpec {
   return {
@@ -64,6 +39,12 @@ function scoreChart(spec: ScoreSpec, arms: { label: string; runs: ArmRun[] }[], 
   };
 }
 
+/** What a run's score numbers mean: its dataset, and the feature network and sample size of its newest record. */
+function scaleOf(run: ArmRun): string {
+  const latest = run.scores.at(-1);
+  return latest ? `${run.datasetId}, ${latest.feature.network}, n = ${latest.sampleSize}` : run.datasetId;
+}
+
 const seedsText = (arm: Arm): string => `${arm.runs.length} seed${arm.runs.length === 1 ? '' : 's'} (${arm.runs.map((r) => `${r.name}, seed ${r.config.seed}`).join('; ')})`;
 
 /**
@@ -71,16 +52,19 @@ const seedsText = (arm: Arm): string => `${arm.runs.length} seed${arm.runs.lengt
  * has scores), the files written and the notes on damaged score lines of the run and the baseline.
  */
 export async function writeScoreSection(dir: string, run: RunFiles, baseline?: RunFiles): Promise<{ section?: EvidenceScores; files: string[]; notes: string[] }> {
-  const { runs: ownRuns, notes: ownNotes } = await armOf(run);
-  const { runs: baseRuns, notes: baseNotes } = baseline ? await armOf(baseline) : { runs: [], notes: [] };
+  const { runs: ownRuns, notes: ownNotes } = await readArmRuns(run, readScores);
+  const { runs: baseRuns, notes: baseNotes } = baseline ? await readArmRuns(baseline, readScores) : { runs: [], notes: [] };
   const notes = [...ownNotes, ...baseNotes.map((note) => `baseline: ${note}`)];
   const own = ownRuns[0]!;
   if (own.scores.length === 0 && baseRuns.every((r) => r.scores.length === 0)) return { files: [], notes };
-  const [ownArm, baseArm] = groupArms([...ownRuns, ...baseRuns]);
-  // Same config and dataset (only seeds differ): there is one arm, and no verdict to give.
-  const sameArm = baseline !== undefined && baseArm === undefined;
-  const arms = [{ label: `this run: ${run.record.name}`, runs: ownArm!.runs.filter((r) => ownRuns.includes(r)) }];
-  if (baseline && !sameArm) arms.push({ label: `baseline: ${baseline.record.name}`, runs: baseArm!.runs });
+  // Same config and dataset (only seeds differ): one arm, and the verdict only says so.
+  const judged = baseline ? runAgainstBaseline(ownRuns, baseRuns) : undefined;
+  const ownArm = judged?.ownArm ?? { key: '', name: run.record.name, runs: ownRuns };
+  const baseArm = judged?.baseArm;
+  const arms = [{ label: `this run: ${run.record.name}`, runs: ownArm.runs.filter((r) => ownRuns.includes(r)) }];
+  // Scores on another dataset or feature network are never drawn on one chart as if comparable.
+  const otherScale = baseArm !== undefined && scaleOf(baseRuns[0]!) !== scaleOf(own);
+  if (baseArm && !otherScale) arms.push({ label: `baseline: ${baseline!.record.name}`, runs: baseArm.runs });
 
   const latest = own.scores.at(-1);
   const files: string[] = [];
@@ -100,19 +84,19 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
     for (const spec of SCORE_SPECS) {
       const score = latest.scores[spec.name];
       if (!score) continue;
-      const seeds = ownArm!.runs.flatMap((r) => r.scores.find((record) => record.epoch === latest.epoch)?.scores[spec.name] ?? []);
+      const seeds = ownArm.runs.flatMap((r) => r.scores.find((record) => record.epoch === latest.epoch)?.scores[spec.name] ?? []);
       const arm = seeds.length > 1 ? summariseArm(run.record.name, seeds) : undefined;
       rows.push({
         label: `${spec.label} (${spec.direction} is better)`,
         value: formatScoreValue(spec, score),
-        seeds: arm ? `${formatScoreValue(spec, { value: arm.mean, std: 2 * arm.standardError, n: arm.n })} over ${arm.seeds} seeds (± 2 SE)` : '1 seed',
+        seeds: arm ? `${formatScoreValue(spec, { value: arm.mean, std: arm.std, n: arm.n })} over ${arm.seeds} seeds` : '1 seed',
       });
     }
   }
 
-  const verdict = baseline && !sameArm ? armVerdicts(baseArm!, [ownArm!], [own, baseRuns[0]!]) : undefined;
-  const seeds = [`This run's arm: ${seedsText(ownArm!)}.`];
-  if (baseline && !sameArm) seeds.push(`Baseline's arm: ${seedsText(baseArm!)}.`);
+  const verdict = judged?.result;
+  const seeds = [`This run's arm: ${seedsText(ownArm)}.`];
+  if (baseArm) seeds.push(`Baseline's arm: ${seedsText(baseArm)}.`);
   return {
     files,
     notes,
@@ -122,14 +106,17 @@ export async function writeScoreSection(dir: string, run: RunFiles, baseline?: R
         ? `Scores use ${latest.sampleSize} generated images per scored epoch and ${latest.feature.network}` +
           `${latest.feature.accuracy !== undefined ? ` (held-out accuracy ${(latest.feature.accuracy * 100).toFixed(1)}%)` : ''}` +
           `${latest.feature.realRecognisable ? `; held-out real images score ${formatScoreValue({ unit: '%' }, latest.feature.realRecognisable)} recognisable` : ''}. ` +
-          'They compare runs on the same dataset only, not with published (Inception) numbers.'
+          `They compare runs on the same dataset only, not with published (Inception) numbers. ${RUN_SPREAD_NOTE}`
         : 'This run has no quality scores (scoring was off); the baseline\u2019s are charted.',
       charts,
       rows,
       seeds,
       verdicts: verdict?.lines.map((line) => line.verdict.sentence) ?? [],
-      ...(sameArm ? { note: 'The baseline has the same settings as this run (only the seed differs): both are seeds of one arm, so there is no verdict.' } : {}),
-      ...(verdict?.note ? { note: verdict.note } : {}),
+      notes: [
+        ...(otherScale ? [`The baseline's scores are not charted with this run's: they are on another scale (${scaleOf(baseRuns[0]!)}; this run: ${scaleOf(own)}).`] : []),
+        ...(verdict?.notes ?? []),
+      ],
+      rule: verdictRuleText(verdict?.rule),
     },
   };
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../paths';
-import { layoutFor, renderFrame } from './frames';
+import { layoutFor, renderFrame, wrapTitle } from './frames';
 import { fixtureGrid, makeFixtureRun } from './test-fixtures';
 
 let root: string;
@@ -53,6 +53,52 @@ describe('renderFrame', () => {
     expect(a.white).toBeGreaterThan(30);
     expect(a.orange).toBe(0);
     expect(b.orange).toBeGreaterThan(30);
+  });
+});
+
+/** Lit (text) pixels in each row band [top, top + height) of the frame. */
+async function inkInBand(png: Buffer, top: number, height: number): Promise<number> {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  let lit = 0;
+  for (let y = top; y < Math.min(top + height, info.height); y++) {
+    for (let x = 0; x < info.width; x++) if (data[(y * info.width + x) * info.channels]! > 128) lit++;
+  }
+  return lit;
+}
+
+describe('run names in comparison frames', () => {
+  const name = 'quick · Fashion-MNIST · 1 epoch · hinge loss';
+
+  it('wraps a long name between its parts and keeps every word', () => {
+    expect(wrapTitle(name)).toEqual(['quick · Fashion-MNIST ·', '1 epoch · hinge loss']);
+    const long = 'this run: quick · Fashion-MNIST · 1 epoch · hinge loss · G lr 0.0004 · +2 more';
+    const lines = wrapTitle(long);
+    expect(lines.join(' ')).toBe(long);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(32);
+    // A word longer than a line is the only thing cut mid-word, and nothing of it is lost.
+    expect(wrapTitle('x'.repeat(70)).join('')).toBe('x'.repeat(70));
+  });
+
+  it('draws the whole name, "hinge loss" included, on a second title line', async () => {
+    const layout = await layoutFor(gridPath, 2);
+    const caption = 'epoch 1 / 1';
+    const frame = await renderFrame([{ gridPath, caption, title: name }], layout, caption);
+    // The same panel with only the second line as title (as wide: the first line sets the width).
+    const oneLine = await renderFrame([{ gridPath, caption, title: '1 epoch · hinge loss' }], layout, 'quick · Fashion-MNIST ·');
+    expect((await sharp(frame).metadata()).width).toBe((await sharp(oneLine).metadata()).width);
+    const titleHeight = (await sharp(frame).metadata()).height! - (await sharp(oneLine).metadata()).height!;
+    expect(titleHeight).toBeGreaterThan(10);
+    // The second line holds as much ink as "1 epoch · hinge loss" drawn alone on the first.
+    const secondLine = await inkInBand(frame, titleHeight, titleHeight);
+    const alone = await inkInBand(oneLine, 0, titleHeight);
+    expect(alone).toBeGreaterThan(100);
+    expect(Math.abs(secondLine - alone) / alone).toBeLessThan(0.1);
+    // A much longer name wraps onto more lines instead of widening the frame.
+    const longName = `${name} · G lr 0.0004 · D lr 0.0001 · +2 more`;
+    const longer = await renderFrame([{ gridPath, caption, title: longName }], layout, caption);
+    const widestLine = wrapTitle(longName).reduce((a, b) => (b.length > a.length ? b : a));
+    const widest = await renderFrame([{ gridPath, caption, title: widestLine }], layout, caption);
+    expect((await sharp(longer).metadata()).width).toBe((await sharp(widest).metadata()).width);
   });
 });
 

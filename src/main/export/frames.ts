@@ -13,7 +13,7 @@ import { readRunFile } from './run-files';
 /** One grid in a frame: what to draw above and below it. */
 export interface Panel {
   gridPath: string;
-  /** Shown above the grid (a comparison shows the run name). */
+  /** Shown above the grid, whole: a comparison shows the run's full name, wrapped onto lines. */
   title?: string;
   /** Shown below the grid, e.g. "epoch 12 / 50". */
   caption: string;
@@ -46,11 +46,13 @@ function textWidth(text: string, fontSize: number): number {
   return Math.ceil(text.length * 0.64 * fontSize) + 12;
 }
 
-function textBar(text: string, width: number, height: number, fontSize: number, colour: string): Buffer {
+/** Text lines centred in a bar, one line every `lineHeight` px. */
+function textBar(text: string | string[], width: number, height: number, fontSize: number, colour: string, lineHeight = height): Buffer {
+  const lines = typeof text === 'string' ? [text] : text;
+  const spans = lines.map((line, i) => `<tspan x="${width / 2}" y="${Math.round(i * lineHeight + lineHeight * 0.7)}">${escapeXml(line)}</tspan>`).join('');
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-    `<text x="${width / 2}" y="${Math.round(height * 0.7)}" text-anchor="middle" font-family="${FONT_FAMILY}" ` +
-    `font-size="${fontSize}" fill="${colour}">${escapeXml(text)}</text></svg>`;
+    `<text text-anchor="middle" font-family="${FONT_FAMILY}" font-size="${fontSize}" fill="${colour}">${spans}</text></svg>`;
   return Buffer.from(svg);
 }
 
@@ -97,35 +99,64 @@ export function autoScale(gridWidth: number): number {
   return Math.max(1, Math.min(8, Math.ceil(256 / gridWidth)));
 }
 
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** Title lines are at most this many characters: a long name wraps instead of widening the frame. */
+const TITLE_LINE_CHARS = 32;
+
+/** Greedily pack `words` into lines of at most `max` characters, joined by spaces. */
+function pack(words: string[], max: number): string[] {
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= max) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * A run name on lines of at most `max` characters, nothing left out: it breaks between the
+ * parts of a name ("preset · dataset · what differs", each line but the last ending in "·"),
+ * inside a part only at spaces, and mid-word only for a word longer than a line.
+ */
+export function wrapTitle(name: string, max = TITLE_LINE_CHARS): string[] {
+  const parts = name.split(' · ');
+  const pieces = parts.flatMap((part, i) => {
+    const text = i < parts.length - 1 ? `${part} ·` : part;
+    if (text.length <= max) return [text];
+    const words = text.split(' ').flatMap((word) => word.match(new RegExp(`.{1,${max}}`, 'gu')) ?? []);
+    return pack(words, max);
+  });
+  return pieces.length ? pack(pieces, max) : [''];
 }
 
 interface PanelGeometry {
   width: number;
   titleHeight: number;
   captionHeight: number;
+  lineHeight: number;
   fontSize: number;
 }
 
-function panelGeometry(layout: PanelLayout, widestText: string, hasTitle: boolean): PanelGeometry {
+function panelGeometry(layout: PanelLayout, widestText: string, titleLines: number): PanelGeometry {
   const fontSize = fontSizeFor(layout.gridHeight);
   const bar = Math.round(fontSize * 1.8);
+  const lineHeight = Math.round(fontSize * 1.3);
   return {
     width: Math.max(layout.gridWidth, textWidth(widestText, fontSize)),
-    titleHeight: hasTitle ? bar : 0,
+    titleHeight: titleLines > 0 ? titleLines * lineHeight + (bar - lineHeight) : 0,
     captionHeight: bar,
+    lineHeight,
     fontSize,
   };
 }
 
-async function panelComposites(panel: Panel, layout: PanelLayout, geometry: PanelGeometry, left: number): Promise<sharp.OverlayOptions[]> {
+async function panelComposites(panel: Panel, layout: PanelLayout, geometry: PanelGeometry, left: number, title: string[]): Promise<sharp.OverlayOptions[]> {
   const grid = await sharp(await readRunFile(panel.gridPath))
     .toColourspace('srgb')
     .resize({ width: layout.gridWidth, height: layout.gridHeight, kernel: 'nearest', fit: 'contain', background: BACKGROUND })
     .png()
     .toBuffer();
-  const { width, titleHeight, captionHeight, fontSize } = geometry;
+  const { width, titleHeight, captionHeight, lineHeight, fontSize } = geometry;
   const overlays: sharp.OverlayOptions[] = [
     { input: grid, top: titleHeight, left: left + Math.floor((width - layout.gridWidth) / 2) },
     {
@@ -134,29 +165,27 @@ async function panelComposites(panel: Panel, layout: PanelLayout, geometry: Pane
       left,
     },
   ];
-  if (panel.title) overlays.push({ input: textBar(panel.title, width, titleHeight, fontSize, TEXT), top: 0, left });
+  if (title.length) overlays.push({ input: textBar(title, width, titleHeight, fontSize, TEXT, lineHeight), top: 0, left });
   return overlays;
 }
 
 /**
- * Draw panels side by side into one PNG frame. `longestText` is the widest
- * caption or title the whole animation uses, so every frame has one size.
+ * Draw panels side by side into one PNG frame. `longestCaption` is the widest
+ * caption the whole animation uses, so every frame has one size (titles are
+ * the same in every frame: each is drawn whole, wrapped onto lines).
  */
-export async function renderFrame(panels: Panel[], layout: PanelLayout, longestText: string): Promise<Buffer> {
-  const hasTitle = panels.some((panel) => panel.title !== undefined);
-  const geometry = panelGeometry(layout, longestText, hasTitle);
+export async function renderFrame(panels: Panel[], layout: PanelLayout, longestCaption: string): Promise<Buffer> {
+  const titles = panels.map((panel) => (panel.title === undefined ? [] : wrapTitle(panel.title)));
+  const titleLines = Math.max(0, ...titles.map((lines) => lines.length));
+  const widest = [longestCaption, ...titles.flat()].reduce((a, b) => (b.length > a.length ? b : a));
+  const geometry = panelGeometry(layout, widest, titleLines);
   const width = even(panels.length * geometry.width + (panels.length - 1) * GAP);
   const height = even(geometry.titleHeight + layout.gridHeight + geometry.captionHeight);
   const overlays = (
-    await Promise.all(panels.map((panel, index) => panelComposites(panel, layout, geometry, index * (geometry.width + GAP))))
+    await Promise.all(panels.map((panel, index) => panelComposites(panel, layout, geometry, index * (geometry.width + GAP), titles[index]!)))
   ).flat();
   return sharp({ create: { width, height, channels: 3, background: BACKGROUND } })
     .composite(overlays)
     .png()
     .toBuffer();
-}
-
-/** Titles are cut to a readable length so one long run name cannot make frames huge. */
-export function panelTitle(name: string): string {
-  return shorten(name, 32);
 }

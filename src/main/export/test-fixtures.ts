@@ -22,6 +22,8 @@ export interface FixtureRun {
   stepsPerEpoch?: number;
   /** Quality scores of epochs 1, 2, … (written to scores.jsonl as the trainer's score hook does). */
   scores?: ScoreMap[];
+  /** Generated images per scoring (default 64); another size puts the scores on another scale. */
+  scoreSampleSize?: number;
 }
 
 /** What fixture scores say they were measured with. */
@@ -106,7 +108,7 @@ export async function makeFixtureRun(runsRoot: string, fixture: FixtureRun): Pro
       epoch: i + 1,
       step: (i + 1) * stepsPerEpoch,
       seconds: 0.1,
-      sampleSize: 64,
+      sampleSize: fixture.scoreSampleSize ?? 64,
       feature: FIXTURE_FEATURE,
       scores,
     }));

@@ -84,6 +84,17 @@ describe('HostFiles: the page reaches its two folders and nothing else', () => {
     await expect(files.call('readFile', ['/dataset/images.u8'])).resolves.toBeInstanceOf(Uint8Array);
   });
 
+  it("reads a batch's records of the dataset's images by offset in one call, and refuses bad requests", async () => {
+    await writeFile(join(root, 'dataset', 'images.u8'), Uint8Array.from({ length: 12 }, (_, i) => i));
+    const handle = await files.call('handle.open', ['/dataset/images.u8', 'r']);
+    expect([...((await files.call('handle.readRecords', [handle, [9, 0, 3], 3])) as Uint8Array)]).toEqual([9, 10, 11, 0, 1, 2, 3, 4, 5]);
+    await expect(files.call('handle.readRecords', [handle, [10], 3])).rejects.toThrow(/expected 3 bytes at offset 10, the file ends after 12/);
+    for (const [offsets, length] of [[[-1], 3], [['0'], 3], [[0], 0], '0', [[0, 1], 2 ** 30]] as const) {
+      await expect(files.call('handle.readRecords', [handle, offsets, length])).rejects.toMatchObject({ code: 'EINVAL' });
+    }
+    await files.call('handle.close', [handle]);
+  });
+
   it("keeps Node's error codes, which the trainer tests for", async () => {
     await expect(files.call('readFile', ['/run/missing.json', 'utf8'])).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(files.call('rename', ['/run/missing.json', '/run/b'])).rejects.toMatchObject({ code: 'ENOENT' });

@@ -10,6 +10,7 @@
 import { appendFile, copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { GPU_HOST_ROOTS, type GpuHostOp } from '../../shared/gpu-host-protocol';
+import { readRecords } from '../data/record-file';
 import { JsonlAppender } from '../runs/jsonl-appender';
 import { acquireRunLock, type RunLock } from '../runs/run-lock';
 import { sha256OfFile } from '../training/file-sha256';
@@ -42,6 +43,15 @@ const text = (value: unknown, what: string): string => {
 const bytesOrText = (value: unknown): string | Uint8Array => {
   if (typeof value === 'string' || value instanceof Uint8Array) return value;
   throw new HostFileError('The GPU trainer sent data that is neither text nor bytes.', 'EINVAL');
+};
+/** The most bytes one records read may ask for (a batch of 512 images of 512×512×3 is 384 MiB: the page asks per batch). */
+const MAX_RECORDS_BYTES = 512 * 1024 * 1024;
+const recordsRequest = (offsets: unknown, length: unknown): { offsets: number[]; length: number } => {
+  const isOffset = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+  if (!Array.isArray(offsets) || !offsets.every(isOffset) || !Number.isSafeInteger(length) || (length as number) < 1 || offsets.length * (length as number) > MAX_RECORDS_BYTES) {
+    throw new HostFileError('The GPU trainer asked for records with bad offsets or length.', 'EINVAL');
+  }
+  return { offsets, length: length as number };
 };
 const id = (value: unknown): number => {
   if (!Number.isSafeInteger(value)) throw new HostFileError('The GPU trainer sent a bad handle id.', 'EINVAL');
@@ -179,6 +189,10 @@ export class HostFiles {
         return this.handle(a).truncate(typeof b === 'number' ? b : 0);
       case 'handle.sync':
         return this.handle(a).sync();
+      case 'handle.readRecords': {
+        const { offsets, length } = recordsRequest(b, c);
+        return readRecords(this.handle(a), offsets, length);
+      }
       case 'handle.close': {
         const handle = this.handle(a);
         this.handles.delete(id(a));

@@ -3,6 +3,7 @@ export { writeFileAtomic, writeJsonAtomic } from './atomic';
 export { cannotRead, describeFsError, errorCode, isDiskFull, isPermissionDenied } from './fs-errors';
 export { describeJsonlDamage, parseJsonl, readJsonl, type JsonlDamage } from './jsonl';
 export { JsonlAppender } from './jsonl-appender';
+export { readArmRuns } from './arm-runs';
 export { listRuns, type RunListEntry } from './list-runs';
 export {
   createRunDir,

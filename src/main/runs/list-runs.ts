@@ -31,7 +31,8 @@ export async function listRuns(runsRoot: string): Promise<RunListEntry[]> {
   return runs.filter((run): run is RunListEntry => run !== undefined).sort((a, b) => createdAt(b).localeCompare(createdAt(a)));
 }
 
-async function readEntry(dir: string, folder: string): Promise<RunListEntry | undefined> {
+/** One folder of the runs root as the list shows it: a run, a damaged run, or undefined (not a run). */
+export async function readEntry(dir: string, folder: string): Promise<RunListEntry | undefined> {
   let folderTime: string;
   try {
     folderTime = (await stat(join(dir, RUN_FILES.record))).mtime.toISOString();

@@ -68,9 +68,8 @@ export async function createRunDir(
   runsRoot: string,
   init: { config: TrainingConfig; dataset: RunRecord['dataset']; name?: string; id?: string },
 ): Promise<{ dir: string; record: RunRecord }> {
-  const id = init.id ?? newRunId(init.config.preset);
-  if (!isValidRunId(id)) throw new RunDirError(`Run id must be letters, digits, "-" or "_", got "${id}".`);
-  const dir = join(runsRoot, id);
+  if (init.id !== undefined && !isValidRunId(init.id)) throw new RunDirError(`Run id must be letters, digits, "-" or "_", got "${init.id}".`);
+  const { id, dir } = await makeRunFolder(runsRoot, init.id, init.config.preset);
   await mkdir(join(dir, RUN_FILES.samples), { recursive: true });
   const now = new Date().toISOString();
   const record: RunRecord = {
@@ -87,6 +86,27 @@ export async function createRunDir(
   };
   await writeRunRecord(dir, record);
   return { dir, record };
+}
+
+/**
+ * A new, empty run folder. A generated id (time to the second + 4 hex digits) can repeat when many
+ * runs are made in one second (a sweep): the folder is created exclusively and a taken id drawn again,
+ * so one run never writes over another's run.json.
+ */
+async function makeRunFolder(runsRoot: string, id: string | undefined, preset: string): Promise<{ id: string; dir: string }> {
+  await mkdir(runsRoot, { recursive: true });
+  for (let attempt = 0; ; attempt += 1) {
+    const candidate = id ?? newRunId(preset);
+    const dir = join(runsRoot, candidate);
+    try {
+      await mkdir(dir);
+      return { id: candidate, dir };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (id !== undefined) throw new RunDirError(`A run folder named "${id}" already exists in ${runsRoot}.`);
+      if (attempt >= 100) throw new RunDirError(`Could not find a free run id in ${runsRoot} after 100 tries.`);
+    }
+  }
 }
 
 /** Read and check run.json; RunDirError says what is wrong (missing, not JSON, which fields). */

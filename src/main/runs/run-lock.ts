@@ -16,6 +16,8 @@ interface LockOwner {
   pid: number;
   host: string;
   startedAt: string;
+  /** The Slurm job the trainer runs in (SLURM_JOB_ID), when it runs in one. */
+  slurmJob?: string;
 }
 
 /** A held lock; `release` is idempotent. */
@@ -32,7 +34,8 @@ export async function activeRunLock(runDir: string): Promise<LockOwner | undefin
 /** Take the run's lock or throw RunDirError naming the trainer that holds it. */
 export async function acquireRunLock(runDir: string): Promise<RunLock> {
   const file = join(runDir, RUN_LOCK_FILE);
-  const mine: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const job = process.env.SLURM_JOB_ID;
+  const mine: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), ...(job ? { slurmJob: job } : {}) };
   // Written whole under a private name, then linked into place: link fails if the lock exists,
   // so a lock file is never seen half-written.
   const temp = `${file}.${process.pid}.${Date.now()}`;
@@ -53,6 +56,19 @@ export async function acquireRunLock(runDir: string): Promise<RunLock> {
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/**
+ * Remove a lock left by a trainer that ran in a Slurm job, which has ended: Slurm ends every
+ * process of a job before it runs the job again or reports it gone, and on another node the
+ * owner's pid cannot be checked. Resolves with whether a lock was removed.
+ */
+export async function removeEndedJobLock(runDir: string): Promise<boolean> {
+  const file = join(runDir, RUN_LOCK_FILE);
+  const owner = await readOwner(file);
+  if (!owner?.slurmJob) return false;
+  await rm(file, { force: true });
+  return true;
 }
 
 /** The message a user sees when a run is already being trained. */
@@ -81,7 +97,7 @@ async function readOwner(file: string): Promise<LockOwner | undefined> {
   try {
     const owner = JSON.parse(await readFile(file, 'utf8')) as Partial<LockOwner>;
     if (typeof owner.pid !== 'number' || typeof owner.host !== 'string') return undefined;
-    return { pid: owner.pid, host: owner.host, startedAt: String(owner.startedAt) };
+    return { pid: owner.pid, host: owner.host, startedAt: String(owner.startedAt), ...(typeof owner.slurmJob === 'string' ? { slurmJob: owner.slurmJob } : {}) };
   } catch {
     return undefined; // missing or unreadable: treated as stale
   }

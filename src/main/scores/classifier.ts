@@ -14,7 +14,7 @@ import { noneOfTheseImages } from './corrupt';
 import type { FeatureSet } from './features';
 import { scoreRng } from './features';
 import type { ImageSet } from './images';
-import { conformImages, imageSize, imagesFromUint8 } from './images';
+import { conformImages, imageSize, readImageSet, type ImageShape } from './images';
 import { recognisable } from './recognisable';
 
 export const FEATURE_DIM = 64;
@@ -22,6 +22,8 @@ export const FEATURE_LAYER = 'features';
 const BATCH = 64;
 /** Real training images used per epoch at most (a random subset of bigger datasets). */
 const MAX_IMAGES_PER_EPOCH = 12000;
+/** Held-out images read at once. */
+const READ_CHUNK = 256;
 
 /** The classifier's input: the dataset's side clamped to 16…32 px, its channels. */
 export function classifierInputShape(dataset: { width: number; height: number; channels: 1 | 3 }): { height: number; width: number; channels: 1 | 3 } {
@@ -43,8 +45,8 @@ export function buildClassifier(shape: { height: number; width: number; channels
 }
 
 export interface TrainClassifierInput {
-  /** The dataset's uint8 NHWC images, its shape, labels and class count. */
-  pixels: Uint8Array;
+  /** Reads the dataset's images (uint8 NHWC, by offset); its image shape, labels and class count. */
+  read(indices: ArrayLike<number>): Promise<Uint8Array>;
   shape: { height: number; width: number; channels: 1 | 3 };
   labels: Uint8Array;
   classes: number;
@@ -85,11 +87,11 @@ export async function trainClassifier(input: TrainClassifierInput): Promise<Trai
     const order = rng.permutation(input.train.length);
     for (let b = 0; b < batchesPerEpoch; b += 1) {
       const indices = Array.from(order.subarray(b * realPerBatch, Math.min((b + 1) * realPerBatch, perEpoch)), (i) => input.train[i]!);
-      const real = conformImages(imagesFromUint8(input.pixels, input.shape, indices), inputShape);
+      const real = conformImages(await readImageSet(input, input.shape, indices), inputShape);
       // "None of these" examples are made fresh from other training images each batch.
       const noneCount = Math.max(2, BATCH - indices.length);
       const sources = Array.from({ length: noneCount }, () => input.train[Math.floor(rng.next() * input.train.length)]!);
-      const none = noneOfTheseImages(conformImages(imagesFromUint8(input.pixels, input.shape, sources), inputShape), rng);
+      const none = noneOfTheseImages(conformImages(await readImageSet(input, input.shape, sources), inputShape), rng);
       const targets = [...indices.map((i) => input.labels[i]!), ...Array<number>(noneCount).fill(input.classes)];
       const x = tf.tensor4d(concat(real.data, none.data), [targets.length, inputShape.height, inputShape.width, inputShape.channels]);
       const y = tf.oneHot(tf.tensor1d(targets, 'int32'), input.classes + 1);
@@ -103,7 +105,7 @@ export async function trainClassifier(input: TrainClassifierInput): Promise<Trai
       input.onProgress?.(done, total);
     }
   }
-  const heldOut = conformImages(imagesFromUint8(input.pixels, input.shape, input.heldOut), inputShape);
+  const heldOut = await readConformed(input, input.heldOut, inputShape);
   const [features, probabilities] = (await predictRows(featureAndClassModel(model), heldOut)) as [FeatureSet, FeatureSet];
   const featureScale = Math.sqrt(features.data.reduce((sum, v) => sum + v * v, 0) / features.data.length) || 1;
   let correct = 0;
@@ -112,6 +114,17 @@ export async function trainClassifier(input: TrainClassifierInput): Promise<Trai
     if (argMax(row) === input.labels[input.heldOut[i]!]) correct += 1;
   }
   return { model, accuracy: correct / probabilities.n, realRecognisable: { ...recognisable(probabilities), n: probabilities.n }, featureScale };
+}
+
+/** Held-out images read and brought to `shape` a chunk at a time, so the full-size copies never pile up. */
+async function readConformed(input: TrainClassifierInput, indices: Uint32Array, shape: ImageShape): Promise<ImageSet> {
+  const size = imageSize(shape);
+  const data = new Float32Array(indices.length * size);
+  for (let start = 0; start < indices.length; start += READ_CHUNK) {
+    const part = conformImages(await readImageSet(input, input.shape, indices.subarray(start, start + READ_CHUNK)), shape);
+    data.set(part.data, start * size);
+  }
+  return { data, n: indices.length, ...shape };
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {

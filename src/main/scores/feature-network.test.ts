@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetManifest } from '../../shared/dataset';
-import { loadDataset } from '../data';
+import { openDataset } from '../data';
 import { selectBackend } from '../training/backend';
 import { writeSquaresDataset } from '../training/test-support';
 import { CLASSIFIER_DIR, loadFeatureNetwork, PROJECTION_DIM, randomProjectionNetwork } from './feature-network';
 import type { ImageSet } from './images';
-import { imagesFromUint8 } from './images';
+import { readImageSet } from './images';
 import { scoreImages } from './score-images';
 
 let dir: string;
@@ -31,7 +31,14 @@ beforeAll(async () => {
 describe('feature network', () => {
   it('trains a labelled dataset’s classifier once, reuses it, and retrains it for a changed dataset', async () => {
     let batches = 0;
-    const load = async () => loadFeatureNetwork({ dir, ...(await loadDataset(dir)) }, { epochs: 1, onProgress: () => (batches += 1) });
+    const load = async () => {
+      const dataset = await openDataset(dir);
+      try {
+        return await loadFeatureNetwork(dataset, { epochs: 1, onProgress: () => (batches += 1) });
+      } finally {
+        await dataset.close();
+      }
+    };
     const first = await load();
     expect(batches).toBeGreaterThan(0);
     expect(first.classifies).toBe(true);
@@ -73,9 +80,10 @@ describe('feature network', () => {
 
   it('scoreImages loads the dataset’s network by itself, and says which scores an unlabelled dataset cannot give', async () => {
     const plain = await writeSquaresDataset(join(await mkdtemp(join(tmpdir(), 'feature-network-')), 'plain'), 30);
-    const dataset = { dir: plain, ...(await loadDataset(plain)) };
-    const generated = imagesFromUint8(dataset.images, { height: 16, width: 16, channels: 1 }, Array.from({ length: 12 }, (_, i) => i));
+    const dataset = await openDataset(plain);
+    const generated = await readImageSet(dataset, { height: 16, width: 16, channels: 1 }, Array.from({ length: 12 }, (_, i) => i));
     const result = await scoreImages({ generated, dataset, sampleSize: 20 });
+    await dataset.close();
     expect(Object.keys(result.scores)).toEqual(['kid', 'swd']);
     expect(result.scores.kid).toMatchObject({ n: 12 });
     expect(result.skipped.map((s) => s.name)).toEqual(['fid', 'precision', 'recall', 'recognisable']);

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetManifest } from '../../shared/dataset';
+import type { DatasetReader } from '../data/reader';
 import type { ScoreFeature } from '../../shared/scores';
 import { scoreValueSchema } from '../../shared/scores';
 import { z } from 'zod';
@@ -32,13 +33,8 @@ export const DEFAULT_CLASSIFIER_EPOCHS = 3;
 export const PROJECTION_SIDE = 16;
 export const PROJECTION_DIM = 64;
 
-/** What the scores need from a dataset: its manifest, pixels, labels and cache folder. */
-export interface ScoringDataset {
-  dir: string;
-  manifest: DatasetManifest;
-  images: Uint8Array;
-  labels?: Uint8Array;
-}
+/** What the scores need from a dataset: its cache folder, manifest, labels and offset reads of its images (data/reader.ts). */
+export type ScoringDataset = Pick<DatasetReader, 'dir' | 'manifest' | 'labels' | 'read'>;
 
 /** Features (and, with a classifier, class probabilities) of images of any size. */
 export interface FeatureNetwork {
@@ -88,7 +84,7 @@ export async function loadFeatureNetwork(dataset: ScoringDataset, options: Featu
   const split = datasetSplit(dataset.manifest.count);
   const { manifest } = dataset;
   const trained = await trainClassifier({
-    pixels: dataset.images,
+    read: (indices) => dataset.read(indices),
     shape: { height: manifest.height, width: manifest.width, channels: manifest.channels },
     labels: dataset.labels,
     classes: manifest.classNames.length,

@@ -1,8 +1,10 @@
 /**
  * Scores as text for terminals: one line per score with its std, sample size
- * and direction, and the feature network it was computed with.
+ * and direction, and the feature network it was computed with. ± is one
+ * standard deviation, as everywhere in the studio (RUN_SPREAD_NOTE).
  */
 import type { ScoreFeature, ScoreMap, ScoreValue } from '../../shared/scores';
+import { RUN_SPREAD_NOTE } from '../../shared/score-format';
 import { SCORE_SPECS } from '../../shared/scores';
 
 /** Three significant digits (whole numbers from 1000 up). */
@@ -26,6 +28,7 @@ export function formatScores(feature: ScoreFeature, scores: ScoreMap): string {
     lines.push(`  ${spec.label.padEnd(16)}${formatScoreValue(value, spec.unit).padEnd(34)}${spec.direction} is better`);
   }
   lines.push('Comparable only between runs on the same dataset (not with papers\u2019 Inception FID).');
+  lines.push(RUN_SPREAD_NOTE);
   return lines.join('\n');
 }
 

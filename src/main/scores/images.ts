@@ -1,8 +1,15 @@
 /**
  * Image sets as the scores see them: n images, float NHWC in [0, 1], plus
- * conversions from the dataset cache's uint8 and the generator's tanh range,
+ * conversions from the dataset cache's uint8 (read by offset) and the generator's tanh range,
  * and a bilinear resize so any image size meets a fixed input size.
  */
+
+/** An image's height, width and channels. */
+export interface ImageShape {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+}
 
 /** n images of height × width × channels, NHWC, values in [0, 1]. */
 export interface ImageSet {
@@ -13,19 +20,21 @@ export interface ImageSet {
   channels: 1 | 3;
 }
 
-/** The images at `indices` of a uint8 NHWC array, scaled to [0, 1]. */
-export function imagesFromUint8(
-  pixels: Uint8Array,
-  shape: { height: number; width: number; channels: 1 | 3 },
-  indices: ArrayLike<number>,
-): ImageSet {
+/** The images at `indices` (default: all) of a uint8 NHWC array, scaled to [0, 1]. */
+export function imagesFromUint8(pixels: Uint8Array, shape: ImageShape, indices?: ArrayLike<number>): ImageSet {
   const size = shape.height * shape.width * shape.channels;
-  const data = new Float32Array(indices.length * size);
-  for (let i = 0; i < indices.length; i += 1) {
-    const start = indices[i]! * size;
+  const n = indices?.length ?? Math.floor(pixels.length / size);
+  const data = new Float32Array(n * size);
+  for (let i = 0; i < n; i += 1) {
+    const start = (indices ? indices[i]! : i) * size;
     for (let k = 0; k < size; k += 1) data[i * size + k] = pixels[start + k]! / 255;
   }
-  return { data, n: indices.length, ...shape };
+  return { data, n, ...shape };
+}
+
+/** The images at `indices` of a dataset, read by offset (data/reader.ts), scaled to [0, 1]. */
+export async function readImageSet(dataset: { read(indices: ArrayLike<number>): Promise<Uint8Array> }, shape: ImageShape, indices: ArrayLike<number>): Promise<ImageSet> {
+  return imagesFromUint8(await dataset.read(indices), shape);
 }
 
 /** The size of one image in numbers. */

@@ -11,7 +11,7 @@ import { loadFeatureNetwork } from './feature-network';
 import type { FeatureSet } from './features';
 import { scoreRng } from './features';
 import type { ImageSet } from './images';
-import { conformImages, imagesFromUint8 } from './images';
+import { conformImages, readImageSet } from './images';
 import type { ScoreInputs } from './registry';
 import { SCORES } from './registry';
 import { kthNeighbourRadii } from './precision-recall';
@@ -42,7 +42,7 @@ export async function prepareReference(dataset: ScoringDataset, network: Feature
   const { train } = datasetSplit(dataset.manifest.count);
   const order = scoreRng(SCORE_SEED, 'reference').permutation(train.length);
   const picked = Array.from(order.subarray(0, Math.min(size, train.length)), (i) => train[i]!);
-  const images = imagesFromUint8(dataset.images, datasetShape(dataset), picked);
+  const images = await readImageSet(dataset, datasetShape(dataset), picked);
   const { features } = await network.embed(images);
   let descriptors: LevelDescriptors[] | undefined;
   let radii: Float64Array | undefined;

@@ -11,9 +11,10 @@ import type { ScoreMap, ScoreName } from '../../shared/scores';
 import { SCORE_SPECS } from '../../shared/scores';
 import { Rng } from '../training/rng';
 import { addGaussianNoise, blurImages, maskImages, mixIn, uniformNoiseImages } from './corrupt';
-import type { FeatureNetwork, ScoringDataset } from './feature-network';
+import type { DatasetReader } from '../data';
+import type { FeatureNetwork } from './feature-network';
 import type { ImageSet } from './images';
-import { imagesFromUint8 } from './images';
+import { readImageSet } from './images';
 import type { ScoreReference } from './score-images';
 import { datasetShape, prepareReference, scoreImages } from './score-images';
 import { datasetSplit } from './split';
@@ -21,7 +22,7 @@ import { fashionFixture } from './test-fixture';
 
 const N = 300;
 
-let dataset: ScoringDataset;
+let dataset: DatasetReader;
 let network: FeatureNetwork;
 let reference: ScoreReference;
 let heldOut: ImageSet;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   ({ dataset, network } = await fashionFixture());
   reference = await prepareReference(dataset, network, N);
   const { heldOut: indices } = datasetSplit(dataset.manifest.count);
-  heldOut = imagesFromUint8(dataset.images, datasetShape(dataset), indices.subarray(0, N));
+  heldOut = await readImageSet(dataset, datasetShape(dataset), indices.subarray(0, N));
   clean = await score(heldOut);
 }, 600_000);
 

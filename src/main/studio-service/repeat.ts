@@ -5,6 +5,7 @@
  * spread over seeds, not one lucky run.
  */
 import { armKey, nextSeeds } from '../../shared/score-arms';
+import { createRunDir, listRuns } from '../runs';
 import type { RunRecord } from '../../shared/run';
 import type { TrainingConfig } from '../../shared/config';
 
@@ -18,6 +19,14 @@ export function planRepeats(source: RunRecord, all: RunRecord[], count: number):
     name: `${base} · seed ${seed}`,
     config: { ...source.config, seed },
   }));
+}
+
+/** Create the repeats' run folders (not started): seeds no run of the source's config has used. */
+export async function createRepeats(runsRoot: string, source: RunRecord, count: number): Promise<RunRecord[]> {
+  const all = (await listRuns(runsRoot)).flatMap((entry) => (entry.record ? [entry.record] : []));
+  const created: RunRecord[] = [];
+  for (const plan of planRepeats(source, all, count)) created.push((await createRunDir(runsRoot, { ...plan, dataset: source.dataset })).record);
+  return created;
 }
 
 /**

@@ -4,29 +4,42 @@
  * "crashed" for a run.json left saying running with no trainer behind it;
  * what run.json still says of an earlier attempt is left out while a new one is under way.
  */
+import { dirname, join } from 'node:path';
 import type { RunListItem, RunSummary } from '../../shared/api';
 import type { DamagedRun, RunRecord } from '../../shared/run';
+import type { SlurmJobView } from '../../shared/slurm';
 import type { RunManager } from '../run-manager';
-import { listRuns, listSamples } from '../runs';
+import { listSamples, RUN_FILES } from '../runs';
 import { activeRunLock } from '../runs/run-lock';
+import { FileVersionCache } from './file-version-cache';
 import { readLatestScores } from './latest-scores';
 import { RunHealth } from './run-health';
+import { RunListCache } from './run-list-cache';
 import { runDirOf } from './run-files';
 
 export interface RunSummariesOptions {
   runsRoot: string;
   urlForRunFile(runId: string, relPath: string): string;
   runs: Pick<RunManager, 'live' | 'isActive'>;
+  /** A Slurm run's job, as last seen (no Slurm call per summary). */
+  jobs: { view(record: RunRecord): SlurmJobView | undefined };
 }
 
 export class RunSummaries {
+  // Each read again only when its file (or the samples folder) changed: listing a 1,000-run sweep stays cheap.
+  private readonly runList = new RunListCache();
+  private readonly samples = new FileVersionCache<Awaited<ReturnType<typeof listSamples>>>();
+  private readonly scores = new FileVersionCache<Awaited<ReturnType<typeof readLatestScores>>>();
   private readonly health = new RunHealth();
 
   constructor(private readonly options: RunSummariesOptions) {}
 
   /** Every run folder, damaged ones with their reason. */
   async list(): Promise<RunListItem[]> {
-    const entries = await listRuns(this.options.runsRoot);
+    const entries = await this.runList.list(this.options.runsRoot);
+    const dirs = new Set(entries.map((entry) => entry.dir));
+    this.samples.retain((path) => dirs.has(dirname(path)));
+    this.scores.retain((path) => dirs.has(dirname(path)));
     // One run's unreadable folder (samples/ without permission) must not fail the whole list either.
     return Promise.all(entries.map(({ record, damaged }) => (record ? this.summarize(record).catch((error: unknown) => damagedSummary(record, error)) : damaged)));
   }
@@ -39,15 +52,21 @@ export class RunSummaries {
   async summarize(record: RunRecord, known?: { damageNotes: string[]; latestSample: string | null }): Promise<RunSummary> {
     const dir = runDirOf(this.options.runsRoot, record.id);
     const live = this.options.runs.live(record.id);
-    const latest = known ? known.latestSample : ((await listSamples(dir)).at(-1)?.file ?? null);
-    const notes = known?.damageNotes ?? (await this.health.notes(dir));
+    const job = this.options.jobs.view(record);
+    const [samples, latestScores, notes] = await Promise.all([
+      known ? undefined : this.samples.get(join(dir, RUN_FILES.samples), () => listSamples(dir), async () => []),
+      this.scores.get(join(dir, RUN_FILES.scores), () => readLatestScores(dir), async () => null),
+      known?.damageNotes ?? this.health.notes(dir),
+    ]);
+    const latest = known ? known.latestSample : (samples?.at(-1)?.file ?? null);
     return {
       ...withoutStaleNotes(record, live !== undefined),
-      ...(await this.interruptedStatus(record)),
+      ...(job ? jobStatus(record, job) : await this.interruptedStatus(record)),
       ...(live ?? {}),
       latestSampleUrl: latest ? this.options.urlForRunFile(record.id, latest) : null,
-      latestScores: await readLatestScores(dir),
+      latestScores,
       ...(notes.length > 0 ? { damageNotes: notes } : {}),
+      ...(job ? { job } : {}),
     };
   }
 
@@ -84,6 +103,17 @@ function withoutStaleNotes(record: RunRecord, training: boolean): RunRecord {
     ...(resumeRefused && !training && record.status !== 'queued' ? { resumeRefused } : {}),
     ...(failure && !training ? { failure } : {}),
   };
+}
+
+/**
+ * A Slurm run's status while its job lives: pending (or requeued) shows as queued, running as
+ * running — whatever run.json said when the last attempt stopped. An ended job already settled run.json.
+ */
+function jobStatus(record: RunRecord, job: SlurmJobView): Partial<RunRecord> {
+  if (['completed', 'failed'].includes(record.status)) return {};
+  if (['SUBMITTING', 'PENDING', 'REQUEUED'].includes(job.state)) return { status: 'queued' };
+  if (['RUNNING', 'COMPLETING', 'SUSPENDED'].includes(job.state)) return { status: 'running' };
+  return {};
 }
 
 /** A readable run whose folder still could not be listed (e.g. samples/ without permission). */

@@ -1,6 +1,6 @@
 /**
  * From the uint8 dataset cache to training tensors. Each epoch visits the
- * images in a seeded random order; the last partial batch is dropped so every
+ * images in a seeded random order (read by batch-source.ts); the last partial batch is dropped so every
  * step sees a full batch (the next epoch's shuffle reaches those images), as
  * the TF tutorial does with drop_remainder semantics.
  */
@@ -17,20 +17,10 @@ export function epochOrder(seed: number, epoch: number, count: number): Uint32Ar
   return Rng.stream(seed, 'shuffle', epoch).permutation(count);
 }
 
-/** Batch `batchIndex` (0-based) of an epoch's order, scaled from [0, 255] to [-1, 1] like the tanh output. */
-export function realBatch(
-  images: Uint8Array,
-  order: Uint32Array,
-  batchIndex: number,
-  batchSize: number,
-  shape: [number, number, number],
-): tf.Tensor4D {
-  const imageSize = shape[0] * shape[1] * shape[2];
-  const out = new Float32Array(batchSize * imageSize);
-  for (let i = 0; i < batchSize; i += 1) {
-    const source = order[batchIndex * batchSize + i]! * imageSize;
-    for (let j = 0; j < imageSize; j += 1) out[i * imageSize + j] = images[source + j]! / 127.5 - 1;
-  }
+/** A batch's uint8 pixels (read in the epoch's order, see batch-source.ts) scaled from [0, 255] to [-1, 1] like the tanh output. */
+export function realBatch(pixels: Uint8Array, batchSize: number, shape: [number, number, number]): tf.Tensor4D {
+  const out = new Float32Array(batchSize * shape[0] * shape[1] * shape[2]);
+  for (let i = 0; i < out.length; i += 1) out[i] = pixels[i]! / 127.5 - 1;
   return tf.tensor4d(out, [batchSize, ...shape]);
 }
 

@@ -104,6 +104,22 @@ describe('the step on logits chosen by hand', () => {
     expect(result.fake_accuracy).toBeCloseTo(2 / 3, 6); // −3 and −0.5 are < 0
   });
 
+  it('hinge: D pushes real above +1 and fake below −1, G raises D(fake)', async () => {
+    const result = await stepOnce({ loss: 'hinge' });
+    const relu = (x: number) => Math.max(0, x);
+    expect(result.disc_loss).toBeCloseTo(mean(real.map((x) => relu(1 - x))) + mean(fake.map((x) => relu(1 + x))), 5);
+    expect(result.gen_loss).toBeCloseTo(-mean(fake), 5);
+    expect(result.real_accuracy).toBeCloseTo(2 / 3, 6);
+    expect(result.fake_accuracy).toBeCloseTo(2 / 3, 6);
+  });
+
+  it('bce with label smoothing 0.1: D’s real target is 0.9, its fake target stays 0 and G’s target stays 1', async () => {
+    const result = await stepOnce({ labelSmoothing: 0.1 });
+    const bce = (x: number, label: number) => label * softplus(-x) + (1 - label) * softplus(x);
+    expect(result.disc_loss).toBeCloseTo(mean(real.map((x) => bce(x, 0.9))) + mean(fake.map((x) => bce(x, 0))), 5);
+    expect(result.gen_loss).toBeCloseTo(mean(fake.map((x) => bce(x, 1))), 5);
+  });
+
   it('least-squares counts against its 0.5 boundary; label smoothing moves only the real target', async () => {
     const result = await stepOnce({ loss: 'least-squares', labelSmoothing: 0.2 });
     const expected = 0.5 * (mean(real.map((x) => (x - 0.8) ** 2)) + mean(fake.map((x) => x ** 2)));

@@ -56,8 +56,9 @@ type StepConfig = Pick<
 /**
  * Build the step for a generator ([n, latent] → images) and a discriminator
  * (images → [n, 1] logits). `totalSteps` (the run's length) sets the
- * instance-noise schedule; `emaCopy` builds the EMA generator (default: a
- * second build of the config's generator — give it when `config` is partial).
+ * instance-noise schedule and is required with instance noise on; `emaCopy`
+ * builds the EMA generator (default: a second build of the config's
+ * generator — give it when `config` is partial).
  */
 export function createGanStep(options: {
   generator: tf.LayersModel;
@@ -72,7 +73,7 @@ export function createGanStep(options: {
   const generatorVars = trainableVariables(generator);
   const discriminatorVars = trainableVariables(discriminator);
   const emaCopy = options.emaCopy ?? (() => buildGenerator(config as TrainingConfig));
-  const objective = createObjective(config, { generator, discriminator, emaCopy }, options.totalSteps ?? 1);
+  const objective = createObjective(config, { generator, discriminator, emaCopy }, options.totalSteps);
   const { loss, realTarget, spectralNorm, ema } = objective;
   const discriminate = (x: tf.Tensor) => discriminator.apply(x, { training: true }) as tf.Tensor;
 

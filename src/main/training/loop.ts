@@ -9,7 +9,9 @@
  * Resume: a checkpoint records global step, completed epochs and steps done
  * in the current epoch. Because shuffles and noise are derived from
  * (seed, epoch) and (seed, step) (see rng.ts), the loop restarts mid-epoch at
- * the exact batch an uninterrupted run would train next.
+ * the exact batch an uninterrupted run would train next. The batches come
+ * from the dataset cache by offset reads (batch-source.ts); a step's time
+ * includes any wait for its batch.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
@@ -17,7 +19,8 @@ import type { TrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { JsonlAppender, RUN_FILES, updateRunRecord } from '../runs';
-import { epochOrder, noiseBatch, realBatch, stepsPerEpoch } from './batches';
+import { noiseBatch, realBatch, stepsPerEpoch } from './batches';
+import type { BatchSource } from './batch-source';
 import type { TrainingControl } from './control';
 import { TrainingError } from './errors';
 import type { ScoringDataset } from '../scores/feature-network';
@@ -27,9 +30,10 @@ import { createEpochHooks, type DeviceHealth, type EpochHook, type TrainingProgr
 export interface LoopInput {
   runDir: string;
   config: TrainingConfig;
-  /** uint8 NHWC images and their shape [height, width, channels]. */
-  images: Uint8Array;
+  /** The real batches, read ahead from the dataset cache, and their images' shape [height, width, channels]. */
+  batches: BatchSource;
   shape: [number, number, number];
+  /** Images in the dataset. */
   count: number;
   generator: tf.LayersModel;
   discriminator: tf.LayersModel;
@@ -70,14 +74,13 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
 
   try {
     for (let epoch = completedEpochs + 1; epoch <= config.epochs; epoch += 1) {
-      const order = epochOrder(config.seed, epoch, input.count);
       const means = new EpochMeans(stepInEpoch > 0 ? input.carriedSteps : []);
       while (stepInEpoch < perEpoch) {
         if (await control.shouldStop(onPause, onResume)) {
           for (const hook of hooks) await hook.onStop?.({ step, completedEpochs, stepInEpoch });
           return { reason: 'stopped', epoch: completedEpochs, step };
         }
-        const metrics = await trainStep(input, order, stepInEpoch, step + 1, epoch);
+        const metrics = await trainStep(input, stepInEpoch, step + 1, epoch);
         step += 1;
         stepInEpoch += 1;
         metricsFile.append(metrics);
@@ -102,10 +105,10 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
 }
 
 /** One GAN step on batch `batchIndex` of the epoch; `step` is the 1-based global step it becomes. */
-async function trainStep(input: LoopInput, order: Uint32Array, batchIndex: number, step: number, epoch: number): Promise<StepMetrics> {
+async function trainStep(input: LoopInput, batchIndex: number, step: number, epoch: number): Promise<StepMetrics> {
   const { config } = input;
   const started = performance.now();
-  const real = realBatch(input.images, order, batchIndex, config.batchSize, input.shape);
+  const real = realBatch(await input.batches.take(epoch, batchIndex), config.batchSize, input.shape);
   const noise = noiseBatch(config.seed, step, config.batchSize, config.latentDim);
   let result;
   try {

@@ -67,6 +67,22 @@ describe('runTrainer', () => {
     expect(await readRunRecord(referenceDir)).toMatchObject({ status: 'completed', epoch: 3, step: 6, backend: { name: 'cpu' } });
   });
 
+  it('draws a live grid within an epoch once the interval of training has passed', async () => {
+    const runDir = join(root, 'live-grids');
+    process.env['GAN_STUDIO_LIVE_GRID_SECONDS'] = '0.000001';
+    try {
+      const { events } = await train(runDir, { config: { epochs: 1, earlySampleSteps: [] } });
+      // Both steps of the epoch draw a step grid (the interval is a microsecond), then the epoch grid.
+      expect(events.filter((e) => e.type === 'sample').map((e) => e.type === 'sample' && e.file)).toEqual([
+        'samples/step-000001.png',
+        'samples/step-000002.png',
+        'samples/epoch-0001.png',
+      ]);
+    } finally {
+      process.env['GAN_STUDIO_LIVE_GRID_SECONDS'] = '0';
+    }
+  });
+
   it('is reproducible on cpu (even across a pause), and the seed matters', async () => {
     const control = new TrainingControl();
     const runDir = join(root, 'again');

@@ -1,6 +1,6 @@
 /**
  * One trainer session, transport-free: take a start command, prepare the run
- * (backend, dataset, models — fresh or from the last complete checkpoint),
+ * (backend, dataset reader, models — fresh or from the last complete checkpoint),
  * train, and report through `emit`. run.json's status follows along. The
  * process entry (trainer-entry.ts) wraps this; tests call it in-process.
  */
@@ -9,13 +9,14 @@ import { basename, join } from 'node:path';
 import { trainingConfigInputSchema, type TrainingConfig } from '../../shared/config';
 import type { RunRecord } from '../../shared/run';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
-import { loadDataset } from '../data/load';
+import { openDataset, type DatasetReader } from '../data/reader';
 import { pruneSamplesAfter, readRunRecord, RUN_FILES, truncateRunMetrics, updateRunRecord, writeRunRecord } from '../runs';
 import { acquireRunLock, type RunLock } from '../runs/run-lock';
 import { selectBackend } from './backend/select';
 import { watchActiveGpuDevice, type GpuDeviceWatch } from './backend/webgpu/device-watch';
 import { gpuFailureAdvice } from './backend/webgpu/gpu-failure';
 import { stepsPerEpoch } from './batches';
+import { BatchSource } from './batch-source';
 import type { CheckpointState } from './checkpoint';
 import { latestCompleteCheckpoint } from './checkpoint';
 import type { TrainingControl } from './control';
@@ -45,6 +46,8 @@ export async function runTrainer(
   let lock: RunLock | undefined;
   const disposables: { dispose(): void }[] = [];
   let gpuWatch: GpuDeviceWatch | undefined;
+  let dataset: DatasetReader | undefined;
+  let batches: BatchSource | undefined;
   try {
     const existing = await readExistingRecord(runDir);
     const config = chooseConfig(command, existing);
@@ -61,7 +64,7 @@ export async function runTrainer(
     const backend = await selectBackend(forced ? { forced } : {});
     gpuWatch = watchActiveGpuDevice();
     if (gpuWatch) disposables.push(gpuWatch);
-    const dataset = await loadDataset(command.datasetDir);
+    dataset = await openDataset(command.datasetDir);
     const { manifest } = dataset;
     const expected = imageShapeOf(config);
     if (manifest.width !== expected.size || manifest.height !== expected.size || manifest.channels !== expected.channels) {
@@ -122,11 +125,12 @@ export async function runTrainer(
       startStep: start.step,
       ...(notes.length > 0 ? { notes } : {}),
     });
+    batches = new BatchSource(dataset, { seed: config.seed, batchSize: config.batchSize, epochs: config.epochs });
     const result = await trainLoop({
       runDir,
       config,
-      images: dataset.images,
-      dataset: { dir: command.datasetDir, ...dataset },
+      batches,
+      dataset,
       shape: [manifest.height, manifest.width, manifest.channels],
       count: manifest.count,
       ...models,
@@ -161,6 +165,8 @@ export async function runTrainer(
     return failed;
   } finally {
     disposables.forEach((item) => item.dispose());
+    await batches?.close();
+    await dataset?.close().catch(() => undefined);
   }
 }
 
@@ -205,7 +211,7 @@ async function writeStartRecord(
   existing: RunRecord | undefined,
   config: TrainingConfig,
   command: StartCommand,
-  manifest: Awaited<ReturnType<typeof loadDataset>>['manifest'],
+  manifest: DatasetReader['manifest'],
   backend: RunRecord['backend'],
 ): Promise<void> {
   await mkdir(join(runDir, RUN_FILES.samples), { recursive: true });

@@ -17,6 +17,7 @@ export const GPU_HOST_SWAPS: readonly (readonly [original: string, swap: string]
   ['src/main/training/file-sha256.ts', 'src/renderer/gpu-host/io/file-sha256.ts'],
   ['src/main/training/png-codec.ts', 'src/renderer/gpu-host/io/png-codec.ts'],
   ['src/main/training/backend/loaders.ts', 'src/renderer/gpu-host/io/loaders.ts'],
+  ['src/main/data/record-file.ts', 'src/renderer/gpu-host/io/record-file.ts'],
 ];
 
 /** Node built-in → its page version (relative to the repository root) for imports made by src/main modules. */

@@ -72,10 +72,11 @@ function archivePlan(path: string, kind: 'zip' | 'tar', fingerprint: string): So
         }
         job.progress('extract', 0);
         const onEntry = (done: number, total?: number): void => job.progress('extract', done, total);
-        const unextracted = kind === 'zip' ? await extractZip(path, scratch, job.limits, job.signal, onEntry) : await extractTar(path, scratch, job.limits, job.signal, onEntry);
+        const contents = kind === 'zip' ? { held: [], unread: await extractZip(path, scratch, job.limits, job.signal, onEntry) } : await extractTar(path, scratch, job.limits, job.signal, onEntry);
         const extracted = await listFolder(scratch, job.signal);
-        const others = [...extracted.others, ...unextracted].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-        const listing = stripLoneFolder({ files: extracted.files, others });
+        const byRel = (a: { rel: string }, b: { rel: string }) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+        const others = [...extracted.others, ...contents.unread].sort(byRel);
+        const listing = stripLoneFolder({ files: [...extracted.files, ...contents.held].sort(byRel), others });
         return await importFolderContents(listing, job, kind, 'archive');
       } finally {
         await rm(scratch, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { BackendUnavailable } from './errors';
 import { polyfillNodeUtil } from './node-util-polyfill';
 import { installLazyFusedGradients } from './wasm/lazy-fused-gradients';
 import { registerWasmTrainingKernels } from './wasm/register';
+import { startSimdKernels } from './wasm/simd/simd-runtime';
 import { startWasm, wasmThreadCount } from './wasm/threads';
 import { loadWebgpu } from './webgpu/load';
 
@@ -79,8 +80,10 @@ async function loadWasm(): Promise<LoadedBackend> {
     throw new BackendUnavailable('the wasm backend lacks a Conv2DBackpropFilter kernel');
   }
   const { threads, threadsFailed } = await startWasm(wasm, wasmThreadCount());
-  const failed = threadsFailed === undefined ? '' : `; threads failed: ${threadsFailed}`;
-  const device = `CPU (WebAssembly, XNNPACK, ${threads === 1 ? 'single thread' : `${threads} threads`}${failed})`;
+  const { kernels, poolFailed } = await startSimdKernels(tf.backend(), threads);
+  const failed = [threadsFailed && `threads failed: ${threadsFailed}`, poolFailed && `kernel threads failed: ${poolFailed}`].filter(Boolean);
+  const simd = kernels === undefined ? 'XNNPACK' : `studio kernels (${kernels.kind}) + XNNPACK`;
+  const device = `CPU (WebAssembly, ${simd}, ${threads === 1 ? 'single thread' : `${threads} threads`}${failed.map((f) => `; ${f}`).join('')})`;
   return { tfName: 'wasm', device: () => device };
 }
 

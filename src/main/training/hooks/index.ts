@@ -6,6 +6,7 @@
 import { checkpointHook } from './checkpoint-hook';
 import { deviceHealthHook } from './device-health-hook';
 import { emaStatisticsHook } from './ema-statistics-hook';
+import { gridSchedule } from './grid-schedule';
 import { sampleGridHook } from './sample-grid-hook';
 import { scoreHook } from './score-hook';
 import { tensorboardHook } from './tensorboard-hook';
@@ -15,14 +16,15 @@ export type { DeviceHealth, EpochEnd, EpochHook, StepEnd, TrainingProgress, Trai
 
 /** The hooks every run gets. `start`: where this session continues from. */
 export function createEpochHooks(session: TrainingSession, start: TrainingProgress): EpochHook[] {
-  const emaStatistics = emaStatisticsHook(session);
+  const grids = gridSchedule(session.config.earlySampleSteps);
+  const emaStatistics = emaStatisticsHook(session, grids);
   const scores = scoreHook(session);
   const health = session.deviceHealth ? [deviceHealthHook(session.deviceHealth)] : [];
   // The EMA's statistics first (the grids, scores and checkpoint use them); TensorBoard after the
   // grids and scores it logs; the device's health checked just before the checkpoint, which is last.
   return [
     ...(emaStatistics ? [emaStatistics] : []),
-    sampleGridHook(session),
+    sampleGridHook(session, grids),
     ...(scores ? [scores] : []),
     tensorboardHook(session, start),
     ...health,

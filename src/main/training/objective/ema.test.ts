@@ -1,6 +1,8 @@
+/** The EMA generator's update and standing statistics, then the average it holds after 1,000 real steps. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GeneratorEma } from './ema';
+import { probeGan } from './probe-gan';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -76,5 +78,35 @@ describe('EMA generator', () => {
     const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] });
     expect(() => new GeneratorEma(net(), other, 0.9)).toThrow(/architecture/);
     expect(() => new GeneratorEma(net(), net(), 1)).toThrow(/expected a decay in \[0, 1\), got 1/);
+  });
+});
+
+/**
+ * The long case in the real step: 1,000 steps of the probe GAN with EMA 0.99.
+ * After every step G's weights are read and the average is worked out in
+ * plain JS (float64) with d = min(0.99, (1 + t)/(10 + t)), so the warm-up
+ * (d < 0.99 until step 890) and the plain decay are both covered; the step's
+ * EMA generator must hold that average, not G's latest weights nor a stale copy.
+ */
+describe('the EMA generator in the step', () => {
+  it('holds the warmed-up average of G over 1,000 steps, updated at every step', async () => {
+    const gan = probeGan({ recipes: { emaDecay: 0.99, generatorLearningRate: 1e-3 }, shape: [2, 4, 4, 1] });
+    const ema = gan.gan.ema!;
+    const weightsOf = (model: tf.LayersModel) => model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    let expected = weightsOf(gan.generator);
+    const farthest = (values: number[], from: number[]) => Math.max(...values.map((v, i) => Math.abs(v - from[i]!)));
+    for (let step = 1; step <= 1000; step += 1) {
+      await gan.step(step);
+      const d = Math.min(0.99, (1 + step) / (10 + step));
+      const live = weightsOf(gan.generator);
+      expected = expected.map((average, i) => d * average + (1 - d) * live[i]!);
+      if ([1, 2, 10, 100, 500, 1000].includes(step)) {
+        const held = weightsOf(ema.model);
+        expect(farthest(held, expected), `step ${step}`).toBeLessThan(2e-5);
+        // Not G itself: the average lags behind the live weights.
+        if (step >= 100) expect(farthest(held, live), `step ${step}`).toBeGreaterThan(1e-2);
+      }
+    }
+    gan.dispose();
   });
 });

@@ -45,23 +45,28 @@ export interface Objective {
 }
 
 /**
- * Build the objective for `config`. `totalSteps` sets the instance-noise
- * schedule; `emaCopy` builds a second generator of the same architecture.
+ * Build the objective for `config`. `totalSteps` (the run's length) sets the
+ * instance-noise schedule and is required when instance noise is on;
+ * `emaCopy` builds a second generator of the same architecture.
  */
 export function createObjective(
   config: ObjectiveConfig,
   models: { generator: tf.LayersModel; discriminator: tf.LayersModel; emaCopy: () => tf.LayersModel },
-  totalSteps: number,
+  totalSteps: number | undefined,
 ): Objective {
   const loss = LOSSES[config.loss ?? 'bce'];
   const ops = config.diffAugment ?? [];
   const noise = config.instanceNoise ?? 0;
+  // Without the run's length the schedule would be 0 from the start: instance noise silently off.
+  if (noise > 0 && totalSteps === undefined) {
+    throw new Error(`Instance noise: expected the run's length in steps (totalSteps) to anneal ${noise} to 0 over, got none.`);
+  }
   const gamma = config.r1Gamma ?? 0;
   const draw = (step: number, shape: number[]) => {
     const [n, h, w] = shape as [number, number, number];
     const augment = Rng.stream(config.seed, 'augment', step);
     const noiseRng = Rng.stream(config.seed, 'instanceNoise', step);
-    const std = instanceNoiseStd(noise, step, totalSteps);
+    const std = noise > 0 ? instanceNoiseStd(noise, step, totalSteps!) : 0;
     // Real first, then fake: each batch gets its own draws.
     return [0, 1].map((): DiscriminatorView => {
       const augmentation = ops.length > 0 ? drawAugmentation(ops, n, h, w, augment) : undefined;

@@ -1,7 +1,10 @@
-/** Spectral norm against a matrix whose singular values are known by construction. */
+/** Spectral norm against a matrix whose singular values are known by construction, then in the real step. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../rng';
+import { resolveTrainingConfig } from '../../../shared/config';
+import { buildDiscriminator } from '../models';
+import { Rng, withMathRandom } from '../rng';
+import { Probe, probeGan } from './probe-gan';
 import { SpectralNorm } from './spectral-norm';
 
 beforeAll(async () => {
@@ -36,6 +39,26 @@ function withSingularValues(m: number, n: number, singular: number[]): number[] 
     for (let j = 0; j < n; j += 1) w.push(singular.reduce((sum, s, k) => sum + u[i]![k]! * s * v[j]![k]!, 0));
   }
   return w;
+}
+
+/** The largest singular value of a [fan-in, units] matrix: √(top eigenvalue of WᵀW), by power iteration in float64. */
+function topSingularValue(w: ArrayLike<number>, units: number): number {
+  const fanIn = w.length / units;
+  const gram = Array.from({ length: units }, (_, a) =>
+    Array.from({ length: units }, (_, b) => {
+      let sum = 0;
+      for (let i = 0; i < fanIn; i += 1) sum += w[i * units + a]! * w[i * units + b]!;
+      return sum;
+    }),
+  );
+  let v = Array.from({ length: units }, (_, a) => 1 / (a + 1));
+  let lambda = 0;
+  for (let k = 0; k < 2000; k += 1) {
+    const next = gram.map((row) => row.reduce((sum, g, b) => sum + g * v[b]!, 0));
+    lambda = Math.hypot(...next);
+    v = next.map((x) => x / lambda);
+  }
+  return Math.sqrt(lambda);
 }
 
 describe('spectral norm', () => {
@@ -74,6 +97,25 @@ describe('spectral norm', () => {
     sn.dispose();
   });
 
+  it('normalises every conv and dense kernel of a real discriminator (tiny preset): σ(W/σ̂) ≈ 1 for each', () => {
+    const d = withMathRandom(new Rng(3), () => buildDiscriminator(resolveTrainingConfig({ preset: 'tiny' })));
+    const kernels = d.layers.filter((layer) => ['Conv2D', 'Dense'].includes(layer.getClassName()));
+    expect(kernels.length).toBeGreaterThanOrEqual(3);
+    // Initial kernels have σ 0.6–1.5; doubled, none is near 1 before it is normalised.
+    for (const layer of kernels) tf.tidy(() => layer.setWeights(layer.getWeights().map((w, i) => (i === 0 ? w.mul(2) : w))));
+    const sn = new SpectralNorm(d, new Rng(5));
+    for (let i = 0; i < 100; i += 1) sn.powerIteration();
+    const read = () => kernels.map((layer) => (layer as unknown as { kernel: { read(): tf.Tensor } }).kernel.read().dataSync());
+    const [raw, normalised] = [read(), sn.within(read)];
+    kernels.forEach((layer, k) => {
+      const units = layer.getWeights()[0]!.shape.at(-1)!;
+      expect(topSingularValue(raw[k]!, units)).toBeGreaterThan(1.1);
+      expect(topSingularValue(normalised[k]!, units)).toBeCloseTo(1, 2);
+    });
+    sn.dispose();
+    d.dispose();
+  });
+
   it('carries u across steps and restores it from saved state', async () => {
     const a = new SpectralNorm(model(), new Rng(5));
     for (let i = 0; i < 30; i += 1) a.powerIteration();
@@ -100,5 +142,73 @@ describe('spectral norm', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(saved[0]!.tensor);
     m.dispose();
+  });
+});
+
+/**
+ * In the step: D = probe → flatten → dense 64→4 (no bias) → probe → dense 1,
+ * the 4-unit kernel W built with singular values 3, 2, 1, 0.5. The second
+ * probe shows what that layer computed in each of the step's three D calls,
+ * x·W/σ̂; σ(W) is worked out in plain JS from W as it was before the step
+ * (D trains, so W moves). One power iteration per step from a random u: the
+ * first step's σ̂ is still a few % off, and after a dozen steps W/σ̂ has σ 1.
+ */
+describe('spectral norm in the step', () => {
+  const [fanIn, units] = [64, 4];
+
+  /** W with orthonormal columns (Gram–Schmidt of normal draws) scaled by 3, 2, 1, 0.5: those are its singular values. */
+  function kernelWithKnownSigma(): Float32Array {
+    const rng = new Rng(8);
+    const columns: number[][] = [];
+    for (let c = 0; c < units; c += 1) {
+      let v = Array.from(rng.normals(fanIn));
+      for (const q of columns) {
+        const dot = v.reduce((sum, x, i) => sum + x * q[i]!, 0);
+        v = v.map((x, i) => x - dot * q[i]!);
+      }
+      const norm = Math.hypot(...v);
+      columns.push(v.map((x) => x / norm));
+    }
+    const sigmas = [3, 2, 1, 0.5];
+    return Float32Array.from({ length: fanIn * units }, (_, k) => columns[k % units]![Math.floor(k / units)]! * sigmas[k % units]!);
+  }
+
+  it('D computes x·W/σ̂ in both phases, σ̂ → σ(W) by the step’s own power iterations: W/σ̂ ends with σ 1', async () => {
+    const hidden = new Probe({});
+    const gan = probeGan({
+      recipes: { spectralNorm: true },
+      shape: [4, 8, 8, 1],
+      discriminatorLayers: [tf.layers.flatten(), tf.layers.dense({ units, useBias: false }), hidden, tf.layers.dense({ units: 1 })],
+    });
+    const dense = gan.discriminator.layers[2]!;
+    tf.tidy(() => dense.setWeights([tf.tensor2d(kernelWithKnownSigma(), [fanIn, units])]));
+    expect(topSingularValue(dense.getWeights()[0]!.dataSync(), units)).toBeCloseTo(3, 5);
+    /** σ(W) / σ̂ in each D call of one step (1 when the layer's kernel is W/σ(W)). */
+    const normalisedSigmas = async (step: number) => {
+      const w = dense.getWeights()[0]!.dataSync();
+      const sigma = topSingularValue(w, units);
+      hidden.seen.length = 0;
+      await gan.step(step);
+      const inputs = Object.values(gan.phases());
+      expect(hidden.seen).toHaveLength(3);
+      return inputs.map((x, call) => {
+        const h = hidden.seen[call]!;
+        // xW per image and unit; D saw it divided by one number σ̂ (every unit, every image).
+        const xw = Array.from(h, (_, k) => {
+          const [image, unit] = [Math.floor(k / units), k % units];
+          let sum = 0;
+          for (let i = 0; i < fanIn; i += 1) sum += x[image * fanIn + i]! * w[i * units + unit]!;
+          return sum;
+        });
+        const sigmaHat = xw.reduce((a, v) => a + v * v, 0) / xw.reduce((a, v, k) => a + v * h[k]!, 0);
+        xw.forEach((v, k) => expect(h[k]).toBeCloseTo(v / sigmaHat, 5));
+        return sigma / sigmaHat;
+      });
+    };
+    // One iteration from a random u: σ̂ is far from σ (here σ/σ̂ ≈ 1.35).
+    for (const value of await normalisedSigmas(1)) expect(Math.abs(value - 1)).toBeGreaterThan(0.01);
+    for (let step = 2; step < 12; step += 1) await normalisedSigmas(step);
+    for (const value of await normalisedSigmas(12)) expect(value).toBeCloseTo(1, 4);
+    gan.dispose();
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../../shared/api';
 import { resolveTrainingConfig } from '../../../shared/config';
 import type { ScoresRecord } from '../../../shared/scores';
-import { compareVerdict, seedSiblings } from './compare-verdict';
+import { compareVerdict, seedSiblings, seedsToAdd } from './compare-verdict';
 
 const base = resolveTrainingConfig({ preset: 'tiny', seed: 1 });
 
@@ -47,19 +47,33 @@ describe('seedSiblings', () => {
 });
 
 describe('compareVerdict', () => {
-  it('uses the marked baseline, folds siblings into its arm and judges each score', () => {
+  it('uses the marked baseline, folds siblings into its arm and judges each score over the seeds', () => {
     const a = detail('a', { seed: 1 }, [60, 50]);
     const b = detail('b', { dropout: 0.5 }, [40, 30]);
     const a2 = detail('a2', { seed: 2 }, [61, 52]);
+    const a3 = detail('a3', { seed: 3 }, [62, 54]);
     const b2 = detail('b2', { dropout: 0.5, seed: 2 }, [41, 31]);
-    const verdict = compareVerdict([a, b], [a2, b2], 'a')!;
-    expect(verdict.baseline.runs.map((r) => r.id)).toEqual(['a', 'a2']);
+    const b3 = detail('b3', { dropout: 0.5, seed: 3 }, [42, 32]);
+    const verdict = compareVerdict([a, b], [a2, b2, a3, b3], 'a')!;
+    expect(verdict.baseline.runs.map((r) => r.id)).toEqual(['a', 'a2', 'a3']);
     expect(verdict.result.epoch).toBe(2);
+    // FID 30, 31, 32 vs 50, 52, 54: Welch t = −16.27, df = 50/17, p = 0.00057 (mpmath).
     expect(verdict.result.lines.map((l) => l.verdict.sentence)).toEqual([
-      'b beats a on FID at epoch 2: 30.5 ± 1.0 vs 51.0 ± 2.0 (lower is better; 2 seeds each, n = 100 samples per run; ± is 2 standard errors).',
+      "b beats a on FID at epoch 2: 31.0 ± 1.0 vs 52.0 ± 2.0 (mean ± std over 3 seeds each; lower is better; Welch's t-test p < 0.001, Holm-adjusted over 1 score p < 0.001).",
     ]);
     // The other way round, the same numbers say "worse".
-    expect(compareVerdict([a, b], [a2, b2], 'b')!.result.lines[0]!.verdict.kind).toBe('worse');
+    expect(compareVerdict([a, b], [a2, b2, a3, b3], 'b')!.result.lines[0]!.verdict.kind).toBe('worse');
     expect(compareVerdict([a, b], [], 'nope')).toBeUndefined();
+  });
+
+  it('two seeds each only lean, and Repeat with seeds is offered up to 3 per arm', () => {
+    const a = detail('a', { seed: 1 }, [60]);
+    const b = detail('b', { dropout: 0.5 }, [40]);
+    const verdict = compareVerdict([a, b], [detail('a2', { seed: 2 }, [61])], 'a')!;
+    expect(verdict.result.lines.map((l) => l.verdict.kind)).toEqual(['leans']);
+    expect(seedsToAdd([verdict.baseline, ...verdict.variants], 3).map(({ arm, count }) => [arm.name, count])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
   });
 });

@@ -33,3 +33,8 @@ export function compareVerdict(picked: RunDetail[], siblings: RunDetail[], basel
   const variants = arms.filter((arm) => arm !== baseline);
   return { baseline, variants, result: armVerdicts(baseline, variants, picked.map(armRun)) };
 }
+
+/** How many seeds each arm with fewer runs than `minSeeds` still needs (runs still training count: they are coming). */
+export function seedsToAdd(arms: Arm[], minSeeds: number): { arm: Arm; count: number }[] {
+  return arms.flatMap((arm) => (arm.runs.length < minSeeds ? [{ arm, count: minSeeds - arm.runs.length }] : []));
+}

@@ -55,13 +55,22 @@ describe('series', () => {
 
 describe('runFigures', () => {
   it('estimates steps per epoch from the dataset before the first epoch ends', () => {
-    const steps = [step(1, 1), step(2, 1)];
+    const steps = [step(1, 1), step(2, 1), step(3, 1)];
     const figures = runFigures(steps, [], { batchSize: 10, totalEpochs: 2, datasetCount: 40 });
     expect(figures.stepsPerEpoch).toBe(4);
-    // 8 steps in all, 2 done, 100 ms each.
-    expect(figures.etaSeconds).toBeCloseTo(0.6, 6);
+    // 8 steps in all, 3 done, 100 ms each.
+    expect(figures.etaSeconds).toBeCloseTo(0.5, 6);
     expect(figures.imagesPerSecond).toBeCloseTo(100, 6);
-    expect(figures.elapsedSeconds).toBeCloseTo(0.2, 6);
+    expect(figures.elapsedSeconds).toBeCloseTo(0.3, 6);
+  });
+
+  it('gives an honest ETA from the start: the warm-up step neither sets it nor swings it', () => {
+    const warmup = step(1, 1, 3000);
+    const options = { batchSize: 10, totalEpochs: 1, datasetCount: 1000 };
+    // One step: no estimate yet (the page shows "—"), not 100 steps at 3 s.
+    expect(runFigures([warmup], [], options).etaSeconds).toBeUndefined();
+    // Three steps: 97 left at the steps' median, 100 ms (the mean would say 1.07 s a step).
+    expect(runFigures([warmup, step(2, 1), step(3, 1)], [], options).etaSeconds).toBeCloseTo(9.7, 6);
   });
 
   it('uses finished epochs for steps per epoch, throughput and elapsed time', () => {

@@ -3,6 +3,7 @@
  * Pure functions over plain arrays: the live view keeps the arrays outside
  * Svelte's deep reactivity so 100k points cost nothing to append.
  */
+import { etaSeconds as etaFromSteps } from '../../../shared/eta';
 import type { EpochMetrics, StepMetrics } from '../../../shared/metrics';
 
 export type Point = [number, number];
@@ -68,7 +69,7 @@ export interface RunFigures {
 
 /**
  * Throughput from the newest epoch (else from recent steps), elapsed as the
- * sum of training time, and ETA from the remaining steps at the recent pace.
+ * sum of training time, and ETA from the remaining steps at the recent steps' median pace.
  */
 export function runFigures(
   steps: StepMetrics[],
@@ -100,9 +101,8 @@ export function runFigures(
       ? Math.ceil(options.datasetCount / options.batchSize)
       : undefined;
   const lastStep = steps.at(-1)?.step ?? lastEpoch?.step ?? 0;
+  // The median pace of the newest steps (shared/eta.ts): a warm-up step or a grid's wait does not swing it.
   const etaSeconds =
-    stepsPerEpoch !== undefined && recentMs !== undefined
-      ? (Math.max(0, stepsPerEpoch * options.totalEpochs - lastStep) * recentMs) / 1000
-      : undefined;
+    stepsPerEpoch !== undefined ? etaFromSteps(recent.map((s) => s.ms), stepsPerEpoch * options.totalEpochs - lastStep) : undefined;
   return { imagesPerSecond, elapsedSeconds, etaSeconds, stepsPerEpoch };
 }

@@ -13,6 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from './kernel-ops';
 import { convInfo, forwardConvInfo, release, transposeInfo } from './kernel-ops';
+import { conv2dBackpropFilter as simdConv2dBackpropFilter } from './simd/conv-ops';
+import { geometryOf, studioKernels } from './simd/conv-kernels';
 
 function conv2dBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -25,6 +27,11 @@ function conv2dBackpropFilter(args: {
   const info = forwardConvInfo('Conv2DBackpropFilter', x.shape as [number, number, number, number], attrs.filterShape, attrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
+  const simd = studioKernels(backend);
+  if (simd !== undefined && x.dtype === 'float32' && dy.dtype === 'float32') {
+    return simdConv2dBackpropFilter(backend, simd, x, dy, geometryOf(info));
+  }
+  // Without the studio's SIMD kernels: one XNNPACK conv.
   const { top, left } = info.padInfo;
   // Rows past the last one the forward window touched must not contribute.
   const bottom = kh + (oh - 1) * sh - h - top;

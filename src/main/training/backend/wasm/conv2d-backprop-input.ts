@@ -13,6 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from './kernel-ops';
 import { convInfo, forwardConvInfo, release, runWasmKernel, transposeInfo } from './kernel-ops';
+import { conv2dBackpropInput as simdConv2dBackpropInput } from './simd/conv-ops';
+import { geometryOf, studioKernels } from './simd/conv-kernels';
 
 /** Geometry of one phase along one spatial axis. */
 interface Phase {
@@ -57,7 +59,12 @@ function conv2dBackpropInput(args: {
   const info = forwardConvInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const simd = studioKernels(backend);
+  if (simd !== undefined && dy.dtype === 'float32' && filter.dtype === 'float32') {
+    return simdConv2dBackpropInput(backend, simd, dy, filter, geometryOf(info));
+  }
 
+  // Without the studio's SIMD kernels: XNNPACK phases.
   // [KH,KW,Ci,Co] → reversed in space, in/out swapped: a correlation filter over dy.
   const swapped = transposeInfo(backend, filter, [0, 1, 3, 2]);
   const reversed = runWasmKernel(backend, tf.Reverse, { x: swapped }, { dims: [0, 1] });

@@ -35,6 +35,15 @@ const wideExplicit: Pad = [
   [0, 0],
 ];
 
+/** [batch, inChannels, outChannels] */
+const CHANNELS: [number, number, number][] = [
+  [3, 4, 5],
+  [1, 1, 1],
+  [2, 3, 16],
+  [1, 8, 2],
+  [2, 12, 13],
+];
+
 function cases(): Case[] {
   const out: Case[] = [];
   const strides: [number, number][] = [
@@ -53,17 +62,11 @@ function cases(): Case[] {
           [6, 6],
           [2, 3],
         ] as [number, number][]) {
-          // Alternate channel/batch shapes so every stride/kernel/pad meets both.
-          const many = i++ % 2 === 0;
-          out.push({
-            size,
-            kernel,
-            strides: s,
-            pad,
-            batch: many ? 3 : 1,
-            inChannels: many ? 4 : 1,
-            outChannels: many ? 5 : 1,
-          });
+          // Rotate channel/batch shapes so every stride/kernel/pad meets each of the
+          // studio kernels' paths: few input channels (gathered), few outputs (dot
+          // products), full 8-column tiles and their 4- and 1-column tails.
+          const [batch, inChannels, outChannels] = CHANNELS[i++ % CHANNELS.length]!;
+          out.push({ size, kernel, strides: s, pad, batch, inChannels, outChannels });
         }
       }
     }
@@ -76,7 +79,7 @@ function label(c: Case): string {
   return `${c.size.join('×')} k${c.kernel} s${c.strides.join('×')} ${pad} n${c.batch} ci${c.inChannels} co${c.outChannels}`;
 }
 
-/** dW and dx of a conv with these settings, via the same kernels tf's gradients use. */
+/** The forward conv (plain, and fused with a bias), dW and dx, via the same kernels tf's layers and gradients use. */
 function gradients(c: Case): () => tf.Tensor[] {
   const [h, w] = c.size;
   const xShape: [number, number, number, number] = [c.batch, h, w, c.inChannels];
@@ -84,15 +87,15 @@ function gradients(c: Case): () => tf.Tensor[] {
   return () => {
     const x = tf.tensor4d(seededValues(xShape.reduce((a, b) => a * b), 1), xShape);
     const f = tf.tensor4d(seededValues(fShape.reduce((a, b) => a * b), 2), fShape);
+    const bias = tf.tensor1d(seededValues(c.outChannels, 4));
     const y = tf.conv2d(x, f, c.strides, c.pad);
-    const yShape = y.shape;
-    y.dispose();
-    const dy = tf.tensor4d(seededValues(yShape.reduce((a, b) => a * b), 3), yShape);
+    const fused = tf.fused.conv2d({ x, filter: f, strides: c.strides, pad: c.pad, bias, activation: 'sigmoid' });
+    const dy = tf.tensor4d(seededValues(y.shape.reduce((a, b) => a * b), 3), y.shape);
     const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' };
     const dw = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: fShape }) as tf.Tensor;
     const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: f }, { ...attrs, inputShape: xShape }) as tf.Tensor;
-    tf.dispose([x, f, dy]);
-    return [dw, dx];
+    tf.dispose([x, f, dy, bias]);
+    return [dw, dx, y, fused];
   };
 }
 
@@ -104,10 +107,13 @@ function gradients(c: Case): () => tf.Tensor[] {
 const warnings = vi.spyOn(console, 'warn');
 const xnnErrors = () => warnings.mock.calls.flat().filter((m) => String(m).includes('XNN status'));
 
-describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', () => {
-  const worst = { filter: 0, input: 0 };
+describe('wasm Conv2D / FusedConv2D / Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', () => {
+  const worst = { filter: 0, input: 0, forward: 0, fused: 0 };
   afterAll(() => {
-    console.log(`max relative error vs cpu: Conv2DBackpropFilter ${worst.filter.toExponential(2)}, Conv2DBackpropInput ${worst.input.toExponential(2)}`);
+    console.log(
+      `max relative error vs cpu: Conv2DBackpropFilter ${worst.filter.toExponential(2)}, Conv2DBackpropInput ${worst.input.toExponential(2)}, ` +
+        `Conv2D ${worst.forward.toExponential(2)}, FusedConv2D (bias, sigmoid) ${worst.fused.toExponential(2)}`,
+    );
   });
 
   const outputSize = (c: Case) =>
@@ -117,15 +123,26 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend'
   const valid = cases().filter((c) => outputSize(c).every((d) => d > 0));
   it.each(valid.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
     warnings.mockClear();
-    const [dw, dx] = await runOn('wasm', gradients(c));
+    const ours = await runOn('wasm', gradients(c));
     expect(xnnErrors()).toEqual([]);
-    const [refDw, refDx] = await runOn('cpu', gradients(c));
-    const filterErr = maxRelativeError(dw!, refDw!);
-    const inputErr = maxRelativeError(dx!, refDx!);
-    worst.filter = Math.max(worst.filter, filterErr);
-    worst.input = Math.max(worst.input, inputErr);
+    const reference = await runOn('cpu', gradients(c));
+    const [filterErr, inputErr, forwardErr, fusedErr] = ours.map((values, i) => maxRelativeError(values, reference[i]!));
+    worst.filter = Math.max(worst.filter, filterErr!);
+    worst.input = Math.max(worst.input, inputErr!);
+    worst.forward = Math.max(worst.forward, forwardErr!);
+    worst.fused = Math.max(worst.fused, fusedErr!);
     expect(filterErr).toBeLessThan(TOLERANCE);
     expect(inputErr).toBeLessThan(TOLERANCE);
+    expect(forwardErr).toBeLessThan(TOLERANCE);
+    expect(fusedErr).toBeLessThan(TOLERANCE);
+  });
+
+  it('matches on a large filter, whose taps go in chunks that keep the weights in cache', async () => {
+    // 128→256 channels, 3×3: 128 KB of weights per tap, so the product runs two taps at a time.
+    const big: Case = { size: [6, 5], kernel: 3, strides: [1, 1], pad: 'same', batch: 2, inChannels: 128, outChannels: 256 };
+    const ours = await runOn('wasm', gradients(big));
+    const reference = await runOn('cpu', gradients(big));
+    ours.forEach((values, i) => expect(maxRelativeError(values, reference[i]!)).toBeLessThan(TOLERANCE));
   });
 
   it('keeps every kernel size 1–6 and stride 1–3 in the grid', () => {

@@ -16,6 +16,10 @@ export interface WasmBackendLike extends tf.KernelBackend {
    * take them after the last allocation that precedes their use.
    */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  /** A tensor's byte offset in the wasm heap. */
+  getMemoryOffset(dataId: tf.DataId): number;
+  /** Adds a reference to existing data (an output that shares its input's memory). */
+  incRef(dataId: tf.DataId): void;
 }
 
 /** Padding for one 2-D spatial conv: [top, bottom] and [left, right]. */

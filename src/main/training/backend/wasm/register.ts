@@ -11,16 +11,23 @@ import * as tf from '@tensorflow/tfjs';
 import { makeBatchMatMulConfig } from './batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { makeConv2DConfig } from './simd/conv-kernels';
+import { ELEMENTWISE_WRAPPERS } from './simd/elementwise-configs';
+import { installLeakyReluGradient, leakyReluGradConfig } from './simd/leaky-relu-gradient';
+import { installReduceGradients } from './simd/reduce-gradients';
 import { makeTileConfig } from './tile';
 
 /** Kernels this module adds when tfjs has none (a future tfjs that ships one wins). */
-const ADDED: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig];
+const ADDED: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig, leakyReluGradConfig];
 /** Kernels that replace tfjs's outright. */
 const REPLACED: readonly tf.KernelConfig[] = [conv2dBackpropInputConfig];
 /** Kernels that wrap tfjs's own (which must exist) and delegate what they do not speed up. */
 const WRAPPED: Record<string, (builtin: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Tile]: makeTileConfig,
   [tf.BatchMatMul]: makeBatchMatMulConfig,
+  [tf.Conv2D]: makeConv2DConfig,
+  [tf.FusedConv2D]: makeConv2DConfig,
+  ...ELEMENTWISE_WRAPPERS,
 };
 
 /** The names of every kernel the studio registers for 'wasm'. */
@@ -55,5 +62,7 @@ export function registerWasmTrainingKernels(): string[] {
     if (builtin === undefined || ours.has(builtin.kernelFunc)) continue;
     if (register(wrap(builtin), true)) registered.push(name);
   }
+  installLeakyReluGradient();
+  installReduceGradients();
   return registered;
 }
