@@ -79,6 +79,10 @@ describe('gan-studio CLI', () => {
     const record = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
     expect(record).toMatchObject({ status: 'completed', epoch: 1, step: 3 });
     expect(record.dataset.name).toBeTruthy();
+    // Named as the studio names runs, not by its folder id; and the next commands follow.
+    expect(record.name).toMatch(/^tiny · shapes\b/);
+    expect(record.name).toContain('1 epoch');
+    expect(first.stderr).toContain(`Next:\n  gan-studio score ${runDir}`);
     const grid = await sharp(join(runDir, 'samples', 'epoch-0001.png')).metadata();
     expect(grid.format).toBe('png');
 

@@ -23,9 +23,9 @@ function screen(written: string): string[] {
   return lines;
 }
 
-function tty() {
+function tty(columns = 200) {
   let written = '';
-  return { stream: { isTTY: true, columns: 200, write: (text: string) => ((written += text), true) }, screen: () => screen(written) };
+  return { stream: { isTTY: true, columns, write: (text: string) => ((written += text), true) }, screen: () => screen(written) };
 }
 
 describe('the progress line on a terminal', () => {
@@ -45,6 +45,19 @@ describe('the progress line on a terminal', () => {
     expect(out.screen()[0]).toBe('[############------------]  50% epoch 1/8 step 101/156 g 0.7 d 1.3 fake_acc 0.5 281.2 img/s ETA 9s');
     progress.done('epoch 1/8: gen_loss 0.7 281.2 img/s (36s)');
     expect(out.screen()).toEqual(['epoch 1/8: gen_loss 0.7 281.2 img/s (36s)', '']);
+  });
+
+  it('a terminal that reports 0 columns (a pty with no size) keeps the whole line, not all but its last character', () => {
+    const out = tty(0);
+    const progress = createProgressLine(out.stream);
+    progress.update(1, 'importing: done 512/512');
+    expect(out.screen()[0]).toBe('[########################] 100% importing: done 512/512');
+  });
+
+  it('a narrow terminal gets the line cut to its width less one (no wrap onto a second line)', () => {
+    const out = tty(20);
+    createProgressLine(out.stream).update(0, 'epoch 1/8');
+    expect(out.screen()[0]).toBe('[------------------------]'.slice(0, 19));
   });
 
   it('clear() leaves an empty line for what follows (a failure message)', () => {

@@ -31,7 +31,8 @@ export function createProgressLine(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'c
     update(fraction, text) {
       last = render(fraction, text);
       if (tty) {
-        const columns = stream.columns ?? 120;
+        // A terminal of unknown width (a pty with no size, as under `script`) reports 0 columns: that is not a width.
+        const columns = stream.columns || 120;
         stream.write(`\r${last.slice(0, columns - 1)}${ERASE_LINE_END}`);
       } else if (Date.now() - lastPlain > 5000) {
         lastPlain = Date.now();
