@@ -14,10 +14,10 @@ import { printable } from '../../shared/printable';
 import type { RunRecord } from '../../shared/run';
 import type { ExecutorChoice } from '../../shared/slurm';
 import { builtinDatasetSource, importDataset } from '../../main/data';
-import { selectBackend } from '../../main/training/backend';
 import { createRunDir, readRunRecord, updateRunRecord } from '../../main/runs';
 import { activeRunLock, lockedError } from '../../main/runs/run-lock';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
+import { probeForcedBackendInChild } from '../../main/studio-service/probe';
 import { CliError } from '../cli-error';
 import { describeHyperParameterError } from '../config-errors';
 import { CONFIG_FLAG_OPTIONS, configFlagHelp, configInputFromFlags, flagArgs, type ConfigFlagValues } from '../config-flags';
@@ -104,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCliArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false, allowNegative: true }) as { values: Values };
   const backend = parseBackend(optionalText(values.backend) ?? process.env.GAN_STUDIO_BACKEND);
   // A forced backend that cannot load should fail before a run folder exists.
-  if (backend) await selectBackend({ forced: backend });
+  if (backend) await checkForcedBackend(backend);
   const progress = createProgressLine();
   if (values.resume) return resumeRun(values, backend, progress);
 
@@ -172,6 +172,19 @@ async function trainOnSlurm(runsRoot: string, datasetId: string, config: Trainin
   } finally {
     process.off('SIGINT', onSigint);
     await studio.shutdown();
+  }
+}
+
+/**
+ * Load `backend` once in a probe process, not here: Dawn prints its warnings about a software
+ * adapter's limits from native code, straight to this terminal; the probe's stderr drops them.
+ */
+async function checkForcedBackend(backend: BackendName): Promise<void> {
+  try {
+    await probeForcedBackendInChild(backend);
+  } catch (error) {
+    const hint = (error as { hint?: unknown }).hint;
+    throw new CliError(error instanceof Error ? error.message : String(error), EXIT.unavailable, typeof hint === 'string' ? hint : undefined);
   }
 }
 
