@@ -68,6 +68,7 @@ describe.skipIf(!hasChromium())('accessibility (axe-core) in Chromium against se
     }],
     ['New run', async () => {
       await page.goto(`${server.url}#/new`);
+      await page.getByRole('button', { name: 'Show' }).click(); // the summaries, folded by default, checked open
       await page.locator('section[aria-label="Generator summary"]').waitFor();
       await page.getByLabel('Epochs', { exact: true }).fill('-1'); // an error message on show too
     }],

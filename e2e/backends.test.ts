@@ -56,16 +56,25 @@ describe.skipIf(!hasChromium())('Backends view in Chromium against serve', () =>
     expect(await picked.textContent()).toContain("auto's pick");
     expect(await page.locator('[data-testid="backend-verdict"]', { hasText: "auto's pick" }).count()).toBe(1);
 
-    // This machine has no GPU: the summary says why training runs on the CPU, and tfjs-node-gpu carries its fixes.
+    // It leads with what trains here and how fast (real steps of quick, timed by the doctor).
+    expect(await page.getByTestId('doctor-lead').textContent()).toMatch(new RegExp(`^\\s*Trains here: ${auto}, about [\\d,]+ images/s \\(quick preset, batch 64\\)`));
+    // This machine has no GPU: the summary says why training runs on the CPU, and tfjs-node-gpu says "no NVIDIA GPU" once.
     expect(await page.getByTestId('doctor-summary').textContent()).toMatch(/^No GPU backend works/);
     const gpu = page.locator('[data-testid="backend-verdict"][data-backend="tfjs-node-gpu"]');
     expect(await gpu.textContent()).toContain('does not load');
-    expect(await gpu.getByRole('list', { name: 'How to fix tfjs-node-gpu' }).getByRole('listitem').count()).toBeGreaterThan(0);
+    const gpuFixes = gpu.getByRole('list', { name: 'How to fix tfjs-node-gpu' }).getByRole('listitem');
+    expect(await gpuFixes.allTextContents()).toEqual([expect.stringMatching(/^no NVIDIA GPU here/)]);
+    expect((await page.locator('main').textContent())?.split('no NVIDIA GPU here').length).toBe(2);
+    expect(await page.getByRole('region', { name: 'CUDA for tfjs-node-gpu' }).count()).toBe(0);
+    // The studio speaks of its own Backend setting, never a CLI flag, and explains webgpu once.
+    expect(await page.locator('main').textContent()).not.toContain('--backend');
     // llvmpipe (CI) is listed as a software adapter that works but auto skips; without a Vulkan driver webgpu does not load.
     const webgpu = page.locator('[data-testid="backend-verdict"][data-backend="webgpu"]');
     if ((await webgpu.getAttribute('data-works')) === 'true') {
       expect(await webgpu.textContent()).toContain('works (software adapter)');
       expect(await webgpu.textContent()).toContain('auto skips it: only a software adapter');
+      expect(await webgpu.getByTestId('force-hint').textContent()).toBe('To train on it anyway, choose webgpu as the Backend in New run.');
+      expect((await webgpu.textContent())?.match(/slower than wasm/g)).toHaveLength(1);
       expect(await page.getByTestId('webgpu-adapter').first().textContent()).toContain('software');
     } else {
       expect(await webgpu.textContent()).toContain('does not load');

@@ -64,6 +64,8 @@ describe.skipIf(!hasChromium())('New run form in Chromium against serve', () => 
   });
 
   it('shows the summaries of the models the run will train: latent size 64 adds 48 × 256 weights to the generator', async () => {
+    // Folded by default (the form stays short); Show opens them.
+    await page.getByRole('button', { name: 'Show' }).click();
     const generator = await totalParams(page, 'Generator');
     const discriminator = await totalParams(page, 'Discriminator');
     await page.getByLabel('Latent size', { exact: true }).fill('64');

@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium())('run controls in Chromium against serve', () => 
 
     await page.goto(`${server.url}#/runs`);
     const row = page.locator(`[data-run-id="${run!.id}"]`);
-    expect(await row.locator('.meta').textContent()).toContain(`epoch ${run!.epoch} / ${run!.config.epochs}`);
+    expect(await row.locator('.meta').textContent()).toContain(`${run!.epoch} of ${run!.config.epochs} epoch${run!.config.epochs === 1 ? '' : 's'} done`);
   });
 
   it('Escape in the rename field cancels; Enter saves', async () => {
@@ -135,7 +135,7 @@ describe.skipIf(!hasChromium())('run controls in Chromium against serve', () => 
     const run = await server.service.createRun({ name: 'short', datasetId, config: { preset: 'tiny', epochs: 1, batchSize: 64 } });
     await waitForRunsCompleted(server.service, [run.id], 120_000);
     const notices = (): Promise<string[]> => page.evaluate(() => (window as unknown as { notices: { shown: string[] } }).notices.shown);
-    await expect.poll(notices, { timeout: 10_000 }).toEqual(['Training finished: short | All 1 epochs done. Open the run to see its grid and export it.']);
+    await expect.poll(notices, { timeout: 10_000 }).toEqual(['Training finished: short | All 1 epoch done. Open the run to see its grid and export it.']);
   });
 
   it('asks before deleting a run that is training, and says it is', async () => {

@@ -3,8 +3,9 @@
  * lazily so `--help` is instant and TensorFlow.js loads only when needed.
  */
 import { EXIT } from './exit-codes';
-import { printableLines } from '../shared/printable';
+import { printable, printableLines } from '../shared/printable';
 import { CliError } from './cli-error';
+import { suggestionHint } from './did-you-mean';
 
 interface Command {
   summary: string;
@@ -43,9 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    const hint = suggestionHint(name, Object.keys(COMMANDS));
+    console.error(`Unknown command "${printable(name)}".${hint ? ` ${hint}` : ''}\n\n${USAGE}`);
     return EXIT.usage;
   }
   const module = await command.load();
@@ -57,8 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     return await module.run(rest);
   } catch (error) {
     // parseArgs says what is wrong ("Unknown option '--x'") but not where the options are listed.
-    if (isParseArgsError(error) && (error as { hint?: unknown }).hint === undefined) {
-      Object.assign(error as Error, { hint: `Run "gan-studio ${name} --help" for its options.` });
+    if (isParseArgsError(error)) {
+      const suggestion = (error as { hint?: unknown }).hint;
+      const help = `Run "gan-studio ${name} --help" for its options.`;
+      Object.assign(error as Error, { hint: typeof suggestion === 'string' ? `${suggestion} ${help}` : help });
     }
     return reportError(error);
   }

@@ -1,5 +1,7 @@
 /**
- * A one-line terminal progress display. On a TTY it redraws in place; when
+ * A one-line terminal progress display. On a TTY it redraws in place, and
+ * every redraw and the finishing line erase what is left of the longer line
+ * before it (else "16×16×1" over "10000/10000" read "16×16×1000"); when
  * output is piped (CI, logs) it prints a plain line at most every few seconds.
  */
 import { printable } from '../shared/printable';
@@ -8,9 +10,14 @@ export interface ProgressLine {
   update(fraction: number, text: string): void;
   /** Finish the line (keeps the last state visible). */
   done(text?: string): void;
+  /** Erase a bar being drawn, so other output starts on a clean line. */
+  clear(): void;
 }
 
-export function createProgressLine(stream: NodeJS.WriteStream = process.stderr, width = 24): ProgressLine {
+/** ANSI "erase to the end of the line". */
+const ERASE_LINE_END = '\x1b[K';
+
+export function createProgressLine(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'> = process.stderr, width = 24): ProgressLine {
   const tty = Boolean(stream.isTTY);
   let lastPlain = 0;
   let last = '';
@@ -24,8 +31,9 @@ export function createProgressLine(stream: NodeJS.WriteStream = process.stderr, 
     update(fraction, text) {
       last = render(fraction, text);
       if (tty) {
-        const columns = stream.columns ?? 120;
-        stream.write(`\r${last.slice(0, columns - 1).padEnd(Math.min(columns - 1, last.length + 2))}`);
+        // A terminal of unknown width (a pty with no size, as under `script`) reports 0 columns: that is not a width.
+        const columns = stream.columns || 120;
+        stream.write(`\r${last.slice(0, columns - 1)}${ERASE_LINE_END}`);
       } else if (Date.now() - lastPlain > 5000) {
         lastPlain = Date.now();
         stream.write(`${last}\n`);
@@ -33,7 +41,10 @@ export function createProgressLine(stream: NodeJS.WriteStream = process.stderr, 
     },
     done(text) {
       const line = text === undefined ? last : printable(text);
-      stream.write(tty ? `\r${line}\n` : `${line}\n`);
+      stream.write(tty ? `\r${line}${ERASE_LINE_END}\n` : `${line}\n`);
+    },
+    clear() {
+      if (tty) stream.write(`\r${ERASE_LINE_END}`);
     },
   };
 }

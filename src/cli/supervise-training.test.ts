@@ -9,6 +9,7 @@ describe('describeFinish', () => {
 
   it('says "after epoch N" at an epoch boundary, and reports completion plainly', () => {
     expect(describeFinish({ type: 'finished', reason: 'stopped', epoch: 2, step: 60 }, 30, '/runs/r')).toMatch(/^stopped after epoch 2, step 60 overall/);
-    expect(describeFinish({ type: 'finished', reason: 'completed', epoch: 3, step: 90 }, 30, '/runs/r')).toBe('finished: 3 epochs, 90 steps — /runs/r');
+    expect(describeFinish({ type: 'finished', reason: 'completed', epoch: 3, step: 90 }, 30, '/runs/r')).toMatch(/^finished: 3 epochs, 90 steps — \/runs\/r\nNext:\n {2}gan-studio score \/runs\/r /);
+    expect(describeFinish({ type: 'finished', reason: 'completed', epoch: 1, step: 30 }, 30, '/runs/r')).toMatch(/^finished: 1 epoch, 30 steps — /);
   });
 });

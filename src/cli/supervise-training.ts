@@ -6,6 +6,7 @@
 import type { BackendName } from '../shared/backends';
 import { etaSeconds, typicalStepMs } from '../shared/eta';
 import type { TrainingConfig } from '../shared/config';
+import { plural } from '../shared/plural';
 import { printable, printableLines } from '../shared/printable';
 import type { TrainerEvent } from '../shared/trainer-protocol';
 import { updateRunRecord } from '../main/runs';
@@ -13,6 +14,7 @@ import { formatScoresLine } from '../main/scores/format';
 import { watchParent } from '../main/training/trainer-channel';
 import { spawnTrainerProcess } from '../main/training/trainer-process';
 import { EXIT } from './exit-codes';
+import { nextCommands } from './next-commands';
 import { formatDuration, type ProgressLine } from './progress-bar';
 
 export interface SuperviseOptions {
@@ -115,10 +117,12 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
         break;
       case 'finished':
         outcome = event.reason === 'completed' ? EXIT.ok : EXIT.interrupted;
+        progress.clear();
         console.error(describeFinish(event, stepsPerEpoch, options.runDir));
         break;
       case 'failed':
         outcome = event.kind === 'bad-input' ? EXIT.usage : EXIT.failed;
+        progress.clear();
         console.error(`training failed (${event.kind}): ${printableLines(event.error.message)}`);
         if (process.env.DEBUG && event.error.stack) console.error(event.error.stack);
         break;
@@ -132,6 +136,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
       launcherWatch?.cancel();
       if (outcome === undefined) {
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        progress.clear();
         await updateRunRecord(options.runDir, {
           status: 'crashed',
           failure: { kind: 'crashed', message: `The trainer process ended unexpectedly (${how}).` },
@@ -161,7 +166,7 @@ export function superviseTraining(options: SuperviseOptions): Promise<number> {
  * says which epoch it was in ("stopped at epoch 0" read as if nothing had been trained).
  */
 export function describeFinish(event: Extract<TrainerEvent, { type: 'finished' }>, stepsPerEpoch: number, runDir: string): string {
-  if (event.reason === 'completed') return `finished: ${event.epoch} epochs, ${event.step} steps — ${runDir}`;
+  if (event.reason === 'completed') return `finished: ${plural(event.epoch, 'epoch')}, ${plural(event.step, 'step')} — ${runDir}\n${nextCommands(runDir)}`;
   const inEpoch = stepsPerEpoch > 0 ? event.step - event.epoch * stepsPerEpoch : 0;
   const where = inEpoch > 0 ? `in epoch ${event.epoch + 1} (step ${inEpoch}/${stepsPerEpoch})` : `after epoch ${event.epoch}`;
   return `stopped ${where}, step ${event.step} overall; checkpoint saved. Resume with: gan-studio train --resume ${runDir}`;

@@ -1,16 +1,19 @@
 /**
  * Backend probe process entry: select the backend exactly as a trainer
  * would, report it to the parent, exit — or, with `--doctor`, run the whole
- * doctor diagnosis (every backend forced, WebGPU adapters, CUDA libraries).
+ * doctor diagnosis (every backend forced, WebGPU adapters, CUDA libraries,
+ * a few timed training steps on auto's pick).
  * It runs in its own process so the studio's main process never loads
  * native TensorFlow or opens a GPU context (which would reserve device
  * memory the trainers need).
  */
-import type { BackendReport } from '../shared/backends';
+import type { BackendName, BackendReport } from '../shared/backends';
 import type { DoctorReport } from '../shared/doctor';
 import { selectBackend } from './training/backend';
 import { diagnoseBackends } from './training/backend/doctor';
-import { DOCTOR_ARG, type ProbeMessage } from './probe-protocol';
+import { systemProbeInputs } from './training/backend/doctor-probe';
+import { measureTrainingSpeed } from './training/training-speed';
+import { DOCTOR_ARG, FORCED_ARG_PREFIX, type ProbeMessage } from './probe-protocol';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -27,7 +30,10 @@ function send(message: ProbeMessage<BackendReport | DoctorReport>): Promise<void
 }
 
 process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
-const work: Promise<BackendReport | DoctorReport> = process.argv.includes(DOCTOR_ARG) ? diagnoseBackends() : selectBackend({});
+const forced = process.argv.find((arg) => arg.startsWith(FORCED_ARG_PREFIX))?.slice(FORCED_ARG_PREFIX.length) as BackendName | undefined;
+const work: Promise<BackendReport | DoctorReport> = process.argv.includes(DOCTOR_ARG)
+  ? diagnoseBackends(systemProbeInputs(), () => measureTrainingSpeed())
+  : selectBackend(forced ? { forced } : {});
 void work
   .then(
     (report) => send({ ok: true, report }),

@@ -10,6 +10,7 @@ import { BACKEND_NAMES, type BackendName, type BackendReport } from './backends'
 import type { DoctorReport } from './doctor';
 import { trainingConfigInputSchema, type TrainingConfig } from './config';
 import { importOptionsSchema, type DatasetManifest } from './dataset';
+import { COMPARE_EXPORT_FORMATS, EXPORT_FORMATS } from './export-formats';
 import { generateSpecSchema, generatorChoiceSchema, type GenerateResult, type GeneratorCheckpoint } from './generate';
 import type { EpochMetrics, StepMetrics } from './metrics';
 import type { ModelPreset, PresetName } from './presets';
@@ -163,10 +164,6 @@ export interface Progress {
 /** The progress operation of a trainer training its dataset's score classifier (once per dataset). */
 export const SCORE_CLASSIFIER_OPERATION = 'training the score classifier (once per dataset)';
 
-/** Export formats of one run (animations, a grid PNG, charts, CSV, the generator model). */
-export const RUN_EXPORT_FORMATS = ['gif', 'mp4', 'webm', 'png', 'csv', 'charts', 'generator'] as const;
-/** Formats of a side-by-side comparison of 2–4 runs. */
-export const COMPARE_EXPORT_FORMATS = ['gif', 'mp4'] as const;
 
 /** One written file of an export; `name` is relative to the export's folder, e.g. progress.gif or generator/model.json. */
 export interface ExportFile {
@@ -212,7 +209,7 @@ const animationOptions = {
 
 /** One run exported in any format, or 2–4 runs side by side as GIF/MP4. */
 export const exportRunRequestSchema = z.union([
-  z.object({ runId: id, format: z.enum(RUN_EXPORT_FORMATS), epoch: epoch.optional(), ...animationOptions }).strict(),
+  z.object({ runId: id, format: z.enum(EXPORT_FORMATS), epoch: epoch.optional(), ...animationOptions }).strict(),
   z
     .object({
       runIds: z

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { BACKEND_NAMES } from './backends';
 import { PRESET_NAMES } from './presets';
 import { PRESETS } from './preset-catalog';
-import { DIFF_AUGMENT_OPS, LOSS_NAMES, type RecipeConfig } from './recipes';
+import { isRecipeOff, RECIPE_FIELDS } from './config-fields';
+import { DIFF_AUGMENT_OPS, LOSS_NAMES, LOSS_SPECS } from './recipes';
 
 const positiveInt = z.number().int().positive();
 const probability = z.number().min(0).max(1);
@@ -15,9 +16,10 @@ const probability = z.number().min(0).max(1);
 /** Images per scoring by default (docs/scores.md: its cost against an epoch's training). */
 export const DEFAULT_SCORE_SAMPLE_SIZE = 500;
 /**
- * Training recipes (src/main/training/objective). Each one's "off" value is
- * accepted as input (to switch off a preset's default) and left out of the
- * resolved config, so a config without recipes is the tutorial's step.
+ * Training recipes (src/main/training/objective). Each one's "off" value
+ * (config-fields.ts) is accepted as input (to switch off a preset's default)
+ * and left out of the resolved config, so a config without recipes is the
+ * tutorial's step.
  */
 const recipeFields = {
   /** Adversarial loss; bce (the tutorial's) when absent. */
@@ -36,9 +38,20 @@ const recipeFields = {
   r1Gamma: z.number().min(0).max(1000).optional(),
 };
 
+/** The recipe settings of a training config; absent = off. */
+export type RecipeConfig = z.infer<z.ZodObject<typeof recipeFields>>;
+
+/** Losses label smoothing can apply to: those with a target for real images. */
+const LOSSES_WITH_TARGETS = LOSS_NAMES.filter((name) => LOSS_SPECS[name].targets);
+
 const recipeChecks = (config: RecipeConfig, ctx: z.RefinementCtx) => {
-  if (config.loss === 'hinge' && (config.labelSmoothing ?? 0) > 0) {
-    ctx.addIssue({ code: 'custom', path: ['labelSmoothing'], message: 'label smoothing changes the target of bce or least-squares; hinge has no targets. Use --loss bce or least-squares, or drop it.' });
+  const loss = config.loss ?? 'bce';
+  if (!LOSS_SPECS[loss].targets && (config.labelSmoothing ?? 0) > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['labelSmoothing'],
+      message: `label smoothing lowers the real images' target; ${loss} has no targets. Choose the ${LOSSES_WITH_TARGETS.join(' or ')} loss, or set label smoothing to 0.`,
+    });
   }
   if (config.diffAugment && new Set(config.diffAugment).size !== config.diffAugment.length) {
     ctx.addIssue({ code: 'custom', path: ['diffAugment'], message: `expected each of ${DIFF_AUGMENT_OPS.join(', ')} at most once, got ${config.diffAugment.join(', ')}` });
@@ -144,17 +157,6 @@ export function resolveTrainingConfig(input: TrainingConfigInput): TrainingConfi
   });
 }
 
-/** What counts as "off" for each recipe. */
-const RECIPE_OFF: { [K in keyof RecipeConfig]-?: (value: NonNullable<RecipeConfig[K]>) => boolean } = {
-  loss: (value) => value === 'bce',
-  labelSmoothing: (value) => value === 0,
-  instanceNoise: (value) => value === 0,
-  diffAugment: (value) => value.length === 0,
-  emaDecay: (value) => value === 0,
-  spectralNorm: (value) => !value,
-  r1Gamma: (value) => value === 0,
-};
-
 /**
  * The user's recipes over the preset's. An "off" recipe is left out, unless
  * the preset switches it on: then the explicit off is kept, so resolving the
@@ -162,11 +164,11 @@ const RECIPE_OFF: { [K in keyof RecipeConfig]-?: (value: NonNullable<RecipeConfi
  */
 function resolveRecipes(input: RecipeConfig, defaults: RecipeConfig): RecipeConfig {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(RECIPE_OFF) as (keyof RecipeConfig)[]) {
+  for (const field of RECIPE_FIELDS) {
+    const key = field.key as keyof RecipeConfig;
     const value = input[key] ?? defaults[key];
     if (value === undefined) continue;
-    const off = (RECIPE_OFF[key] as (v: unknown) => boolean)(value);
-    if (!off || defaults[key] !== undefined) {
+    if (!isRecipeOff(field, value) || defaults[key] !== undefined) {
       // DiffAugment's ops in the canonical order, whatever order they were given in.
       out[key] = key === 'diffAugment' ? DIFF_AUGMENT_OPS.filter((op) => (value as string[]).includes(op)) : value;
     }

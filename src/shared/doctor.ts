@@ -5,6 +5,7 @@
  * only added; a change of meaning bumps `version`.
  */
 import type { BackendName } from './backends';
+import type { PresetName } from './presets';
 import type { GpuWindowFinding } from './gpu-window';
 
 /** Bumped when a field of DoctorReport changes meaning or goes away (an added optional field, e.g. gpuWindow, does not). */
@@ -88,8 +89,28 @@ export interface SonameFinding {
 export interface CudaProbe {
   sonames: SonameFinding[];
   driver: { installed: boolean; version: string | null; nvidiaSmi: boolean; libcuda: string | null };
+  /**
+   * An NVIDIA GPU was seen (its driver, or its PCI device without one). Without one the sonames
+   * do not matter, and `fixes` says so once. Absent in reports from before it was looked for.
+   */
+  nvidiaGpu?: boolean;
   /** Lines saying what to install or set; empty when everything was found. */
   fixes: string[];
+}
+
+/** How fast auto's backend trains here: real steps of a preset, timed by the doctor. */
+export interface TrainingSpeed {
+  preset: PresetName;
+  batchSize: number;
+  imagesPerSecond: number;
+}
+
+/** "about 310 images/s (quick preset, batch 64): an epoch of the built-in 10,000 images in about 32 s". */
+export function describeSpeed(speed: TrainingSpeed): string {
+  const rate = speed.imagesPerSecond >= 100 ? Math.round(speed.imagesPerSecond / 10) * 10 : Math.round(speed.imagesPerSecond);
+  const epoch = 10_000 / speed.imagesPerSecond;
+  const epochText = epoch < 90 ? `${Math.max(1, Math.round(epoch))} s` : `${Math.round(epoch / 60)} min`;
+  return `about ${rate.toLocaleString('en-US')} images/s (${speed.preset} preset, batch ${speed.batchSize}): an epoch of the built-in 10,000 images in about ${epochText}`;
 }
 
 /** The whole report. */
@@ -101,6 +122,8 @@ export interface DoctorReport {
   gpuWorks: boolean;
   /** One sentence: which GPU backend works, or why training runs on the CPU. */
   summary: string;
+  /** How fast auto's backend trained a few real steps here; absent where it was not measured (the desktop app's GPU window trains instead). */
+  speed?: TrainingSpeed;
   /** Every backend, in the order auto tries them. */
   backends: BackendVerdict[];
   webgpu: WebgpuProbe;

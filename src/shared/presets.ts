@@ -3,7 +3,7 @@
  * these layer lists into tf.js models. Keep each preset faithful to its
  * reference — the parameter totals are asserted in tests.
  */
-import type { RecipeConfig } from './recipes';
+import type { RecipeConfig } from './config';
 
 /** One layer of a generator or discriminator, in Keras terms. */
 export type LayerSpec =

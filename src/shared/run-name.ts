@@ -5,51 +5,30 @@
  * loss"; exports take that name as a safe file name.
  */
 import { resolveTrainingConfig, type TrainingConfig } from './config';
-
-/** Settings that say nothing about the experiment (a random seed, where it trains, how often it saves). */
-const NOT_NAMED = new Set(['preset', 'seed', 'backend', 'earlySampleSteps', 'checkpointEvery', 'gridRows', 'gridCols']);
-
-/** How one changed setting reads in a name; anything not listed reads "key value". */
-const PHRASES: Record<string, (value: string) => string> = {
-  loss: (v) => `${v} loss`,
-  latentDim: (v) => `latent ${v}`,
-  filterScale: (v) => `filters ×${v}`,
-  batchSize: (v) => `batch ${v}`,
-  epochs: (v) => `${v} epoch${v === '1' ? '' : 's'}`,
-  generatorLearningRate: (v) => `G lr ${v}`,
-  discriminatorLearningRate: (v) => `D lr ${v}`,
-  generatorBeta1: (v) => `G β₁ ${v}`,
-  discriminatorBeta1: (v) => `D β₁ ${v}`,
-  dropout: (v) => `dropout ${v}`,
-  leakyReluAlpha: (v) => `LeakyReLU α ${v}`,
-  batchNormMomentum: (v) => `BN momentum ${v}`,
-  labelSmoothing: (v) => `label smoothing ${v}`,
-  instanceNoise: (v) => `instance noise ${v}`,
-  diffAugment: (v) => `DiffAugment ${v}`,
-  emaDecay: (v) => `EMA ${v}`,
-  spectralNorm: (v) => (v === 'true' ? 'spectral norm' : 'no spectral norm'),
-  r1Gamma: (v) => `R1 ${v}`,
-};
+import { configField } from './config-fields';
 
 function show(value: unknown): string {
   if (value === undefined) return 'off';
   return Array.isArray(value) ? value.join('+') || 'off' : String(value);
 }
 
-/** One setting as it reads in a name: "hinge loss", "EMA 0.99", "batch 64". */
+/** A setting is named when its field has a phrase (the seed, where it trains, how often it saves are not). */
+const isNamed = (key: string): boolean => configField(key)?.phrase !== undefined || configField(key) === undefined;
+
+/** One setting as it reads in a name: "hinge loss", "EMA 0.99", "batch 64"; a key the field list does not know reads "key value". */
 export function settingPhrase(key: string, value: unknown): string {
   const shown = show(value);
-  return PHRASES[key]?.(shown) ?? `${key} ${shown}`;
+  return configField(key)?.phrase?.(shown) ?? `${key} ${shown}`;
 }
 
 /** The settings of `config` that differ from `baseline`, as short phrases, in the config's own key order. */
 export function describeChanges(config: TrainingConfig, baseline: TrainingConfig): string[] {
-  const keys = [...new Set([...Object.keys(config), ...Object.keys(baseline)])].filter((k) => !NOT_NAMED.has(k));
+  const keys = [...new Set([...Object.keys(config), ...Object.keys(baseline)])].filter(isNamed);
   const phrases: string[] = [];
   for (const key of keys) {
-    const mine = show((config as Record<string, unknown>)[key]);
-    if (mine === show((baseline as Record<string, unknown>)[key])) continue;
-    phrases.push(settingPhrase(key, (config as Record<string, unknown>)[key]));
+    const mine = (config as Record<string, unknown>)[key];
+    if (show(mine) === show((baseline as Record<string, unknown>)[key])) continue;
+    phrases.push(settingPhrase(key, mine));
   }
   return phrases;
 }

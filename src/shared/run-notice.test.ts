@@ -17,6 +17,7 @@ describe('noticeFor', () => {
       body: 'All 10 epochs done. Open the run to see its grid and export it.',
       runId: 'r1',
     });
+    expect(noticeFor('running', run('completed', { epoch: 1, config: { epochs: 1 } }))?.body).toBe('All 1 epoch done. Open the run to see its grid and export it.');
     expect(noticeFor('running', run('failed', { failure: { kind: 'nan', message: 'Training diverged at step 40.\nmore' } }))).toMatchObject({
       title: 'Training failed: quick · Fashion-MNIST',
       body: 'Training diverged at step 40.',

@@ -5,6 +5,7 @@
  * and the browser (the Notification API) both drive.
  */
 import type { RunStatus } from './run';
+import { plural } from './plural';
 
 /** What a notice needs of a run. */
 export interface NoticeRun {
@@ -26,7 +27,7 @@ export interface RunNotice {
 
 /** The endings worth interrupting someone for; a stop is the user's own doing, so it stays quiet. */
 const ENDINGS: Partial<Record<RunStatus, (run: NoticeRun) => Omit<RunNotice, 'runId'>>> = {
-  completed: (run) => ({ title: `Training finished: ${run.name}`, body: `All ${run.config.epochs} epochs done. Open the run to see its grid and export it.` }),
+  completed: (run) => ({ title: `Training finished: ${run.name}`, body: `All ${plural(run.config.epochs, 'epoch')} done. Open the run to see its grid and export it.` }),
   failed: (run) => ({ title: `Training failed: ${run.name}`, body: firstLine(run.failure?.message) ?? `It stopped at epoch ${run.epoch}.` }),
   crashed: (run) => ({
     title: `Trainer crashed: ${run.name}`,

@@ -20,9 +20,5 @@ export function hardwareAdapterFix(os: string): string {
   return HARDWARE_ADAPTER_FIX[os] ?? OTHER_PLATFORM_FIX;
 }
 
-/** The fix sentence shown to a software adapter's owner. */
-export const SOFTWARE_ADAPTER_FIX =
-  'a software adapter works but is slower than wasm, so auto skips it; to use it anyway choose webgpu as the backend (--backend webgpu, or Backend in New run)';
-
 /** A hardware adapter whose backend still failed (outside Electron's trainer process). */
 export const HARDWARE_FAILED_FIX = 'a hardware adapter was found but the backend failed (see why above): update the GPU driver; until then auto trains on the next backend';

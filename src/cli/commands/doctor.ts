@@ -6,13 +6,14 @@ import { parseCliArgs } from '../parse-args';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import type { DoctorReport } from '../../main/training/backend/doctor';
-import { diagnoseBackends } from '../../main/training/backend/doctor';
 import { formatDoctorReport } from '../../main/training/backend/doctor-format';
+import { diagnoseBackendsInChild } from '../../main/studio-service/probe';
 
 export const help = `Usage: gan-studio doctor [--json]
 
-Say which compute backends load on this machine and why the others do not,
-each with the fix: tfjs-node-gpu (each CUDA 11.2 / cuDNN 8.1 library found or
+Say what trains on this machine and how fast (a few timed steps of the quick
+preset on the backend "auto" picks), which compute backends load and why the
+others do not, each with the fix: tfjs-node-gpu (each CUDA 11.2 / cuDNN 8.1 library found or
 missing, the NVIDIA driver), webgpu (every GPU adapter Dawn offers — vendor,
 architecture, driver, software or hardware — and the Vulkan drivers on Linux),
 tfjs-node, wasm and cpu; the versions of Node, tfjs, tfjs-backend-webgpu, the
@@ -33,7 +34,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     throw new CliError((error as Error).message, EXIT.usage, 'Run "gan-studio doctor --help" for the options.');
   }
-  const report = await diagnoseBackends();
+  // In a probe process, as the studio runs it: Dawn's own warnings on its stderr stay out of the terminal.
+  const report = await diagnoseBackendsInChild();
   // JSON.stringify escapes control characters itself.
   console.log(json ? JSON.stringify(report) : formatDoctorReport(report));
   return doctorExitCode(report);

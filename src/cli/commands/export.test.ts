@@ -40,6 +40,25 @@ describe('gan-studio export', () => {
     expect(existsSync(out)).toBe(true);
   });
 
+  it('adds the format’s extension to an --out without one; refuses another format’s before ffmpeg runs', async () => {
+    // ffmpeg alone said "Unable to find a suitable output format" and hinted at encoders.
+    const named = await capture(exportRun([runA, '--format', 'gif', '--out', join(root, 'progress-a')]));
+    expect(named.code).toBe(EXIT.ok);
+    expect(existsSync(join(root, 'progress-a.gif'))).toBe(true);
+    const clash = await capture(exportRun([runA, '--format', 'gif', '--out', join(root, 'clash.mp4')]));
+    expect(clash.code).toBe(EXIT.usage);
+    expect(clash.stderr).toContain(`The output ${join(root, 'clash.mp4')} ends in .mp4, but the format is gif (a .gif file).`);
+    expect(clash.stderr).toContain('Hint: Name it ….gif, or export with --format mp4.');
+    expect(clash.stderr).not.toMatch(/encoder|suitable output format/);
+    expect(existsSync(join(root, 'clash.mp4'))).toBe(false);
+  });
+
+  it('says so when an animation has one frame (a one-epoch run shows no progress)', async () => {
+    const single = await capture(exportRun([runB, '--from-epoch', '3', '--out', join(root, 'one.gif')]));
+    expect(single.code).toBe(EXIT.ok);
+    expect(single.stderr).toContain('note: the animation has one frame');
+  });
+
   it('writes CSV and chart folders', async () => {
     expect(await exportRun([runB, '--format', 'csv', '--out', join(root, 'csv')])).toBe(EXIT.ok);
     expect((await readdir(join(root, 'csv'))).sort()).toEqual(['epochs.csv', 'steps.csv']);

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { parseCliArgs } from '../parse-args';
 import type { Progress } from '../../shared/api';
 import { printableLines } from '../../shared/printable';
+import { EXPORT_FORMATS, isAnimationFormat, type ExportFormat } from '../../shared/export-formats';
 import {
-  ANIMATION_FORMATS,
-  EXPORT_FORMATS,
+  defaultExportOut,
   ExportCancelledError,
   ExportError,
+  exportRequestFor,
   ExportInputError,
   FfmpegNotFoundError,
   runExport,
@@ -37,7 +38,8 @@ a run with fewer epochs holds its last grid, marked "ended".
 
 Options:
   --format F        gif | mp4 | webm | png | charts | csv | generator (default gif)
-  --out PATH        Output file or folder (default: RUN_DIR/exports/…)
+  --out PATH        Output file or folder (default: RUN_DIR/exports/…); a file
+                    without the format's extension gets it (--out progress → progress.gif)
   --fps N           Frames (epochs) per second, default 4
   --scale N         Integer nearest-neighbour upscaling (default: about 256 px wide
                     for animations, at least 512 px on the long side for png)
@@ -50,8 +52,6 @@ Options:
 ffmpeg is found as FFMPEG_PATH, then ffmpeg-static, then @ffmpeg-installer/ffmpeg,
 then ffmpeg on PATH. Exit codes: 0 written, 1 export failed, 2 bad arguments or
 run folder, 3 no ffmpeg, 130 cancelled (nothing partial is kept).`;
-
-type Format = (typeof EXPORT_FORMATS)[number];
 
 const USAGE_HINT = 'Run "gan-studio export --help" for the options.';
 
@@ -131,7 +131,7 @@ function parse(argv: string[]) {
     throw new CliError((error as Error).message, EXIT.usage, USAGE_HINT);
   }
   const { values, positionals } = parsed;
-  const format = values.format as Format;
+  const format = values.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new CliError(`Expected --format ${EXPORT_FORMATS.join(' | ')}, got "${values.format}".`, EXIT.usage, USAGE_HINT);
   const compare = values.compare ?? [];
   // "--compare B C" leaves C as a positional; accept it only in compare mode.
@@ -140,7 +140,7 @@ function parse(argv: string[]) {
     throw new CliError(`Expected one RUN_DIR, got ${positionals.length}: ${positionals.join(' ')}.`, EXIT.usage, 'Use --compare to export several runs side by side.');
   }
   const runs = [...positionals.slice(0, 1), ...compare, ...positionals.slice(1)];
-  if (compare.length > 0 && !(ANIMATION_FORMATS as readonly string[]).includes(format)) {
+  if (compare.length > 0 && !isAnimationFormat(format)) {
     throw new CliError(`--compare makes an animation: expected --format gif, mp4 or webm, got "${format}".`, EXIT.usage, USAGE_HINT);
   }
   return {
@@ -155,25 +155,11 @@ function parse(argv: string[]) {
   };
 }
 
-/** The request for parsed arguments, with outputs defaulting to RUN_DIR/exports/. */
+/** The request for parsed arguments, with outputs defaulting to RUN_DIR/exports/ (progress.gif, compare.mp4, grid-epoch-N.png, …). */
 function toRequest(args: ReturnType<typeof parse>): ExportRequest {
-  const runDir = args.runs[0]!;
-  const exportsDir = join(runDir, 'exports');
-  switch (args.format) {
-    case 'gif':
-    case 'mp4':
-    case 'webm': {
-      const name = args.runs.length > 1 ? 'compare' : 'progress';
-      const { fps, scale, fromEpoch, toEpoch } = args;
-      return { format: args.format, runDirs: args.runs, out: args.out ?? join(exportsDir, `${name}.${args.format}`), fps, scale, fromEpoch, toEpoch };
-    }
-    case 'png':
-      return { format: 'png', runDir, out: args.out ?? join(exportsDir, `grid-epoch-${args.epoch ?? 'last'}.png`), epoch: args.epoch, scale: args.scale };
-    case 'generator':
-      return { format: 'generator', runDir, out: args.out ?? join(exportsDir, 'generator') };
-    default:
-      return { format: args.format, runDir, out: args.out ?? exportsDir };
-  }
+  const base = args.format === 'png' ? 'grid' : args.runs.length > 1 ? 'compare' : 'progress';
+  const out = args.out ?? defaultExportOut(args.format, join(args.runs[0]!, 'exports'), base, args.epoch);
+  return exportRequestFor(args.format, args.runs, out, args);
 }
 
 /** Runs the command; returns the exit code. */

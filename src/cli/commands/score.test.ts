@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { ScoresRecord } from '../../shared/scores';
-import { SCORE_NAMES } from '../../shared/scores';
+import { SCORE_NAMES, SCORE_SPECS } from '../../shared/scores';
 import { datasetSplit } from '../../main/scores/split';
 import { fashionFixture, FIXTURE_CACHE } from '../../main/scores/test-fixture';
 import { TrainingControl } from '../../main/training/control';
@@ -54,8 +54,11 @@ describe('gan-studio score', () => {
     let log = captureLog();
     await expect(run(['--images', folder, '--against', 'sample', '--sample-size', '60'])).resolves.toBe(EXIT.ok);
     expect(log.text()).toMatch(/against "Fashion-MNIST \(test set\)": 60 images scored/);
-    expect(log.text()).toMatch(/FID +\S+ ± \S+ \(n = 60\) +lower is better/);
-    expect(log.text()).toMatch(/Recognisable % +\S+% ± \S+% \(n = 60\) +higher is better/);
+    // One line per score of the shared list, with its own direction (a flipped direction in SCORE_SPECS shows here).
+    for (const spec of SCORE_SPECS) {
+      const label = spec.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(log.text()).toMatch(new RegExp(`${label} +\\S+${spec.unit} ± \\S+${spec.unit} \\(n = 60\\) +${spec.direction} is better`));
+    }
     expect(log.text()).toMatch(/held-out accuracy \d+\.\d%/);
     expect(log.text()).toContain('not with papers');
     vi.restoreAllMocks();
@@ -95,8 +98,9 @@ describe('gan-studio score', () => {
     await expect(run([runDir, '--epoch', '2', '--json', '--sample-size', '20'])).resolves.toBe(EXIT.ok);
     const fresh = JSON.parse(log.text());
     expect(fresh).toMatchObject({ epoch: 2, step: 6, sampleSize: 20 });
-    expect(Object.keys(fresh.scores).sort()).toEqual(['kid', 'swd']);
-    expect(fresh.skipped.map((s: { name: string }) => s.name)).toEqual(['fid', 'precision', 'recall', 'recognisable']);
+    // Unlabelled squares: the scores that need no classifier, and every other one skipped, in the list's order.
+    expect(Object.keys(fresh.scores).sort()).toEqual(SCORE_SPECS.filter((spec) => !spec.needsClassifier).map((spec) => spec.name).sort());
+    expect(fresh.skipped.map((s: { name: string }) => s.name)).toEqual(SCORE_SPECS.filter((spec) => spec.needsClassifier).map((spec) => spec.name));
     vi.restoreAllMocks();
 
     await expect(run([runDir, '--epoch', '7'])).rejects.toThrow(/no scores for epoch 7.*no intact checkpoint of that epoch/);

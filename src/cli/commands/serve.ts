@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new CliError(`The studio UI is not built: ${join(rendererDir, 'index.html')} is missing.`, EXIT.usage, 'Run "npm run build" once, then start serve again.');
   }
-  const { token, reused } = await persistentToken(tokenFileFor(studioHome(), options.runsRoot), { rotate: options.newToken });
+  const { token, reused, replaced } = await persistentToken(tokenFileFor(studioHome(), options.runsRoot), { rotate: options.newToken });
   let server;
   try {
     server = await startServer({
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     throw bindError(error, options);
   }
   console.log(`GAN Studio is serving runs from ${printable(options.runsRoot)}`);
-  console.log(reused ? 'Same token as last time: bookmarked URLs still work (--new-token makes a new one).' : 'New token: URLs from earlier serves no longer work.');
+  console.log(tokenNote(reused, replaced));
   if (!isLoopback(options.host)) console.log(`Warning: bound to ${options.host}; anyone who can reach it and has the URL can use the studio.`);
   console.log(`\n    ${server.url}\n\nOpen that URL in a browser. Press Ctrl-C to stop (running trainers checkpoint first).`);
 
@@ -144,4 +144,11 @@ function parseOptions(argv: string[]): ServeOptions {
     throw new CliError(`--max-concurrent-runs: expected a whole number 1–64, got ${concurrent}.`);
   }
   return { port, host, runsRoot: values.runs ? resolve(values.runs) : defaultRunsRoot(), maxUploadMb, newToken: values['new-token'] ?? false, ...(maxConcurrentRuns ? { maxConcurrentRuns } : {}) };
+}
+
+/** What the token means for the URLs a person may have kept: the same, a first one, or one that replaced an earlier. */
+export function tokenNote(reused: boolean, replaced: boolean): string {
+  if (reused) return 'Same token as last time: bookmarked URLs still work (--new-token makes a new one).';
+  if (replaced) return 'New token: URLs from earlier serves no longer work.';
+  return 'This runs folder has its token now: the URL below keeps working for later serves (bookmark it).';
 }

@@ -22,7 +22,8 @@ import { headlessStudio, waitForRuns } from '../headless-studio';
 import { createProgressLine } from '../progress-bar';
 import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../slurm-flags';
 import { formatSweepVerdict, sweepVerdict } from '../sweep-verdict';
-import { configInput, datasetFor, OPTIONS as TRAIN_OPTIONS, type Values } from './train';
+import { configInputFromFlags } from '../config-flags';
+import { datasetFor, OPTIONS as TRAIN_OPTIONS, type Values } from './train';
 
 export const help = `Usage: gan-studio sweep [train options] --vary FLAG=V1,V2 [--vary …] [options]
 
@@ -76,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.throttle !== undefined && executor.kind !== 'slurm') throw new CliError('--throttle applies to Slurm job arrays.', EXIT.usage, 'Add --executor slurm, or drop it.');
   const throttle = values.throttle !== undefined ? wholeNumber(values.throttle, 'throttle') : DEFAULT_THROTTLE;
   const trainValues = values as Values;
-  const base = configInput(trainValues);
+  const base = configInputFromFlags(trainValues);
   const vary = (values.vary ?? []).map(parseVary);
   let plan: PlannedRun[];
   try {
@@ -139,9 +140,8 @@ function parseVary(raw: string): SweepAxis {
   return {
     key: field.key as SweepAxis['key'],
     values: values.map((value) => {
-      const option = SHARED_TRAIN_OPTIONS[flag as keyof typeof SHARED_TRAIN_OPTIONS];
-      const parsed = option.type === 'boolean' ? { [flag]: onOff(value, flag) } : { [flag]: value };
-      return configInput(parsed as Values)[field.key as keyof TrainingConfigInput];
+      const parsed = field.kind === 'switch' ? { [flag]: onOff(value, flag) } : { [flag]: value };
+      return configInputFromFlags(parsed)[field.key as keyof TrainingConfigInput];
     }),
   };
 }

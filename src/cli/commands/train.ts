@@ -4,30 +4,25 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCliArgs } from '../parse-args';
-import { z } from 'zod';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
-import {
-  resolveTrainingConfig,
-  trainingConfigInputSchema,
-  type TrainingConfig,
-  type TrainingConfigInput,
-} from '../../shared/config';
+import { resolveTrainingConfig, trainingConfigInputSchema, type TrainingConfig, type TrainingConfigInput } from '../../shared/config';
+import { ConfigError, configValueFromFlag } from '../../shared/config-field-text';
+import { configField } from '../../shared/config-fields';
 import { PRESETS } from '../../shared/preset-catalog';
-import { PRESET_NAMES, type ModelPreset, type PresetName } from '../../shared/presets';
+import type { ModelPreset, PresetName } from '../../shared/presets';
 import { printable } from '../../shared/printable';
 import type { RunRecord } from '../../shared/run';
 import type { ExecutorChoice } from '../../shared/slurm';
-import { CONFIG_FIELDS } from '../../shared/config-fields';
-import { DIFF_AUGMENT_OPS, LOSS_NAMES, type DiffAugmentOp, type LossName } from '../../shared/recipes';
 import { builtinDatasetSource, importDataset } from '../../main/data';
-import { selectBackend } from '../../main/training/backend';
 import { createRunDir, readRunRecord, updateRunRecord } from '../../main/runs';
 import { activeRunLock, lockedError } from '../../main/runs/run-lock';
 import { defaultDatasetsRoot, defaultRunsRoot } from '../../main/studio-home';
+import { probeForcedBackendInChild } from '../../main/studio-service/probe';
 import { CliError } from '../cli-error';
 import { describeHyperParameterError } from '../config-errors';
+import { CONFIG_FLAG_OPTIONS, configFlagHelp, configInputFromFlags, flagArgs, type ConfigFlagValues } from '../config-flags';
 import { EXIT } from '../exit-codes';
+import { parseCliArgs } from '../parse-args';
 import { createProgressLine, type ProgressLine } from '../progress-bar';
 import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../slurm-flags';
 import { superviseTraining } from '../supervise-training';
@@ -39,98 +34,81 @@ samples/, checkpoints/). Ctrl-C stops after the current step and saves a
 checkpoint; --resume continues it later.
 
 Data and run:
-  --data PATH          image folder, .zip/.tar/.tar.gz, CIFAR batches, IDX or NPY
-                       (default: the built-in Fashion-MNIST sample)
-  --preset NAME        ${PRESET_NAMES.join(', ')} (default: quick)
-  --max-images N       use at most N images
-  --image-size N       resize images to N×N on import (default: the preset's size;
-                       must equal it — pick a preset for other sizes)
-  --classes A,B        keep only these classes
-  --out DIR            runs folder (default: $GAN_STUDIO_RUNS or ~/.gan-studio/runs)
-  --name TEXT          a display name for the run
-  --resume RUN_DIR     continue a stopped, crashed or finished run from its last
-                       checkpoint (--epochs may extend it; --data rebuilds its
-                       dataset cache if that was deleted)
-  --backend NAME       force ${BACKEND_NAMES.join(', ')} (or env GAN_STUDIO_BACKEND)
+  --data PATH               image folder, .zip/.tar/.tar.gz, CIFAR batches, IDX
+                            or NPY (default: the built-in Fashion-MNIST sample)
+  --max-images N            use at most N images
+  --image-size N            resize images to N×N on import (default and only
+                            choice: the preset's size; pick a preset for others)
+  --classes A,B             keep only these classes
+  --out DIR                 runs folder (default: $GAN_STUDIO_RUNS or
+                            ~/.gan-studio/runs)
+  --name TEXT               the run's name (default: the preset, the dataset
+                            and what differs, as the studio names runs)
+  --resume RUN_DIR          continue a stopped, crashed or finished run from its
+                            last checkpoint (--epochs may extend it; --data
+                            rebuilds its dataset cache if that was deleted)
+${configFlagHelp('Run')}
 
-Hyper-parameters (default: the preset's):
-  --epochs N  --batch-size N  --seed N  --latent-dim N  --filter-scale X
-  --g-lr X  --d-lr X  --g-beta1 X  --d-beta1 X
-  --bn-momentum X  --leaky-alpha X  --dropout X  --checkpoint-every N
+Training (default: the preset's):
+${configFlagHelp('Training')}
+
+Optimizers (default: the preset's):
+${configFlagHelp('Optimizers')}
+
+Model (default: the preset's):
+${configFlagHelp('Model')}
 
 Recipes (default: off, except a preset's own — ${presetRecipes()}):
-${recipeHelp()}
+${configFlagHelp('Recipes')}
+
+Sample grids:
+${configFlagHelp('Samples')}
 
 ${EXECUTOR_HELP}
 
 Exit codes: 0 finished, 1 training failed or crashed, 2 bad arguments or data,
 3 forced backend unavailable, 130 stopped with Ctrl-C (checkpoint saved).`;
 
-export const OPTIONS = {
+/** The options that are not config fields: where the data and the run are, and where it trains. */
+const RUN_OPTIONS = {
   data: { type: 'string' },
-  preset: { type: 'string' },
   'max-images': { type: 'string' },
   'image-size': { type: 'string' },
   classes: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
   resume: { type: 'string' },
-  backend: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  seed: { type: 'string' },
-  'latent-dim': { type: 'string' },
-  'filter-scale': { type: 'string' },
-  'g-lr': { type: 'string' },
-  'd-lr': { type: 'string' },
-  'g-beta1': { type: 'string' },
-  'd-beta1': { type: 'string' },
-  'bn-momentum': { type: 'string' },
-  'leaky-alpha': { type: 'string' },
-  dropout: { type: 'string' },
-  'checkpoint-every': { type: 'string' },
-  loss: { type: 'string' },
-  'label-smoothing': { type: 'string' },
-  'instance-noise': { type: 'string' },
-  diffaugment: { type: 'string' },
-  ema: { type: 'string' },
-  'spectral-norm': { type: 'boolean' },
-  r1: { type: 'string' },
   ...EXECUTOR_OPTIONS,
 } as const;
 
-/** One line per recipe flag, from the shared field list. */
-export function recipeHelp(): string {
-  return CONFIG_FIELDS.filter((field) => field.group === 'Recipes')
-    .map((field) => `  ${`${field.flag}${field.value ? ` ${field.value}` : ''}`.padEnd(40)}${field.help}`)
-    .join('\n');
-}
+/** Every option of `train`: the run's, then one per config field (src/shared/config-fields.ts). */
+export const OPTIONS = { ...CONFIG_FLAG_OPTIONS, ...RUN_OPTIONS };
 
-/** "quick: --ema 0.999" for each preset that switches recipes on. */
+/** "quick: --ema 0.99" for each preset that switches recipes on. */
 function presetRecipes(): string {
-  const flagOf = new Map(CONFIG_FIELDS.map((field) => [field.key as string, field.flag]));
   return Object.values(PRESETS)
     .filter((preset) => preset.recipes && Object.keys(preset.recipes).length > 0)
     .map((preset) => {
-      const flags = Object.entries(preset.recipes!).map(([key, value]) =>
-        value === true ? flagOf.get(key) : `${flagOf.get(key)} ${Array.isArray(value) ? value.join(',') : String(value)}`,
-      );
+      const flags = Object.entries(preset.recipes!).flatMap(([key, value]) => {
+        const field = configField(key);
+        return field ? flagArgs(field, value) : [];
+      });
       return `${preset.name}: ${flags.join(' ')}`;
     })
     .join('; ');
 }
 
-export type Values = ReturnType<typeof parseCliArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
+export type Values = ReturnType<typeof parseCliArgs<{ args: string[]; options: typeof RUN_OPTIONS; strict: true }>>['values'] & ConfigFlagValues;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCliArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
-  const backend = parseBackend(values.backend ?? process.env.GAN_STUDIO_BACKEND);
+  const { values } = parseCliArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false, allowNegative: true }) as { values: Values };
+  const backend = parseBackend(optionalText(values.backend) ?? process.env.GAN_STUDIO_BACKEND);
   // A forced backend that cannot load should fail before a run folder exists.
-  if (backend) await selectBackend({ forced: backend });
+  if (backend) await checkForcedBackend(backend);
   const progress = createProgressLine();
   if (values.resume) return resumeRun(values, backend, progress);
 
-  const config = resolveConfig(configInput(values));
+  const config = resolveConfig(configInputFromFlags(values));
   const runsRoot = resolve(values.out ?? defaultRunsRoot());
   const executor = await executorFromFlags(values, runsRoot);
   const imported = await datasetFor(values, config.preset, config.batchSize, progress);
@@ -197,6 +175,19 @@ async function trainOnSlurm(runsRoot: string, datasetId: string, config: Trainin
   }
 }
 
+/**
+ * Load `backend` once in a probe process, not here: Dawn prints its warnings about a software
+ * adapter's limits from native code, straight to this terminal; the probe's stderr drops them.
+ */
+async function checkForcedBackend(backend: BackendName): Promise<void> {
+  try {
+    await probeForcedBackendInChild(backend);
+  } catch (error) {
+    const hint = (error as { hint?: unknown }).hint;
+    throw new CliError(error instanceof Error ? error.message : String(error), EXIT.unavailable, typeof hint === 'string' ? hint : undefined);
+  }
+}
+
 /** With --resume only these may be given: the run's own config decides the rest. */
 const RESUME_FLAGS = new Set(['resume', 'epochs', 'backend', 'data']);
 
@@ -215,11 +206,8 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
   const owner = await activeRunLock(runDir);
   if (owner) throw lockedError(runDir, owner);
   const datasetDir = existsSync(record.dataset.dir) ? record.dataset.dir : await reimportDataset(runDir, record, values, progress);
-  const epochs = optionalNumber(values, 'epochs');
+  const epochs = resumeEpochs(values.epochs);
   if (epochs !== undefined) {
-    // The input schema has cross-field checks (so no .pick()): validate the one field on its own.
-    const parsed = z.object({ epochs: trainingConfigInputSchema.shape.epochs }).safeParse({ epochs });
-    if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
     if (epochs < record.epoch) {
       throw new CliError(
         `--epochs ${epochs} is below the ${record.epoch} epochs already trained.`,
@@ -262,7 +250,7 @@ async function reimportDataset(runDir: string, record: RunRecord, values: Values
 }
 
 /** Import (or reuse the cache of) `source` at the preset's size and channels, with --max-images / --classes. */
-export function importForPreset(source: string, preset: ModelPreset, values: Values, progress: ProgressLine): ReturnType<typeof importDataset> {
+function importForPreset(source: string, preset: ModelPreset, values: Values, progress: ProgressLine): ReturnType<typeof importDataset> {
   return importDataset(
     source,
     {
@@ -279,61 +267,30 @@ export function importForPreset(source: string, preset: ModelPreset, values: Val
   );
 }
 
-export function configInput(values: Values): TrainingConfigInput {
-  const preset = values.preset ?? 'quick';
-  if (!(PRESET_NAMES as readonly string[]).includes(preset)) {
-    throw new CliError(`Unknown preset "${preset}".`, EXIT.usage, `Choose one of: ${PRESET_NAMES.join(', ')}.`);
+/** --epochs with --resume: checked on its own against the field's range (the rest of the config is the run's). */
+function resumeEpochs(raw: Values[string]): number | undefined {
+  const text = optionalText(raw);
+  if (text === undefined) return undefined;
+  try {
+    return configValueFromFlag('--epochs', text).value as number;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(`Invalid hyper-parameters:\n${error.message}`);
+    throw error;
   }
-  return {
-    preset: preset as PresetName,
-    epochs: optionalNumber(values, 'epochs'),
-    batchSize: optionalNumber(values, 'batch-size'),
-    seed: optionalNumber(values, 'seed'),
-    latentDim: optionalNumber(values, 'latent-dim'),
-    filterScale: optionalNumber(values, 'filter-scale'),
-    generatorLearningRate: optionalNumber(values, 'g-lr'),
-    discriminatorLearningRate: optionalNumber(values, 'd-lr'),
-    generatorBeta1: optionalNumber(values, 'g-beta1'),
-    discriminatorBeta1: optionalNumber(values, 'd-beta1'),
-    batchNormMomentum: optionalNumber(values, 'bn-momentum'),
-    leakyReluAlpha: optionalNumber(values, 'leaky-alpha'),
-    dropout: optionalNumber(values, 'dropout'),
-    checkpointEvery: optionalNumber(values, 'checkpoint-every'),
-    loss: oneOf(values, 'loss', LOSS_NAMES) as LossName | undefined,
-    labelSmoothing: optionalNumber(values, 'label-smoothing'),
-    instanceNoise: optionalNumber(values, 'instance-noise'),
-    diffAugment: diffAugmentOps(values.diffaugment),
-    emaDecay: optionalNumber(values, 'ema'),
-    spectralNorm: values['spectral-norm'],
-    r1Gamma: optionalNumber(values, 'r1'),
-  };
 }
 
-function oneOf(values: Values, key: 'loss', choices: readonly string[]): string | undefined {
-  const raw = values[key];
-  if (raw === undefined) return undefined;
-  if (!choices.includes(raw)) throw new CliError(`--${key} expects one of ${choices.join(', ')}, got "${raw}".`);
-  return raw;
-}
-
-/** "color,translation" → ['color', 'translation']; "none" or "" → [] (off). */
-function diffAugmentOps(raw: string | undefined): DiffAugmentOp[] | undefined {
-  if (raw === undefined) return undefined;
-  const ops = raw.split(',').map((op) => op.trim()).filter((op) => op !== '' && op !== 'none');
-  const unknown = ops.filter((op) => !(DIFF_AUGMENT_OPS as readonly string[]).includes(op));
-  if (unknown.length > 0) {
-    throw new CliError(`--diffaugment expects a comma-separated list of ${DIFF_AUGMENT_OPS.join(', ')}, got "${unknown.join(', ')}".`);
-  }
-  return ops as DiffAugmentOp[];
-}
-
-export function resolveConfig(input: TrainingConfigInput): TrainingConfig {
+function resolveConfig(input: TrainingConfigInput): TrainingConfig {
   const parsed = trainingConfigInputSchema.safeParse(input);
   if (!parsed.success) throw new CliError(`Invalid hyper-parameters:\n${describeHyperParameterError(parsed.error)}`);
   return resolveTrainingConfig(parsed.data);
 }
 
-export function optionalNumber(values: Values, key: keyof Values): number | undefined {
+/** A string option's value (parseArgs gives strings for them; undefined when absent). */
+function optionalText(raw: Values[string]): string | undefined {
+  return typeof raw === 'string' ? raw : undefined;
+}
+
+function optionalNumber(values: Values, key: 'max-images' | 'image-size'): number | undefined {
   const raw = values[key];
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -343,7 +300,7 @@ export function optionalNumber(values: Values, key: keyof Values): number | unde
   return value;
 }
 
-export function parseBackend(name: string | undefined): BackendName | undefined {
+function parseBackend(name: string | undefined): BackendName | undefined {
   if (name === undefined || name === '') return undefined;
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new CliError(`Unknown backend "${name}".`, EXIT.usage, `Choose one of: ${BACKEND_NAMES.join(', ')}.`);
@@ -351,7 +308,7 @@ export function parseBackend(name: string | undefined): BackendName | undefined 
   return name as BackendName;
 }
 
-export function sizesOfPresets(): string {
+function sizesOfPresets(): string {
   return Object.values(PRESETS)
     .map((preset) => `${preset.name} (${preset.imageSize})`)
     .join(', ');

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinDatasetSource, DatasetError, formatImportReport, importDataset, loadDataset } from './index';
 import type { ImportProgress } from './index';
+import { DATASET_SOURCE_KINDS } from '../../shared/dataset';
+import { readCacheState } from './cache';
 import { encodeImage, put, useTempCache } from './test-support';
 
 let root: string;
@@ -69,6 +71,16 @@ describe('cache', () => {
     await writeFile(join(dir, 'manifest.json'), '{"version": 2}');
     expect(((await loadDataset(dir).catch((e: unknown) => e)) as Error).message).toMatch(/manifest\.json does not match/);
     expect(((await loadDataset(root).catch((e: unknown) => e)) as Error).message).toMatch(/not a dataset cache folder/);
+  });
+
+  it('reads a cache of every source kind an import writes as good, never as damaged (one list: DATASET_SOURCE_KINDS)', async () => {
+    const { dir, manifest } = await importDataset(await imageFolder(1), {}, { cacheRoot });
+    for (const kind of DATASET_SOURCE_KINDS) {
+      await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, source: { ...manifest.source, kind } }));
+      expect(await readCacheState(dir), kind).toMatchObject({ manifest: { source: { kind } } });
+    }
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, source: { ...manifest.source, kind: 'hdf5' } }));
+    expect(await readCacheState(dir)).toEqual({ damage: 'manifest.json does not match the expected format' });
   });
 
   it('writes the documented manifest', async () => {

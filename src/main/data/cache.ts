@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { importOptionsSchema } from '../../shared/dataset';
+import { DATASET_SOURCE_KINDS, importOptionsSchema } from '../../shared/dataset';
 import type { DatasetManifest } from '../../shared/dataset';
 import { cannotRead, errorCode, isPermissionDenied } from '../runs/fs-errors';
 import { DatasetError } from './errors';
@@ -19,7 +19,7 @@ const manifestSchema = z.object({
   version: z.literal(1),
   id: z.string().min(1),
   name: z.string(),
-  source: z.object({ path: z.string(), kind: z.enum(['folder', 'zip', 'tar', 'cifar10', 'cifar100', 'idx', 'npy', 'builtin']), fingerprint: z.string() }),
+  source: z.object({ path: z.string(), kind: z.enum(DATASET_SOURCE_KINDS), fingerprint: z.string() }),
   count: z.number().int().positive(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),

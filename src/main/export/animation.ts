@@ -16,8 +16,9 @@ import { listEncoders, runFfmpeg } from './ffmpeg-run';
 import { autoScale, ensureCaptionFont, layoutFor, renderFrame, type Panel, type PanelLayout } from './frames';
 import { plannedEpochs, readRun, samplesInRange, type RunFiles, type EpochSample } from './run-files';
 
-export const ANIMATION_FORMATS = ['gif', 'mp4', 'webm'] as const;
-export type AnimationFormat = (typeof ANIMATION_FORMATS)[number];
+import { ANIMATION_FORMATS, type AnimationFormat } from '../../shared/export-formats';
+
+export { ANIMATION_FORMATS, type AnimationFormat };
 
 export interface AnimationOptions {
   format: AnimationFormat;

@@ -4,6 +4,7 @@
  * can be zipped, mailed or opened offline and shows the same thing.
  */
 import { configFieldLabel, formatConfigValue } from '../../shared/config-fields';
+import { plural } from '../../shared/plural';
 import type { ConfigDifference } from './compare';
 import type { RunNumbers } from './evidence-summary';
 
@@ -82,7 +83,7 @@ function numbersTable(runs: RunNumbers[]): string {
     row('epochs trained', (r) => String(r.epochs)) +
     row('final fake_accuracy', (r) => f3(r.final?.fake_accuracy)) +
     row('final real_accuracy', (r) => f3(r.final?.real_accuracy)) +
-    row(`|fake_accuracy − 0.5|, mean of last ${Math.max(...runs.map((r) => r.tailEpochs))} epochs`, (r) => f3(r.fakeAccuracyDistance)) +
+    row(`|fake_accuracy − 0.5|, mean of the last ${plural(Math.max(...runs.map((r) => r.tailEpochs)), 'epoch')}`, (r) => f3(r.fakeAccuracyDistance)) +
     row('final gen_loss', (r) => f3(r.final?.gen_loss)) +
     row('final disc_loss', (r) => f3(r.final?.disc_loss)) +
     '</table>'

@@ -17,6 +17,11 @@ describe('runNumbers', () => {
   it('reports a run without epochs without inventing numbers', () => {
     expect(describeRun(runNumbers('empty', []))).toMatch(/no completed epoch/);
   });
+
+  it('says "the last epoch" for one, "the last 3 epochs" for three, never "epoch(s)"', () => {
+    expect(describeRun(runNumbers('one', epochs([0.7])))).toContain('averaged over the last 1 epoch it is');
+    expect(describeRun(runNumbers('three', epochs([0.9, 0.8, 0.6])))).toContain('averaged over the last 3 epochs it is');
+  });
 });
 
 describe('describeComparison', () => {

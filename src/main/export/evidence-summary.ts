@@ -4,6 +4,7 @@
  * balanced the two networks ended, not how good the images are.
  */
 import type { EpochMetrics } from '../../shared/metrics';
+import { plural } from '../../shared/plural';
 
 /** How many final epochs the balance number averages over (one epoch alone is noisy). */
 export const TAIL_EPOCHS = 3;
@@ -53,7 +54,7 @@ export function describeRun(run: RunNumbers): string {
         : 'the discriminator is close to chance on fakes';
   return (
     `After epoch ${run.final.epoch}, the discriminator's fake accuracy is ${f3(run.final.fake_accuracy)} (${where}); ` +
-    `averaged over the last ${run.tailEpochs} epoch(s) it is ${f3(run.fakeAccuracyDistance)} away from 0.5. ` +
+    `averaged over the last ${plural(run.tailEpochs, 'epoch')} it is ${f3(run.fakeAccuracyDistance)} away from 0.5. ` +
     `Final losses: gen_loss ${f3(run.final.gen_loss)}, disc_loss ${f3(run.final.disc_loss)}.`
   );
 }

@@ -11,14 +11,14 @@ import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountTinyDisk } from '../runs/test-disk';
+import { tinyDiskForTests } from '../runs/test-disk';
 import { writeEvidence } from './evidence';
 import { runExport, type ExportRequest } from './request';
 import { addFixtureCheckpoint, fixtureGrid, makeFixtureRun } from './test-fixtures';
 
 let root: string;
 let good: string;
-const disk = mountTinyDisk(256);
+const disk = tinyDiskForTests(256, 'exports on a full disk (the disk-full message, nothing partial kept)');
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'hostile-exports-'));

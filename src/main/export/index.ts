@@ -12,5 +12,5 @@ export type { EvidenceOptions, EvidenceResult } from './evidence';
 export { resolveFfmpeg } from './ffmpeg';
 export type { FfmpegSource, ResolvedFfmpeg } from './ffmpeg';
 export { exportCharts, exportCsv, exportGenerator, exportGridPng, GENERATOR_INFO_FILE } from './run-exports';
-export { EXPORT_FORMATS, exportRequestSchema, runExport } from './request';
-export type { ExportOutcome, ExportRequest } from './request';
+export { defaultExportOut, EXPORT_FORMATS, exportRequestFor, exportRequestSchema, ONE_FRAME_NOTE, runExport } from './request';
+export type { ExportOptions, ExportOutcome, ExportRequest } from './request';

@@ -3,11 +3,14 @@
  * service and `serve` run the same code: a request (checked with zod) in, the
  * written paths and a one-line summary out, with progress and cancel.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Progress } from '../../shared/api';
-import { ANIMATION_FORMATS, exportComparisonAnimation, exportProgressAnimation } from './animation';
+import { ANIMATION_FORMATS, EXPORT_FORMAT_SPECS, EXPORT_FORMATS, isAnimationFormat, outputFileFor, type ExportFormat } from '../../shared/export-formats';
+import { exportComparisonAnimation, exportProgressAnimation } from './animation';
 import { explainExportFailure, ExportInputError, throwIfCancelled } from './errors';
 import { exportCharts, exportCsv, exportGenerator, exportGridPng } from './run-exports';
+import { plural } from '../../shared/plural';
 
 const path = z.string().min(1).max(4096);
 const epoch = z.number().int().positive();
@@ -33,8 +36,36 @@ export const exportRequestSchema = z.discriminatedUnion('format', [
 
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
-/** Every export format by name. */
-export const EXPORT_FORMATS = [...ANIMATION_FORMATS, 'png', 'charts', 'csv', 'generator'] as const;
+export { EXPORT_FORMATS };
+
+/** The options an export may take; each format uses its own (animations: fps, scale, epoch range; png: epoch, scale). */
+export interface ExportOptions {
+  fps?: number;
+  scale?: number;
+  fromEpoch?: number;
+  toEpoch?: number;
+  epoch?: number;
+}
+
+/**
+ * Where an export goes when no path is given: `<base>.<ext>` in the exports folder for a file
+ * (a PNG adds its epoch), a `generator` folder there, or the exports folder itself (charts, CSV).
+ */
+export function defaultExportOut(format: ExportFormat, exportsDir: string, base: string, epoch?: number): string {
+  const extension = EXPORT_FORMAT_SPECS[format].extension;
+  if (format === 'png') return join(exportsDir, `${base}-epoch-${epoch ?? 'last'}${extension}`);
+  if (extension !== undefined) return join(exportsDir, `${base}${extension}`);
+  return format === 'generator' ? join(exportsDir, 'generator') : exportsDir;
+}
+
+/** The request for `format` over `runDirs` (2–4 only for an animation) writing `out`, with the options that format takes. */
+export function exportRequestFor(format: ExportFormat, runDirs: string[], out: string, options: ExportOptions = {}): ExportRequest {
+  const { fps, scale, fromEpoch, toEpoch, epoch } = options;
+  if (isAnimationFormat(format)) return { format, runDirs, out, fps, scale, fromEpoch, toEpoch };
+  const runDir = runDirs[0]!;
+  if (format === 'png') return { format, runDir, out, epoch, scale };
+  return { format, runDir, out };
+}
 
 export interface ExportOutcome {
   /** Files (or, for generator, the folder) written. */
@@ -53,7 +84,10 @@ export async function runExport(
   if (!parsed.success) {
     throw new ExportInputError(`Invalid export request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}.`);
   }
-  const request = parsed.data;
+  // A file without its format's extension gets it (ffmpeg would refuse a name it cannot map to a muxer).
+  const file = outputFileFor(parsed.data.format, parsed.data.out);
+  if (!file.ok) throw new ExportInputError(file.message, file.hint);
+  const request = { ...parsed.data, out: file.file };
   const { onProgress, signal } = options;
   throwIfCancelled(signal);
   try {
@@ -75,9 +109,11 @@ async function exportOne(
       const { runDirs, ...rest } = request;
       const result =
         runDirs.length > 1 ? await exportComparisonAnimation(runDirs, { ...rest, onProgress, signal }) : await exportProgressAnimation(runDirs[0]!, { ...rest, onProgress, signal });
+      const epochs = result.epochs[0] === result.epochs[1] ? `epoch ${result.epochs[0]}` : `epochs ${result.epochs[0]}–${result.epochs[1]}`;
       return {
         paths: [result.path],
-        summary: `${result.path} (${result.frames} frames, epochs ${result.epochs[0]}–${result.epochs[1]}, ${result.width}×${result.height})`,
+        summary: `${result.path} (${plural(result.frames, 'frame')}, ${epochs}, ${result.width}×${result.height})`,
+        ...(result.frames === 1 ? { notes: [ONE_FRAME_NOTE] } : {}),
       };
     }
     case 'png': {
@@ -95,6 +131,9 @@ async function exportOne(
     }
   }
 }
+
+/** An animation of one frame shows no progress: said with the result (the studio says it before exporting too). */
+export const ONE_FRAME_NOTE = 'the animation has one frame (one epoch with a grid), so it shows no progress: train more epochs, or export that grid as a PNG.';
 
 function withNotes({ paths, notes }: { paths: string[]; notes: string[] }): ExportOutcome {
   return { paths, summary: paths.join(', '), ...(notes.length > 0 ? { notes } : {}) };

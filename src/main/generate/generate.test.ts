@@ -58,8 +58,9 @@ describe('generate', () => {
       const tile = await gray(grid, { left: (index % 3) * 18, top: Math.floor(index / 3) * 18, width: 16, height: 16 });
       expect(tile.equals(await gray(join(imagesDir, sampleFileName(5, index))))).toBe(true);
     }
-    // The sixth cell has no sample: it stays white.
-    expect([...(await gray(grid, { left: 36, top: 18, width: 16, height: 16 }))].every((v) => v === 255)).toBe(true);
+    // The sixth cell has no sample: it stays transparent, as the gaps do (the page shows through).
+    const alpha = await sharp(grid).extract({ left: 36, top: 18, width: 16, height: 16 }).ensureAlpha().extractChannel(3).raw().toBuffer();
+    expect([...alpha].every((v) => v === 0)).toBe(true);
 
     const again = join(root, 'again.png');
     await runGenerateJob({ runDir, spec: { kind: 'grid', seed: 5, count: 5 }, out: again });

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExportCancelledError, ExportError, ExportInputError, FfmpegNotFoundError } from '../export/errors';
 import { packageRoot } from '../paths';
+import { forwardStderr } from '../training/backend/webgpu/dawn-noise';
 import type { GenerateJob, GenerateOutcome } from './generate';
 
 /** Parent → generate process. */
@@ -140,7 +141,8 @@ export function generateEntry(): { script: string; execArgv: string[] } {
 /** A generate process as a Node child (serve, tests); it never keeps the parent alive by itself. */
 export function startGenerateChild(): GenerateProcess {
   const { script, execArgv } = generateEntry();
-  const child = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  if (child.stderr) forwardStderr(child.stderr);
   child.on('error', () => undefined);
   child.unref();
   child.channel?.unref();

@@ -86,7 +86,10 @@ describe('withGpuWindow: the desktop app\'s doctor report', () => {
         "  webgpu        works — GPU (WebGPU: apple metal-3, Apple M2; hardware adapter) in the app's Chromium\n" +
         '                auto trains here\n\nCUDA',
     );
-    expect(text).toContain('auto picks: webgpu (in the GPU window)\nA GPU backend works: webgpu on');
+    expect(text).toMatch(/^Trains here: webgpu in the GPU window\.\nA GPU backend works: webgpu on/);
+    // The speed the trainer process measured (on wasm) says nothing about the window: it is left out.
+    const speed = { preset: 'quick' as const, batchSize: 64, imagesPerSecond: 300 };
+    expect(withGpuWindow({ ...trainer, speed }, finding).speed).toBeUndefined();
   });
 
   it('a software adapter (SwiftShader): auto and the summary stay on wasm, the section says auto skips it and how to train there anyway', () => {
@@ -105,7 +108,9 @@ describe('withGpuWindow: the desktop app\'s doctor report', () => {
         '                fix: to train in the GPU window anyway, choose webgpu as the Backend in New run\n' +
         `                fix: ${HARDWARE_ADAPTER_FIX.linux}\n`,
     );
-    expect(text).toContain('auto picks: wasm\n');
+    expect(text).toMatch(/^Trains here: wasm\.\n/);
+    const speed = { preset: 'quick' as const, batchSize: 64, imagesPerSecond: 300 };
+    expect(withGpuWindow({ ...trainer, speed }, trainsOn(SWIFTSHADER)).speed).toEqual(speed);
   });
 
   it("no adapter in Chromium: the platform's driver fix, the summary unchanged", () => {

@@ -17,7 +17,10 @@ export function withGpuWindow(report: DoctorReport, window: GpuWindowFinding): D
   const auto = desktopBackendReport(trainerAuto, window);
   const inWindow = gpuWindowVerdict(window, report.platform.os);
   const chain = report.backends.flatMap((verdict) => (verdict.name === 'webgpu' ? [inWindow, verdict] : [verdict]));
-  return { ...report, ...doctorVerdict(chain, auto), gpuWindow: window };
+  const verdict = doctorVerdict(chain, auto);
+  // The speed was measured in the trainer process; when auto trains in the window instead, it says nothing.
+  const { speed, ...rest } = report;
+  return { ...rest, ...verdict, ...(speed && verdict.auto === report.auto ? { speed } : {}), gpuWindow: window };
 }
 
 /**

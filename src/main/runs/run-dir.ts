@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import { runRecordSchema, type RunRecord } from '../../shared/run';
+import { autoRunName } from '../../shared/run-name';
 import { scoresRecordSchema, type ScoresRecord } from '../../shared/scores';
 import { writeFileAtomic } from './atomic';
 import { describeJsonlDamage, filterJsonl, isObject, readJsonl, type RecordCheck } from './jsonl';
@@ -59,7 +60,10 @@ export class RunDirError extends Error {
   override name = 'RunDirError';
 }
 
-/** Create `<runsRoot>/<id>/` with samples/ and a fresh run.json (status "created"). */
+/**
+ * Create `<runsRoot>/<id>/` with samples/ and a fresh run.json (status "created"). Without a name
+ * the run is named as the studio names it ("tiny · Fashion-MNIST · 3 epochs"), whoever creates it.
+ */
 export async function createRunDir(
   runsRoot: string,
   init: { config: TrainingConfig; dataset: RunRecord['dataset']; name?: string; id?: string },
@@ -71,7 +75,7 @@ export async function createRunDir(
   const record: RunRecord = {
     version: 1,
     id,
-    name: init.name ?? id,
+    name: init.name ?? autoRunName(init.config, init.dataset.name),
     config: init.config,
     dataset: init.dataset,
     status: 'created',

@@ -92,13 +92,17 @@ describe('scores on real Fashion-MNIST', () => {
     expect(worse('kid', scores.kid!.value, clean.kid!.value)).toBe(true);
   });
 
-  it('writes the table when SCORES_TABLE is set', async () => {
-    const path = process.env.SCORES_TABLE;
-    if (!path) return;
+  it('tabulates every disturbance against every score (written to SCORES_TABLE when set)', async () => {
     const header = `| images (n = ${N} each, vs ${N} training images) | ${SCORE_SPECS.map((s) => `${s.label} (${s.direction === 'lower' ? '↓' : '↑'})`).join(' | ')} |`;
     const lines = rows.map(({ name, scores }) => `| ${name} | ${SCORE_SPECS.map((s) => format(scores[s.name]!)).join(' | ')} |`);
-    const feature = `Feature network: ${network.feature.network}, held-out accuracy ${(100 * network.feature.accuracy!).toFixed(1)}%.`;
-    await writeFile(path, [feature, '', header, `|${' --- |'.repeat(SCORE_SPECS.length + 1)}`, ...lines, ''].join('\n'));
+    // One row per measured set (clean, 3 levels of each disturbance, mode collapse), one cell per score.
+    expect(lines).toHaveLength(1 + 3 * DISTURBANCES.length + 1);
+    for (const line of lines) expect(line.split(' | ')).toHaveLength(SCORE_SPECS.length + 1);
+    const path = process.env.SCORES_TABLE;
+    if (path) {
+      const feature = `Feature network: ${network.feature.network}, held-out accuracy ${(100 * network.feature.accuracy!).toFixed(1)}%.`;
+      await writeFile(path, [feature, '', header, `|${' --- |'.repeat(SCORE_SPECS.length + 1)}`, ...lines, ''].join('\n'));
+    }
   });
 });
 

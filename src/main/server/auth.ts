@@ -27,18 +27,20 @@ export function tokenFileFor(studioHome: string, runsRoot: string): string {
  * The token `serve` keeps across restarts of the same runs folder, so a
  * bookmarked URL keeps working (as Jupyter keeps its config). The file is
  * readable by this user only (0600, folder 0700); a file others could read,
- * a malformed one, or `rotate` gives a fresh token.
+ * a malformed one, or `rotate` gives a fresh token. `replaced` says a token
+ * existed before (so earlier URLs stop working); a first serve replaces none.
  */
-export async function persistentToken(file: string, options: { rotate?: boolean } = {}): Promise<{ token: string; reused: boolean }> {
-  if (!options.rotate) {
-    try {
-      const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-      const token = text.trim();
-      // Group/other bits set: someone else may have read it, so it is not a secret any more.
-      if (TOKEN_SHAPE.test(token) && (process.platform === 'win32' || (info.mode & 0o077) === 0)) return { token, reused: true };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+export async function persistentToken(file: string, options: { rotate?: boolean } = {}): Promise<{ token: string; reused: boolean; replaced: boolean }> {
+  let replaced = false;
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    replaced = true;
+    const token = text.trim();
+    // Group/other bits set: someone else may have read it, so it is not a secret any more.
+    const safe = TOKEN_SHAPE.test(token) && (process.platform === 'win32' || (info.mode & 0o077) === 0);
+    if (safe && !options.rotate) return { token, reused: true, replaced: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const token = newToken();
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
@@ -46,7 +48,7 @@ export async function persistentToken(file: string, options: { rotate?: boolean 
   await writeFile(temp, token + '\n', { mode: 0o600 });
   await chmod(temp, 0o600); // the umask may have narrowed it further, never widened; this makes it exact
   await rename(temp, file);
-  return { token, reused: false };
+  return { token, reused: false, replaced };
 }
 
 /** True for addresses only this machine can reach. */

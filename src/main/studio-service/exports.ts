@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { EvidenceRequest, EvidenceResult, ExportFile, ExportResult, ExportRunRequest, Progress } from '../../shared/api';
 import { safeFileName } from '../../shared/run-name';
-import { ExportError, runExport, writeEvidence, type ExportRequest } from '../export';
+import { defaultExportOut, ExportError, exportRequestFor, runExport, writeEvidence, type ExportRequest } from '../export';
 import { StudioError } from './errors';
 import { readRunRecord, runDirOf } from './run-files';
 
@@ -103,26 +103,9 @@ export class ExportJobs {
   /** Output paths inside the (first) run's exports folder, named after the runs ("quick-Fashion-MNIST-hinge-loss.gif"). */
   private toExportRequest(request: ExportRunRequest, runIds: string[], names: string[], exportsDir: string): ExportRequest {
     const runDirs = runIds.map((runId) => runDirOf(this.options.runsRoot, runId));
-    const { fps, scale, fromEpoch, toEpoch } = request;
-    const animation = { fps, scale, fromEpoch, toEpoch };
-    const base = safeFileName(names[0] ?? '', 'run');
-    if ('runIds' in request) {
-      return { format: request.format, runDirs, out: join(exportsDir, `${comparisonName(names)}.${request.format}`), ...animation };
-    }
-    const runDir = runDirs[0]!;
-    switch (request.format) {
-      case 'gif':
-      case 'mp4':
-      case 'webm':
-        return { format: request.format, runDirs, out: join(exportsDir, `${base}.${request.format}`), ...animation };
-      case 'png':
-        return { format: 'png', runDir, out: join(exportsDir, `${base}-epoch-${request.epoch ?? 'last'}.png`), epoch: request.epoch, scale };
-      case 'generator':
-        return { format: 'generator', runDir, out: join(exportsDir, 'generator') };
-      case 'charts':
-      case 'csv':
-        return { format: request.format, runDir, out: exportsDir };
-    }
+    const base = 'runIds' in request ? comparisonName(names) : safeFileName(names[0] ?? '', 'run');
+    const epoch = 'epoch' in request ? request.epoch : undefined;
+    return exportRequestFor(request.format, runDirs, defaultExportOut(request.format, exportsDir, base, epoch), { ...request, epoch });
   }
 
   private fileOf(runId: string, runDir: string, exportsDir: string, path: string): ExportFile {

@@ -13,7 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendReport } from '../../shared/backends';
 import type { DoctorReport } from '../../shared/doctor';
 import { packageRoot } from '../paths';
-import { DOCTOR_ARG, type ProbeMessage } from '../probe-protocol';
+import type { BackendName } from '../../shared/backends';
+import { DOCTOR_ARG, FORCED_ARG_PREFIX, type ProbeMessage } from '../probe-protocol';
+import { forwardStderr } from '../training/backend/webgpu/dawn-noise';
 import { StudioError } from './errors';
 
 /** The parent's view of one probe process. */
@@ -34,6 +36,7 @@ interface ProbeWording {
 }
 
 const SELECT: ProbeWording = { subject: 'The backend probe', failed: 'No compute backend could load' };
+const FORCED: ProbeWording = { subject: 'The backend check', failed: 'Cannot train here' };
 const DOCTOR: ProbeWording = {
   subject: 'The backend doctor',
   failed: 'The backend doctor failed',
@@ -89,7 +92,8 @@ export function probeEntry(): { script: string; execArgv: string[] } {
 /** A probe as a Node child process (CLI, serve, tests), with `args` (DOCTOR_ARG for the doctor). */
 function startProbeChild(args: string[]): ProbeProcess {
   const { script, execArgv } = probeEntry();
-  const child = fork(script, args, { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  if (child.stderr) forwardStderr(child.stderr);
   child.on('error', () => undefined);
   return {
     onMessage: (listener) => child.once('message', listener),
@@ -101,6 +105,15 @@ function startProbeChild(args: string[]): ProbeProcess {
 /** Probe in a Node child process (CLI, serve, tests). */
 export function probeBackendInChild(): Promise<BackendReport> {
   return probeBackendWith(() => startProbeChild([]));
+}
+
+/**
+ * Whether `backend` can be used here, asked of a Node child process (whose stderr drops Dawn's
+ * warnings, which the backend's own load in this process would print straight to the terminal).
+ * Rejects with the backend's reason.
+ */
+export function probeForcedBackendInChild(backend: BackendName): Promise<BackendReport> {
+  return askProbe<BackendReport>(() => startProbeChild([`${FORCED_ARG_PREFIX}${backend}`]), 120_000, FORCED);
 }
 
 /** The doctor's report from a Node child process (serve, tests). */

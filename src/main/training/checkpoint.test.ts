@@ -76,9 +76,13 @@ describe('sample grid', () => {
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     expect({ width: info.width, height: info.height }).toEqual(gridSize(2, 3, 16));
     expect(info.width).toBe(3 * 16 + 2 * GRID_GAP);
-    // The gap column right of the first tile is white; the tile itself is not all white.
-    const at = (x: number, y: number) => data[(y * info.width + x) * info.channels]!;
-    expect(at(16, 5)).toBe(255);
-    expect([...Array(16).keys()].some((x) => at(x, 5) !== 255)).toBe(true);
+    // With alpha: the gap column right of the first tile is transparent (the page or frame shows
+    // through, so a dark page has no white lines); every pixel of a tile is opaque and not all white.
+    expect((await sharp(png).metadata()).hasAlpha).toBe(true);
+    const alpha = info.channels - 1;
+    const at = (x: number, y: number, channel: number) => data[(y * info.width + x) * info.channels + channel]!;
+    expect([at(16, 5, alpha), at(17, 5, alpha), at(20, 17, alpha)]).toEqual([0, 0, 0]);
+    expect([...Array(16).keys()].every((x) => at(x, 5, alpha) === 255)).toBe(true);
+    expect([...Array(16).keys()].some((x) => at(x, 5, 0) !== 255)).toBe(true);
   });
 });

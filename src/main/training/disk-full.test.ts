@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { readRunMetrics, readRunRecord } from '../runs';
-import { mountTinyDisk } from '../runs/test-disk';
+import { tinyDiskForTests } from '../runs/test-disk';
 import { TrainingControl } from './control';
 import { classifyFailure } from './errors';
 import { writeSquaresDataset } from './test-support';
 import { runTrainer } from './trainer-run';
 
-const disk = mountTinyDisk(4096);
+const disk = tinyDiskForTests(4096, 'training into a full disk (the run fails as disk-full and resumes once space is free)');
 let datasetDir: string;
 
 beforeAll(async () => {

@@ -1,8 +1,10 @@
 /**
  * The fixed-noise sample grid: G(noise) in inference mode, tiled rows × cols
- * with a 2 px white gap (no outer border), saved as one PNG. Images keep their
- * native pixel size; viewers scale them up. The Generate view uses the same
- * two halves (generateImages, tileImagesPng) for its grids and strips.
+ * with a 2 px transparent gap (no outer border), saved as one PNG with an
+ * alpha channel: the gaps show what the grid is drawn on (the page in light
+ * or dark mode, a video frame's background). Images keep their native pixel
+ * size; viewers scale them up. The Generate view uses the same two halves
+ * (generateImages, tileImagesPng) for its grids and strips.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
@@ -44,22 +46,29 @@ export async function generateImages(generator: tf.LayersModel, latents: Float32
   return { pixels: Uint8Array.from(values), count, size, channels };
 }
 
-/** Tile images rows × cols (row by row; tiles past `count` stay white) as one PNG. */
+/**
+ * Tile images rows × cols (row by row) as one PNG with an alpha channel: every image pixel is
+ * opaque, the gaps and the places of tiles past `count` are transparent.
+ */
 export function tileImagesPng(images: GeneratedImages, rows: number, cols: number): Promise<Buffer> {
   const { size: tile, channels, count } = images;
   if (count > rows * cols) throw new Error(`Sample grid: ${count} images do not fit ${rows}×${cols}.`);
   const { width, height } = gridSize(rows, cols, tile);
-  const canvas = new Uint8Array(width * height * channels).fill(255);
-  const tileSize = tile * tile * channels;
+  const out = channels + 1; // gray + alpha, or RGB + alpha
+  const canvas = new Uint8Array(width * height * out); // all transparent
   for (let index = 0; index < count; index += 1) {
     const left = (index % cols) * (tile + GRID_GAP);
     const top = Math.floor(index / cols) * (tile + GRID_GAP);
     for (let y = 0; y < tile; y += 1) {
-      const rowStart = index * tileSize + y * tile * channels;
-      canvas.set(images.pixels.subarray(rowStart, rowStart + tile * channels), ((top + y) * width + left) * channels);
+      for (let x = 0; x < tile; x += 1) {
+        const from = ((index * tile + y) * tile + x) * channels;
+        const to = ((top + y) * width + left + x) * out;
+        for (let c = 0; c < channels; c += 1) canvas[to + c] = images.pixels[from + c]!;
+        canvas[to + channels] = 255;
+      }
     }
   }
-  return encodePng({ pixels: canvas, width, height, channels });
+  return encodePng({ pixels: canvas, width, height, channels: out as 2 | 4 });
 }
 
 /** Render G(noise) as a PNG grid. `noise` holds rows·cols latent vectors. */

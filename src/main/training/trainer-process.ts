@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { packageRoot } from '../paths';
+import { forwardStderr } from './backend/webgpu/dawn-noise';
 import { createConnectionListeners, type TrainerConnection } from './trainer-connection';
 
 /** The script to fork and the Node flags it needs. */
@@ -30,7 +31,8 @@ export function trainerEntry(): { script: string; execArgv: string[] } {
 /** Fork a trainer child process and wrap it as a TrainerConnection. */
 export function spawnTrainerProcess(options: { env?: NodeJS.ProcessEnv } = {}): TrainerConnection {
   const { script, execArgv } = trainerEntry();
-  const child = fork(script, [], { execArgv, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [], { execArgv, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  if (child.stderr) forwardStderr(child.stderr);
   const listeners = createConnectionListeners();
   child.on('message', (message) => listeners.emitEvent(message as TrainerEvent));
   child.on('exit', (code, signal) => listeners.emitExit({ code, signal }));

@@ -1,7 +1,7 @@
 /** The doctor report as terminal lines; every outside string goes through printable(). */
 import { printable } from '../../../shared/printable';
 import type { BackendVerdict, DoctorReport, WebgpuAdapterFinding } from '../../../shared/doctor';
-import { adapterLabel, verdictState } from '../../../shared/doctor';
+import { adapterLabel, describeSpeed, verdictState } from '../../../shared/doctor';
 import type { GpuWindowSection } from '../../../shared/gpu-window-section';
 import { gpuWindowSection } from '../../../shared/gpu-window-section';
 import { formatCudaProbe } from './doctor-probe';
@@ -42,19 +42,31 @@ function gpuWindowLines(section: GpuWindowSection | null): string[] {
   return lines;
 }
 
-/** Human-readable report, one fact per line. */
+/** The first lines: what trains here and how fast, then why (the summary). */
+function leadLines(report: DoctorReport, gpuWindow: GpuWindowSection | null): string[] {
+  const where = gpuWindow?.autoTrainsHere ? `${report.auto} in the GPU window` : report.auto;
+  const speed = report.speed ? `, ${describeSpeed(report.speed)}` : '';
+  return [`Trains here: ${where}${speed}.`, printable(report.summary)];
+}
+
+/** Human-readable report, one fact per line: what trains here and how fast first, then every backend, then the probes. */
 export function formatDoctorReport(report: DoctorReport): string {
-  const lines: string[] = ['Backends (tried in this order by auto):'];
+  const gpuWindow = gpuWindowSection(report);
+  const lines: string[] = [...leadLines(report, gpuWindow), '', 'Backends (tried in this order by auto):'];
   for (const verdict of report.backends) {
     lines.push(`  ${verdict.name.padEnd(14)}${verdictLine(verdict)}`);
+    // auto passes it over although it works: how to ask for it by name (the studio says it its own way).
+    if (verdict.autoSkips !== null) lines.push(`${INDENT}to use it anyway: gan-studio train --backend ${verdict.name}`);
     for (const fix of verdict.fixes) lines.push(`${INDENT}fix: ${printable(fix)}`);
   }
   lines.push('', ...webgpuLines(report));
-  const gpuWindow = gpuWindowSection(report);
   lines.push(...gpuWindowLines(gpuWindow));
-  lines.push('', 'CUDA 11.2 / cuDNN 8.1 for tfjs-node-gpu:');
-  if (report.cuda === null) lines.push('  not looked up on this platform (the sonames are Linux ones)');
-  else for (const line of formatCudaProbe(report.cuda)) lines.push(`  ${printable(line)}`);
+  // Without an NVIDIA GPU the sonames do not matter: tfjs-node-gpu's line says so, once.
+  if (report.cuda?.nvidiaGpu !== false) {
+    lines.push('', 'CUDA 11.2 / cuDNN 8.1 for tfjs-node-gpu:');
+    if (report.cuda === null) lines.push('  not looked up on this platform (the sonames are Linux ones)');
+    else for (const line of formatCudaProbe(report.cuda)) lines.push(`  ${printable(line)}`);
+  }
   const v = report.versions;
   const installed = (version: string | null): string => printable(version ?? 'not installed');
   lines.push(
@@ -62,9 +74,6 @@ export function formatDoctorReport(report: DoctorReport): string {
     `Versions: Node ${printable(v.node)}, tfjs ${printable(v.tfjs)}, tfjs-node-gpu ${installed(v.tfjsNodeGpu)}, ` +
       `tfjs-backend-webgpu ${installed(v.tfjsBackendWebgpu)}, webgpu ${installed(v.webgpu)}, Electron ${installed(v.electron)}`,
     `Platform: ${printable(`${report.platform.os} ${report.platform.arch}`)}, diagnosed in ${report.platform.runtime === 'electron' ? "the desktop app's Electron" : 'plain Node'}`,
-    '',
-    `auto picks: ${report.auto}${gpuWindow?.autoTrainsHere ? ' (in the GPU window)' : ''}`,
-    printable(report.summary),
   );
   return lines.join('\n');
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeInputs } from './doctor-probe';
-import { CUDA_SONAMES, formatCudaProbe, probeCuda } from './doctor-probe';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CUDA_SONAMES, formatCudaProbe, NO_NVIDIA_GPU, nvidiaPciDevices, probeCuda } from './doctor-probe';
 
 const ALL_CUDA = CUDA_SONAMES.map((entry) => entry.soname);
 
@@ -47,8 +50,28 @@ describe('probeCuda', () => {
     expect(probe.sonames.find((finding) => finding.soname === 'libcudart.so.11.0')?.foundIn).toBe('/usr/local/cuda/lib64');
   });
 
-  it('a CUDA 12 install (other sonames) is missing the 11.x runtime; no driver gives the driver fix first', () => {
-    const probe = probeCuda(inputs({ ldconfigListing: ldconfig(['libcudart.so.12', 'libcublas.so.12', 'libcudnn.so.8']) }));
+  it('without an NVIDIA GPU (no driver, no NVIDIA PCI device) says so once, instead of eight missing libraries', () => {
+    const probe = probeCuda(inputs({}));
+    expect(probe.nvidiaGpu).toBe(false);
+    expect(probe.fixes).toEqual([NO_NVIDIA_GPU]);
+  });
+
+  it('counts the PCI devices with NVIDIA’s vendor id', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pci-'));
+    try {
+      for (const [device, vendor] of [['0000:00:01.0', '0x8086'], ['0000:01:00.0', '0x10de'], ['0000:01:00.1', '0x10de']]) {
+        await mkdir(join(root, device!));
+        await writeFile(join(root, device!, 'vendor'), `${vendor}\n`);
+      }
+      expect(nvidiaPciDevices(root)).toBe(2);
+      expect(nvidiaPciDevices(join(root, 'missing'))).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a CUDA 12 install (other sonames) is missing the 11.x runtime; an NVIDIA GPU without its driver gives the driver fix first', () => {
+    const probe = probeCuda(inputs({ ldconfigListing: ldconfig(['libcudart.so.12', 'libcublas.so.12', 'libcudnn.so.8']), nvidiaPciDevices: 1 }));
     expect(probe.fixes[0]).toMatch(/^install the NVIDIA driver/);
     expect(probe.fixes[1]).toBe(
       'install the CUDA 11.2 runtime libraries (missing libcudart.so.11.0, libcublas.so.11, libcublasLt.so.11, libcufft.so.10, libcurand.so.10, libcusolver.so.11, libcusparse.so.11) and add their folder (e.g. /usr/local/cuda-11.2/lib64) to LD_LIBRARY_PATH',

@@ -4,7 +4,7 @@
  * the verdicts are testable without a GPU; `systemProbeInputs` reads them here.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CudaProbe } from '../../../shared/doctor';
 import { CUDA_SONAMES } from './cuda';
@@ -26,7 +26,12 @@ export interface ProbeInputs {
   nvidiaProcVersion: string | null;
   /** True when `nvidia-smi` ran. */
   nvidiaSmiRuns: boolean;
+  /** PCI devices of NVIDIA's vendor id (0x10de), seen with or without a driver; 0 where /sys cannot be read. */
+  nvidiaPciDevices?: number;
 }
+
+/** Without a driver or an NVIDIA device, the CUDA libraries are beside the point: one line says so. */
+export const NO_NVIDIA_GPU = 'no NVIDIA GPU here (no NVIDIA driver, nvidia-smi, libcuda.so.1 or NVIDIA PCI device found): tfjs-node-gpu trains on NVIDIA GPUs only';
 
 function locate(soname: string, inputs: ProbeInputs): string | null {
   const dirs = inputs.ldLibraryPath.split(path.delimiter).filter((dir) => dir !== '');
@@ -44,6 +49,9 @@ export function probeCuda(inputs: ProbeInputs): CudaProbe {
   const libcuda = locate('libcuda.so.1', inputs);
   const version = inputs.nvidiaProcVersion?.match(/Kernel Module\s+([\d.]+)/)?.[1] ?? null;
   const installed = inputs.nvidiaProcVersion !== null || inputs.nvidiaSmiRuns || libcuda !== null;
+  const driver = { installed, version, nvidiaSmi: inputs.nvidiaSmiRuns, libcuda };
+  const nvidiaGpu = installed || (inputs.nvidiaPciDevices ?? 0) > 0;
+  if (!nvidiaGpu) return { sonames, driver, nvidiaGpu, fixes: [NO_NVIDIA_GPU] };
   const fixes: string[] = [];
   if (!installed) fixes.push('install the NVIDIA driver (no /proc/driver/nvidia/version, nvidia-smi or libcuda.so.1 found); without an NVIDIA GPU, tfjs-node-gpu cannot be used');
   const missing = sonames.filter((finding) => finding.foundIn === null);
@@ -54,7 +62,7 @@ export function probeCuda(inputs: ProbeInputs): CudaProbe {
   if (missing.some((finding) => finding.soname === 'libcudnn.so.8')) {
     fixes.push('install cuDNN 8.1 for CUDA 11.2 (missing libcudnn.so.8) and add its lib folder to LD_LIBRARY_PATH');
   }
-  return { sonames, driver: { installed, version, nvidiaSmi: inputs.nvidiaSmiRuns, libcuda }, fixes };
+  return { sonames, driver, nvidiaGpu, fixes };
 }
 
 /** One line per soname and one for the driver, e.g. "  found libcudart.so.11.0 (ldconfig cache)". */
@@ -98,5 +106,25 @@ export function systemProbeInputs(env: NodeJS.ProcessEnv = process.env): ProbeIn
     exists: existsSync,
     nvidiaProcVersion: procVersion,
     nvidiaSmiRuns: runs('nvidia-smi', ['-L']) !== null,
+    nvidiaPciDevices: nvidiaPciDevices(),
   };
+}
+
+const PCI_DEVICES = '/sys/bus/pci/devices';
+
+/** How many PCI devices carry NVIDIA's vendor id (0x10de): a GPU is there even when its driver is not. */
+export function nvidiaPciDevices(root = PCI_DEVICES): number {
+  let devices: string[];
+  try {
+    devices = readdirSync(root);
+  } catch {
+    return 0; // not Linux, or /sys hidden (a container)
+  }
+  return devices.filter((device) => {
+    try {
+      return readFileSync(path.join(root, device, 'vendor'), 'utf8').trim() === '0x10de';
+    } catch {
+      return false;
+    }
+  }).length;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
 import { addAdapter, ELECTRON_WEBGPU_FIX, vulkanDriverManifests, webgpuFixes } from './doctor-webgpu';
-import { HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX, SOFTWARE_ADAPTER_FIX } from '../../../shared/webgpu-fixes';
+import { HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX } from '../../../shared/webgpu-fixes';
 import { adapterFacts } from './webgpu/adapter';
 
 const LINUX = { os: 'linux', arch: 'x64', runtime: 'node' } as const;
@@ -34,7 +34,8 @@ describe('webgpuFixes', () => {
     const adapters: WebgpuAdapterFinding[] = [];
     addAdapter(adapters, adapterFacts({ vendor: 'mesa', architecture: 'software', description: 'llvmpipe' }), 'high-performance');
     const probe = { adapters, error: null, vulkanDrivers: ['lvp_icd.json'] };
-    expect(webgpuFixes(probe, LINUX, true)).toEqual([SOFTWARE_ADAPTER_FIX, HARDWARE_ADAPTER_FIX.linux]);
+    // How to force it is the front end's line after "auto skips it" (the CLI's flag, the studio's Backend setting), not a fix.
+    expect(webgpuFixes(probe, LINUX, true)).toEqual([HARDWARE_ADAPTER_FIX.linux]);
     expect(webgpuFixes(probe, LINUX, false)).toEqual([HARDWARE_ADAPTER_FIX.linux]);
   });
 

@@ -8,7 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import type { DoctorReport, WebgpuAdapterFinding, WebgpuProbe } from '../../../shared/doctor';
-import { HARDWARE_FAILED_FIX, hardwareAdapterFix, SOFTWARE_ADAPTER_FIX } from '../../../shared/webgpu-fixes';
+import { HARDWARE_FAILED_FIX, hardwareAdapterFix } from '../../../shared/webgpu-fixes';
 import type { AdapterFacts } from './webgpu/adapter';
 import { adapterFacts, isSoftwareAdapter } from './webgpu/adapter';
 import { probeWebgpuAdapter } from './webgpu/load';
@@ -83,7 +83,8 @@ export function webgpuFixes(probe: WebgpuProbe, platform: DoctorReport['platform
   }
   const first = probe.adapters[0];
   if (first === undefined) return [hardware];
-  if (first.software) return works ? [SOFTWARE_ADAPTER_FIX, hardware] : [hardware];
+  // How to use a software adapter anyway follows its "auto skips it" line, in each front end's words.
+  if (first.software) return [hardware];
   if (works) return [];
   return [platform.runtime === 'electron' ? ELECTRON_WEBGPU_FIX : HARDWARE_FAILED_FIX];
 }

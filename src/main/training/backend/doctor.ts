@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import type { BackendName } from '../../../shared/backends';
 import { BACKEND_NAMES } from '../../../shared/backends';
-import type { DoctorReport } from '../../../shared/doctor';
+import type { DoctorReport, TrainingSpeed } from '../../../shared/doctor';
 import type { ProbeInputs } from './doctor-probe';
 import { probeCuda, systemProbeInputs } from './doctor-probe';
 import type { ForcedOutcome } from './doctor-report';
@@ -32,9 +32,11 @@ function packageVersion(name: string): string | null {
 /**
  * Builds the report. `auto` is selectBackend's own choice; every other
  * backend is then forced once — a software WebGPU adapter that auto passes
- * over may still work when forced — and tf is left on auto's pick.
+ * over may still work when forced — and tf is left on auto's pick, where
+ * `measureSpeed` (the probe process gives training/training-speed.ts) times
+ * a few real training steps.
  */
-export async function diagnoseBackends(inputs: ProbeInputs = systemProbeInputs()): Promise<DoctorReport> {
+export async function diagnoseBackends(inputs: ProbeInputs = systemProbeInputs(), measureSpeed?: () => Promise<TrainingSpeed>): Promise<DoctorReport> {
   // The soname probe reads ldconfig and Linux paths; elsewhere the platform's own fix is given.
   const cuda = process.platform === 'linux' ? probeCuda(inputs) : null;
   const auto = await selectBackend();
@@ -48,7 +50,8 @@ export async function diagnoseBackends(inputs: ProbeInputs = systemProbeInputs()
     }
   }
   await selectBackend({ forced: auto.name });
-  return buildDoctorReport({
+  const speed = await measureSpeed?.();
+  const report = buildDoctorReport({
     auto,
     forced,
     webgpu: await probeWebgpu(),
@@ -63,4 +66,5 @@ export async function diagnoseBackends(inputs: ProbeInputs = systemProbeInputs()
       electron: process.versions['electron'] ?? packageVersion('electron'),
     },
   });
+  return speed ? { ...report, speed } : report;
 }

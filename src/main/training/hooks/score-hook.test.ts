@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../../shared/config';
 import type { DatasetManifest } from '../../../shared/dataset';
-import { SCORE_NAMES } from '../../../shared/scores';
+import { SCORE_NAMES, SCORE_SPECS } from '../../../shared/scores';
 import type { TrainerEvent } from '../../../shared/trainer-protocol';
 import { readRunJsonl } from '../../runs';
 import { CLASSIFIER_DIR } from '../../scores/feature-network';
@@ -84,7 +84,7 @@ describe('score hook', () => {
     await train(runDir, unlabelled, { scoreEvery: 2, epochs: 3, emaDecay: 0.9 });
     const records = (await readRunJsonl(runDir, 'scores')).records;
     expect(records.map((r) => r.epoch)).toEqual([2, 3]);
-    expect(Object.keys(records[0]!.scores).sort()).toEqual(['kid', 'swd']);
+    expect(Object.keys(records[0]!.scores).sort()).toEqual(SCORE_SPECS.filter((spec) => !spec.needsClassifier).map((spec) => spec.name).sort());
     expect(records[0]!.feature.network).toMatch(/random projection/);
     expect(records[0]!.feature.accuracy).toBeUndefined();
     expect(records[0]!.generator).toBe('ema');

@@ -1,6 +1,7 @@
 /** The adversarial losses on logits chosen by hand, against the formulas worked out in plain JS. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOSS_NAMES, LOSS_SPECS } from '../../../shared/recipes';
 import { LOSSES } from './losses';
 
 beforeAll(async () => {
@@ -44,5 +45,13 @@ describe('losses', () => {
     // (−4)² + (−1.5)² + 0.5² = 16 + 2.25 + 0.25 = 18.5.
     expect(value((_r, g) => LOSSES['least-squares'].generator(g))).toBeCloseTo(0.5 * (18.5 / 3), 5);
     expect(LOSSES['least-squares'].threshold).toBe(0.5);
+  });
+
+  it('a loss has targets (which label smoothing moves) exactly when its shared spec says so', () => {
+    // config.ts refuses label smoothing for a loss without targets from LOSS_SPECS; here the maths agrees.
+    for (const name of LOSS_NAMES) {
+      const moved = value((r, g) => LOSSES[name].discriminator(r, g, 0.9)) !== value((r, g) => LOSSES[name].discriminator(r, g, 1));
+      expect(moved, name).toBe(LOSS_SPECS[name].targets);
+    }
   });
 });

@@ -56,6 +56,15 @@ function line(spec: LineSpec): Record<string, unknown> {
   };
 }
 
+/**
+ * Legend icons drawn as the lines are: a solid bar for a line, dashes for a dashed one (an epoch
+ * mean), so a series and its epoch mean, which share a colour, never share a legend mark.
+ */
+export const LEGEND_ICONS = {
+  solid: 'path://M0 3h16v2H0z',
+  dashed: 'path://M0 3h4v2H0zM6 3h4v2H6zM12 3h4v2h-4z',
+} as const;
+
 interface TooltipItem {
   color?: unknown;
   seriesName?: string;
@@ -95,24 +104,26 @@ export function lineChartOption(
   options: { yName: string; xName?: string; yMin?: number; yMax?: number; referenceY?: number; referenceLabel?: string },
 ): ChartOption {
   const series = lines.map(line);
-  if (options.referenceY !== undefined && series[0]) {
+  const reference = options.referenceY !== undefined;
+  if (reference && series[0]) {
     series[0].markLine = {
       silent: true,
       symbol: 'none',
       lineStyle: { type: 'dashed', color: theme.muted, width: 1.5 },
-      label: { formatter: options.referenceLabel ?? String(options.referenceY), color: theme.muted, position: 'insideStartTop' },
+      // Right of the plot, in a margin of its own: inside it the label sat on the data lines.
+      label: { formatter: options.referenceLabel ?? String(options.referenceY), color: theme.muted, position: 'end', distance: 6 },
       data: [{ yAxis: options.referenceY }],
     };
   }
   return {
     animation: false,
     textStyle: { color: theme.text, fontFamily: 'inherit' },
-    grid: { left: 48, right: 16, top: 36, bottom: 40 },
+    grid: { left: 48, right: reference ? 40 : 16, top: 36, bottom: 40 },
     legend: {
       top: 0,
       textStyle: { color: theme.text },
-      data: lines.filter((l) => !l.faint).map((l) => l.name),
-      itemWidth: 14,
+      data: lines.filter((l) => !l.faint).map((l) => ({ name: l.name, icon: l.dashed ? LEGEND_ICONS.dashed : LEGEND_ICONS.solid })),
+      itemWidth: 18,
       itemHeight: 8,
     },
     tooltip: { trigger: 'axis', axisPointer: { type: 'line' }, formatter: tooltipFormatter(options.xName ?? 'step') },
@@ -125,7 +136,8 @@ export function lineChartOption(
       max: 'dataMax',
       minInterval: 1,
       axisLine: { lineStyle: { color: theme.grid } },
-      axisLabel: { color: theme.muted },
+      // The axis ends at the data's min and max: a label there may crowd the tick before it ("180185").
+      axisLabel: { color: theme.muted, hideOverlap: true },
       splitLine: { show: false },
     },
     yAxis: {

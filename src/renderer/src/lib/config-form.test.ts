@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIELDS, validateForm, valuesFromConfig } from './config-form';
+import { FIELDS, presetPlaceholders, validateForm, valuesFromConfig } from './config-form';
 
 describe('validateForm', () => {
   it('accepts blank fields (preset defaults) and typed numbers', () => {
@@ -48,7 +48,7 @@ describe('validateForm', () => {
 
   it('round-trips a stored config into form text', () => {
     const values = valuesFromConfig({ preset: 'tiny', epochs: 3, generatorLearningRate: 0.0002, earlySampleSteps: [1] });
-    expect(values).toEqual({ epochs: '3', generatorLearningRate: '0.0002' });
+    expect(values).toEqual({ epochs: '3', generatorLearningRate: '0.0002', earlySampleSteps: '1' });
     expect(validateForm('tiny', values).ok).toBe(true);
   });
 
@@ -72,5 +72,21 @@ describe('validateForm', () => {
 
   it('labels every field from the shared list (no raw keys such as discriminatorBeta1)', () => {
     for (const field of FIELDS) expect(field.label).not.toBe(field.key);
+  });
+
+  it('shows what a blank field means for the chosen preset, as the server resolves it', () => {
+    const quick = presetPlaceholders('quick');
+    expect(quick).toMatchObject({ epochs: '8', batchSize: '64', seed: 'random', emaDecay: '0.99', loss: 'bce', diffAugment: 'off', spectralNorm: 'off', dropout: 'preset', earlySampleSteps: '1, 10, 50', scoreEvery: '1' });
+    expect(presetPlaceholders('dcgan-64')).toMatchObject({ emaDecay: 'off', scoreEvery: '0' });
+  });
+
+  it('reads the sample-grid steps and scoring settings the form now offers', () => {
+    expect(validateForm('tiny', { earlySampleSteps: '5, 20', scoreEvery: '0', scoreSampleSize: '200' })).toEqual({
+      ok: true,
+      config: { preset: 'tiny', earlySampleSteps: [5, 20], scoreEvery: 0, scoreSampleSize: 200 },
+    });
+    expect(validateForm('tiny', { earlySampleSteps: 'none' })).toMatchObject({ ok: true, config: { earlySampleSteps: [] } });
+    expect(validateForm('tiny', { earlySampleSteps: '5, x' })).toEqual({ ok: false, errors: { earlySampleSteps: 'Early sample steps must be whole numbers separated by commas (or none); “5, x” is not one.' } });
+    expect(validateForm('tiny', { earlySampleSteps: '2.5' })).toEqual({ ok: false, errors: { earlySampleSteps: 'Early sample steps must be a whole number.' } });
   });
 });

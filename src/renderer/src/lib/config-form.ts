@@ -3,71 +3,38 @@
  * the UI refuses exactly what the server would refuse, field by field.
  */
 import type { z } from 'zod';
-import { trainingConfigInputSchema, type TrainingConfig, type TrainingConfigInput } from '../../../shared/config';
-import { configField, configFieldLabel } from '../../../shared/config-fields';
-import type { ModelPreset } from '../../../shared/presets';
-import { DIFF_AUGMENT_OPS, LOSS_NAMES, type RecipeConfig } from '../../../shared/recipes';
+import { resolveTrainingConfig, trainingConfigInputSchema, type TrainingConfigInput } from '../../../shared/config';
+import { fieldText, parseFieldText } from '../../../shared/config-field-text';
+import { CONFIG_FIELDS, formatConfigValue, type ConfigField, type ConfigFieldGroup } from '../../../shared/config-fields';
+import type { PresetName } from '../../../shared/presets';
 
-/** How a field is edited. */
-export type FieldKind = 'number' | 'choice' | 'flags' | 'switch';
+/** An editable setting: a field of the shared list (src/shared/config-fields.ts). */
+export type FieldSpec = ConfigField;
 
-/** An editable setting; its label comes from the shared field list (src/shared/config-fields.ts). */
-export interface FieldSpec {
-  key: keyof TrainingConfigInput;
-  label: string;
-  group: 'Training' | 'Optimizers' | 'Model' | 'Recipes' | 'Samples';
-  kind: FieldKind;
-  step?: string;
-  /** For choice and flags: the options. */
-  options?: readonly string[];
-  /** The preset's default, shown as the placeholder. */
-  fallback: (preset: ModelPreset) => number | string;
-}
+/** The form's groups, in order; the `Run` fields (preset, backend) have their own pickers above them. */
+export const FORM_GROUPS = ['Training', 'Optimizers', 'Model', 'Recipes', 'Samples'] as const satisfies readonly ConfigFieldGroup[];
 
-type Extra = Partial<Pick<FieldSpec, 'kind' | 'step' | 'options'>>;
-const field = (key: keyof TrainingConfigInput & keyof TrainingConfig, group: FieldSpec['group'], fallback: FieldSpec['fallback'], extra: Extra = {}): FieldSpec => ({
-  key,
-  label: configFieldLabel(key),
-  group,
-  kind: 'number',
-  fallback,
-  ...extra,
-});
-const any = { step: 'any' } as const;
-/** A recipe's placeholder: the preset's own value, or "off". */
-const recipe = (key: keyof RecipeConfig, off = 'off') => (p: ModelPreset) => {
-  const value = p.recipes?.[key];
-  return value === undefined ? off : Array.isArray(value) ? value.join(', ') : String(value);
-};
-
-export const FIELDS: FieldSpec[] = [
-  field('epochs', 'Training', (p) => p.training.epochs),
-  field('batchSize', 'Training', (p) => p.training.batchSize),
-  field('seed', 'Training', () => 'random'),
-  field('checkpointEvery', 'Training', () => 1),
-  field('generatorLearningRate', 'Optimizers', (p) => p.training.generatorLearningRate, any),
-  field('generatorBeta1', 'Optimizers', (p) => p.training.generatorBeta1, any),
-  field('discriminatorLearningRate', 'Optimizers', (p) => p.training.discriminatorLearningRate, any),
-  field('discriminatorBeta1', 'Optimizers', (p) => p.training.discriminatorBeta1, any),
-  field('latentDim', 'Model', (p) => p.latentDim),
-  field('filterScale', 'Model', () => 1, any),
-  field('dropout', 'Model', () => 'preset', any),
-  field('leakyReluAlpha', 'Model', () => 'preset', any),
-  field('batchNormMomentum', 'Model', () => 'preset', any),
-  field('loss', 'Recipes', recipe('loss', 'bce'), { kind: 'choice', options: LOSS_NAMES }),
-  field('labelSmoothing', 'Recipes', recipe('labelSmoothing'), any),
-  field('instanceNoise', 'Recipes', recipe('instanceNoise'), any),
-  field('diffAugment', 'Recipes', recipe('diffAugment'), { kind: 'flags', options: DIFF_AUGMENT_OPS }),
-  field('emaDecay', 'Recipes', recipe('emaDecay'), any),
-  field('spectralNorm', 'Recipes', recipe('spectralNorm'), { kind: 'switch' }),
-  field('r1Gamma', 'Recipes', recipe('r1Gamma'), any),
-  field('gridRows', 'Samples', () => 4),
-  field('gridCols', 'Samples', () => 4),
-];
+/** Every config field the hyper-parameter groups edit. */
+export const FIELDS: readonly FieldSpec[] = CONFIG_FIELDS.filter((field) => field.group !== 'Run');
 
 /** The one-line description of a field (shown as a tooltip). */
 export function fieldHelp(key: string): string {
-  return configField(key)?.help ?? '';
+  return CONFIG_FIELDS.find((field) => field.key === key)?.help ?? '';
+}
+
+/**
+ * What a blank field means for `preset`, from the same resolution the server does: the preset's
+ * value, "random" for the seed, "off" for an absent recipe, "preset" where its layers decide.
+ */
+export function presetPlaceholders(preset: PresetName): Record<string, string> {
+  const resolved: Record<string, unknown> = resolveTrainingConfig({ preset, seed: 0 });
+  return Object.fromEntries(
+    FIELDS.map((field) => {
+      const value = resolved[field.key];
+      if (field.key === 'seed') return [field.key, 'random'];
+      return [field.key, value === undefined && field.off === undefined ? 'preset' : formatConfigValue(field.key, value)];
+    }),
+  );
 }
 
 /**
@@ -90,8 +57,7 @@ export interface FormContext {
 }
 
 const LABELS = new Map<string, string>(FIELDS.map((f) => [f.key, f.label]));
-/** Number fields typed without a step take whole numbers only. */
-const INTEGER_KEYS = new Set<string>(FIELDS.filter((f) => f.kind === 'number' && f.step === undefined).map((f) => f.key));
+const INTEGER_KEYS = new Set<string>(FIELDS.filter((f) => f.kind === 'integer' || f.kind === 'steps').map((f) => f.key));
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
@@ -133,14 +99,9 @@ export function validateForm(preset: string, values: FormValues, context: FormCo
   for (const field of FIELDS) {
     const text = values[field.key]?.trim();
     if (!text) continue;
-    if (field.kind === 'choice') input[field.key] = text;
-    else if (field.kind === 'switch') input[field.key] = text === 'on';
-    else if (field.kind === 'flags') input[field.key] = text === 'none' ? [] : text.split(',').filter(Boolean);
-    else {
-      const number = Number(text);
-      if (!Number.isFinite(number)) errors[field.key] = `${field.label} must be a number; “${text}” is not one.`;
-      else input[field.key] = number;
-    }
+    const parsed = parseFieldText(field, text);
+    if (parsed.ok) input[field.key] = parsed.value;
+    else errors[field.key] = `${field.label} must be ${parsed.expected}; “${parsed.got}” is not one.`;
   }
   if (context.backend) input.backend = context.backend;
   const parsed = trainingConfigInputSchema.safeParse(input);
@@ -164,9 +125,7 @@ export function valuesFromConfig(config: Record<string, unknown>): FormValues {
   const values: FormValues = {};
   for (const field of FIELDS) {
     const value = config[field.key];
-    if (typeof value === 'number' || typeof value === 'string') values[field.key] = String(value);
-    else if (typeof value === 'boolean') values[field.key] = value ? 'on' : 'off';
-    else if (Array.isArray(value)) values[field.key] = value.length === 0 ? 'none' : value.join(',');
+    if (value !== undefined && value !== null) values[field.key as keyof TrainingConfigInput] = fieldText(field, value);
   }
   return values;
 }

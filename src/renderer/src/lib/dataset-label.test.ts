@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetLabels } from './dataset-label';
+import { datasetDetail, datasetLabels, datasetOrigin } from './dataset-label';
 
 const manifest = (id: string, overrides: Partial<Parameters<typeof datasetLabels>[0][number]> = {}) => ({
   id,
@@ -30,5 +30,26 @@ describe('datasetLabels', () => {
     const labels = datasetLabels([manifest('cifar-1'), manifest('cifar-2')]);
     expect(labels.get('cifar-1')).toMatch(/· cifar-1$/);
     expect(labels.get('cifar-2')).toMatch(/· cifar-2$/);
+  });
+});
+
+describe('a Library card', () => {
+  const fashion = (options: Record<string, unknown>, count: number) => ({
+    count,
+    width: 28,
+    height: 28,
+    channels: 1 as const,
+    source: { path: '/usr/share/fashion-mnist', kind: 'builtin' as const, fingerprint: 'f' },
+    options: { fit: 'cover' as const, background: '#000000', ...options },
+  });
+
+  it('says the size and source, so two "Fashion-MNIST (test set)" cards differ on their face', () => {
+    expect(datasetDetail(fashion({}, 10000))).toBe('10,000 images · 28×28×1');
+    expect(datasetOrigin(fashion({}, 10000))).toBe('built-in sample');
+    expect(datasetOrigin(fashion({ maxImages: 1000, size: 16 }, 1000))).toBe('built-in sample · first 1,000 images · resized to 16 px');
+    expect(datasetOrigin({ ...fashion({ classes: ['Bag', 'Coat'] }, 2000), source: { path: '/data/uploads/shapes.zip', kind: 'zip', fingerprint: 'g' } })).toBe(
+      'zip · shapes.zip · classes Bag, Coat',
+    );
+    expect(datasetDetail(undefined)).toBeUndefined();
   });
 });

@@ -24,3 +24,23 @@ export function datasetLabels(manifests: LabelFields[]): Map<string, string> {
   const detailedCounts = countBy(detailed);
   return new Map(manifests.map((m, i) => [m.id, (detailedCounts.get(detailed[i]!) ?? 0) > 1 ? `${detailed[i]} · ${m.id}` : detailed[i]!]));
 }
+
+type OriginFields = Pick<DatasetManifest, 'count' | 'width' | 'height' | 'channels' | 'source' | 'options'>;
+
+/** "10,000 images · 28×28×1": how big a dataset is, as a card or picker says it. */
+export function datasetDetail(manifest: Pick<DatasetManifest, 'count' | 'width' | 'height' | 'channels'> | undefined): string | undefined {
+  return manifest ? `${formatInt(manifest.count)} image${manifest.count === 1 ? '' : 's'} · ${manifest.width}×${manifest.height}×${manifest.channels}` : undefined;
+}
+
+/**
+ * Where a dataset came from and how it was imported: "built-in sample", "zip · shapes.zip", then
+ * "first 1,000 images", "classes Bag, Coat", "resized to 16 px" when the import said so.
+ */
+export function datasetOrigin(manifest: OriginFields): string {
+  const file = manifest.source.path.split(/[\\/]/).filter(Boolean).pop() ?? manifest.source.path;
+  const parts = [manifest.source.kind === 'builtin' ? 'built-in sample' : `${manifest.source.kind} · ${file}`];
+  if (manifest.options.maxImages !== undefined) parts.push(`first ${formatInt(manifest.options.maxImages)} images`);
+  if (manifest.options.classes?.length) parts.push(`classes ${manifest.options.classes.join(', ')}`);
+  if (manifest.options.size !== undefined) parts.push(`resized to ${manifest.options.size} px`);
+  return parts.join(' · ');
+}

@@ -9,6 +9,7 @@ import { isElectron, studio } from './api';
 import { refreshDatasets, studioState } from './studio-state.svelte';
 import { StudioError } from './studio-error';
 import { uploadFile } from './upload';
+import { plural } from '../../../shared/plural';
 
 export const importer = $state({
   busy: false,
@@ -110,16 +111,16 @@ function importSeveral(files: File[], isFolder: boolean[]): Promise<void> {
   }
   const batch = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
   const total = files.reduce((sum, file) => sum + file.size, 0);
-  return run(`Importing ${files.length} images`, async () => {
+  return run(`Importing ${plural(files.length, 'image')}`, async () => {
     let sent = 0;
     let folder = '';
     for (const [i, file] of files.entries()) {
-      importer.stage = `Uploading ${files.length} images (${i + 1} / ${files.length})`;
+      importer.stage = `Uploading ${plural(files.length, 'image')} (${i + 1} / ${files.length})`;
       ({ folder } = await uploadFile(file, (done) => (importer.upload = { done: sent + done, total }), batch));
       sent += file.size;
     }
     importer.upload = undefined;
-    importer.stage = `Importing ${files.length} images`;
+    importer.stage = `Importing ${plural(files.length, 'image')}`;
     return studio.importDataset(folder, cleanOptions());
   });
 }

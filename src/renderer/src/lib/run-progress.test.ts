@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStatus } from '../../../shared/run';
-import { displayEpoch, epochLabel, isActive } from './run-progress';
+import { displayEpoch, epochLabel, isActive, shownStep } from './run-progress';
 
 const run = (status: RunStatus, epoch: number) => ({ status, epoch, config: { epochs: 50 } });
 
@@ -24,7 +24,17 @@ describe('displayEpoch', () => {
     expect(['created', 'completed', 'stopped', 'failed', 'crashed'].some((s) => isActive(s as RunStatus))).toBe(false);
   });
 
-  it('labels the same number everywhere', () => {
-    expect(epochLabel(run('stopped', 3), 4)).toBe('epoch 3 / 50');
+  it('labels the same number everywhere, in words that say what it counts', () => {
+    // Stopped in epoch 4: "3 of 50 epochs done", never "epoch 3 / 50" after "epoch 4 / 50" (which read as going back).
+    expect(epochLabel(run('running', 3), 4)).toBe('epoch 4 / 50');
+    expect(epochLabel(run('stopped', 3), 4)).toBe('3 of 50 epochs done');
+    expect(epochLabel(run('completed', 50))).toBe('50 of 50 epochs done');
+    expect(epochLabel({ status: 'created', epoch: 0, config: { epochs: 1 } })).toBe('0 of 1 epoch done');
+  });
+
+  it('shows the newest step anything has reported: a grid after step 1 means step 1 is done', () => {
+    expect(shownStep(0, undefined, 1)).toBe(1);
+    expect(shownStep(0, 3, 1)).toBe(3);
+    expect(shownStep(156, 150)).toBe(156);
   });
 });

@@ -2,6 +2,7 @@
  * The one place that says which epoch a run is at and whether it is live, so
  * the run page, the Runs list and Compare never disagree.
  */
+import { plural } from '../../../shared/plural';
 import type { RunStatus } from '../../../shared/run';
 
 /** What the epoch label needs of a run. */
@@ -27,7 +28,17 @@ export function displayEpoch(run: EpochSource, newestStepEpoch?: number): number
   return Math.min(run.config.epochs, Math.max(run.epoch + 1, newestStepEpoch ?? 0));
 }
 
-/** "epoch 3 / 50" as every view writes it. */
+/**
+ * As every view writes it: "epoch 4 / 50" while training (the epoch in progress), "3 of 50 epochs
+ * done" otherwise. The words differ because the numbers count different things: stopping in
+ * epoch 4 must not read as going back from "epoch 4" to "epoch 3".
+ */
 export function epochLabel(run: EpochSource, newestStepEpoch?: number): string {
-  return `epoch ${displayEpoch(run, newestStepEpoch)} / ${run.config.epochs}`;
+  if (isActive(run.status)) return `epoch ${displayEpoch(run, newestStepEpoch)} / ${run.config.epochs}`;
+  return `${run.epoch} of ${plural(run.config.epochs, 'epoch')} done`;
+}
+
+/** The step to show: the newest the page has seen, from the steps, run.json or a sample grid (a grid after step 1 means step 1 is done). */
+export function shownStep(runStep: number, newestStep?: number, newestGridStep?: number): number {
+  return Math.max(runStep, newestStep ?? 0, newestGridStep ?? 0);
 }

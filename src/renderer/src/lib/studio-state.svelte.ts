@@ -112,3 +112,9 @@ export function startVariant(run: RunSummary): void {
   studioState.draft = { datasetId: run.dataset.id, config: { ...run.config }, parent: run };
   go({ view: 'new' });
 }
+
+/** "Train on this": New run with the dataset chosen and a preset that fits its images (lib/dataset-fit.ts). */
+export function trainOnDataset(datasetId: string, preset: string): void {
+  studioState.draft = { datasetId, config: { preset } };
+  go({ view: 'new' });
+}

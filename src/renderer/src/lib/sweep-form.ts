@@ -4,6 +4,7 @@
  * --vary reads it: values separated by commas, or by ; when a value holds
  * commas itself, e.g. DiffAugment's "color,translation").
  */
+import { parseFieldText } from '../../../shared/config-field-text';
 import { MAX_SWEEP_RUNS, type SweepAxis } from '../../../shared/sweep';
 import { FIELDS, type FieldSpec } from './config-form';
 
@@ -25,23 +26,21 @@ export interface SweepForm {
 
 export type VaryResult = { ok: true; axes: SweepAxis[]; runs: number } | { ok: false; errors: Record<number, string> };
 
-/** One typed value of `field`, or an error message. */
+/** One typed value of `field` (read as the New run form and `train`'s flags read it), or an error message. */
 function readValue(field: FieldSpec, text: string): { value: unknown } | { error: string } {
+  // A value of a list field may join its items with + as run names show them ("color+cutout").
+  const read = parseFieldText(field, field.kind === 'flags' ? text.replaceAll('+', ',') : text);
+  if (read.ok) return { value: read.value };
   switch (field.kind) {
-    case 'choice':
-      return field.options?.includes(text) ? { value: text } : { error: `${field.label} takes ${field.options?.join(', ')}; “${text}” is not one.` };
+    case 'integer':
+    case 'number':
+      return { error: `${field.label} values must be numbers; “${read.got}” is not one.` };
     case 'switch':
-      if (text === 'on' || text === 'off') return { value: text === 'on' };
-      return { error: `${field.label} takes on or off; “${text}” is neither.` };
-    case 'flags': {
-      const ops = text === 'none' ? [] : text.split(/[,+]/).map((op) => op.trim()).filter(Boolean);
-      const unknown = ops.find((op) => !field.options?.includes(op));
-      return unknown ? { error: `${field.label} takes none or ${field.options?.join(', ')}; “${unknown}” is not one.` } : { value: ops };
-    }
-    case 'number': {
-      const value = Number(text);
-      return Number.isFinite(value) ? { value } : { error: `${field.label} values must be numbers; “${text}” is not one.` };
-    }
+      return { error: `${field.label} takes on or off; “${read.got}” is neither.` };
+    case 'flags':
+      return { error: `${field.label} takes none or ${field.options?.join(', ')}; “${read.got}” is not one.` };
+    default:
+      return { error: `${field.label} takes ${read.expected.replace(/^one of /, '')}; “${read.got}” is not one.` };
   }
 }
 

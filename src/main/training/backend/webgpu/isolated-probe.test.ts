@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeDawnInChild, probeFailure } from './isolated-probe';
+import { probeDawnInChild, probeFailure, probeResult } from './isolated-probe';
 
 let root: string;
 beforeAll(async () => {
@@ -20,7 +20,10 @@ async function fakeDawn(name: string, body: string): Promise<string> {
 
 describe('the isolated Dawn probe', () => {
   it('reads how the child ended', () => {
-    expect(probeFailure({ code: 0, signal: null, stdout: 'ok', timedOut: false })).toBeUndefined();
+    expect(probeFailure({ code: 0, signal: null, stdout: 'ok null', timedOut: false })).toBeUndefined();
+    expect(probeResult({ code: 0, signal: null, stdout: 'ok {"vendor":"mesa","architecture":"software","device":"","description":"llvmpipe","isFallbackAdapter":true}', timedOut: false })).toEqual({
+      adapter: { vendor: 'mesa', architecture: 'software', device: '', description: 'llvmpipe', isFallbackAdapter: true },
+    });
     expect(probeFailure({ code: null, signal: 'SIGSEGV', stdout: '', timedOut: false })).toMatch(/^a test process that loaded Dawn and opened the GPU was killed by SIGSEGV \(a crash in the GPU driver/);
     expect(probeFailure({ code: 1, signal: null, stdout: '', timedOut: false })).toMatch(/exited with code 1/);
     // Exit 0 without the last word did not get through either.
@@ -29,14 +32,17 @@ describe('the isolated Dawn probe', () => {
   });
 
   it('keeps a crash in a child process: the caller gets the reason and lives on', async () => {
-    expect(await probeDawnInChild(await fakeDawn('aborts', 'process.abort();'))).toMatch(/killed by SIGABRT/);
-    expect(await probeDawnInChild(await fakeDawn('throws', "throw new Error('no driver');"))).toMatch(/exited with code 1/);
+    expect(await probeDawnInChild(await fakeDawn('aborts', 'process.abort();'))).toEqual({ failure: expect.stringMatching(/killed by SIGABRT/) });
+    expect(await probeDawnInChild(await fakeDawn('throws', "throw new Error('no driver');"))).toEqual({ failure: expect.stringMatching(/exited with code 1/) });
   });
 
-  it('lets through a module that answers, with or without an adapter, and the real package', async () => {
-    expect(await probeDawnInChild(await fakeDawn('none', 'return { requestAdapter: async () => null };'))).toBeUndefined();
+  it('lets through a module that answers, with or without an adapter, and the real package, with the adapter it got', async () => {
+    expect(await probeDawnInChild(await fakeDawn('none', 'return { requestAdapter: async () => null };'))).toEqual({ adapter: null });
     const device = '{ destroy() {} }';
-    expect(await probeDawnInChild(await fakeDawn('one', `return { requestAdapter: async () => ({ requestDevice: async () => (${device}) }) };`))).toBeUndefined();
+    const info = "{ vendor: 'nvidia', architecture: 'hopper', device: 'H200', description: 'NVIDIA H200' }";
+    expect(await probeDawnInChild(await fakeDawn('one', `return { requestAdapter: async () => ({ info: ${info}, requestDevice: async () => (${device}) }) };`))).toEqual({
+      adapter: { vendor: 'nvidia', architecture: 'hopper', device: 'H200', description: 'NVIDIA H200', isFallbackAdapter: false },
+    });
     const real = (() => {
       try {
         return createRequire(import.meta.url).resolve('webgpu');
@@ -45,6 +51,6 @@ describe('the isolated Dawn probe', () => {
       }
     })();
     // Installed everywhere npm ci ran (an optional dependency with prebuilt binaries).
-    if (real) expect(await probeDawnInChild(real)).toBeUndefined();
+    if (real) expect(await probeDawnInChild(real)).toHaveProperty('adapter'); // llvmpipe, a GPU, or null without a Vulkan driver
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { BackendUnavailable } from '../errors';
 import type { AdapterFacts } from './adapter';
 import { adapterFacts, adapterName, describeAdapter, isSoftwareAdapter } from './adapter';
-import { probeDawnInChild } from './isolated-probe';
+import { probeDawnInChild, type ProbeResult } from './isolated-probe';
 
 const requireOptional = createRequire(import.meta.url);
 
@@ -72,8 +72,8 @@ interface DawnModule {
 }
 
 let dawnGpu: GpuEntry | undefined;
-/** The isolated probe's verdict, once per process (undefined: it got through). */
-let childProbe: Promise<string | undefined> | undefined;
+/** The isolated probe's verdict, once per process. */
+let childProbe: Promise<ProbeResult> | undefined;
 
 /**
  * Dawn wants a per-user runtime folder on Linux and warns on every start
@@ -86,12 +86,8 @@ function ensureRuntimeDir(): void {
   process.env['XDG_RUNTIME_DIR'] = dir;
 }
 
-/**
- * Loads dawn.node once — after a child process survived doing the same — and installs
- * `navigator.gpu` and the WebGPU constants tfjs expects.
- */
-async function installNavigatorGpu(): Promise<GpuEntry> {
-  if (dawnGpu !== undefined) return dawnGpu;
+/** What a child process that loaded Dawn found: the high-performance adapter (null: none). */
+async function adapterSeenByChild(): Promise<AdapterFacts | null> {
   let modulePath: string;
   try {
     modulePath = requireOptional.resolve('webgpu');
@@ -99,8 +95,18 @@ async function installNavigatorGpu(): Promise<GpuEntry> {
     throw new BackendUnavailable('not installed (npm package webgpu)');
   }
   ensureRuntimeDir();
-  const crashed = await (childProbe ??= probeDawnInChild(modulePath));
-  if (crashed !== undefined) throw new BackendUnavailable(crashed);
+  const result = await (childProbe ??= probeDawnInChild(modulePath));
+  if ('failure' in result) throw new BackendUnavailable(result.failure);
+  return result.adapter;
+}
+
+/**
+ * Loads dawn.node once — after a child process survived doing the same — and installs
+ * `navigator.gpu` and the WebGPU constants tfjs expects.
+ */
+async function installNavigatorGpu(): Promise<GpuEntry> {
+  if (dawnGpu !== undefined) return dawnGpu;
+  await adapterSeenByChild();
   if (dawnGpu !== undefined) return dawnGpu;
   let dawn: DawnModule;
   try {
@@ -129,20 +135,27 @@ async function requestAdapter(): Promise<ProbeAdapter | null> {
   return (await installNavigatorGpu()).requestAdapter({ powerPreference: 'high-performance' });
 }
 
+const NO_ADAPTER = 'no WebGPU adapter: no GPU driver with Vulkan (Linux), Metal (macOS) or Direct3D 12 (Windows) support was found';
+
+/** Why auto passes over a software adapter (how to force it is each front end's to say). */
+const softwareAdapterReason = (facts: AdapterFacts) => `only a software adapter (${adapterName(facts)}): slower than wasm`;
+
 /**
  * Makes tf's 'webgpu' backend available on the machine's adapter.
  * @throws BackendUnavailable with no adapter, or with a software one unless `softwareGpu`.
  */
 export async function loadWebgpu(softwareGpu: boolean): Promise<{ tfName: string; device(): string }> {
-  const adapter = await requestAdapter();
-  if (adapter === null) {
-    throw new BackendUnavailable('no WebGPU adapter: no GPU driver with Vulkan (Linux), Metal (macOS) or Direct3D 12 (Windows) support was found');
+  if (!softwareGpu) {
+    // Decided on the child's answer: a software adapter is skipped without loading Dawn here.
+    const seen = await adapterSeenByChild();
+    if (seen === null) throw new BackendUnavailable(NO_ADAPTER);
+    if (isSoftwareAdapter(seen)) throw new BackendUnavailable(softwareAdapterReason(seen));
   }
+  const adapter = await requestAdapter();
+  if (adapter === null) throw new BackendUnavailable(NO_ADAPTER);
   const facts = adapterFacts(adapter.info as Record<string, unknown>);
   const device = describeAdapter(facts);
-  if (!softwareGpu && isSoftwareAdapter(facts)) {
-    throw new BackendUnavailable(`only a software adapter (${adapterName(facts)}): slower than wasm; choose webgpu as the backend (--backend webgpu) to use it anyway`);
-  }
+  if (!softwareGpu && isSoftwareAdapter(facts)) throw new BackendUnavailable(softwareAdapterReason(facts));
   await checkReadback(adapter);
   try {
     // Required only now: importing it registers 'webgpu' in tf, which needs navigator.gpu first.
