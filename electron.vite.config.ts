@@ -21,7 +21,7 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'src/main/index.ts'),
+          index: resolve(__dirname, 'src/main/shell/index.ts'),
           trainer: resolve(__dirname, 'src/main/training/trainer-entry.ts'),
           // Backend probe: a short-lived process, so main never loads native TF or a GPU context.
           probe: resolve(__dirname, 'src/main/probe-entry.ts'),

@@ -23,7 +23,7 @@ import { readRunMetrics, readRunRecord } from '../src/main/runs';
 import { RUN_LOCK_FILE } from '../src/main/runs/run-lock';
 import { latestCompleteCheckpoint } from '../src/main/training/checkpoint';
 import { TrainingControl } from '../src/main/training/control';
-import { writeSquaresDataset } from '../src/main/training/test-support';
+import { writeSquaresDataset } from '../src/main/common/test-support';
 import type { TrainerExit } from '../src/main/training/trainer-connection';
 import { runTrainer } from '../src/main/training/trainer-run';
 import { hasChromium } from './browser';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunRecord } from '../src/main/runs';
-import { writeSquaresDataset } from '../src/main/training/test-support';
+import { writeSquaresDataset } from '../src/main/common/test-support';
 import { hasChromium, openWatchedPage, screenshotsDir } from './browser';
 import { startStudioServer, waitFor, type StudioServerFixture } from './studio-server';
 

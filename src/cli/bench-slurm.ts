@@ -20,7 +20,7 @@ import type { RunListItem, SweepResult } from '../shared/api';
 import { packageRoot } from '../main/paths';
 import { LoadClient } from '../main/server/load-client';
 import { SlurmCommands } from '../main/slurm/slurm-cli';
-import { writeSquaresDataset } from '../main/training/test-support';
+import { writeSquaresDataset } from '../main/common/test-support';
 
 const help = `Usage: npm run bench:slurm -- [--runs N] [--fake] [--json]
 

@@ -8,7 +8,7 @@
 import type { BackendName } from '../shared/backends';
 import type { RunRecord } from '../shared/run';
 import { describeJob, type ExecutorChoice } from '../shared/slurm';
-import type { RunManager } from './run-manager';
+import type { RunManager } from './studio-service/run-manager';
 import { saveSlurmSettings } from './slurm/settings-store';
 import type { SlurmExecutor } from './slurm/slurm-executor';
 import type { SubmitOptions } from './slurm/submit';

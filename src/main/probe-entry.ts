@@ -9,9 +9,9 @@
  */
 import type { BackendName, BackendReport } from '../shared/backends';
 import type { DoctorReport } from '../shared/doctor';
-import { selectBackend } from './training/backend';
-import { diagnoseBackends } from './training/backend/doctor';
-import { systemProbeInputs } from './training/backend/doctor-probe';
+import { selectBackend } from './backend';
+import { diagnoseBackends } from './backend/doctor';
+import { systemProbeInputs } from './backend/doctor-probe';
 import { measureTrainingSpeed } from './training/training-speed';
 import { DOCTOR_ARG, FORCED_ARG_PREFIX, type ProbeMessage } from './probe-protocol';
 

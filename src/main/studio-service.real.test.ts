@@ -13,7 +13,7 @@ import { resolveTrainingConfig } from '../shared/config';
 import { createRunDir, readRunRecord, updateRunRecord } from './runs';
 import { acquireRunLock } from './runs/run-lock';
 import { StudioService } from './studio-service';
-import { writeSquaresDataset } from './training/test-support';
+import { writeSquaresDataset } from './common/test-support';
 import { spawnTrainerProcess } from './training/trainer-process';
 
 let root: string;

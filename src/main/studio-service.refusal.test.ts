@@ -14,7 +14,7 @@ import type { RunStatus } from '../shared/run';
 import { readRunRecord } from './runs';
 import { RUN_LOCK_FILE } from './runs/run-lock';
 import { StudioService } from './studio-service';
-import { writeSquaresDataset } from './training/test-support';
+import { writeSquaresDataset } from './common/test-support';
 import { spawnTrainerProcess } from './training/trainer-process';
 
 let root: string;

@@ -36,7 +36,7 @@ import type { ExecutorChoice } from '../shared/slurm';
 import type { SweepRequest } from '../shared/sweep';
 import { Executors } from './executors';
 import { studioVersion } from './paths';
-import { RunManager } from './run-manager';
+import { RunManager } from './studio-service/run-manager';
 import { describeExecutors } from './slurm/studio-side';
 import { SlurmExecutor, type SlurmExecutorOptions } from './slurm/slurm-executor';
 import { createSweepRuns } from './studio-service/sweeps';

@@ -1,5 +1,5 @@
 /**
- * IPC channel names shared by the preload and src/main/ipc.ts. Kept in a
+ * IPC channel names shared by the preload and src/main/shell/ipc.ts. Kept in a
  * dependency-free file so the sandboxed preload bundle stays tiny.
  */
 import type { StudioErrorPayload } from '../shared/api';

@@ -1,6 +1,6 @@
 /**
  * StudioApi: the one contract between the UI and the studio. Electron IPC
- * (src/main/ipc.ts + src/preload) and the `serve` WebSocket are two thin
+ * (src/main/shell/ipc.ts + src/preload) and the `serve` WebSocket are two thin
  * transports over it. Calls are request → promise; events are a stream the
  * UI subscribes to and disposes. Every call's arguments are validated with
  * `studioCallSchemas` on the receiving side.

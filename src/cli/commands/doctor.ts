@@ -5,8 +5,8 @@
 import { parseCliArgs } from '../parse-args';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
-import type { DoctorReport } from '../../main/training/backend/doctor';
-import { formatDoctorReport } from '../../main/training/backend/doctor-format';
+import type { DoctorReport } from '../../main/backend/doctor';
+import { formatDoctorReport } from '../../main/backend/doctor-format';
 import { diagnoseBackendsInChild } from '../../main/studio-service/probe';
 
 export const help = `Usage: gan-studio doctor [--json]

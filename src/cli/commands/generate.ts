@@ -11,7 +11,7 @@ import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import { GENERATE_LIMITS, INTERPOLATION_FORMATS, type GenerateSpec, type InterpolationFormat } from '../../shared/generate';
 import { runGenerateJob, type GenerateJob } from '../../main/generate/generate';
 import { defaultRunsRoot } from '../../main/studio-home';
-import { selectBackend } from '../../main/training/backend';
+import { selectBackend } from '../../main/backend';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import { runWithProgress } from './export';

@@ -14,7 +14,7 @@ import { SCORE_NAMES, SCORE_SPECS } from '../../shared/scores';
 import { datasetSplit } from '../../main/scores/split';
 import { fashionFixture, FIXTURE_CACHE } from '../../main/scores/test-fixture';
 import { TrainingControl } from '../../main/training/control';
-import { writeSquaresDataset } from '../../main/training/test-support';
+import { writeSquaresDataset } from '../../main/common/test-support';
 import { runTrainer } from '../../main/training/trainer-run';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';

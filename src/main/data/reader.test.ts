@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetManifest } from '../../shared/dataset';
-import { writeSquaresDataset } from '../training/test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { builtinDatasetSource, DatasetError, importDataset, loadDataset, openDataset } from './index';
 
 let root: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
-import { writeSquaresDataset } from '../training/test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { spawnTrainerProcess } from '../training/trainer-process';
 import { exportProgressAnimation } from './animation';
 import { writeEvidence } from './evidence';

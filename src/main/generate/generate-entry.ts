@@ -5,7 +5,7 @@
  * as a Node child, disconnects).
  */
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
-import { selectBackend } from '../training/backend';
+import { selectBackend } from '../backend';
 import { openParentChannel } from '../training/trainer-channel';
 import { runGenerateJob } from './generate';
 import type { GenerateCommand, GenerateReply } from './worker';

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportError } from '../export/errors';
-import { selectBackend } from '../training/backend';
-import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from '../training/backend/webgpu/test-availability';
+import { selectBackend } from '../backend';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from '../backend/webgpu/test-availability';
 import { runGenerateJob } from './generate';
 import { trainTinyRun } from './test-support';
 

@@ -5,7 +5,7 @@
  * drawn (the normals come from one sequential stream), so "sample 3 of seed
  * 42" names one image in the UI, the CLI and an interpolation alike.
  */
-import { Rng } from '../training/rng';
+import { Rng } from '../common/rng';
 
 /** `count` standard-normal latent vectors of `latentDim`, row-major. */
 export function sampleLatents(seed: number, count: number, latentDim: number): Float32Array {

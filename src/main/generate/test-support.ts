@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { resolveTrainingConfig, type TrainingConfigInput } from '../../shared/config';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { TrainingControl } from '../training/control';
-import { writeSquaresDataset } from '../training/test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { runTrainer } from '../training/trainer-run';
 
 /** Train (or, with `resume`, continue) `runDir` on 20 squares, batch 8: 2 steps per epoch. */

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExportCancelledError, ExportError, ExportInputError, FfmpegNotFoundError } from '../export/errors';
 import { packageRoot } from '../paths';
-import { forwardStderr } from '../training/backend/webgpu/dawn-noise';
+import { forwardStderr } from '../backend/webgpu/dawn-noise';
 import type { GenerateJob, GenerateOutcome } from './generate';
 
 /** Parent → generate process. */

@@ -7,7 +7,7 @@
  */
 import type { BackendReport } from '../../shared/backends';
 import type { GpuWindowFinding } from '../../shared/gpu-window';
-import { adapterName } from '../training/backend/webgpu/adapter';
+import { adapterName } from '../backend/webgpu/adapter';
 
 /** Why auto does not train in the GPU window; undefined when it does. */
 export function gpuWindowSkipReason(window: GpuWindowFinding): string | undefined {

@@ -5,11 +5,11 @@ import type { GpuWindowAdapter, GpuWindowFinding } from '../../shared/gpu-window
 import { CHROMIUM_NO_ADAPTER } from '../../shared/gpu-window';
 import { GPU_WINDOW_SOFTWARE_FIX, GPU_WINDOW_SOFTWARE_SKIP, gpuWindowSection } from '../../shared/gpu-window-section';
 import { HARDWARE_ADAPTER_FIX, HARDWARE_FAILED_FIX } from '../../shared/webgpu-fixes';
-import { formatDoctorReport } from '../training/backend/doctor-format';
-import { probeCuda } from '../training/backend/doctor-probe';
-import { buildDoctorReport } from '../training/backend/doctor-report';
-import { addAdapter } from '../training/backend/doctor-webgpu';
-import { adapterFacts, describeAdapter, isSoftwareAdapter } from '../training/backend/webgpu/adapter';
+import { formatDoctorReport } from '../backend/doctor-format';
+import { probeCuda } from '../backend/doctor-probe';
+import { buildDoctorReport } from '../backend/doctor-report';
+import { addAdapter } from '../backend/doctor-webgpu';
+import { adapterFacts, describeAdapter, isSoftwareAdapter } from '../backend/webgpu/adapter';
 import { diagnoseDesktopBackends, withGpuWindow } from './desktop-doctor';
 
 const DAWN_SKIP = "Dawn's Node binding cannot read GPU memory back inside Electron";

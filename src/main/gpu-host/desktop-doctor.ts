@@ -8,7 +8,7 @@
 import type { DoctorReport } from '../../shared/doctor';
 import type { GpuWindowFinding } from '../../shared/gpu-window';
 import { gpuWindowVerdict } from '../../shared/gpu-window-section';
-import { doctorVerdict } from '../training/backend/doctor-report';
+import { doctorVerdict } from '../backend/doctor-report';
 import { desktopBackendReport } from './desktop-backend';
 
 /** `report` with the GPU window's finding attached and auto's pick, gpuWorks and summary as the desktop app sees them. */

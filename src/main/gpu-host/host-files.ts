@@ -14,7 +14,7 @@ import { readRecords } from '../data/record-file';
 import { JsonlAppender } from '../runs/jsonl-appender';
 import { acquireRunLock, type RunLock } from '../runs/run-lock';
 import { sha256OfFile } from '../training/file-sha256';
-import { encodePng, pngSize, type RawImage } from '../training/png-codec';
+import { encodePng, pngSize, type RawImage } from '../common/png-codec';
 
 /** An error the page sees with its Node code, as a local fs call would throw it. */
 export class HostFileError extends Error {

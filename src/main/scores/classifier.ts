@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ScoreValue } from '../../shared/scores';
-import { withMathRandom } from '../training/rng';
+import { withMathRandom } from '../common/rng';
 import { noneOfTheseImages } from './corrupt';
 import type { FeatureSet } from './features';
 import { scoreRng } from './features';

@@ -4,7 +4,7 @@
  * to disturb real images by a controlled amount. All take and return
  * ImageSets in [0, 1] and draw from a seeded Rng.
  */
-import type { Rng } from '../training/rng';
+import type { Rng } from '../common/rng';
 import type { ImageSet } from './images';
 import { imageAt, imageSize, resizeImages } from './images';
 

@@ -20,7 +20,7 @@ import { scoreValueSchema } from '../../shared/scores';
 import { z } from 'zod';
 import { DatasetError } from '../data/errors';
 import { cannotRead, isPermissionDenied } from '../runs/fs-errors';
-import { loadModelFromDir, saveModelToDir } from '../training/models/model-io';
+import { loadModelFromDir, saveModelToDir } from '../common/model-io';
 import { classifierInputShape, featureAndClassModel, predictRows, trainClassifier } from './classifier';
 import type { FeatureSet } from './features';
 import { scoreRng } from './features';

@@ -2,7 +2,7 @@
  * Feature sets the scores compare: n row vectors of `dim` numbers each,
  * stored row-major in one Float64Array (scores sum many small terms).
  */
-import { mixSeed, Rng } from '../training/rng';
+import { mixSeed, Rng } from '../common/rng';
 
 /** A random stream for one score's draws (subsets, bootstraps, projections), independent of training's. */
 export function scoreRng(seed: number, purpose: string, counter = 0): Rng {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../training/rng';
+import { Rng } from '../common/rng';
 import { featureSet } from './features';
 import { fid, frechetDistance, gaussianStats } from './fid';
 

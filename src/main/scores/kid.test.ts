@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../training/rng';
+import { Rng } from '../common/rng';
 import { featureRows, featureSet } from './features';
 import { kid, mmdUnbiased } from './kid';
 

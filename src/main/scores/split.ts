@@ -4,7 +4,7 @@
  * accuracy on the held-out part; real reference samples come from the
  * training part, so held-out images can stand in for a perfect generator.
  */
-import { mixSeed, Rng } from '../training/rng';
+import { mixSeed, Rng } from '../common/rng';
 
 /** Share of a dataset held out (at most HELD_OUT_MAX images). */
 export const HELD_OUT_SHARE = 0.1;

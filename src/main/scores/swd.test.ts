@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../training/rng';
+import { Rng } from '../common/rng';
 import type { ImageSet } from './images';
 import { laplacianPyramid, pyramidSides, slicedWasserstein, slicedWassersteinLevel, swdDescriptors } from './swd';
 

@@ -6,7 +6,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinDatasetSource, importDataset, openDataset, type DatasetReader } from '../data';
-import { selectBackend } from '../training/backend';
+import { selectBackend } from '../backend';
 import type { FeatureNetwork } from './feature-network';
 import { loadFeatureNetwork } from './feature-network';
 

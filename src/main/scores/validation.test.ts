@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreMap, ScoreName } from '../../shared/scores';
 import { SCORE_SPECS } from '../../shared/scores';
-import { Rng } from '../training/rng';
+import { Rng } from '../common/rng';
 import { addGaussianNoise, blurImages, maskImages, mixIn, uniformNoiseImages } from './corrupt';
 import type { DatasetReader } from '../data';
 import type { FeatureNetwork } from './feature-network';

@@ -16,7 +16,7 @@ import type { RunSummary } from '../../shared/api';
 import { readRunMetrics, readRunRecord } from '../runs';
 import type { StudioService } from '../studio-service';
 import { TrainingControl } from '../training/control';
-import { writeSquaresDataset } from '../training/test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { runTrainer } from '../training/trainer-run';
 import type { ExitRecord } from './job-end';
 import { startSlurmForTests } from './test-cluster';

@@ -13,7 +13,7 @@ import type { StudioEvent } from '../../shared/api';
 import { formatSweepVerdict, sweepVerdict } from '../../cli/sweep-verdict';
 import { readRunRecord } from '../runs';
 import type { StudioService } from '../studio-service';
-import { writeSquaresDataset } from '../training/test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { startSlurmForTests } from './test-cluster';
 import { scontrol, slurmStudio, tinyConfig } from './test-support';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TrainingConfigInput } from '../../shared/config';
 import { StudioService, type StudioServiceOptions } from '../studio-service';
-import { writeSquaresDataset } from '../training/test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { spawnTrainerProcess } from '../training/trainer-process';
 
 const run = promisify(execFile);

@@ -15,7 +15,7 @@ import type { DoctorReport } from '../../shared/doctor';
 import { packageRoot } from '../paths';
 import type { BackendName } from '../../shared/backends';
 import { DOCTOR_ARG, FORCED_ARG_PREFIX, type ProbeMessage } from '../probe-protocol';
-import { forwardStderr } from '../training/backend/webgpu/dawn-noise';
+import { forwardStderr } from '../backend/webgpu/dawn-noise';
 import { StudioError } from './errors';
 
 /** The parent's view of one probe process. */

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { RunListItem, RunSummary } from '../../shared/api';
 import type { DamagedRun, RunRecord } from '../../shared/run';
 import type { SlurmJobView } from '../../shared/slurm';
-import type { RunManager } from '../run-manager';
+import type { RunManager } from './run-manager';
 import { listSamples, RUN_FILES } from '../runs';
 import { activeRunLock } from '../runs/run-lock';
 import { FileVersionCache } from './file-version-cache';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import { SCORE_NAMES, type ScoresRecord } from '../../shared/scores';
 import { parseJsonl, RUN_FILES, RUN_JSONL, sampleFileName } from '../runs';
-import { pngSize } from '../training/png-codec';
+import { pngSize } from '../common/png-codec';
 import { EventFile } from './event-file';
 import type { SummaryValue } from './events';
 

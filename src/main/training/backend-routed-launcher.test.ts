@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol';
-import { RunManager } from '../run-manager';
+import { RunManager } from '../studio-service/run-manager';
 import { createRunDir } from '../runs';
 import { FakeTrainer } from '../studio-service/fake-trainer';
 import { readRunRecord } from '../studio-service/run-files';

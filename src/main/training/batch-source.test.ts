@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetSource, importDataset, loadDataset, openDataset, type DatasetReader } from '../data';
 import { epochOrder, stepsPerEpoch } from './batches';
 import { BatchSource, READ_AHEAD } from './batch-source';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 
 let root: string;
 

@@ -5,7 +5,7 @@
  * the TF tutorial does with drop_remainder semantics.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from './rng';
+import { Rng } from '../common/rng';
 
 /** Full batches per epoch (the remainder is dropped). */
 export function stepsPerEpoch(count: number, batchSize: number): number {

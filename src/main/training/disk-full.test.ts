@@ -14,7 +14,7 @@ import { readRunMetrics, readRunRecord } from '../runs';
 import { tinyDiskForTests } from '../runs/test-disk';
 import { TrainingControl } from './control';
 import { classifyFailure } from './errors';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { runTrainer } from './trainer-run';
 
 const disk = tinyDiskForTests(4096, 'training into a full disk (the run fails as disk-full and resumes once space is free)');

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingConfig } from '../../shared/config';
 import { RUN_FILES, RunDirError, writeFileAtomic } from '../runs';
-import { Rng } from './rng';
+import { Rng } from '../common/rng';
 
 /** Number of floats noise.bin must hold for this config. */
 export function fixedNoiseLength(config: TrainingConfig): number {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../shared/config';
 import { createGanStep } from './gan-step';
 import { buildDiscriminator, buildGenerator } from './models';
-import { Rng } from './rng';
+import { Rng } from '../common/rng';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../shared/config';
 import { buildGenerator } from './models';
 import { createObjective, type GeneratorEma, type ObjectiveConfig, type SpectralNorm } from './objective';
-import { Rng, withMathRandom } from './rng';
+import { Rng, withMathRandom } from '../common/rng';
 
 /** One step's results as plain numbers (names as the course uses them). */
 export interface GanStepResult {

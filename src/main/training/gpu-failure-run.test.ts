@@ -16,11 +16,11 @@ import { resolveTrainingConfig } from '../../shared/config';
 import type { BackendName } from '../../shared/backends';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { readRunMetrics, readRunRecord } from '../runs';
-import { selectBackend } from './backend';
-import { GpuDeviceWatch, watchActiveGpuDevice, type WatchedDevice } from './backend/webgpu/device-watch';
+import { selectBackend } from '../backend';
+import { GpuDeviceWatch, watchActiveGpuDevice, type WatchedDevice } from '../backend/webgpu/device-watch';
 import { TrainingControl } from './control';
-import { writeSquaresDataset } from './test-support';
-import { checkWebgpuForTests } from './backend/webgpu/test-availability';
+import { writeSquaresDataset } from '../common/test-support';
+import { checkWebgpuForTests } from '../backend/webgpu/test-availability';
 import { runTrainer } from './trainer-run';
 
 /** The parts of GPUDevice the tests use to make it fail. */

@@ -12,7 +12,7 @@ import type { DatasetManifest } from '../../shared/dataset';
 import { readRunMetrics } from '../runs';
 import { TrainingControl } from './control';
 import { runTrainer } from './trainer-run';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 
 let root: string | undefined;
 

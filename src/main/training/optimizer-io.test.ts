@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from '../../shared/backends';
-import { selectBackend } from './backend/select';
-import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './backend/webgpu/test-availability';
+import { selectBackend } from '../backend/select';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from '../backend/webgpu/test-availability';
 import { loadOptimizerState, saveOptimizerState } from './optimizer-io';
 
 const webgpu = await checkWebgpuForTests();

@@ -16,7 +16,7 @@ import { resolveTrainingConfig } from '../../shared/config';
 import { readRunMetrics, readRunRecord } from '../runs';
 import { RUN_LOCK_FILE } from '../runs/run-lock';
 import { latestCompleteCheckpoint } from './checkpoint';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 
 let root: string;
 let datasetDir: string;

@@ -16,7 +16,7 @@ import { latestGeneratorDir } from '../export/run-exports';
 import { readRunMetrics } from '../runs';
 import { latestCompleteCheckpoint } from './checkpoint';
 import { TrainingControl } from './control';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { runTrainer } from './trainer-run';
 
 let root: string;

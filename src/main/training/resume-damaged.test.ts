@@ -16,7 +16,7 @@ import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { readRunMetrics, readRunRecord } from '../runs';
 import { checkpointName } from './checkpoint';
 import { TrainingControl } from './control';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { runTrainer } from './trainer-run';
 
 let root: string;

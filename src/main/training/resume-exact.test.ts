@@ -14,7 +14,7 @@ import { resolveTrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import { readRunMetrics } from '../runs';
 import { TrainingControl } from './control';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { runTrainer } from './trainer-run';
 
 let root: string;

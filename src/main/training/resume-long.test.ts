@@ -23,10 +23,10 @@ import { resolveTrainingConfig } from '../../shared/config';
 import type { EpochMetrics, StepMetrics } from '../../shared/metrics';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { readRunMetrics, readRunRecord } from '../runs';
-import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './backend/webgpu/test-availability';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from '../backend/webgpu/test-availability';
 import { checkpointName } from './checkpoint';
 import { TrainingControl } from './control';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 import { runTrainer, type StartCommand } from './trainer-run';
 
 const webgpu = await checkWebgpuForTests();

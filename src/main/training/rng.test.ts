@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { epochOrder, noiseBatch, realBatch, stepsPerEpoch } from './batches';
-import { Rng, withMathRandom } from './rng';
+import { Rng, withMathRandom } from '../common/rng';
 
 describe('Rng', () => {
   it('is deterministic per (seed, purpose, counter) and differs across them', () => {

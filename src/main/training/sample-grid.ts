@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../runs';
-import { encodePng } from './png-codec';
+import { encodePng } from '../common/png-codec';
 
 /** Gap between tiles, in pixels. */
 export const GRID_GAP = 2;

@@ -16,7 +16,7 @@ import { loadModelFromDir } from './models';
 import { gridSize } from './sample-grid';
 import type { TrainerConnection } from './trainer-connection';
 import { spawnTrainerProcess } from './trainer-process';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 
 let root: string;
 let datasetDir: string;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { packageRoot } from '../paths';
-import { forwardStderr } from './backend/webgpu/dawn-noise';
+import { forwardStderr } from '../backend/webgpu/dawn-noise';
 import { createConnectionListeners, type TrainerConnection } from './trainer-connection';
 
 /** The script to fork and the Node flags it needs. */

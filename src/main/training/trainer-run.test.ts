@@ -17,7 +17,7 @@ import { latestCompleteCheckpoint } from './checkpoint';
 import { listCheckpointFiles } from './checkpoint-integrity';
 import { TrainingControl } from './control';
 import { runTrainer } from './trainer-run';
-import { writeSquaresDataset } from './test-support';
+import { writeSquaresDataset } from '../common/test-support';
 
 let root: string;
 let datasetDir: string;

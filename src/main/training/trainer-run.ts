@@ -12,9 +12,9 @@ import type { TrainerCommand, TrainerEvent } from '../../shared/trainer-protocol
 import { openDataset, type DatasetReader } from '../data/reader';
 import { pruneSamplesAfter, readRunRecord, RUN_FILES, truncateRunMetrics, updateRunRecord, writeRunRecord } from '../runs';
 import { acquireRunLock, type RunLock } from '../runs/run-lock';
-import { selectBackend } from './backend/select';
-import { watchActiveGpuDevice, type GpuDeviceWatch } from './backend/webgpu/device-watch';
-import { gpuFailureAdvice } from './backend/webgpu/gpu-failure';
+import { selectBackend } from '../backend/select';
+import { watchActiveGpuDevice, type GpuDeviceWatch } from '../backend/webgpu/device-watch';
+import { gpuFailureAdvice } from '../backend/webgpu/gpu-failure';
 import { stepsPerEpoch } from './batches';
 import { BatchSource } from './batch-source';
 import type { CheckpointState } from './checkpoint';
@@ -26,7 +26,7 @@ import { createGanStep } from './gan-step';
 import { trainLoop } from './loop';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
 import { newestResumeAt, openResumePoint } from './resume-point';
-import { Rng, withMathRandom } from './rng';
+import { Rng, withMathRandom } from '../common/rng';
 
 export type StartCommand = Extract<TrainerCommand, { type: 'start' }>;
 

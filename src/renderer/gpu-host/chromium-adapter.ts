@@ -4,7 +4,7 @@
  * or which of the two reasons there is none.
  */
 import { CHROMIUM_NO_ADAPTER, CHROMIUM_NO_WEBGPU } from '../../shared/gpu-window';
-import { adapterFacts, type AdapterFacts } from '../../main/training/backend/webgpu/adapter';
+import { adapterFacts, type AdapterFacts } from '../../main/backend/webgpu/adapter';
 
 interface ChromiumGpu {
   requestAdapter(options?: { powerPreference?: 'high-performance' }): Promise<{ info?: Record<string, unknown> } | null>;

@@ -6,9 +6,9 @@
  */
 import type { GpuWindowFinding } from '../../shared/gpu-window';
 import { CHROMIUM_NO_ADAPTER } from '../../shared/gpu-window';
-import { BackendError } from '../../main/training/backend/errors';
-import { selectBackend } from '../../main/training/backend/select';
-import { isSoftwareAdapter } from '../../main/training/backend/webgpu/adapter';
+import { BackendError } from '../../main/backend/errors';
+import { selectBackend } from '../../main/backend/select';
+import { isSoftwareAdapter } from '../../main/backend/webgpu/adapter';
 import { chromiumAdapter, type ChromiumAdapter } from './chromium-adapter';
 
 // A forced backend's error tells a CLI user to pick another; the window's finding wants only why.

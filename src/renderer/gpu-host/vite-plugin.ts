@@ -15,8 +15,8 @@ export const GPU_HOST_SWAPS: readonly (readonly [original: string, swap: string]
   ['src/main/runs/jsonl-appender.ts', 'src/renderer/gpu-host/io/jsonl-appender.ts'],
   ['src/main/runs/run-lock.ts', 'src/renderer/gpu-host/io/run-lock.ts'],
   ['src/main/training/file-sha256.ts', 'src/renderer/gpu-host/io/file-sha256.ts'],
-  ['src/main/training/png-codec.ts', 'src/renderer/gpu-host/io/png-codec.ts'],
-  ['src/main/training/backend/loaders.ts', 'src/renderer/gpu-host/io/loaders.ts'],
+  ['src/main/common/png-codec.ts', 'src/renderer/gpu-host/io/png-codec.ts'],
+  ['src/main/backend/loaders.ts', 'src/renderer/gpu-host/io/loaders.ts'],
   ['src/main/data/record-file.ts', 'src/renderer/gpu-host/io/record-file.ts'],
 ];
 

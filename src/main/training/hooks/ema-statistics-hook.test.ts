@@ -14,10 +14,10 @@ import { sampleFileName } from '../../runs';
 import { EMA_DIR, latestCompleteCheckpoint, loadCheckpointModels } from '../checkpoint';
 import { TrainingControl } from '../control';
 import { loadOrCreateFixedNoise } from '../fixed-noise';
-import { loadModelFromDir } from '../models/model-io';
+import { loadModelFromDir } from '../../common/model-io';
 import { GeneratorEma } from '../objective/ema';
 import { renderSampleGrid } from '../sample-grid';
-import { writeSquaresDataset } from '../test-support';
+import { writeSquaresDataset } from '../../common/test-support';
 import { runTrainer } from '../trainer-run';
 
 const config = resolveTrainingConfig({ preset: 'tiny', seed: 3, batchSize: 8, epochs: 2, gridRows: 2, gridCols: 2, earlySampleSteps: [], emaDecay: 0.9 });

@@ -15,7 +15,7 @@ import type { TrainerEvent } from '../../../shared/trainer-protocol';
 import { readRunJsonl } from '../../runs';
 import { CLASSIFIER_DIR } from '../../scores/feature-network';
 import { TrainingControl } from '../control';
-import { writeSquaresDataset } from '../test-support';
+import { writeSquaresDataset } from '../../common/test-support';
 import { runTrainer } from '../trainer-run';
 
 let root: string;

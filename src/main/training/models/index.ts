@@ -3,4 +3,4 @@ export { buildGenerator, buildDiscriminator, deriveSeed, ModelBuildError } from 
 export { effectivePreset, imageShapeOf } from './effective-preset';
 export type { ImageShape } from './effective-preset';
 export { summarizeModel, formatSummary } from './summary';
-export { saveModelToDir, loadModelFromDir, ModelIOError } from './model-io';
+export { saveModelToDir, loadModelFromDir, ModelIOError } from '../../common/model-io';

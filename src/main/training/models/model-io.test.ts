@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../../shared/config';
 import { buildDiscriminator, buildGenerator } from './build';
-import { loadModelFromDir, ModelIOError, saveModelToDir } from './model-io';
+import { loadModelFromDir, ModelIOError, saveModelToDir } from '../../common/model-io';
 
 let root: string;
 const config = resolveTrainingConfig({ preset: 'tiny', seed: 11 });

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DiffAugmentOp } from '../../../shared/recipes';
-import { Rng } from '../rng';
+import { Rng } from '../../common/rng';
 import { adjustColor, cutout, drawAugmentation, translate } from './diff-augment';
 import { logitsOf, probeGan, type ImageShape } from './probe-gan';
 

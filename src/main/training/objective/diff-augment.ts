@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DiffAugmentOp } from '../../../shared/recipes';
-import type { Rng } from '../rng';
+import type { Rng } from '../../common/rng';
 
 /** Per-image brightness offset, saturation and contrast factors. */
 export interface ColorParams {

@@ -12,7 +12,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../../shared/config';
-import { Rng } from '../rng';
+import { Rng } from '../../common/rng';
 import { drawAugmentation } from './diff-augment';
 import { GeneratorEma } from './ema';
 import { addInstanceNoise, instanceNoiseStd } from './instance-noise';

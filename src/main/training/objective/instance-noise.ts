@@ -6,7 +6,7 @@
  * the last, so the end of training sees clean images.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../rng';
+import type { Rng } from '../../common/rng';
 
 /** The noise's standard deviation at 1-based global step `step` of `totalSteps`. */
 export function instanceNoiseStd(initial: number, step: number, totalSteps: number): number {

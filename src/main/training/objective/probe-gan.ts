@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } from '../../../shared/config';
 import { createGanStep, type GanStep, type GanStepResult } from '../gan-step';
-import { Rng, withMathRandom } from '../rng';
+import { Rng, withMathRandom } from '../../common/rng';
 
 /** A pass-through layer that keeps a copy of every batch it sees. */
 export class Probe extends tf.layers.Layer {

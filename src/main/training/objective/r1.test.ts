@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend';
-import { Rng } from '../rng';
+import { selectBackend } from '../../backend';
+import { Rng } from '../../common/rng';
 import { firstStepGradients, probeGan } from './probe-gan';
 import { r1Penalty } from './r1';
 

@@ -5,10 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../../shared/config';
-import { selectBackend } from '../backend';
+import { selectBackend } from '../../backend';
 import { createGanStep, type GanStepResult } from '../gan-step';
 import { buildDiscriminator, buildGenerator } from '../models';
-import { Rng, withMathRandom } from '../rng';
+import { Rng, withMathRandom } from '../../common/rng';
 
 const config = resolveTrainingConfig({
   preset: 'tiny',

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../../shared/config';
 import { buildDiscriminator } from '../models';
-import { Rng, withMathRandom } from '../rng';
+import { Rng, withMathRandom } from '../../common/rng';
 import { Probe, probeGan } from './probe-gan';
 import { SpectralNorm } from './spectral-norm';
 

@@ -11,7 +11,7 @@
  * returns the normalised tensor, so the saved model keeps its raw W.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../rng';
+import type { Rng } from '../../common/rng';
 
 /** A layer weight as tf.layers holds it (LayerVariable). */
 interface KernelVariable {

@@ -1,12 +1,12 @@
 /**
- * The GPU host page's backend loaders (main: training/backend/loaders.ts).
+ * The GPU host page's backend loaders (main: backend/loaders.ts).
  * The page exists to train on Chromium's own WebGPU, so `webgpu` is its one
  * backend: the others need Node and run in the app's trainer process instead.
  */
 import type { BackendName } from '../../../shared/backends';
-import { BackendUnavailable } from '../../../main/training/backend/errors';
+import { BackendUnavailable } from '../../../main/backend/errors';
 import { CHROMIUM_NO_ADAPTER, CHROMIUM_NO_WEBGPU } from '../../../shared/gpu-window';
-import { adapterName, describeAdapter, isSoftwareAdapter } from '../../../main/training/backend/webgpu/adapter';
+import { adapterName, describeAdapter, isSoftwareAdapter } from '../../../main/backend/webgpu/adapter';
 import { chromiumAdapter } from '../chromium-adapter';
 
 export interface LoadedBackend {

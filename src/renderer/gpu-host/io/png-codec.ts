@@ -1,6 +1,6 @@
-/** The GPU host page's PNG work (main: training/png-codec.ts): sharp runs in the main process. */
+/** The GPU host page's PNG work (main: common/png-codec.ts): sharp runs in the main process. */
 import { Buffer } from 'buffer';
-import type { RawImage } from '../../../main/training/png-codec';
+import type { RawImage } from '../../../main/common/png-codec';
 import { call } from '../host-call';
 
 export async function encodePng(image: RawImage): Promise<Buffer> {
