@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DATASET_SOURCE_KINDS, importOptionsSchema } from '../../shared/dataset';
 import type { DatasetManifest } from '../../shared/dataset';
-import { cannotRead, errorCode, isPermissionDenied } from '../runs/fs-errors';
+import { cannotRead, errorCode, isPermissionDenied } from '../common/fs-errors';
 import { DatasetError } from './errors';
 import { IMAGES_FILE, LABELS_FILE } from './cache-files';
 

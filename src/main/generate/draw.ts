@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { ExportError } from '../export/errors';
-import type { GpuDeviceWatch } from '../backend/webgpu/device-watch';
+import type { GpuDeviceWatch } from '../training/device-watch';
 import { TrainingError } from '../training/errors';
 import { generateImages, type GeneratedImages } from '../training/sample-grid';
 

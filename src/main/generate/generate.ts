@@ -20,7 +20,7 @@ import { resolveFfmpeg } from '../export/ffmpeg';
 import { runFfmpeg } from '../export/ffmpeg-run';
 import { readRunRecord } from '../runs';
 import { loadModelFromDir } from '../training/models';
-import { watchActiveGpuDevice, type GpuDeviceWatch } from '../backend/webgpu/device-watch';
+import { watchActiveGpuDevice, type GpuDeviceWatch } from '../training/device-watch';
 import { tileImagesPng, type GeneratedImages } from '../training/sample-grid';
 import { chooseCheckpoint, describeCheckpoint, generatorDirOf, listGeneratorCheckpoints } from './checkpoints';
 import { drawImages } from './draw';

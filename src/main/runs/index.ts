@@ -1,6 +1,6 @@
 /** Run directory read/write: run.json, metrics, samples, listing. */
 export { writeFileAtomic, writeJsonAtomic } from './atomic';
-export { cannotRead, describeFsError, errorCode, isDiskFull, isPermissionDenied } from './fs-errors';
+export { cannotRead, describeFsError, errorCode, isDiskFull, isPermissionDenied } from '../common/fs-errors';
 export { describeJsonlDamage, parseJsonl, readJsonl, type JsonlDamage } from './jsonl';
 export { JsonlAppender } from './jsonl-appender';
 export { readArmRuns } from './arm-runs';

@@ -9,7 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DamagedRun, RunRecord } from '../../shared/run';
 import { RUN_ID_PATTERN } from '../../shared/run';
-import { errorCode } from './fs-errors';
+import { errorCode } from '../common/fs-errors';
 import { readRunRecord, RUN_FILES } from './run-dir';
 
 /** A readable run, or a damaged one (exactly one of record / damaged is set). */

@@ -12,7 +12,7 @@ import { autoRunName } from '../../shared/run-name';
 import { scoresRecordSchema, type ScoresRecord } from '../../shared/scores';
 import { writeFileAtomic } from './atomic';
 import { describeJsonlDamage, filterJsonl, isObject, readJsonl, type RecordCheck } from './jsonl';
-import { describeFsError, isDiskFull } from './fs-errors';
+import { describeFsError, isDiskFull } from '../common/fs-errors';
 import { isValidRunId, newRunId } from './run-id';
 
 /** File and folder names inside a run directory. */

@@ -19,7 +19,7 @@ import type { ScoreFeature } from '../../shared/scores';
 import { scoreValueSchema } from '../../shared/scores';
 import { z } from 'zod';
 import { DatasetError } from '../data/errors';
-import { cannotRead, isPermissionDenied } from '../runs/fs-errors';
+import { cannotRead, isPermissionDenied } from '../common/fs-errors';
 import { loadModelFromDir, saveModelToDir } from '../common/model-io';
 import { classifierInputShape, featureAndClassModel, predictRows, trainClassifier } from './classifier';
 import type { FeatureSet } from './features';

@@ -17,7 +17,7 @@ import type { BackendName } from '../../shared/backends';
 import type { TrainerEvent } from '../../shared/trainer-protocol';
 import { readRunMetrics, readRunRecord } from '../runs';
 import { selectBackend } from '../backend';
-import { GpuDeviceWatch, watchActiveGpuDevice, type WatchedDevice } from '../backend/webgpu/device-watch';
+import { GpuDeviceWatch, watchActiveGpuDevice, type WatchedDevice } from './device-watch';
 import { TrainingControl } from './control';
 import { writeSquaresDataset } from '../common/test-support';
 import { checkWebgpuForTests } from '../backend/webgpu/test-availability';

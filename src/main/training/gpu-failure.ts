@@ -6,8 +6,8 @@
  * them; these pure functions turn them into TrainingErrors with a kind the UI
  * acts on, so they test without a GPU.
  */
-import { TrainingError } from '../../training/errors';
-import type { ResumeAt } from '../../training/resume-point';
+import { TrainingError } from './errors';
+import type { ResumeAt } from './resume-point';
 
 /** GPUDeviceLostInfo's fields. */
 export interface DeviceLostInfo {

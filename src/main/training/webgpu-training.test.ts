@@ -9,17 +9,17 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TrainingConfigInput } from '../../../shared/config';
-import type { DatasetManifest } from '../../../shared/dataset';
-import { resolveTrainingConfig } from '../../../shared/config';
-import type { TrainerEvent } from '../../../shared/trainer-protocol';
-import { readRunJsonl, readRunMetrics } from '../../runs';
-import { TrainingControl } from '../../training/control';
-import { writeSquaresDataset } from '../../common/test-support';
-import { runTrainer } from '../../training/trainer-run';
-import { selectBackend } from '../select';
-import { runGradientSmoke } from '../smoke';
-import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './test-availability';
+import type { TrainingConfigInput } from '../../shared/config';
+import type { DatasetManifest } from '../../shared/dataset';
+import { resolveTrainingConfig } from '../../shared/config';
+import type { TrainerEvent } from '../../shared/trainer-protocol';
+import { readRunJsonl, readRunMetrics } from '../runs';
+import { TrainingControl } from './control';
+import { writeSquaresDataset } from '../common/test-support';
+import { runTrainer } from './trainer-run';
+import { selectBackend } from '../backend/select';
+import { runGradientSmoke } from '../backend/smoke';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from '../backend/webgpu/test-availability';
 
 const availability = await checkWebgpuForTests();
 

@@ -10,7 +10,7 @@
  * DOMException).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingError } from '../../training/errors';
+import type { TrainingError } from './errors';
 import { deviceLostFailure, reportedGpuFailure, type DeviceLostInfo, type ReportedGpuError } from './gpu-failure';
 
 /** GPUUncapturedErrorEvent as Dawn fires it (its error has a message; `name` may be absent). */

@@ -8,17 +8,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BackendName } from '../../../shared/backends';
-import { resolveTrainingConfig } from '../../../shared/config';
-import type { TrainerEvent } from '../../../shared/trainer-protocol';
-import { readRunMetrics, readRunRecord } from '../../runs';
-import { latestCompleteCheckpoint } from '../../training/checkpoint';
-import { TrainingControl } from '../../training/control';
-import { writeSquaresDataset } from '../../common/test-support';
-import type { TrainerConnection } from '../../training/trainer-connection';
-import { spawnTrainerProcess } from '../../training/trainer-process';
-import { runTrainer } from '../../training/trainer-run';
-import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './test-availability';
+import type { BackendName } from '../../shared/backends';
+import { resolveTrainingConfig } from '../../shared/config';
+import type { TrainerEvent } from '../../shared/trainer-protocol';
+import { readRunMetrics, readRunRecord } from '../runs';
+import { latestCompleteCheckpoint } from './checkpoint';
+import { TrainingControl } from './control';
+import { writeSquaresDataset } from '../common/test-support';
+import type { TrainerConnection } from './trainer-connection';
+import { spawnTrainerProcess } from './trainer-process';
+import { runTrainer } from './trainer-run';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from '../backend/webgpu/test-availability';
 
 const availability = await checkWebgpuForTests();
 

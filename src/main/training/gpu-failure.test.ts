@@ -3,7 +3,7 @@
  * what Dawn reports (messages copied from llvmpipe runs, see docs/backends.md).
  */
 import { describe, expect, it } from 'vitest';
-import { classifyFailure } from '../../training/errors';
+import { classifyFailure } from './errors';
 import { deviceLostFailure, gpuFailureAdvice, reportedGpuFailure } from './gpu-failure';
 
 const DAWN_OOM = 'vkCreateBuffer failed with VK_ERROR_OUT_OF_DEVICE_MEMORY\n    at CheckVkOOMThenSuccessImpl (VulkanError.cpp:119)';

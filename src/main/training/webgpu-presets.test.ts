@@ -6,13 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { resolveTrainingConfig } from '../../../shared/config';
-import type { PresetName } from '../../../shared/presets';
-import { PRESET_NAMES } from '../../../shared/presets';
-import { buildDiscriminator, buildGenerator, imageShapeOf } from '../../training/models';
-import { Rng, withMathRandom } from '../../common/rng';
-import { selectBackend } from '../select';
-import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from './test-availability';
+import { resolveTrainingConfig } from '../../shared/config';
+import type { PresetName } from '../../shared/presets';
+import { PRESET_NAMES } from '../../shared/presets';
+import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
+import { Rng, withMathRandom } from '../common/rng';
+import { selectBackend } from '../backend/select';
+import { checkWebgpuForTests, LLVMPIPE_TIMEOUT_MS } from '../backend/webgpu/test-availability';
 
 const availability = await checkWebgpuForTests();
 const BATCH = 2;
