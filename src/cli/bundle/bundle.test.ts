@@ -58,7 +58,7 @@ describe('the portable bundle, with no node on PATH', () => {
   it('trains tiny for an epoch on the built-in sample', async () => {
     const result = await gan(['train', '--preset', 'tiny', '--epochs', '1', '--max-images', '640', '--batch-size', '32', '--seed', '1', '--out', runs, '--name', 'bundled']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout + result.stderr).toMatch(/finished: 1 epochs, 20 steps/);
+    expect(result.stdout + result.stderr).toMatch(/finished: 1 epoch, 20 steps/);
     const [id] = await readdir(runs);
     runDir = join(runs, id!);
     expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'completed', epoch: 1, step: 20 });
