@@ -210,7 +210,14 @@ describe('gan-studio CLI', () => {
     if (result.code === 0) expect(result.stderr).toContain('backend: webgpu');
     else expect(result.code).toBe(3);
     expect(result.stderr).not.toMatch(/artificially reduced/);
-  }, 180_000);
+    if (result.code !== 0) return;
+    // generate computes in the CLI's own process: with webgpu forced it runs in a filtered child of itself.
+    const [run] = await readdir(join(home, 'webgpu-runs'));
+    const drawn = await cli(['generate', join(home, 'webgpu-runs', run!), '--backend', 'webgpu', '--n', '4', '--seed', '1', '--grid', '--out', join(home, 'webgpu-grid.png')]);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect((await sharp(join(home, 'webgpu-grid.png')).metadata()).width).toBeGreaterThan(0);
+    expect(drawn.stderr).not.toMatch(/artificially reduced/);
+  }, 240_000);
 
   it('prints the Keras-style summary with the course totals', async () => {
     const result = await cli(['summary', '--preset', 'seed-model-one']);

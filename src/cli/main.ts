@@ -5,6 +5,7 @@
 import { EXIT } from './exit-codes';
 import { printable, printableLines } from '../shared/printable';
 import { CliError } from './cli-error';
+import { needsDawnFilter, runWithDawnFiltered } from './dawn-quiet';
 import { suggestionHint } from './did-you-mean';
 
 interface Command {
@@ -55,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(module.help);
     return EXIT.ok;
   }
+  if (needsDawnFilter(argv)) return runWithDawnFiltered(argv);
   try {
     return await module.run(rest);
   } catch (error) {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createProgressLine } from './progress-bar';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createProgressLine, PARENT_TTY_COLUMNS_ENV } from './progress-bar';
 
 /** What a terminal shows after `written`: \r returns to the line's start, ESC[K erases to its end. */
 function screen(written: string): string[] {
@@ -67,5 +67,27 @@ describe('the progress line on a terminal', () => {
     progress.clear();
     out.stream.write('training failed (nan): step 41\n');
     expect(out.screen()).toEqual(['training failed (nan): step 41', '']);
+  });
+});
+
+describe('a child whose stderr its parent filters (webgpu forced: dawn-quiet.ts)', () => {
+  afterEach(() => {
+    delete process.env[PARENT_TTY_COLUMNS_ENV];
+    vi.restoreAllMocks();
+  });
+
+  it("draws in place at the parent terminal's width when the parent says its stderr is one", () => {
+    let written = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((text: string | Uint8Array) => ((written += String(text)), true));
+    process.env[PARENT_TTY_COLUMNS_ENV] = '20';
+    createProgressLine().update(0, 'epoch 1/8');
+    expect(screen(written)).toEqual(['[------------------------]'.slice(0, 19)]);
+  });
+
+  it('prints plain lines when no parent terminal is named (piped output stays a log)', () => {
+    let written = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((text: string | Uint8Array) => ((written += String(text)), true));
+    createProgressLine().update(0, 'epoch 1/8');
+    expect(process.stderr.isTTY ? '' : written).toBe(process.stderr.isTTY ? '' : '[------------------------]   0% epoch 1/8\n');
   });
 });

@@ -17,8 +17,12 @@ export interface ProgressLine {
 /** ANSI "erase to the end of the line". */
 const ERASE_LINE_END = '\x1b[K';
 
+/** Set by a parent whose stderr is a terminal for a child whose stderr it filters (dawn-quiet.ts): that child draws as on the terminal. */
+export const PARENT_TTY_COLUMNS_ENV = 'GAN_STUDIO_PARENT_TTY_COLUMNS';
+
 export function createProgressLine(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'> = process.stderr, width = 24): ProgressLine {
-  const tty = Boolean(stream.isTTY);
+  const parentColumns = stream === process.stderr ? process.env[PARENT_TTY_COLUMNS_ENV] : undefined;
+  const tty = Boolean(stream.isTTY) || parentColumns !== undefined;
   let lastPlain = 0;
   let last = '';
   // Progress text names datasets and files: printable() keeps it on its one line.
@@ -32,7 +36,7 @@ export function createProgressLine(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'c
       last = render(fraction, text);
       if (tty) {
         // A terminal of unknown width (a pty with no size, as under `script`) reports 0 columns: that is not a width.
-        const columns = stream.columns || 120;
+        const columns = stream.columns || Number(parentColumns) || 120;
         stream.write(`\r${last.slice(0, columns - 1)}${ERASE_LINE_END}`);
       } else if (Date.now() - lastPlain > 5000) {
         lastPlain = Date.now();

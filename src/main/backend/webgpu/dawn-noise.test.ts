@@ -32,4 +32,27 @@ describe("Dawn's warnings on stderr", () => {
     expect(await forwarded([text.slice(0, 30), text.slice(30, 100), text.slice(100)])).toBe('training failed\n    at step (gan-step.ts:1)\nlast');
     expect(await forwarded([text], true)).toBe(text); // DEBUG keeps them
   });
+
+  it('passes a line on as it arrives once it cannot be Dawn’s (a progress bar redrawn with \\r shows live)', async () => {
+    const from = new PassThrough();
+    const to = new PassThrough();
+    const seen: string[] = [];
+    to.on('data', (chunk: Buffer) => seen.push(chunk.toString()));
+    forwardStderr(from, to, false);
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    from.write('\r[##------]  25% drawing');
+    await tick();
+    expect(seen.join('')).toBe('\r[##------]  25% drawing');
+    from.write('\r[####----]  50% drawing');
+    await tick();
+    expect(seen.join('')).toBe('\r[##------]  25% drawing\r[####----]  50% drawing');
+    // The start of a line that may be a warning waits for its end: Dawn's is dropped, another kept whole.
+    from.write('\nWarn');
+    await tick();
+    expect(seen.join('')).toBe('\r[##------]  25% drawing\r[####----]  50% drawing\n');
+    from.write(`ing: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\nWarning: disk slow\ndone\n`);
+    from.end();
+    await tick();
+    expect(seen.join('')).toBe('\r[##------]  25% drawing\r[####----]  50% drawing\nWarning: disk slow\ndone\n');
+  });
 });

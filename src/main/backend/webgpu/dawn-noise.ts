@@ -16,19 +16,44 @@ export function isDawnNoise(line: string): boolean {
   return DAWN_NOISE.test(line);
 }
 
-/** Copies `from` to `to` line by line without Dawn's noise (kept when DEBUG is set, for whoever looks into Dawn). */
+/** How every one of Dawn's warnings begins: a line that cannot begin so is passed on as it arrives. */
+const NOISE_START = 'Warning: ';
+
+/**
+ * Copies `from` to `to` without Dawn's noise (kept when DEBUG is set, for whoever looks into Dawn).
+ * A line is held back only while it may still become one of Dawn's warnings; any other text,
+ * a progress bar redrawn with \r included, passes on at once.
+ */
 export function forwardStderr(from: Readable, to: Writable = process.stderr, keepNoise = Boolean(process.env.DEBUG)): void {
-  let partial = '';
-  const write = (line: string) => {
-    if (keepNoise || !isDawnNoise(line)) to.write(`${line}\n`);
+  /** The held start of the current line (it may be noise). */
+  let held = '';
+  /** The current line was judged not noise and is being passed on as it comes. */
+  let passing = false;
+  const take = (text: string, lineEnds: boolean) => {
+    if (passing) {
+      to.write(text + (lineEnds ? '\n' : ''));
+    } else {
+      held += text;
+      const undecided = !keepNoise && (NOISE_START.startsWith(held) || held.startsWith(NOISE_START));
+      if (lineEnds) {
+        if (keepNoise || !isDawnNoise(held)) to.write(`${held}\n`);
+        held = '';
+      } else if (!undecided) {
+        to.write(held);
+        held = '';
+        passing = true;
+      }
+    }
+    if (lineEnds) passing = false;
   };
   from.setEncoding('utf8');
   from.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) write(line);
+    const lines = chunk.split('\n');
+    const last = lines.pop()!;
+    for (const line of lines) take(line, true);
+    if (last !== '') take(last, false);
   });
   from.on('end', () => {
-    if (partial !== '') to.write(partial);
+    if (held !== '') to.write(held);
   });
 }
