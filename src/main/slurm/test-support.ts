@@ -5,9 +5,10 @@
  * requeued job start now instead of after Slurm's ~2 minute requeue delay.
  */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect, vi } from 'vitest';
 import type { TrainingConfigInput } from '../../shared/config';
 import { StudioService, type StudioServiceOptions } from '../studio-service';
 import { writeSquaresDataset } from '../common/test-support';
@@ -52,11 +53,28 @@ export async function squeueState(jobId: string): Promise<[string, string] | und
   return [state, reason];
 }
 
-/** A requeued job waits ~2 minutes (its begin time) before Slurm starts it again; tests let it start now. */
+/** When each job was first seen waiting on its begin time after a requeue. */
+const requeueSeenAt = new Map<string, number>();
+/** Seconds to leave between a requeue and the next start (see startNowIfRequeued). */
+const REQUEUE_SETTLE_MS = 3000;
+
+/**
+ * A requeued job waits ~2 minutes (its begin time) before Slurm starts it again;
+ * tests let it start sooner, but not at once: the node revokes the old attempt's
+ * credential with whole-second times, and a start in that same second is killed
+ * ("Job credential revoked", the job FAILED).
+ */
 export async function startNowIfRequeued(jobId: string): Promise<boolean> {
   const state = await squeueState(jobId);
-  if (state?.[0] !== 'PENDING' || state[1] !== 'BeginTime') return false;
+  if (state?.[0] !== 'PENDING' || state[1] !== 'BeginTime') {
+    requeueSeenAt.delete(jobId);
+    return false;
+  }
+  const seenAt = requeueSeenAt.get(jobId) ?? Date.now();
+  requeueSeenAt.set(jobId, seenAt);
+  if (Date.now() - seenAt < REQUEUE_SETTLE_MS) return false;
   await run('scontrol', ['update', `JobId=${jobId}`, 'StartTime=now']);
+  requeueSeenAt.delete(jobId);
   return true;
 }
 
@@ -66,4 +84,39 @@ export async function scontrol(...args: string[]): Promise<string> {
 
 export async function scancel(...args: string[]): Promise<void> {
   await run('scancel', args);
+}
+
+/** The pid of the `train-job` process training `runDir` on this node (Linux: read from /proc), if any. */
+async function trainJobPid(runDir: string): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const args = await readFile(`/proc/${entry}/cmdline`, 'utf8').then((text) => text.split('\0'), (): string[] => []);
+    if (args.includes('train-job') && args.includes(runDir)) return Number(entry);
+  }
+  return undefined;
+}
+
+/** Whether SIGTERM waits on `pid` undelivered (/proc status: the thread's and the process's pending sets). */
+async function termPending(pid: number): Promise<boolean> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const sigterm = 1n << 14n; // signal 15 is bit 14
+  return [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)].some((match) => (BigInt(`0x${match[1]}`) & sigterm) !== 0n);
+}
+
+/**
+ * Run `action` with the trainer of `runDir` paused (SIGSTOP), keep it paused until
+ * the job script has forwarded a signal to it (SIGTERM pending), then let it go on.
+ * Slurm looks at time limits only every 30 s, so a short run could otherwise
+ * finish before the time-limit signal arrives, however the limit is set.
+ */
+export async function holdTrainerUntilSignalled(runDir: string, action: () => Promise<void>, timeout: number): Promise<void> {
+  const pid = await trainJobPid(runDir);
+  if (pid === undefined) throw new Error(`no train-job process for ${runDir}`);
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await action();
+    await vi.waitFor(async () => expect(await termPending(pid)).toBe(true), { timeout, interval: 250 });
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
 }
