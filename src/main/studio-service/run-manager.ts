@@ -22,6 +22,7 @@ import { listRuns } from '../runs';
 import { activeRunLock, lockedError } from '../runs/run-lock';
 import { StudioError } from './errors';
 import { readRunRecord, runDirOf, updateRunRecord } from './run-files';
+import { endState, isRefusedResume, recordRunEnding, type TrainerEnding } from './run-ending';
 import { recordDequeued, recordQueued, recordRefusedResume, recordResumeStarting, recordUnstartable } from './run-queue-records';
 
 /** What the manager knows about a run whose trainer is alive (newer than run.json). */
@@ -52,7 +53,7 @@ interface ActiveRun {
   connection: TrainerConnection;
   state: LiveRunState;
   /** The trainer's own last word (finished/failed); absent when it died silently. */
-  ending?: Extract<TrainerEvent, { type: 'finished' | 'failed' }>;
+  ending?: TrainerEnding;
   /** Continues from a checkpoint: a refusal then leaves the run as it was. */
   resume: boolean;
   killTimer?: NodeJS.Timeout;
@@ -370,7 +371,7 @@ export class RunManager {
     try {
       // The trainer wrote nothing: the status stays, and why the resume could not start is added beside it.
       if (isRefusedResume(run)) await recordRefusedResume(this.options.runsRoot, runId, run.ending.error.message);
-      else await this.recordEnding(runId, run, exit);
+      else await recordRunEnding(this.options.runsRoot, runId, run, exit);
     } catch (error) {
       // The run folder may have been deleted while training; there is nothing left to mark.
       if (!(error instanceof StudioError)) throw error;
@@ -381,38 +382,4 @@ export class RunManager {
     // A slot is free: the next queued run starts.
     await this.startQueued();
   }
-
-  /** The trainer's last word in run.json, or 'crashed' when it died without one. */
-  private async recordEnding(runId: string, run: ActiveRun, exit: { code: number | null; signal: string | null }): Promise<void> {
-    const final: Partial<LiveRunState> = run.ending
-      ? endState(run.ending)
-      : {
-          status: 'crashed',
-          failure: {
-            kind: 'crashed',
-            message: `The trainer process exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}). Resume continues from the last checkpoint.`,
-          },
-        };
-    const record = await readRunRecord(this.options.runsRoot, runId);
-    await updateRunRecord(this.options.runsRoot, runId, {
-      status: final.status ?? record.status,
-      ...(final.failure ? { failure: final.failure } : {}),
-      ...(run.state.backend ? { backend: run.state.backend } : {}),
-      epoch: Math.max(record.epoch, run.state.epoch),
-      step: Math.max(record.step, run.state.step),
-    });
-  }
 }
-
-/** A resume its trainer refused before touching the run (see the `failed` event's `refused`). */
-function isRefusedResume(run: ActiveRun): run is ActiveRun & { ending: Extract<TrainerEvent, { type: 'failed' }> } {
-  return run.resume && run.ending?.type === 'failed' && run.ending.refused === true;
-}
-
-function endState(event: Extract<TrainerEvent, { type: 'finished' | 'failed' }>): Partial<LiveRunState> {
-  if (event.type === 'finished') {
-    return { status: event.reason === 'completed' ? 'completed' : 'stopped', epoch: event.epoch, step: event.step };
-  }
-  return { status: 'failed', failure: { kind: event.kind, message: event.error.message } };
-}
-
