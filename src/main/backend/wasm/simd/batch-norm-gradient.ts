@@ -85,18 +85,20 @@ export const batchNormGradConfig: tf.KernelConfig = {
 };
 
 /** True when the one-pass gradient gives tfjs's values here (see the module comment). */
-function fusedApplies(x: tf.Tensor, mean: tf.Tensor, scale: tf.Tensor | undefined, dy: tf.Tensor): boolean {
+function fusedApplies(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor | null | undefined, dy: tf.Tensor): scale is tf.Tensor {
   const recordingOuter = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+  const channels = x.shape[3] ?? 0;
   return (
     tf.getBackend() === 'wasm' &&
     studioKernels(tf.backend()) !== undefined &&
     !recordingOuter &&
     scale !== undefined &&
-    mean.rank === 1 &&
+    scale !== null &&
     x.rank === 4 &&
-    mean.shape[0] === x.shape[3] &&
-    mean.shape[0]! % 4 === 0 &&
-    [x, mean, scale, dy].every((t) => t.dtype === 'float32')
+    mean.rank === 1 &&
+    channels % 4 === 0 &&
+    [mean, variance, scale].every((t) => t.size === channels) &&
+    [x, mean, variance, scale, dy].every((t) => t.dtype === 'float32')
   );
 }
 
@@ -109,13 +111,13 @@ export function installBatchNormGradient(): void {
   if (config === undefined) return;
   const original = config.gradFunc;
   config.gradFunc = (dy, saved, attrs) => {
-    const [x, mean, variance, scale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
-    if (!fusedApplies(x, mean, scale, dy as tf.Tensor)) return original(dy, saved, attrs);
+    const [x, mean, variance, scale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | null | undefined];
+    if (!fusedApplies(x, mean, variance, scale, dy as tf.Tensor)) return original(dy, saved, attrs);
     const { varianceEpsilon } = attrs as unknown as tf.FusedBatchNormAttrs;
     // tfjs's own kernels for the per-channel factors, as its gradient makes them.
     const r = tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
     const h = tf.mul(tf.mul(tf.mul(r, r), r), tf.scalar(-0.5));
-    const [dx, dMean, dVariance, dScale, dOffset] = tf.engine().runKernel(BATCH_NORM_GRAD, { x, dy: dy as tf.Tensor, mean, r, scale: scale!, h }, {}) as tf.Tensor[];
+    const [dx, dMean, dVariance, dScale, dOffset] = tf.engine().runKernel(BATCH_NORM_GRAD, { x, dy: dy as tf.Tensor, mean, r, scale, h }, {}) as tf.Tensor[];
     return { x: () => dx!, mean: () => dMean!, variance: () => dVariance!, scale: () => dScale!, offset: () => dOffset! };
   };
   installed = true;
