@@ -13,6 +13,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { makeConv2DConfig } from './simd/conv-kernels';
 import { ELEMENTWISE_WRAPPERS } from './simd/elementwise-configs';
+import { batchNormGradConfig, installBatchNormGradient } from './simd/batch-norm-gradient';
 import { dropoutMaskConfig, installFastDropout } from './simd/fast-dropout';
 import { adamUpdateConfig, installFusedAdam } from './simd/fused-adam';
 import { installLeakyReluGradient, leakyReluGradConfig } from './simd/leaky-relu-gradient';
@@ -20,7 +21,7 @@ import { installReduceGradients } from './simd/reduce-gradients';
 import { makeTileConfig } from './tile';
 
 /** Kernels this module adds when tfjs has none (a future tfjs that ships one wins). */
-const ADDED: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig, leakyReluGradConfig, adamUpdateConfig, dropoutMaskConfig];
+const ADDED: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig, leakyReluGradConfig, batchNormGradConfig, adamUpdateConfig, dropoutMaskConfig];
 /** Kernels that replace tfjs's outright. */
 const REPLACED: readonly tf.KernelConfig[] = [conv2dBackpropInputConfig];
 /** Kernels that wrap tfjs's own (which must exist) and delegate what they do not speed up. */
@@ -65,6 +66,7 @@ export function registerWasmTrainingKernels(): string[] {
     if (register(wrap(builtin), true)) registered.push(name);
   }
   installLeakyReluGradient();
+  installBatchNormGradient();
   installReduceGradients();
   installFusedAdam();
   installFastDropout();

@@ -2,10 +2,11 @@
  * Kernel configs that put tfjs's memory-bound kernels on the studio's
  * one-pass SIMD loops (elementwise-kernels.ts) for float32 data in the
  * layouts a training step produces; every other case goes to the tfjs kernel
- * being wrapped. Identity shares its input's memory instead of copying it
- * (as tfjs's cpu backend does). Passes over enough elements split across the
- * kernel threads at multiples of 4 elements (or whole rows): every element is
- * computed alone, so any split gives the same bits.
+ * being wrapped. Identity, and Cast to the dtype a tensor already has, share
+ * its memory instead of copying it (as tfjs's cpu backend does). Passes over
+ * enough elements split across the kernel threads at multiples of 4 elements
+ * (or whole rows): every element is computed alone, so any split gives the
+ * same bits.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
@@ -148,12 +149,23 @@ const squareKernel: Wrap = wrapWith((args, backend) => {
   return out;
 });
 
-/** Identity without a copy: the output shares the input's data (refcounted). */
-const identityKernel: Wrap = wrapWith((args, backend) => {
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype === 'string') return undefined;
+/** The output shares x's data (refcounted) instead of a copy. */
+function shared(backend: WasmBackendLike, x: tf.TensorInfo): tf.TensorInfo {
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
+/** Identity without a copy. */
+const identityKernel: Wrap = wrapWith((args, backend) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  return x.dtype === 'string' ? undefined : shared(backend, x);
+});
+
+/** A cast to the dtype x already has (tf.moments casts to float32 every step) without a copy. */
+const castKernel: Wrap = wrapWith((args, backend) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { dtype } = args.attrs as unknown as tf.CastAttrs;
+  return x.dtype === 'string' || dtype !== x.dtype ? undefined : shared(backend, x);
 });
 
 /** The kernels this module wraps, by name. */
@@ -168,4 +180,5 @@ export const ELEMENTWISE_WRAPPERS: Record<string, Wrap> = {
   [tf.Square]: squareKernel,
   [tf.FusedBatchNorm]: batchNormKernel,
   [tf.Identity]: identityKernel,
+  [tf.Cast]: castKernel,
 };

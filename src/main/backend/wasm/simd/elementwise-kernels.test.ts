@@ -100,4 +100,18 @@ describe('studio wasm elementwise kernels match the cpu backend', () => {
     y.dispose();
     expect(tf.memory().numTensors).toBe(before.numTensors - 1);
   });
+
+  it('shares memory for a Cast to the same dtype, and still converts to another', async () => {
+    await runOn('wasm', () => []);
+    const x = t([3, 8], 3);
+    const backend = tf.backend() as unknown as { getMemoryOffset(id: tf.DataId): number };
+    const same = tf.cast(x, 'float32');
+    expect(backend.getMemoryOffset(same.dataId)).toBe(backend.getMemoryOffset(x.dataId));
+    const ints = tf.cast(x.mul(10), 'int32');
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual(Array.from(seededValues(24, 3), (v) => Math.trunc(Math.fround(v * 10)) + 0));
+    x.dispose();
+    expect(Array.from(await same.data())).toEqual(Array.from(seededValues(24, 3)));
+    tf.dispose([same, ints]);
+  });
 });

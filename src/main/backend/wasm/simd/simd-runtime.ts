@@ -10,6 +10,7 @@
  * ran is reported (`simdKind`) in the backend's device string and the bench.
  */
 import v8 from 'node:v8';
+import { batchNormGrad } from './batch-norm-gradient';
 import { elementwiseFunctions } from './elementwise-kernels';
 import { dropoutMask } from './fast-dropout';
 import { adamUpdate } from './fused-adam';
@@ -56,6 +57,7 @@ function moduleFunctions(fma: boolean): Record<string, FunctionBuilder> {
     forwardTable: forwardTable(),
     phaseTable: phaseTable(),
     adamUpdate: adamUpdate(),
+    batchNormGrad: batchNormGrad(),
     dropoutMask: dropoutMask(),
     ...elementwiseFunctions(),
   };
