@@ -6,16 +6,16 @@
  * time) while an HTTP request is sent every 20 ms (the worst wait = how long
  * other requests stall), a zoomed step range, and the server's peak memory.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunDetail } from '../shared/api';
-import { packageRoot } from '../main/paths';
+import { formatBytes } from '../main/data/errors';
 import { LoadClient } from '../main/server/load-client';
 import { writeLongRun } from '../main/server/load-fixture';
+import { readyUrl, spawnServe } from './bench-serve-process';
 
 const help = `Usage: npm run bench:serve -- [--steps N] [--steps-per-epoch N] [--runs N] [--json]
 
@@ -41,10 +41,7 @@ async function main(argv: string[]): Promise<void> {
   const stepsPerEpoch = Number(values['steps-per-epoch'] ?? 1000);
   const runs = Number(values.runs ?? 10);
   const home = await mkdtemp(join(tmpdir(), 'gan-bench-serve-'));
-  const server = spawn(process.execPath, [join(packageRoot(), 'src', 'cli', 'gan-studio.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, GAN_STUDIO_HOME: home, GAN_STUDIO_RUNS: join(home, 'runs') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawnServe({ ...process.env, GAN_STUDIO_HOME: home, GAN_STUDIO_RUNS: join(home, 'runs') });
   try {
     const ids: string[] = [];
     for (let i = 0; i < runs; i++) ids.push(await writeLongRun(join(home, 'runs'), join(home, 'datasets', 'ds'), steps, stepsPerEpoch, { samples: true, scoreEvery: 10 }));
@@ -81,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       const zoomStart = performance.now();
       const reply = await clients[1]!.call<{ steps: unknown[] }>('getRunSteps', ids[1], Math.floor(steps / 2), Math.floor(steps / 2) + steps / 100);
-      zoom = `${(performance.now() - zoomStart).toFixed(0)} ms, ${kb(reply.bytes)}, ${reply.value.steps.length} points`;
+      zoom = `${(performance.now() - zoomStart).toFixed(0)} ms, ${formatBytes(reply.bytes)}, ${reply.value.steps.length} points`;
     } catch {
       // An older server without the zoom call: the row says so.
     }
@@ -89,10 +86,10 @@ async function main(argv: string[]): Promise<void> {
     for (const client of clients) client.close();
     const rows: Row[] = [
       { name: 'steps per run', value: `${steps.toLocaleString('en-US')} (${Math.floor(steps / stepsPerEpoch).toLocaleString('en-US')} epochs with a grid each)` },
-      { name: 'getRun cold', value: `${coldMs.toFixed(0)} ms, ${kb(cold.bytes)}, ${cold.value.steps.length} step points` },
+      { name: 'getRun cold', value: `${coldMs.toFixed(0)} ms, ${formatBytes(cold.bytes)}, ${cold.value.steps.length} step points` },
       { name: 'getRun records sent', value: `${cold.value.epochs.length} epochs, ${cold.value.samples.length} grids, ${cold.value.scores.length} scores` },
       { name: 'getRun warm', value: `${warmMs.toFixed(0)} ms` },
-      { name: `getRun x${runs} at once`, value: `${concurrentMs.toFixed(0)} ms, largest ${kb(Math.max(...replies.map((r) => r.bytes)))}` },
+      { name: `getRun x${runs} at once`, value: `${concurrentMs.toFixed(0)} ms, largest ${formatBytes(Math.max(...replies.map((r) => r.bytes)))}` },
       { name: 'worst HTTP wait meanwhile', value: `${worstProbeMs.toFixed(0)} ms` },
       { name: 'zoom (1% of steps)', value: zoom },
       { name: 'server RSS before → after', value: `${rssBefore.rss} → ${rssAfter.rss} MB (peak ${rssAfter.peak} MB)` },
@@ -106,19 +103,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-const kb = (bytes: number): string => (bytes > 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} KB`);
 
-function readyUrl(server: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      text += String(chunk);
-      const match = /http:\/\/\S+token=\w+/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    server.once('exit', (code) => reject(new Error(`serve exited with ${code} before it was ready:\n${text}`)));
-  });
-}
 
 function httpGet(url: string): Promise<void> {
   return new Promise((resolve, reject) => {

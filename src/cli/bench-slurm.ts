@@ -10,7 +10,7 @@
  * without Slurm (or with --fake) a fake sbatch/squeue answer as Slurm would
  * for that many pending tasks. The jobs are cancelled at the end.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -18,9 +18,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunListItem, SweepResult } from '../shared/api';
 import { packageRoot } from '../main/paths';
+import { formatBytes } from '../main/data/errors';
 import { LoadClient } from '../main/server/load-client';
 import { SlurmCommands } from '../main/slurm/slurm-cli';
 import { writeSquaresDataset } from '../main/common/test-support';
+import { readyUrl, spawnServe } from './bench-serve-process';
 
 const help = `Usage: npm run bench:slurm -- [--runs N] [--fake] [--json]
 
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const fake = values.fake || !hasSlurm();
   const env = { ...process.env, GAN_STUDIO_HOME: home, GAN_STUDIO_RUNS: join(home, 'runs'), ...(fake ? { PATH: `${await writeFakeSlurm(home)}:${process.env.PATH}` } : {}) };
   await writeSquaresDataset(join(home, 'datasets', 'squares-test'), 64);
-  const server = spawn(process.execPath, [join(packageRoot(), 'src', 'cli', 'gan-studio.js'), 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawnServe(env);
   let arrays: string[] = [];
   try {
     const url = await readyUrl(server);
@@ -93,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
       { name: 'runs in the sweep', value: `${sweep.value.runs.length} (${arrays.length} job array${arrays.length === 1 ? '' : 's'}: ${arrays.join(', ')})` },
       { name: 'createSweep (folders + submit)', value: `${submitMs.toFixed(0)} ms` },
       { name: 'one squeue for every job', value: `${squeueMs.toFixed(0)} ms, ${rows.length} rows` },
-      { name: 'listRuns (warm, 5 calls)', value: `median ${median(timings).toFixed(0)} ms, worst ${Math.max(...timings).toFixed(0)} ms (serve CPU ${cpuPerCall.toFixed(0)} ms a call), ${kb(bytes)}` },
+      { name: 'listRuns (warm, 5 calls)', value: `median ${median(timings).toFixed(0)} ms, worst ${Math.max(...timings).toFixed(0)} ms (serve CPU ${cpuPerCall.toFixed(0)} ms a call), ${formatBytes(bytes)}` },
       { name: `Runs view, newest ${Math.min(ids.size, RUNS_VIEW_PAGE)} rows`, value: view },
       { name: 'machine load (1-min average)', value: `${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores` },
       { name: 'serve RSS before → after', value: `${rssBefore.rss} → ${rssAfter.rss} MB (peak ${rssAfter.peak} MB)` },
@@ -209,19 +211,7 @@ async function cpuMs(pid: number): Promise<number> {
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const kb = (bytes: number): string => (bytes > 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} KB`);
 
-function readyUrl(server: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      text += String(chunk);
-      const match = /http:\/\/\S+token=\w+/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    server.once('exit', (code) => reject(new Error(`serve exited with ${code} before it was ready:\n${text}`)));
-  });
-}
 
 /** The server's resident memory now and at its peak, in MB (Linux /proc). */
 async function memory(pid: number): Promise<{ rss: number; peak: number }> {
