@@ -12,9 +12,9 @@ import type { StudioEvent } from '../shared/api';
 import { resolveTrainingConfig } from '../shared/config';
 import { createRunDir, readRunRecord, updateRunRecord } from './runs';
 import { acquireRunLock } from './runs/run-lock';
-import { StudioService } from './studio-service';
+import type { StudioService } from './studio-service';
 import { writeSquaresDataset } from './common/test-support';
-import { spawnTrainerProcess } from './training/trainer-process';
+import { realTrainerStudio } from './studio-service/test-studio';
 
 let root: string;
 let service: StudioService;
@@ -23,15 +23,7 @@ let runId: string | undefined;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-real-run-'));
   await writeSquaresDataset(join(root, 'datasets', 'squares-test'), 20);
-  service = new StudioService({
-    runsRoot: join(root, 'runs'),
-    datasetsRoot: join(root, 'datasets'),
-    launcher: () => spawnTrainerProcess(),
-    shell: 'browser',
-    urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
-    urlForDatasetPreview: (id) => `studio://dataset/${id}/preview.png`,
-    probeBackend: async () => ({ name: 'cpu', device: 'CPU', skipped: [] }),
-  });
+  service = realTrainerStudio(root);
 });
 afterAll(async () => {
   await service.shutdown();

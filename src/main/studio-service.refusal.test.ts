@@ -13,9 +13,9 @@ import type { StudioEvent } from '../shared/api';
 import type { RunStatus } from '../shared/run';
 import { readRunRecord } from './runs';
 import { RUN_LOCK_FILE } from './runs/run-lock';
-import { StudioService } from './studio-service';
+import type { StudioService } from './studio-service';
 import { writeSquaresDataset } from './common/test-support';
-import { spawnTrainerProcess } from './training/trainer-process';
+import { realTrainerStudio } from './studio-service/test-studio';
 
 let root: string;
 let datasetDir: string;
@@ -27,16 +27,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-refusal-'));
   // 20 images, batch 8: 2 steps an epoch, a checkpoint after each.
   datasetDir = await writeSquaresDataset(join(root, 'datasets', 'squares-test'), 20);
-  service = new StudioService({
-    runsRoot: join(root, 'runs'),
-    datasetsRoot: join(root, 'datasets'),
-    launcher: () => spawnTrainerProcess(),
-    shell: 'browser',
-    urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
-    urlForDatasetPreview: (id) => `studio://dataset/${id}/preview.png`,
-    probeBackend: async () => ({ name: 'cpu', device: 'CPU', skipped: [] }),
-    maxConcurrentRuns: 1,
-  });
+  service = realTrainerStudio(root, { maxConcurrentRuns: 1 });
   service.onEvent((event) => events.push(event));
 });
 afterAll(async () => {

@@ -10,25 +10,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, vi } from 'vitest';
 import type { TrainingConfigInput } from '../../shared/config';
-import { StudioService, type StudioServiceOptions } from '../studio-service';
+import type { StudioService, StudioServiceOptions } from '../studio-service';
 import { writeSquaresDataset } from '../common/test-support';
-import { spawnTrainerProcess } from '../training/trainer-process';
+import { realTrainerStudio } from '../studio-service/test-studio';
 
 const run = promisify(execFile);
 
 /** A studio on `root`'s runs and datasets folders, polling Slurm every half second. */
 export function slurmStudio(root: string, slurm: StudioServiceOptions['slurm'] = {}): StudioService {
-  return new StudioService({
-    runsRoot: join(root, 'runs'),
-    datasetsRoot: join(root, 'datasets'),
-    launcher: () => spawnTrainerProcess(),
-    shell: 'browser',
-    urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
-    urlForDatasetPreview: (id) => `studio://dataset/${id}/preview.png`,
-    probeBackend: async () => ({ name: 'cpu', device: 'CPU', skipped: [] }),
-    maxConcurrentRuns: 1,
-    slurm: { pollMs: 500, followMs: 500, stopGraceMs: 60_000, ...slurm },
-  });
+  return realTrainerStudio(root, { maxConcurrentRuns: 1, slurm: { pollMs: 500, followMs: 500, stopGraceMs: 60_000, ...slurm } });
 }
 
 /** The squares fixture as dataset `id` of `root`'s datasets folder, with `count` images. */

@@ -10,24 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { RunSummary, StudioEvent } from '../../shared/api';
 import { readRunRecord } from '../runs';
-import { StudioService } from '../studio-service';
+import type { StudioService } from '../studio-service';
 import { writeSquaresDataset } from '../common/test-support';
-import { spawnTrainerProcess } from '../training/trainer-process';
+import { realTrainerStudio } from './test-studio';
 
 let root: string;
 const services: StudioService[] = [];
 
 function newService(): StudioService {
-  const service = new StudioService({
-    runsRoot: join(root, 'runs'),
-    datasetsRoot: join(root, 'datasets'),
-    launcher: () => spawnTrainerProcess(),
-    shell: 'browser',
-    urlForRunFile: (runId, rel) => `studio://run/${runId}/${rel}`,
-    urlForDatasetPreview: (id) => `studio://dataset/${id}/preview.png`,
-    probeBackend: async () => ({ name: 'cpu', device: 'CPU', skipped: [] }),
-    maxConcurrentRuns: 1,
-  });
+  const service = realTrainerStudio(root, { maxConcurrentRuns: 1 });
   services.push(service);
   return service;
 }
