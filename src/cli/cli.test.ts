@@ -178,6 +178,13 @@ describe('gan-studio CLI', () => {
     expect(negativeEpochs.stderr).toMatch(/--epochs \(epochs\): .*>0/);
     expect(negativeEpochs.stderr).not.toContain('ambiguous');
 
+    for (const bad of ['0', '-5', '1.5', 'all']) {
+      const maxImages = await cli(['train', '--max-images', bad, '--out', join(home, 'never')]);
+      expect(maxImages.code).toBe(2);
+      expect(maxImages.stderr).toContain(`Error: --max-images expects a positive whole number, got "${bad}".`);
+      expect(maxImages.stderr).not.toContain('--mixed-size'); // inspect-data's flags, not train's
+    }
+
     const unknown = await cli(['train', '--bogus-flag']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--bogus-flag'");

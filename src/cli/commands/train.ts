@@ -301,8 +301,9 @@ function optionalNumber(values: Values, key: 'max-images' | 'image-size'): numbe
   const raw = values[key];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
-    throw new CliError(`--${key} expects a number, got "${String(raw)}".`);
+  // Checked here, in train's words: the importer's own message names inspect-data's flags.
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(value) || value < 1) {
+    throw new CliError(`--${key} expects a positive whole number, got "${String(raw)}".`, EXIT.usage, 'Run "gan-studio train --help" for its options.');
   }
   return value;
 }
