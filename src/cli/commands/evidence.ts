@@ -15,10 +15,11 @@ export const help = `Usage: gan-studio evidence RUN_DIR [--baseline RUN_DIR] --o
 Write an evidence pack for a run (a run folder, or a run id in the runs folder)
 into DIR: index.html (one self-contained page, no scripts, no external links)
 with the sample grid after every epoch as a GIF, the loss and real/fake
-accuracy charts (dashed 0.5 line), the final grid and a short numeric summary. With --baseline it adds the baseline's and this run's
-final grids side by side (saying whether they share latent vectors), the fake
-accuracy of both runs on one chart, the config differences and, when the runs
-were scored, the verdict per score (also printed here).
+accuracy charts (dashed 0.5 line), the final grid and a short numeric summary.
+With --baseline it adds the baseline's and this run's final grids side by side
+(saying whether they share latent vectors), the fake accuracy of both runs on
+one chart, the config differences and, when the runs were scored, the verdict
+per score (also printed here).
 
 DIR must be new, empty, or an earlier evidence pack (which is replaced).
 
