@@ -215,14 +215,6 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
       `Pass --epochs ${record.epoch + 1} or more to train further${finished ? '' : `, or omit it to finish the planned ${record.config.epochs}`}.`,
     );
   }
-  // A finished run resumed for no more epochs would start a trainer only to report "finished" again.
-  if (finished && (epochs ?? record.config.epochs) <= record.epoch) {
-    throw new CliError(
-      `${printable(runDir)} has finished: all ${record.epoch} of its epochs are trained, so there is nothing to resume.`,
-      EXIT.usage,
-      `Pass --epochs ${record.epoch + 1} or more to train it further.`,
-    );
-  }
   console.error(`resuming run: ${printable(runDir)} (epoch ${record.epoch}, step ${record.step})`);
   // The trainer writes the new length into run.json only once the resume is accepted.
   return superviseTraining({ runDir, datasetDir, resume: true, epochs, batchSize: record.config.batchSize, backend, progress });
