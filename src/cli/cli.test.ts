@@ -103,7 +103,7 @@ describe('gan-studio CLI', () => {
     expect(fractional.stderr).toContain('--epochs (epochs)');
     const lower = await cli(['train', '--resume', runDir, '--epochs', '1']);
     expect(lower.code).toBe(2);
-    expect(lower.stderr).toContain('Hint: Pass --epochs 3 or more');
+    expect(lower.stderr).toContain('Hint: Pass --epochs 3 or more to train further.');
     expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')).config.epochs).toBe(2);
 
     // A deleted dataset cache is rebuilt from --data at the preset's shape (inspect-data alone would not match).
@@ -170,6 +170,13 @@ describe('gan-studio CLI', () => {
     expect(negativeEpochs.code).toBe(2);
     expect(negativeEpochs.stderr).toMatch(/--epochs \(epochs\): .*>0/);
     expect(negativeEpochs.stderr).not.toContain('ambiguous');
+
+    for (const bad of ['0', '-5', '1.5', 'all']) {
+      const maxImages = await cli(['train', '--max-images', bad, '--out', join(home, 'never')]);
+      expect(maxImages.code).toBe(2);
+      expect(maxImages.stderr).toContain(`Error: --max-images expects a positive whole number, got "${bad}".`);
+      expect(maxImages.stderr).not.toContain('--mixed-size'); // inspect-data's flags, not train's
+    }
 
     const unknown = await cli(['train', '--bogus-flag']);
     expect(unknown.code).toBe(2);

@@ -7,17 +7,19 @@ import { parseCliArgs } from '../parse-args';
 import { writeEvidence } from '../../main/export/index';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
+import { runDirArg } from '../run-arg';
 import { runWithProgress } from './export';
 
 export const help = `Usage: gan-studio evidence RUN_DIR [--baseline RUN_DIR] --out DIR
 
-Write an evidence pack for a run into DIR: index.html (one self-contained page,
-no scripts, no external links) with the sample grid after every epoch as a GIF,
-the loss and real/fake accuracy charts (dashed 0.5 line), the final grid and a
-short numeric summary. With --baseline it adds the baseline's and this run's
-final grids side by side (saying whether they share latent vectors), the fake
-accuracy of both runs on one chart, the config differences and, when the runs
-were scored, the verdict per score (also printed here).
+Write an evidence pack for a run (a run folder, or a run id in the runs folder)
+into DIR: index.html (one self-contained page, no scripts, no external links)
+with the sample grid after every epoch as a GIF, the loss and real/fake
+accuracy charts (dashed 0.5 line), the final grid and a short numeric summary.
+With --baseline it adds the baseline's and this run's final grids side by side
+(saying whether they share latent vectors), the fake accuracy of both runs on
+one chart, the config differences and, when the runs were scored, the verdict
+per score (also printed here).
 
 DIR must be new, empty, or an earlier evidence pack (which is replaced).
 
@@ -41,7 +43,7 @@ function parse(argv: string[]): { runDir: string; baseline?: string; out: string
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new CliError(`Expected one RUN_DIR, got ${positionals.length}.`, EXIT.usage, USAGE_HINT);
   if (!values.out) throw new CliError('Expected --out DIR: the folder to write the evidence pack into.', EXIT.usage, USAGE_HINT);
-  return { runDir: positionals[0]!, baseline: values.baseline, out: values.out };
+  return { runDir: runDirArg(positionals[0]!), baseline: values.baseline === undefined ? undefined : runDirArg(values.baseline), out: values.out };
 }
 
 /** Runs the command; returns the exit code. */

@@ -64,6 +64,17 @@ describe('gan-studio export', () => {
     expect((await readdir(join(root, 'csv'))).sort()).toEqual(['epochs.csv', 'steps.csv']);
   });
 
+  it('takes a run id in the runs folder, as score and generate do', async () => {
+    vi.stubEnv('GAN_STUDIO_RUNS', root);
+    try {
+      const out = join(root, 'by-id.gif');
+      expect(await exportRun(['a', '--compare', 'b', '--out', out])).toBe(EXIT.ok);
+      expect(existsSync(out)).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('exits 2 with a clear message for bad arguments and non-run folders', async () => {
     const bad = await capture(exportRun([runA, '--format', 'avi']));
     expect(bad.code).toBe(EXIT.usage);
@@ -93,6 +104,13 @@ describe('gan-studio evidence', () => {
   it('writes the pack, and requires --out', async () => {
     expect(await evidence([runB, '--baseline', runA, '--out', join(root, 'pack')])).toBe(EXIT.ok);
     expect(await readdir(join(root, 'pack'))).toContain('index.html');
+    vi.stubEnv('GAN_STUDIO_RUNS', root);
+    try {
+      expect(await evidence(['b', '--baseline', 'a', '--out', join(root, 'pack-by-id')])).toBe(EXIT.ok);
+      expect(await readdir(join(root, 'pack-by-id'))).toContain('index.html');
+    } finally {
+      vi.unstubAllEnvs();
+    }
     const noOut = await capture(evidence([runB]));
     expect(noOut.code).toBe(EXIT.usage);
     expect(noOut.stderr).toMatch(/Expected --out DIR/);

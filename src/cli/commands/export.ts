@@ -20,12 +20,13 @@ import {
 } from '../../main/export/index';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
+import { runDirArg } from '../run-arg';
 import { createProgressLine } from '../progress-bar';
 
 export const help = `Usage: gan-studio export RUN_DIR [options]
        gan-studio export RUN_DIR --compare RUN_DIR2 [RUN_DIR3 RUN_DIR4] [options]
 
-Export a run. Formats:
+Export a run (RUN_DIR: a run folder, or a run id in the runs folder). Formats:
   gif, mp4, webm  the fixed-noise sample grid after every epoch, one frame per
                   epoch, captioned "epoch N / total" (a FILE)
   png             one epoch's grid (--epoch N, default the last) (a FILE)
@@ -144,7 +145,7 @@ function parse(argv: string[]) {
     throw new CliError(`--compare makes an animation: expected --format gif, mp4 or webm, got "${format}".`, EXIT.usage, USAGE_HINT);
   }
   return {
-    runs,
+    runs: runs.map(runDirArg),
     format,
     out: values.out,
     fps: numberFlag('--fps', values.fps),

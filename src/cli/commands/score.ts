@@ -25,6 +25,7 @@ import { inFolders } from '../../main/training/checkpoint-integrity';
 import { loadModelFromDir } from '../../main/common/model-io';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
+import { runDirArg } from '../run-arg';
 import { createProgressLine } from '../progress-bar';
 import { judgeAgainstBaseline } from './score-verdict';
 
@@ -174,11 +175,9 @@ export async function run(argv: string[]): Promise<number> {
 
 /** A run folder path, or an id in the default runs folder. */
 function resolveRunDir(run: string): string {
-  const direct = resolve(run);
-  if (existsSync(join(direct, 'run.json'))) return direct;
-  const byId = join(defaultRunsRoot(), run);
-  if (existsSync(join(byId, 'run.json'))) return byId;
-  throw new CliError(`No run at ${direct} (no run.json there, nor in the runs folder ${defaultRunsRoot()}).`, EXIT.usage, 'Pass a run folder, as printed by "gan-studio train".');
+  const dir = runDirArg(run);
+  if (existsSync(join(dir, 'run.json'))) return dir;
+  throw new CliError(`No run at ${dir} (no run.json there, nor in the runs folder ${defaultRunsRoot()}).`, EXIT.usage, 'Pass a run folder, as printed by "gan-studio train".');
 }
 
 async function scoreRun(run: string, options: ScoreOptions): Promise<ScoreReport> {

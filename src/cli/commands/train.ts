@@ -207,14 +207,13 @@ async function resumeRun(values: Values, backend: BackendName | undefined, progr
   if (owner) throw lockedError(runDir, owner);
   const datasetDir = existsSync(record.dataset.dir) ? record.dataset.dir : await reimportDataset(runDir, record, values, progress);
   const epochs = resumeEpochs(values.epochs);
-  if (epochs !== undefined) {
-    if (epochs < record.epoch) {
-      throw new CliError(
-        `--epochs ${epochs} is below the ${record.epoch} epochs already trained.`,
-        EXIT.usage,
-        `Pass --epochs ${record.epoch + 1} or more to train further, or omit it to finish the planned ${record.config.epochs}.`,
-      );
-    }
+  const finished = record.status === 'completed';
+  if (epochs !== undefined && epochs < record.epoch) {
+    throw new CliError(
+      `--epochs ${epochs} is below the ${record.epoch} epochs already trained.`,
+      EXIT.usage,
+      `Pass --epochs ${record.epoch + 1} or more to train further${finished ? '' : `, or omit it to finish the planned ${record.config.epochs}`}.`,
+    );
   }
   console.error(`resuming run: ${printable(runDir)} (epoch ${record.epoch}, step ${record.step})`);
   // The trainer writes the new length into run.json only once the resume is accepted.
@@ -294,8 +293,9 @@ function optionalNumber(values: Values, key: 'max-images' | 'image-size'): numbe
   const raw = values[key];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
-    throw new CliError(`--${key} expects a number, got "${String(raw)}".`);
+  // Checked here, in train's words: the importer's own message names inspect-data's flags.
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(value) || value < 1) {
+    throw new CliError(`--${key} expects a positive whole number, got "${String(raw)}".`, EXIT.usage, 'Run "gan-studio train --help" for its options.');
   }
   return value;
 }

@@ -191,7 +191,7 @@ describe('uploads', () => {
     expect(reply.status).toBe(200);
     const { path } = JSON.parse(reply.body) as { path: string };
     expect(path.startsWith(join(root, 'uploads'))).toBe(true);
-    expect(path.endsWith('my_data.zip')).toBe(true);
+    expect(path.endsWith('/my data.zip')).toBe(true); // the path's own folders dropped, the name kept
     expect(await readFile(path, 'utf8')).toBe('zip-bytes');
   });
 

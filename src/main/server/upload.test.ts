@@ -12,6 +12,7 @@ import type { DatasetInfo } from '../../shared/api';
 import { npyFile } from '../data/test-support';
 import { FakeTrainer } from '../studio-service/fake-trainer';
 import { startServer, type StudioServer } from './index';
+import { safeUploadName } from './upload';
 import { LoadClient } from './load-client';
 
 let root: string;
@@ -81,6 +82,27 @@ describe('uploads folder', () => {
     expect(await readdir(uploadsRoot)).toEqual([LIVE]);
     // Importing it again (the New run view's re-import at another size) says why it is gone.
     await expect(client.call('importDataset', path, { size: 16 })).rejects.toThrow(/: The uploaded file four\.npy was removed once its import finished/);
+  });
+
+  it('keeps a file name in any script, with spaces, so the dataset is named as the CLI names it', async () => {
+    const images = new Uint8Array(4 * 8 * 8).map((_, i) => (i * 11) % 256);
+    const sent = await upload('my data ünï 猫.npy', npyFile('|u1', [4, 8, 8], images));
+    const { path } = JSON.parse(sent.body) as { path: string };
+    expect(path.endsWith('/my data ünï 猫.npy')).toBe(true);
+    const { value } = await client.call<DatasetInfo>('importDataset', path);
+    expect(value.manifest.name).toBe('my data ünï 猫');
+  });
+
+  it('names an upload with nothing path-like, hidden or over 255 bytes', () => {
+    expect(safeUploadName('../../etc/passwd')).toBe('passwd');
+    expect(safeUploadName('C:\\x\\..\\a b.zip')).toBe('a b.zip');
+    expect(safeUploadName('.hidden.tar.gz')).toBe('hidden.tar.gz');
+    expect(safeUploadName('a\u0000b$`c;*?.zip ')).toBe('a_b_c_.zip');
+    expect(safeUploadName('e\u0301.zip')).toBe('é.zip');
+    expect(safeUploadName('')).toBe('upload.bin');
+    const long = safeUploadName(`${'ü'.repeat(300)}.tar.gz`);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200);
+    expect(long.endsWith('ü.tar.gz')).toBe(true);
   });
 
   it('removes an upload whose import failed', async () => {

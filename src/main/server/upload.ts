@@ -28,11 +28,21 @@ export class UploadError extends StudioError {
   }
 }
 
-/** Keep the name's extension (importers detect .zip/.tar.gz/.npy by it) but nothing path-like. */
+/** Longest upload name in UTF-8 bytes: file systems cap a name at 255 bytes, not characters. */
+const MAX_NAME_BYTES = 200;
+
+/**
+ * Keep the name's extension (importers detect .zip/.tar.gz/.npy by it) and its letters in any
+ * script and spaces (the dataset is named after the file, as the CLI names it), but nothing
+ * path-like, no control or shell-special characters.
+ */
 export function safeUploadName(name: string | null): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(-200);
-  return clean || 'upload.bin';
+  const base = (name ?? '').normalize('NFC').split(/[\\/]/).pop() ?? '';
+  let clean = base.replace(/[^\p{L}\p{M}\p{N} ._()-]+/gu, '_').replace(/ +$/, '');
+  // Cut from the front so the extension stays (whole code points only).
+  while (Buffer.byteLength(clean) > MAX_NAME_BYTES) clean = [...clean].slice(1).join('');
+  // No leading dot: importers skip hidden files.
+  return clean.replace(/^[._ ]+/, '') || 'upload.bin';
 }
 
 export interface UploadLimits {

@@ -23,6 +23,7 @@ import type { TrainingControl } from './control';
 import { classifyFailure, TrainingError } from './errors';
 import { fixedNoiseLength, loadOrCreateFixedNoise } from './fixed-noise';
 import { createGanStep } from './gan-step';
+import { scoresOffNote } from './hooks/score-hook';
 import { trainLoop } from './loop';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
 import { newestResumeAt, openResumePoint } from './resume-point';
@@ -116,6 +117,8 @@ export async function runTrainer(
     const notes = [...(resumePoint?.notes ?? []), ...kept.notes];
     // Kept in run.json so every front end (not only the terminal that resumed) can show them.
     await updateRunRecord(runDir, { resumeNotes: notes.length > 0 ? notes : undefined });
+    const scoresOff = scoresOffNote(config, manifest.count);
+    if (scoresOff) notes.push(scoresOff);
     emit({
       type: 'started',
       backend,

@@ -39,7 +39,7 @@ beforeAll(async () => {
   unlabelled = await writeSquaresDataset(join(root, 'unlabelled'), 24);
 });
 
-async function train(runDir: string, datasetDir: string, extra: { scoreEvery?: number; epochs?: number; emaDecay?: number } = {}) {
+async function train(runDir: string, datasetDir: string, extra: { scoreEvery?: number; epochs?: number; emaDecay?: number; batchSize?: number } = {}) {
   const events: TrainerEvent[] = [];
   const config = resolveTrainingConfig({ preset: 'tiny', seed: 3, batchSize: 8, epochs: extra.epochs ?? 2, scoreSampleSize: 30, earlySampleSteps: [], ...extra });
   const end = await runTrainer({ type: 'start', runDir, datasetDir, config, resume: false, backend: 'cpu' }, (e) => events.push(e), new TrainingControl());
@@ -88,6 +88,17 @@ describe('score hook', () => {
     expect(records[0]!.feature.network).toMatch(/random projection/);
     expect(records[0]!.feature.accuracy).toBeUndefined();
     expect(records[0]!.generator).toBe('ema');
+  });
+
+  it('is off, with a note, on a dataset too small to score, and the run still trains to its end', async () => {
+    const tinyDataset = await writeSquaresDataset(join(root, 'three'), 3);
+    const runDir = join(root, 'three-run');
+    const events = await train(runDir, tinyDataset, { scoreEvery: 1, epochs: 2, batchSize: 1 });
+    const started = events.find((e) => e.type === 'started');
+    expect(started?.type === 'started' && started.notes).toEqual(['quality scores are off: the dataset has 3 images, fewer than the 4 they need']);
+    expect(events.some((e) => e.type === 'scores')).toBe(false);
+    expect((await readRunJsonl(runDir, 'scores')).records).toEqual([]);
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
   });
 
   it('is off with scoreEvery 0', async () => {

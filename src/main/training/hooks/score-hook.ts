@@ -10,7 +10,7 @@
  * scoring's own wall time, classifier training excluded.
  */
 import { join } from 'node:path';
-import { DEFAULT_SCORE_SAMPLE_SIZE } from '../../../shared/config';
+import { DEFAULT_SCORE_SAMPLE_SIZE, type TrainingConfig } from '../../../shared/config';
 import type { ScoresRecord } from '../../../shared/scores';
 import { JsonlAppender, RUN_FILES } from '../../runs';
 import type { FeatureNetwork } from '../../scores/feature-network';
@@ -18,13 +18,23 @@ import { loadFeatureNetwork } from '../../scores/feature-network';
 import { sampleGenerator } from '../../scores/generate';
 import type { ScoreReference } from '../../scores/score-images';
 import { prepareReference, scoreImages } from '../../scores/score-images';
+import { MIN_SCORED_IMAGES } from '../../scores/split';
 import { shownGenerator, type EpochHook, type TrainingSession } from './types';
 
-/** The score hook, or undefined when scores are off or the session has no dataset to score against. */
+/**
+ * Why a run with scores on is not scored: its dataset is too small to split into real reference
+ * and held-out images (a run on a handful of images should train, not fail at its first score).
+ */
+export function scoresOffNote(config: TrainingConfig, datasetCount: number): string | undefined {
+  if ((config.scoreEvery ?? 0) <= 0 || datasetCount >= MIN_SCORED_IMAGES) return undefined;
+  return `quality scores are off: the dataset has ${datasetCount} image${datasetCount === 1 ? '' : 's'}, fewer than the ${MIN_SCORED_IMAGES} they need`;
+}
+
+/** The score hook, or undefined when scores are off, the session has no dataset to score against or too few images. */
 export function scoreHook(session: TrainingSession): EpochHook | undefined {
   const { config, runDir, dataset } = session;
   const every = config.scoreEvery ?? 0;
-  if (every <= 0 || !dataset) return undefined;
+  if (every <= 0 || !dataset || scoresOffNote(config, dataset.manifest.count)) return undefined;
   const sampleSize = config.scoreSampleSize ?? DEFAULT_SCORE_SAMPLE_SIZE;
   let prepared: { network: FeatureNetwork; reference: ScoreReference } | undefined;
   const prepare = async () => {
