@@ -124,6 +124,8 @@ describe.skipIf(!hasChromium())('Generate view in Chromium against serve', () =>
 
     await page.getByLabel('Run', { exact: true }).selectOption({ label: 'no checkpoint yet' });
     await page.getByTestId('no-checkpoints').waitFor();
+    // It has ended (completed without a checkpoint): nothing says one is still coming.
+    expect(await page.getByTestId('no-checkpoints').textContent()).toContain('This run ended before it saved a checkpoint.');
     expect(await page.getByRole('button', { name: 'Draw' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
