@@ -21,6 +21,8 @@ export const studioState = $state({
   presets: [] as PresetInfo[],
   datasets: [] as DatasetInfo[],
   runs: [] as RunSummary[],
+  /** Whether each list has been read once: until then an empty list means "not yet known", not "none". */
+  loaded: { datasets: false, runs: false },
   /** Run folders whose run.json is unusable: listed with the reason so they can be deleted. */
   damagedRuns: [] as DamagedRun[],
   /** Progress of long operations, keyed by operation name; removed when done. */
@@ -64,6 +66,7 @@ function onEvent(event: StudioEvent): void {
 /** Re-read the dataset list. */
 export async function refreshDatasets(): Promise<void> {
   studioState.datasets = await studio.listDatasets();
+  studioState.loaded.datasets = true;
 }
 
 /** Re-read the run list. */
@@ -71,6 +74,7 @@ export async function refreshRuns(): Promise<void> {
   const listed = await studio.listRuns();
   studioState.runs = sortRuns(listed.filter((run): run is RunSummary => run.status !== 'damaged'));
   studioState.damagedRuns = listed.filter((run): run is DamagedRun => run.status === 'damaged');
+  studioState.loaded.runs = true;
 }
 
 /**
