@@ -10,16 +10,16 @@ function messageFor(input: Record<string, unknown>): string {
 
 describe('describeHyperParameterError', () => {
   it('names the CLI flag and the config field', () => {
-    expect(messageFor({ generatorLearningRate: -1 })).toMatch(/^--g-lr \(generatorLearningRate\): .*>0/);
+    expect(messageFor({ generatorLearningRate: -1 })).toMatch(/^--g-lr \(generatorLearningRate\) must be more than 0\.$/);
   });
 
   it('keeps one line per field, the tightest bound', () => {
     const seed = messageFor({ seed: 1e30 });
     expect(seed.split('\n')).toHaveLength(1);
-    expect(seed).toContain('2147483647');
+    expect(seed).toContain('2,147,483,647');
     const both = messageFor({ dropout: 1.5, batchSize: 0 });
     expect(both.split('\n')).toHaveLength(2);
-    expect(both).toMatch(/--dropout \(dropout\): .*0\.95/);
+    expect(both).toMatch(/--dropout \(dropout\) must be at most 0\.95\./);
     expect(both).toContain('--batch-size (batchSize)');
   });
 });

@@ -95,7 +95,7 @@ describe('one list of config fields', () => {
     expect(() => configInputFromFlags(parseFlags(['--g-lr', 'fast']))).toThrow('--g-lr expects a number, got "fast".');
     expect(() => configInputFromFlags(parseFlags(['--loss', 'hing']))).toThrow(expect.objectContaining({ hint: 'Did you mean "hinge"?' }));
     expect(() => configInputFromFlags(parseFlags(['--diffaugment', 'color,zoom']))).toThrow('got "zoom"');
-    expect(() => configValueFromFlag('--ema', '1')).toThrow(/--ema \(emaDecay\): /);
+    expect(() => configValueFromFlag('--ema', '1')).toThrow(/--ema \(emaDecay\) must be less than 1\./);
     expect(() => configValueFromFlag('--warp', '1')).toThrow('--warp is not a training setting.');
     expect(configInputFromFlags(parseFlags([])).preset).toBe('quick');
   });

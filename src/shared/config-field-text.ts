@@ -5,6 +5,7 @@
  */
 import { trainingConfigInputSchema, type TrainingConfigInput } from './config';
 import { configFieldByFlag, type ConfigField } from './config-fields';
+import { configIssueLines } from './config-issue';
 
 /** Text read as a field's value, or what was expected and the part that was not it. */
 export type FieldTextResult = { ok: true; value: unknown } | { ok: false; expected: string; got: string };
@@ -73,6 +74,6 @@ export function configValueFromFlag(flag: string, text: string): { key: keyof Tr
   if (!parsed.ok) throw new ConfigError(`${field.flag} expects ${parsed.expected}, got "${parsed.got}".`);
   const key = field.key as keyof TrainingConfigInput;
   const checked = trainingConfigInputSchema.shape[key].safeParse(parsed.value);
-  if (!checked.success) throw new ConfigError(checked.error.issues.map((issue) => `${field.flag} (${key}): ${issue.message}`).join('\n'));
+  if (!checked.success) throw new ConfigError(configIssueLines(checked.error, () => `${field.flag} (${key})`, key).join('\n'));
   return { key, value: checked.data };
 }

@@ -176,7 +176,3 @@ function resolveRecipes(input: RecipeConfig, defaults: RecipeConfig): RecipeConf
   return out;
 }
 
-/** Turn a zod error into one line per problem, naming the field. */
-export function describeConfigError(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`).join('\n');
-}

@@ -48,7 +48,7 @@ describe('planSweep', () => {
 
   it('refuses a combination the config refuses, naming it; a key varied twice; a sweep too big', () => {
     expect(() => planSweep({ config: { preset: 'tiny', labelSmoothing: 0.1 }, vary: [{ key: 'loss', values: ['bce', 'hinge'] }], seeds: 1 })).toThrow(
-      /The combination hinge loss is not a valid config: labelSmoothing: label smoothing lowers the real images' target; hinge has no targets/,
+      /The combination hinge loss is not a valid config: Label smoothing: label smoothing lowers the real images' target; hinge has no targets/,
     );
     expect(() => planSweep({ config: { preset: 'tiny' }, vary: [{ key: 'loss', values: ['bce'] }, { key: 'loss', values: ['hinge'] }], seeds: 1 })).toThrow(SweepError);
     expect(() => planSweep({ config: { preset: 'tiny' }, vary: [{ key: 'epochs', values: Array.from({ length: 100 }, (_, i) => i + 1) }], seeds: 101 })).toThrow(/10100 runs/);

@@ -10,6 +10,7 @@ import { resolveTrainingConfig, trainingConfigInputSchema, type TrainingConfig, 
 import { settingPhrase } from './run-name';
 import { nextSeeds } from './score-arms';
 import { executorChoiceSchema } from './slurm';
+import { configIssueLines } from './config-issue';
 
 /** Settings a sweep may vary: every config field but the preset (which decides the dataset's shape) and the seed (--seeds). */
 const VARIABLE_KEYS = Object.keys(trainingConfigInputSchema.shape).filter((key) => key !== 'preset' && key !== 'seed') as (keyof TrainingConfigInput)[];
@@ -75,7 +76,7 @@ export function planSweep(request: { config: TrainingConfigInput; vary: SweepAxi
     const parsed = trainingConfigInputSchema.safeParse({ ...request.config, ...combo });
     if (!parsed.success) {
       const what = Object.entries(combo).map(([key, value]) => settingPhrase(key, value)).join(', ');
-      throw new SweepError(`The combination ${what} is not a valid config: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+      throw new SweepError(`The combination ${what} is not a valid config: ${configIssueLines(parsed.error).join(' ')}`);
     }
     const differs = Object.entries(combo).map(([key, value]) => settingPhrase(key, value));
     return seeds.map((seed, seedIndex) => ({

@@ -37,7 +37,7 @@ describe('gan-studio summary', () => {
     [[], /Expected --preset NAME, got none/],
     [['--preset', 'tiny', '--latent-dim', '2.5'], /--latent-dim: expected an integer, got "2\.5"/],
     [['--preset', 'tiny', '--filter-scale', 'big'], /--filter-scale: expected a number, got "big"/],
-    [['--preset', 'tiny', '--latent-dim', '0'], /--latent-dim: Too small/],
+    [['--preset', 'tiny', '--latent-dim', '0'], /--latent-dim \(latentDim\) must be at least 1\./],
     [['--preset', 'tiny', '--bogus'], /Unknown option '--bogus'/],
   ])('rejects %j with a usage error (exit 2)', async (argv, message) => {
     const failure = run(argv);

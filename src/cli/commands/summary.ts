@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseCliArgs } from '../parse-args';
 import { z } from 'zod';
-import { describeConfigError, resolveTrainingConfig } from '../../shared/config';
+import { resolveTrainingConfig } from '../../shared/config';
+import { describeHyperParameterError } from '../config-errors';
 import { PRESET_NAMES } from '../../shared/presets';
 import type { PresetName } from '../../shared/presets';
 import { PRESETS } from '../../shared/preset-catalog';
@@ -94,8 +95,7 @@ function resolveConfig(options: SummaryOptions) {
     return resolveTrainingConfig({ ...options, seed: 0 });
   } catch (error) {
     if (error instanceof z.ZodError) {
-      const flags = describeConfigError(error).replaceAll('latentDim', '--latent-dim').replaceAll('filterScale', '--filter-scale');
-      throw new CliError(flags, EXIT.usage, 'Run "gan-studio summary --help" for the allowed values.');
+      throw new CliError(describeHyperParameterError(error), EXIT.usage, 'Run "gan-studio summary --help" for the allowed values.');
     }
     throw error;
   }

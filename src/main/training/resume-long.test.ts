@@ -147,7 +147,7 @@ describe.each(BACKENDS)('a finished 1,050-step run extended on %s', (backend) =>
 describe('a refused extension', () => {
   it.each([
     ['a length below the 10 epochs done', 5, /Cannot resume .* for 5 epochs: its checkpoint step-00001050 has 10 done\. Give 11 or more epochs/],
-    ['a length of 0 epochs', 0, /Cannot resume .* for 0 epochs: Too small/],
+    ['a length of 0 epochs', 0, /Cannot resume .* for 0 epochs: the length in epochs must be at least 1\./],
   ])('leaves the finished run as it was (%s)', async (_name, epochs, message) => {
     const runDir = join(root, `refused-${epochs}`);
     await cp(finished, runDir, { recursive: true });

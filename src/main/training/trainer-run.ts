@@ -28,6 +28,7 @@ import { trainLoop } from './loop';
 import { buildDiscriminator, buildGenerator, imageShapeOf } from './models';
 import { newestResumeAt, openResumePoint } from './resume-point';
 import { Rng, withMathRandom } from '../common/rng';
+import { configIssueLines } from '../../shared/config-issue';
 
 export type StartCommand = Extract<TrainerCommand, { type: 'start' }>;
 
@@ -200,7 +201,7 @@ function chooseConfig(command: StartCommand, existing: RunRecord | undefined): T
     if (command.epochs === undefined) return existing.config;
     const epochs = trainingConfigInputSchema.shape.epochs.unwrap().safeParse(command.epochs);
     if (!epochs.success) {
-      throw new TrainingError('bad-input', `Cannot resume ${command.runDir} for ${command.epochs} epochs: ${epochs.error.issues[0]?.message}.`);
+      throw new TrainingError('bad-input', `Cannot resume ${command.runDir} for ${command.epochs} epochs: ${configIssueLines(epochs.error, () => 'the length in epochs', 'epochs').join(' ')}`);
     }
     return { ...existing.config, epochs: epochs.data };
   }

@@ -2,10 +2,10 @@
  * The New-run form's fields and their validation with the shared schema, so
  * the UI refuses exactly what the server would refuse, field by field.
  */
-import type { z } from 'zod';
 import { resolveTrainingConfig, trainingConfigInputSchema, type TrainingConfigInput } from '../../../shared/config';
 import { fieldText, parseFieldText } from '../../../shared/config-field-text';
 import { CONFIG_FIELDS, formatConfigValue, type ConfigField, type ConfigFieldGroup } from '../../../shared/config-fields';
+import { configFieldLabel, configIssueWords } from '../../../shared/config-issue';
 import type { PresetName } from '../../../shared/presets';
 
 /** An editable setting: a field of the shared list (src/shared/config-fields.ts). */
@@ -56,41 +56,7 @@ export interface FormContext {
   presetBatchSize?: number;
 }
 
-const LABELS = new Map<string, string>(FIELDS.map((f) => [f.key, f.label]));
-const INTEGER_KEYS = new Set<string>(FIELDS.filter((f) => f.kind === 'integer' || f.kind === 'steps').map((f) => f.key));
 const count = (n: number): string => n.toLocaleString('en-US');
-
-/**
- * The one mapping from a schema refusal to words a person reads: the field's
- * label and the rule it broke, never the schema's own text
- * ("Invalid input: expected int, received number").
- */
-export function humanMessage(key: string, issue: z.core.$ZodIssue): string {
-  const label = LABELS.get(key) ?? key;
-  // Whole-number fields say "at least 1", not "more than 0".
-  const whole = INTEGER_KEYS.has(key);
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.expected === 'int' ? `${label} must be a whole number.` : `${label} must be a number.`;
-    case 'too_small': {
-      const min = Number(issue.minimum);
-      if (issue.inclusive || whole) return `${label} must be at least ${count(issue.inclusive ? min : Math.floor(min) + 1)}.`;
-      return `${label} must be more than ${count(min)}.`;
-    }
-    case 'too_big': {
-      const max = Number(issue.maximum);
-      if (issue.inclusive || whole) return `${label} must be at most ${count(issue.inclusive ? max : Math.ceil(max) - 1)}.`;
-      return `${label} must be less than ${count(max)}.`;
-    }
-    case 'not_multiple_of':
-      return `${label} must be a multiple of ${String(issue.divisor)}.`;
-    // Cross-field rules (config.ts) write their message for people already.
-    case 'custom':
-      return `${label}: ${issue.message}`;
-    default:
-      return `${label} is not a value this setting takes.`;
-  }
-}
 
 /** Parse typed values (blank = preset default) and validate with the shared schema, in words a person reads. */
 export function validateForm(preset: string, values: FormValues, context: FormContext = {}): FormResult {
@@ -108,7 +74,7 @@ export function validateForm(preset: string, values: FormValues, context: FormCo
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? 'config');
-      errors[key] ??= humanMessage(key, issue);
+      errors[key] ??= configIssueWords(key, configFieldLabel(key), issue);
     }
   }
   const batch = typeof input.batchSize === 'number' ? input.batchSize : context.presetBatchSize;
