@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainingConfig } from '../../../shared/config';
 import type { EpochMetrics } from '../../../shared/metrics';
-import { configDiff, gridAt, qualityKeys, sharesNoise } from './compare';
+import { configDiff, gridAt, qualityKeys, runDiff, sharesNoise } from './compare';
 
 const samples = [
   { epoch: 1, step: 1, url: 'early-1' },
@@ -30,6 +30,20 @@ describe('configDiff and sharesNoise', () => {
       { key: 'generatorLearningRate', label: 'G learning rate', values: [String(base.generatorLearningRate), '0.005'] },
     ]);
     expect(configDiff([base, base])).toEqual([]);
+  });
+
+  it('lists the dataset first when the runs trained on different ones, told apart by where each came from', () => {
+    const options = { fit: 'cover' as const, background: 'black' };
+    const folder = { id: 'cifar-1', name: 'cifar', fingerprint: 'a', dir: '/d/1', source: { path: '/data/cifar', kind: 'folder' as const, options } };
+    const tarball = { id: 'cifar-2', name: 'cifar', fingerprint: 'a', dir: '/d/2', source: { path: '/data/cifar.tar.gz', kind: 'tar' as const, options } };
+    expect(runDiff([{ config: base, dataset: folder }, { config: variant, dataset: tarball }])).toEqual([
+      { key: 'dataset', label: 'Dataset', values: ['cifar (folder · cifar)', 'cifar (tar · cifar.tar.gz)'] },
+      { key: 'generatorLearningRate', label: 'G learning rate', values: [String(base.generatorLearningRate), '0.005'] },
+    ]);
+    // One dataset (one cache): nothing to say about it.
+    expect(runDiff([{ config: base, dataset: folder }, { config: base, dataset: folder }])).toEqual([]);
+    const old = { id: 'old-1', name: 'cifar', fingerprint: 'a', dir: '/d/3' };
+    expect(runDiff([{ config: base, dataset: folder }, { config: base, dataset: old }])[0]?.values[1]).toBe('cifar (old-1)');
   });
 
   it('says grids share noise only when latent size and seed agree', () => {

@@ -1,8 +1,10 @@
 /**
  * Pure helpers behind the Compare view: which grid a run shows at a shared
- * epoch, what differs between configs, and whether the grids share noise.
+ * epoch, what differs between runs, and whether the grids share noise.
  */
 import type { TrainingConfig } from '../../../shared/config';
+import type { RunRecord } from '../../../shared/run';
+import { datasetOrigin } from './dataset-label';
 import { configFieldLabel, formatConfigValue } from '../../../shared/config-fields';
 import type { EpochMetrics } from '../../../shared/metrics';
 import type { SampleRef } from '../../../shared/api';
@@ -34,6 +36,18 @@ export function configDiff(configs: TrainingConfig[]): DiffRow[] {
     if (new Set(values).size > 1) rows.push({ key, label: configFieldLabel(key), values });
   }
   return rows;
+}
+
+/**
+ * What differs between runs: their dataset first when they trained on different ones (two imports of
+ * one folder under one name are told apart by where each came from), then the config keys.
+ */
+export function runDiff(runs: Pick<RunRecord, 'config' | 'dataset'>[]): DiffRow[] {
+  const datasets = runs.map(({ dataset }) =>
+    dataset.source ? `${dataset.name} (${datasetOrigin({ source: dataset.source, options: dataset.source.options })})` : `${dataset.name} (${dataset.id})`,
+  );
+  const differ = new Set(runs.map((run) => run.dataset.id)).size > 1;
+  return [...(differ ? [{ key: 'dataset', label: 'Dataset', values: datasets }] : []), ...configDiff(runs.map((run) => run.config))];
 }
 
 /** Grids come from the same latent vectors only when latent size and seed agree. */

@@ -25,7 +25,8 @@ export function datasetLabels(manifests: LabelFields[]): Map<string, string> {
   return new Map(manifests.map((m, i) => [m.id, (detailedCounts.get(detailed[i]!) ?? 0) > 1 ? `${detailed[i]} · ${m.id}` : detailed[i]!]));
 }
 
-type OriginFields = Pick<DatasetManifest, 'count' | 'width' | 'height' | 'channels' | 'source' | 'options'>;
+/** What the origin is told from: a manifest's source and options, or a run's record of them (no fingerprint). */
+type OriginFields = { source: Pick<DatasetManifest['source'], 'path' | 'kind'> & Partial<DatasetManifest['source']>; options: DatasetManifest['options'] };
 
 /** "10,000 images · 28×28×1": how big a dataset is, as a card or picker says it. */
 export function datasetDetail(manifest: Pick<DatasetManifest, 'count' | 'width' | 'height' | 'channels'> | undefined): string | undefined {
