@@ -5,7 +5,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCliArgs } from '../parse-args';
 import { BACKEND_NAMES, type BackendName } from '../../shared/backends';
 import { GENERATE_LIMITS, INTERPOLATION_FORMATS, type GenerateSpec, type InterpolationFormat } from '../../shared/generate';
@@ -15,6 +14,7 @@ import { selectBackend } from '../../main/backend';
 import { CliError } from '../cli-error';
 import { EXIT } from '../exit-codes';
 import { runWithProgress } from './export';
+import { runDirArg } from '../run-arg';
 
 export const help = `Usage: gan-studio generate RUN [--epoch N] [--n N] [--seed S] [--grid] --out DIR
        gan-studio generate RUN --interpolate [--from I --to J] --frames N --format gif|mp4|png --out FILE
@@ -75,11 +75,10 @@ function wholeFlag(flag: string, value: string | undefined, min: number, max: nu
   return n;
 }
 
-/** RUN as given when it is a folder, else a run id under the default runs folder. */
+/** RUN as a run folder or a run id under the default runs folder (runDirArg), which must exist. */
 function runDirOf(run: string): string {
-  if (existsSync(run)) return run;
-  const byId = join(defaultRunsRoot(), run);
-  if (existsSync(byId)) return byId;
+  const dir = runDirArg(run);
+  if (existsSync(dir)) return dir;
   throw new CliError(`No run folder "${run}", and no run with that id in ${defaultRunsRoot()}.`, EXIT.usage, 'Pass a run folder (it holds run.json) or a run id.');
 }
 
