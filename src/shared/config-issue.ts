@@ -6,15 +6,10 @@
  * resume's new length all say it this way.
  */
 import type { z } from 'zod';
-import { CONFIG_FIELDS } from './config-fields';
+import { CONFIG_FIELDS, configFieldLabel } from './config-fields';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const WHOLE_NUMBER_KEYS = new Set<string>(CONFIG_FIELDS.filter((f) => f.kind === 'integer' || f.kind === 'steps').map((f) => f.key));
-const LABELS = new Map<string, string>(CONFIG_FIELDS.map((f) => [f.key, f.label]));
-
-/** The form's label of a config field ("Batch size"), or the key itself. */
-export const configFieldLabel = (key: string): string => LABELS.get(key) ?? key;
-
 /** `issue` of the setting `key`, called `name`: the rule it broke. Whole-number settings say "at least 1", not "more than 0". */
 export function configIssueWords(key: string, name: string, issue: z.core.$ZodIssue): string {
   const whole = WHOLE_NUMBER_KEYS.has(key);

@@ -4,8 +4,8 @@
  */
 import { resolveTrainingConfig, trainingConfigInputSchema, type TrainingConfigInput } from '../../../shared/config';
 import { fieldText, parseFieldText } from '../../../shared/config-field-text';
-import { CONFIG_FIELDS, formatConfigValue, type ConfigField, type ConfigFieldGroup } from '../../../shared/config-fields';
-import { configFieldLabel, configIssueWords } from '../../../shared/config-issue';
+import { CONFIG_FIELDS, configFieldLabel, formatConfigValue, type ConfigField, type ConfigFieldGroup } from '../../../shared/config-fields';
+import { configIssueWords } from '../../../shared/config-issue';
 import type { PresetName } from '../../../shared/presets';
 
 /** An editable setting: a field of the shared list (src/shared/config-fields.ts). */
