@@ -15,7 +15,7 @@ import type { WasmBackendLike } from '../kernel-ops';
 import { parallel, parallelRows, threadsOf } from './parallel';
 import type { KernelCall } from './kernel-pool';
 import type { SimdKernels } from './simd-runtime';
-import { contiguousRows } from './table-cache';
+import { contiguousRows, memoryOf } from './table-cache';
 
 /** Heap scratch for one op, freed together. */
 export interface Scratch {
@@ -113,19 +113,22 @@ export function rowsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: S
 }
 
 
-/** out[t][k][n] = Σ_p in[p,t][k]·dy[p][n] into the zero-filled `out` ([T][K][N]); dy is [P][N] at `dy`. */
-export function columnsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, product: Product, dy: number, out: tf.TensorInfo): void {
+/**
+ * out[t][k][n] += Σ_p in[p,t][k]·dy[p][n] into `out` ([T][K][N], a tensor or
+ * its address; zero-filled for the product alone); dy is [P][N] at `dy`.
+ */
+export function columnsProduct(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, product: Product, dy: number, out: tf.TensorInfo | number): void {
   const prod = gathered(backend, kernels, s, product);
   const { ind, base, zero, P, T, K, N } = prod;
   const work = P * T * K * N;
-  const o = address(backend, out);
+  const o = typeof out === 'number' ? out : address(backend, out);
   if (N < FEW && K % 4 === 0) {
     const outT = s.alloc([N * T * K], 'float32');
     (backend.typedArrayFromHeap(outT) as Float32Array).fill(0);
     kernels.exports['gemmColumnsDot']!(ind, dy, address(backend, outT), P, T, K, N, base, zero);
-    const result = backend.typedArrayFromHeap(out) as Float32Array;
+    const result = new Float32Array(memoryOf(backend), o, T * K * N);
     const byColumn = backend.typedArrayFromHeap(outT) as Float32Array;
-    for (let r = 0; r < T * K; r++) for (let n = 0; n < N; n++) result[r * N + n] = byColumn[n * T * K + r]!;
+    for (let r = 0; r < T * K; r++) for (let n = 0; n < N; n++) result[r * N + n]! += byColumn[n * T * K + r]!;
     return;
   }
   const chunk = Math.max(16, Math.min(Math.floor(DY_CHUNK_BYTES / 4 / Math.max(N, 1)), Math.floor(PACK_CHUNK_BYTES / 4 / K)));

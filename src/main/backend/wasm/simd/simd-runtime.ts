@@ -20,6 +20,7 @@ import { gatherRows, gemmColumnsDot, gemmRowsDot } from './gemm-narrow-kernels';
 import { KernelPool } from './kernel-pool';
 import { forwardTable, phaseTable } from './table-kernels';
 import { encodeModule } from './wasm-emitter';
+import { winogradTransform } from './winograd-kernels';
 import type { FunctionBuilder, MemoryImport } from './wasm-emitter';
 
 /** Which SIMD instruction set the studio's kernels run on. */
@@ -59,6 +60,7 @@ function moduleFunctions(fma: boolean): Record<string, FunctionBuilder> {
     adamUpdate: adamUpdate(),
     batchNormGrad: batchNormGrad(),
     dropoutMask: dropoutMask(),
+    winogradTransform: winogradTransform(fma),
     ...elementwiseFunctions(),
   };
 }
