@@ -46,6 +46,7 @@ export const SIMD = {
   f32x4Ge: 0x46,
   v128And: 0x4e,
   v128Bitselect: 0x52,
+  f32x4Neg: 0xe1,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
@@ -138,6 +139,14 @@ export class FunctionBuilder {
 
   f64(value: number): this {
     this.code.push(0x44, ...new Uint8Array(new Float64Array([value]).buffer));
+    return this;
+  }
+
+  /** v128.const with `value` in all four f32 lanes. */
+  f32x4Const(value: number): this {
+    this.simd(0x0c);
+    const lane = new Uint8Array(new Float32Array([value]).buffer);
+    for (let l = 0; l < 4; l++) this.code.push(...lane);
     return this;
   }
 

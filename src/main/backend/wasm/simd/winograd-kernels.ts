@@ -26,6 +26,23 @@
  */
 import { multiplyAdd, zero } from './gemm-kernels';
 import { FunctionBuilder, OP, SIMD } from './wasm-emitter';
+import { entry, MAX_TILE, winogradMatrices, type Matrix } from './winograd-matrices';
+
+const MAX_N = MAX_TILE;
+
+/**
+ * The input transform's Bᵀ for n = 2..8 (it depends on n alone): the
+ * transform the products' cost is closest to, so its passes run with the
+ * constants in the code, zeros skipped and ±1 as adds (kind = index + 1).
+ * Every other matrix goes through the generic loops (kind 0).
+ */
+export const SPECIAL_MATRICES: readonly Matrix[] = Array.from({ length: MAX_N - 1 }, (_, i) => winogradMatrices(1, i + 2).BT);
+
+/** The kind that names `m` in a descriptor: 1 + its index in SPECIAL_MATRICES, or 0 (generic). */
+export function matrixKind(m: Matrix): number {
+  const index = SPECIAL_MATRICES.findIndex((s) => s.rows === m.rows && s.cols === m.cols && s.data.every((v, i) => v === m.data[i]));
+  return index + 1;
+}
 
 /** i32 fields of a side's addressing, in descriptor order. */
 export const SIDE_FIELDS = ['base', 'sN', 'sY', 'sX', 'sLane', 'tilesY', 'tilesX', 'mY', 'mX', 'oY', 'oX', 'H', 'W'] as const;
@@ -33,7 +50,7 @@ export type SideField = (typeof SIDE_FIELDS)[number];
 export type Side = Record<SideField, number>;
 
 /** i32 fields shared by both sides, in descriptor order (then the source side, then the destination). */
-export const SHARED_FIELDS = ['channels', 'pIn', 'qIn', 'pOut', 'qOut', 'left', 'right', 'accumulate'] as const;
+export const SHARED_FIELDS = ['channels', 'pIn', 'qIn', 'pOut', 'qOut', 'left', 'right', 'leftKind', 'rightKind', 'accumulate'] as const;
 export type Shared = Record<(typeof SHARED_FIELDS)[number], number>;
 
 /** Words in a descriptor. */
@@ -136,6 +153,80 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
       },
     );
 
+  const [item, k, j, pp, qq] = [i32(), i32(), i32(), i32(), i32()];
+  const xs = Array.from({ length: MAX_N }, () => fb.local('v128'));
+  type Step = () => void;
+  /**
+   * For items 0..count: y = M·x, x[j] at src + item·srcItem + j·srcElement
+   * (inLen vectors), y[k] at dst + item·dstItem + k·dstElement (outLen); M
+   * is the special matrix `kind` names (its constants in the code), or with
+   * kind 0 the outLen × inLen floats at `matrix`.
+   */
+  const passes = (kind: number, matrix: number, inLen: number, outLen: number, count: number, src: number, srcItem: Step, srcElement: Step, dst: number, dstItem: Step, dstElement: Step) => {
+    const itemStart = (base: number, step: Step, into: number) => {
+      fb.get(item);
+      step();
+      fb.op(OP.i32Mul).get(base).op(OP.i32Add).set(into);
+    };
+    SPECIAL_MATRICES.forEach((special, index) => {
+      fb.get(kind).i32(index + 1).op(OP.i32Eq).ifThen(() => {
+        fb.forRange(item, 0, () => fb.get(count), 1, () => {
+          itemStart(src, srcItem, pp);
+          for (let jj = 0; jj < special.cols; jj++) {
+            fb.get(pp).simdMem(SIMD.load, 0, 4).set(xs[jj]!);
+            if (jj + 1 < special.cols) fb.addTo(pp, srcElement);
+          }
+          itemStart(dst, dstItem, qq);
+          for (let kk = 0; kk < special.rows; kk++) {
+            fb.get(qq);
+            constantRow(special, kk);
+            fb.simdMem(SIMD.store, 0, 4);
+            if (kk + 1 < special.rows) fb.addTo(qq, dstElement);
+          }
+        });
+      });
+    });
+    fb.get(kind).op(OP.i32Eqz).ifThen(() => {
+      fb.forRange(item, 0, () => fb.get(count), 1, () => {
+        itemStart(dst, dstItem, qq);
+        fb.forRange(k, 0, () => fb.get(outLen), 1, () => {
+          zero(fb, true);
+          fb.set(acc);
+          fb.get(matrix).get(k).get(inLen).op(OP.i32Mul).i32(4).op(OP.i32Mul, OP.i32Add).set(pc);
+          itemStart(src, srcItem, px);
+          fb.forRange(j, 0, () => fb.get(inLen), 1, () => {
+            fb.get(pc).simdMem(SIMD.load32Splat).set(coefficient);
+            fb.get(px).simdMem(SIMD.load, 0, 4).set(value);
+            multiplyAdd(ctx, acc, value, coefficient, true);
+            fb.addTo(pc, 4);
+            fb.addTo(px, srcElement);
+          });
+          fb.get(qq).get(acc).simdMem(SIMD.store, 0, 4);
+          fb.addTo(qq, dstElement);
+        });
+      });
+    });
+  };
+  /** Pushes Σ_j M[row][j]·xs[j] with the nonzero constants inlined (±1 as add / subtract). */
+  const constantRow = (special: Matrix, row: number) => {
+    let first = true;
+    for (let jj = 0; jj < special.cols; jj++) {
+      const c = Math.fround(entry(special, row, jj));
+      if (c === 0) continue;
+      const x = xs[jj]!;
+      if (first) {
+        fb.get(x);
+        if (c === -1) fb.simd(SIMD.f32x4Neg);
+        else if (c !== 1) fb.f32x4Const(c).simd(SIMD.f32x4Mul);
+        first = false;
+      } else if (c === 1) fb.get(x).simd(SIMD.f32x4Add);
+      else if (c === -1) fb.get(x).simd(SIMD.f32x4Sub);
+      else if (fma) fb.set(acc).get(x).f32x4Const(c).get(acc).simd(SIMD.f32x4RelaxedMadd);
+      else fb.get(x).f32x4Const(c).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
+    }
+    if (first) zero(fb, true);
+  };
+
   fb.forRange(u, () => fb.get(U_BEGIN), () => fb.get(U_END), 1, () => {
     fb.forRange(c0, 0, () => fb.get(shared.channels), 4, () => {
       fb.get(shared.channels).get(c0).op(OP.i32Sub).set(lanes);
@@ -157,50 +248,50 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
           fb.addTo(px, 16);
         });
       });
-      // half[a][w] = Σ_h L[a][h]·patch[h][w].
-      fb.get(half).set(addr);
-      fb.forRange(a, 0, () => fb.get(shared.pOut), 1, () => {
-        fb.forRange(w, 0, () => fb.get(shared.qIn), 1, () => {
-          zero(fb, true);
-          fb.set(acc);
-          fb.get(shared.left).get(a).get(shared.pIn).op(OP.i32Mul).i32(4).op(OP.i32Mul, OP.i32Add).set(pc);
-          fb.get(patch).get(w).i32(16).op(OP.i32Mul, OP.i32Add).set(px);
-          fb.forRange(h, 0, () => fb.get(shared.pIn), 1, () => {
-            fb.get(pc).simdMem(SIMD.load32Splat).set(coefficient);
-            fb.get(px).simdMem(SIMD.load, 0, 4).set(value);
-            multiplyAdd(ctx, acc, value, coefficient, true);
-            fb.addTo(pc, 4);
-            fb.addTo(px, () => fb.get(shared.qIn).i32(16).op(OP.i32Mul));
-          });
-          fb.get(addr).get(acc).simdMem(SIMD.store, 0, 4);
-          fb.addTo(addr, 16);
-        });
-      });
-      // out[a][b] = Σ_w half[a][w]·R[b][w], written (or added) where the destination has it.
+      // half[a][w] = Σ_h L[a][h]·patch[h][w]: column w of the patch through L.
+      passes(
+        shared.leftKind,
+        shared.left,
+        shared.pIn,
+        shared.pOut,
+        shared.qIn,
+        patch,
+        () => fb.i32(16),
+        () => fb.get(shared.qIn).i32(16).op(OP.i32Mul),
+        half,
+        () => fb.i32(16),
+        () => fb.get(shared.qIn).i32(16).op(OP.i32Mul),
+      );
+      // result[a][b] = Σ_w half[a][w]·R[b][w]: row a of half through R (into the patch's space, now free).
+      passes(
+        shared.rightKind,
+        shared.right,
+        shared.qIn,
+        shared.qOut,
+        shared.pOut,
+        half,
+        () => fb.get(shared.qIn).i32(16).op(OP.i32Mul),
+        () => fb.i32(16),
+        patch,
+        () => fb.get(shared.qOut).i32(16).op(OP.i32Mul),
+        () => fb.i32(16),
+      );
+      // Written (or added) where the destination has the element.
+      fb.get(patch).set(px);
       fb.forRange(a, 0, () => fb.get(shared.pOut), 1, () => {
         fb.get(dst.y0).get(a).op(OP.i32Add).set(y);
         rowInside(dst);
         fb.forRange(b, 0, () => fb.get(shared.qOut), 1, () => {
           fb.get(dst.x0).get(b).op(OP.i32Add).set(x);
-          zero(fb, true);
-          fb.set(acc);
-          fb.get(shared.right).get(b).get(shared.qIn).op(OP.i32Mul).i32(4).op(OP.i32Mul, OP.i32Add).set(pc);
-          fb.get(half).get(a).get(shared.qIn).op(OP.i32Mul).i32(16).op(OP.i32Mul, OP.i32Add).set(px);
-          fb.forRange(w, 0, () => fb.get(shared.qIn), 1, () => {
-            fb.get(pc).simdMem(SIMD.load32Splat).set(coefficient);
-            fb.get(px).simdMem(SIMD.load, 0, 4).set(value);
-            multiplyAdd(ctx, acc, value, coefficient, true);
-            fb.addTo(pc, 4);
-            fb.addTo(px, 16);
-          });
           inside(dst).ifThen(() => {
             element(dst);
             fb.get(shared.accumulate).ifThen(
-              () => (loadChannels(dst), fb.get(acc).get(value).simd(SIMD.f32x4Add).set(value)),
-              () => fb.get(acc).set(value),
+              () => (loadChannels(dst), fb.get(px).simdMem(SIMD.load, 0, 4).get(value).simd(SIMD.f32x4Add).set(value)),
+              () => fb.get(px).simdMem(SIMD.load, 0, 4).set(value),
             );
             storeChannels(dst);
           });
+          fb.addTo(px, 16);
         });
       });
     });

@@ -18,7 +18,7 @@ import { address, columnsProduct, rowsProduct, scratch, type Scratch } from './g
 import { parallel, threadsOf } from './parallel';
 import type { SimdKernels } from './simd-runtime';
 import { contiguousRows, memoryOf, zeroRow } from './table-cache';
-import { descriptor, DESCRIPTOR_WORDS, TRANSFORM_SCRATCH_BYTES, type Shared, type Side } from './winograd-kernels';
+import { descriptor, DESCRIPTOR_WORDS, matrixKind, TRANSFORM_SCRATCH_BYTES, type Shared, type Side } from './winograd-kernels';
 import { transpose, winogradMatrices, type Matrix } from './winograd-matrices';
 import { tilePlan, type TilePlan } from './winograd-plan';
 
@@ -37,17 +37,23 @@ interface Layout {
   tilesPerImage: number;
   imagesPerChunk: number;
   threadScratch: number;
-  /** Heap addresses of the float32 matrices, by role. */
-  matrices: Record<'BTy' | 'BTx' | 'Gy' | 'Gx' | 'ATy' | 'ATx' | 'Ay' | 'Ax' | 'GTy' | 'GTx', number>;
+  /** The float32 matrices on the heap, by role. */
+  matrices: Record<'BTy' | 'BTx' | 'Gy' | 'Gx' | 'ATy' | 'ATx' | 'Ay' | 'Ax' | 'GTy' | 'GTx', Uploaded>;
 }
 
-function upload(backend: WasmBackendLike, s: Scratch, all: Record<string, Matrix>): Record<string, number> {
-  const out: Record<string, number> = {};
+/** A matrix on the heap: its address, and its kind (winograd-kernels.ts: 0, or the special matrix it is). */
+interface Uploaded {
+  address: number;
+  kind: number;
+}
+
+function upload(backend: WasmBackendLike, s: Scratch, all: Record<string, Matrix>): Record<string, Uploaded> {
+  const out: Record<string, Uploaded> = {};
   for (const [role, m] of Object.entries(all)) {
-    out[role] = address(backend, s.alloc([m.data.length], 'float32'));
+    out[role] = { address: address(backend, s.alloc([m.data.length], 'float32')), kind: matrixKind(m) };
   }
   const heap = new Float32Array(memoryOf(backend));
-  for (const [role, m] of Object.entries(all)) heap.set(m.data, out[role]! / 4);
+  for (const [role, m] of Object.entries(all)) heap.set(m.data, out[role]!.address / 4);
   return out;
 }
 
@@ -105,14 +111,37 @@ function flatSide(base: number, sN: number, sY: number, sX: number, sLane: numbe
   return { base, sN, sY, sX, sLane, tilesY: 1, tilesX: 1, mY: 0, mX: 0, oY: 0, oX: 0, H: bounds[0], W: bounds[1] };
 }
 
+/**
+ * A tile-major Winograd-domain buffer [tile][ξ][channels]: the input
+ * transform writes each tile's positions side by side (position-major
+ * writes land 64 pages apart and cost more than the transform), and the
+ * products read position ξ's rows through a table at stride positions·channels.
+ */
+const tileMajorSide = (base: number, positions: number, channels: number, nX: number): Side =>
+  flatSide(base, positions * channels * 4, nX * channels * 4, channels * 4, 4);
+
 /** A Winograd-domain buffer [ξ][item][channels]: ξ = h·n_x + w. */
 const domainSide = (base: number, items: number, channels: number, nX: number): Side => {
   const position = items * channels * 4;
   return flatSide(base, channels * 4, nX * position, position, 4);
 };
 
+/** What a transform call says besides its sides: sizes, the matrices (L left, R right), accumulate. */
+interface Pass {
+  channels: number;
+  pIn: number;
+  qIn: number;
+  pOut: number;
+  qOut: number;
+  left: Uploaded;
+  right: Uploaded;
+  accumulate: number;
+}
+
 /** Runs one transform over `items` items across the threads. */
-function transform(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, at: Layout, items: number, shared: Shared, source: Side, destination: Side): void {
+function transform(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, at: Layout, items: number, pass: Pass, source: Side, destination: Side): void {
+  const { left, right, ...sizes } = pass;
+  const shared: Shared = { ...sizes, left: left.address, right: right.address, leftKind: left.kind, rightKind: right.kind };
   const words = descriptor(shared, source, destination);
   const desc = address(backend, s.alloc([DESCRIPTOR_WORDS], 'int32'));
   new Int32Array(memoryOf(backend), desc, DESCRIPTOR_WORDS).set(words);
@@ -132,7 +161,7 @@ function inputTransform(backend: WasmBackendLike, kernels: SimdKernels, s: Scrat
     tiles,
     { channels: c.inChannels, pIn: plan.y.n, qIn: plan.x.n, pOut: plan.y.n, qOut: plan.x.n, left: matrices.BTy, right: matrices.BTx, accumulate: 0 },
     imageSide(input, n0, plan, [c.offsetY, c.offsetX], [input.height, input.width]),
-    domainSide(v, tiles, c.inChannels, plan.x.n),
+    tileMajorSide(v, at.positions, c.inChannels, plan.x.n),
   );
 }
 
@@ -165,12 +194,12 @@ export function correlate(backend: WasmBackendLike, kernels: SimdKernels, c: Cor
     for (let n0 = 0; n0 < c.batch; n0 += at.imagesPerChunk) {
       const tiles = Math.min(at.imagesPerChunk, c.batch - n0) * at.tilesPerImage;
       inputTransform(backend, kernels, s, at, c, n0, tiles, v);
-      const ind = contiguousRows(backend, tiles, cin);
-      const outInd = contiguousRows(backend, tiles, cout);
+      const ind = contiguousRows(backend, tiles, positions * cin);
+      const outInd = contiguousRows(backend, tiles, positions * cout);
       const zero = zeroRow(backend, cin);
       for (let xi = 0; xi < positions; xi++) {
-        const product = { ind, base: v + xi * tiles * cin * 4, zero, P: tiles, T: 1, K: cin, N: cout };
-        rowsProduct(backend, kernels, s, product, { outInd, base: m + xi * tiles * cout * 4 }, u + xi * cin * cout * 4, 0);
+        const product = { ind, base: v + xi * cin * 4, zero, P: tiles, T: 1, K: cin, N: cout };
+        rowsProduct(backend, kernels, s, product, { outInd, base: m + xi * cout * 4 }, u + xi * cin * cout * 4, 0);
       }
       // out (+)= Aᵀ M A, tiles cropped at outHeight × outWidth.
       transform(
@@ -180,7 +209,7 @@ export function correlate(backend: WasmBackendLike, kernels: SimdKernels, c: Cor
         at,
         tiles,
         { channels: cout, pIn: plan.y.n, qIn: plan.x.n, pOut: plan.y.m, qOut: plan.x.m, left: matrices.ATy, right: matrices.ATx, accumulate: c.accumulate ? 1 : 0 },
-        domainSide(m, tiles, cout, plan.x.n),
+        tileMajorSide(m, positions, cout, plan.x.n),
         imageSide(c.output, n0, plan, [0, 0], [c.outHeight, c.outWidth]),
       );
     }
@@ -215,10 +244,10 @@ export function correlateFilterGradient(backend: WasmBackendLike, kernels: SimdK
         imageSide(c.output, n0, plan, [0, 0], [c.outHeight, c.outWidth]),
         domainSide(dm, tiles, cout, plan.x.n),
       );
-      const ind = contiguousRows(backend, tiles, cin);
+      const ind = contiguousRows(backend, tiles, positions * cin);
       const zero = zeroRow(backend, cin);
       for (let xi = 0; xi < positions; xi++) {
-        const product = { ind, base: v + xi * tiles * cin * 4, zero, P: tiles, T: 1, K: cin, N: cout };
+        const product = { ind, base: v + xi * cin * 4, zero, P: tiles, T: 1, K: cin, N: cout };
         columnsProduct(backend, kernels, s, product, dm + xi * tiles * cout * 4, du + xi * cin * cout * 4);
       }
     }

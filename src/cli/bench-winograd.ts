@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:winograd`: CPU ms of the direct conv kernels against
+ * Winograd (simd/winograd.ts) on the generator's heaviest stride-1 shapes,
+ * forward and filter gradient. Run it with GAN_STUDIO_WASM_THREADS=1: CPU
+ * time then is what the shape costs on one idle core, whatever else the
+ * machine runs. Direct and Winograd alternate; each row is the best of N.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../main/backend/index';
+import type { WasmBackendLike } from '../main/backend/wasm/kernel-ops';
+import { studioKernels } from '../main/backend/wasm/simd/conv-kernels';
+import type { Correlation } from '../main/backend/wasm/simd/correlation';
+import { correlate, correlateFilterGradient, winogradPays } from '../main/backend/wasm/simd/winograd';
+import { tilePlan } from '../main/backend/wasm/simd/winograd-plan';
+import { seededValues } from '../main/backend/wasm/test-support';
+
+interface Shape {
+  name: string;
+  batch: number;
+  size: number;
+  taps: number;
+  inChannels: number;
+  outChannels: number;
+}
+
+const SHAPES: Shape[] = [
+  { name: 'tf-tutorial 5×5 256→128 on 7×7', batch: 64, size: 7, taps: 5, inChannels: 256, outChannels: 128 },
+  { name: 'seed-model-one 5×5 256→128 on 8×8', batch: 64, size: 8, taps: 5, inChannels: 256, outChannels: 128 },
+  { name: '3×3 phase 128→64 on 7×7', batch: 64, size: 7, taps: 3, inChannels: 128, outChannels: 64 },
+];
+
+/** CPU ms of `run` (user + system, this process's threads). */
+function cpuMs(run: () => void): number {
+  const start = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+const addressOf = (backend: WasmBackendLike, t: tf.Tensor): number => backend.getMemoryOffset(t.dataId);
+
+function correlationOf(backend: WasmBackendLike, s: Shape, x: tf.Tensor, w: tf.Tensor, out: tf.Tensor): Correlation {
+  const { size, taps, inChannels: cin, outChannels: cout } = s;
+  const pad = -Math.floor((taps - 1) / 2);
+  return {
+    batch: s.batch,
+    outHeight: size,
+    outWidth: size,
+    inChannels: cin,
+    outChannels: cout,
+    filterHeight: taps,
+    filterWidth: taps,
+    offsetY: pad,
+    offsetX: pad,
+    input: { base: addressOf(backend, x), strides: [size * size * cin, size * cin, cin, 1], height: size, width: size },
+    filter: { base: addressOf(backend, w), strides: [taps * cin * cout, cin * cout, cout, 1] },
+    output: { base: addressOf(backend, out), strides: [size * size * cout, size * cout, cout, 1] },
+    accumulate: false,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
+  const repeats = Number(values.repeats);
+  await selectBackend({ forced: 'wasm' });
+  const backend = tf.backend() as unknown as WasmBackendLike;
+  const kernels = studioKernels(backend);
+  if (kernels === undefined) throw new Error('expected the studio SIMD kernels on wasm, got none (GAN_STUDIO_WASM_SIMD=off?)');
+  console.log(`threads: ${kernels.pool?.threads ?? 1}, ${kernels.kind}; best of ${repeats}, CPU ms`);
+  console.log(['shape', 'plan', 'pays', 'fwd direct', 'fwd wino', 'speedup', 'dW direct', 'dW wino', 'speedup'].join('\t'));
+  for (const s of SHAPES) {
+    const { batch, size, taps, inChannels: cin, outChannels: cout } = s;
+    const x = tf.tensor4d(seededValues(batch * size * size * cin, 1), [batch, size, size, cin]);
+    const w = tf.tensor4d(seededValues(taps * taps * cin * cout, 2), [taps, taps, cin, cout]);
+    const dy = tf.tensor4d(seededValues(batch * size * size * cout, 3), [batch, size, size, cout]);
+    const out = tf.zeros([batch, size, size, cout]);
+    const dw = tf.zeros([taps, taps, cin, cout]);
+    const forward = correlationOf(backend, s, x, w, out);
+    const gradient = { ...correlationOf(backend, s, x, dw, dy) };
+    const best = { fwdDirect: Infinity, fwdWino: Infinity, dwDirect: Infinity, dwWino: Infinity };
+    for (let r = 0; r <= repeats; r++) {
+      // r = 0 warms up (tables, heap growth) and is not counted.
+      const keep = (key: keyof typeof best, ms: number) => (best[key] = r === 0 ? best[key] : Math.min(best[key], ms));
+      keep('fwdDirect', cpuMs(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').dispose()));
+      keep('fwdWino', cpuMs(() => correlate(backend, kernels, forward)));
+      keep(
+        'dwDirect',
+        cpuMs(() => (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [taps, taps, cin, cout] }) as tf.Tensor).dispose()),
+      );
+      keep('dwWino', cpuMs(() => correlateFilterGradient(backend, kernels, gradient)));
+    }
+    const plan = tilePlan(forward);
+    console.log(
+      [
+        s.name,
+        `F(${plan.y.m},${plan.y.r})²`,
+        String(winogradPays(forward)),
+        best.fwdDirect.toFixed(1),
+        best.fwdWino.toFixed(1),
+        `${(best.fwdDirect / best.fwdWino).toFixed(2)}×`,
+        best.dwDirect.toFixed(1),
+        best.dwWino.toFixed(1),
+        `${(best.dwDirect / best.dwWino).toFixed(2)}×`,
+      ].join('\t'),
+    );
+    tf.dispose([x, w, dy, out, dw]);
+  }
+}
+
+await main();
