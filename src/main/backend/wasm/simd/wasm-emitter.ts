@@ -10,6 +10,11 @@
 export type ValType = 'i32' | 'f32' | 'f64' | 'v128';
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
+/** out.push(...bytes) for any length (a spread of a large function body overflows the stack). */
+function append(out: number[], bytes: readonly number[]): void {
+  for (const b of bytes) out.push(b);
+}
+
 /** Unsigned LEB128. */
 function uleb(n: number, out: number[]): void {
   do {
@@ -236,7 +241,8 @@ export class FunctionBuilder {
       uleb(count, body);
       body.push(VALTYPE[type]);
     }
-    body.push(...this.code, 0x0b);
+    append(body, this.code);
+    body.push(0x0b);
     const out: number[] = [];
     uleb(body.length, out);
     return out.concat(body);
@@ -253,7 +259,7 @@ export interface MemoryImport {
 function section(id: number, content: number[], out: number[]): void {
   out.push(id);
   uleb(content.length, out);
-  out.push(...content);
+  append(out, content);
 }
 
 function name(text: string, out: number[]): void {
@@ -308,7 +314,7 @@ export function encodeModule(memory: MemoryImport, functions: Record<string, Fun
 
   const code: number[] = [];
   uleb(entries.length, code);
-  for (const [, f] of entries) code.push(...f.encode());
+  for (const [, f] of entries) append(code, f.encode());
   section(10, code, out);
   return new Uint8Array(out);
 }

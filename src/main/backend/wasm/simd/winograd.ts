@@ -37,31 +37,15 @@ interface Layout {
   tilesPerImage: number;
   imagesPerChunk: number;
   threadScratch: number;
-  /** The float32 matrices on the heap, by role. */
-  matrices: Record<'BTy' | 'BTx' | 'Gy' | 'Gx' | 'ATy' | 'ATx' | 'Ay' | 'Ax' | 'GTy' | 'GTx', Uploaded>;
-}
-
-/** A matrix on the heap: its address, and its kind (winograd-kernels.ts: 0, or the special matrix it is). */
-interface Uploaded {
-  address: number;
-  kind: number;
-}
-
-function upload(backend: WasmBackendLike, s: Scratch, all: Record<string, Matrix>): Record<string, Uploaded> {
-  const out: Record<string, Uploaded> = {};
-  for (const [role, m] of Object.entries(all)) {
-    out[role] = { address: address(backend, s.alloc([m.data.length], 'float32')), kind: matrixKind(m) };
-  }
-  const heap = new Float32Array(memoryOf(backend));
-  for (const [role, m] of Object.entries(all)) heap.set(m.data, out[role]!.address / 4);
-  return out;
+  /** The matrices' kinds (winograd-kernels.ts MATRICES), by role. */
+  matrices: Record<'BTy' | 'BTx' | 'Gy' | 'Gx' | 'ATy' | 'ATx' | 'Ay' | 'Ax' | 'GTy' | 'GTx', number>;
 }
 
 function layout(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, c: Correlation): Layout {
   const plan = tilePlan(c);
   const my = winogradMatrices(plan.y.m, plan.y.r);
   const mx = winogradMatrices(plan.x.m, plan.x.r);
-  const matrices = upload(backend, s, {
+  const roles: Record<keyof Layout['matrices'], Matrix> = {
     BTy: my.BT,
     BTx: mx.BT,
     Gy: my.G,
@@ -72,7 +56,8 @@ function layout(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, c: C
     Ax: transpose(mx.AT),
     GTy: transpose(my.G),
     GTx: transpose(mx.G),
-  }) as Layout['matrices'];
+  };
+  const matrices = Object.fromEntries(Object.entries(roles).map(([role, m]) => [role, matrixKind(m)])) as Layout['matrices'];
   const positions = plan.y.n * plan.x.n;
   const tilesPerImage = plan.y.tiles * plan.x.tiles;
   const bytesPerImage = positions * tilesPerImage * (c.inChannels + c.outChannels) * 4;
@@ -126,22 +111,22 @@ const domainSide = (base: number, items: number, channels: number, nX: number): 
   return flatSide(base, channels * 4, nX * position, position, 4);
 };
 
-/** What a transform call says besides its sides: sizes, the matrices (L left, R right), accumulate. */
+/** What a transform call says besides its sides: sizes, the matrices' kinds (L left, R right), accumulate. */
 interface Pass {
   channels: number;
   pIn: number;
   qIn: number;
   pOut: number;
   qOut: number;
-  left: Uploaded;
-  right: Uploaded;
+  left: number;
+  right: number;
   accumulate: number;
 }
 
 /** Runs one transform over `items` items across the threads. */
 function transform(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, at: Layout, items: number, pass: Pass, source: Side, destination: Side): void {
   const { left, right, ...sizes } = pass;
-  const shared: Shared = { ...sizes, left: left.address, right: right.address, leftKind: left.kind, rightKind: right.kind };
+  const shared: Shared = { ...sizes, leftKind: left, rightKind: right };
   const words = descriptor(shared, source, destination);
   const desc = address(backend, s.alloc([DESCRIPTOR_WORDS], 'int32'));
   new Int32Array(memoryOf(backend), desc, DESCRIPTOR_WORDS).set(words);
