@@ -19,15 +19,20 @@ interface Shape {
   name: string;
   batch: number;
   size: number;
-  taps: number;
+  taps: [number, number];
   inChannels: number;
   outChannels: number;
 }
 
 const SHAPES: Shape[] = [
-  { name: 'tf-tutorial 5×5 256→128 on 7×7', batch: 64, size: 7, taps: 5, inChannels: 256, outChannels: 128 },
-  { name: 'seed-model-one 5×5 256→128 on 8×8', batch: 64, size: 8, taps: 5, inChannels: 256, outChannels: 128 },
-  { name: '3×3 phase 128→64 on 7×7', batch: 64, size: 7, taps: 3, inChannels: 128, outChannels: 64 },
+  { name: 'tf-tutorial 5×5 256→128 on 7×7', batch: 64, size: 7, taps: [5, 5], inChannels: 256, outChannels: 128 },
+  { name: 'seed-model-one 5×5 256→128 on 8×8', batch: 64, size: 8, taps: [5, 5], inChannels: 256, outChannels: 128 },
+  { name: '3×3 phase 128→64 on 7×7', batch: 64, size: 7, taps: [3, 3], inChannels: 128, outChannels: 64 },
+  { name: '3×2 phase 128→64 on 7×7', batch: 64, size: 7, taps: [3, 2], inChannels: 128, outChannels: 64 },
+  { name: '2×2 phase 128→64 on 7×7', batch: 64, size: 7, taps: [2, 2], inChannels: 128, outChannels: 64 },
+  { name: '3×3 phase 64→128 on 7×7', batch: 64, size: 7, taps: [3, 3], inChannels: 64, outChannels: 128 },
+  { name: '3×3 phase 64→32 on 14×14', batch: 64, size: 14, taps: [3, 3], inChannels: 64, outChannels: 32 },
+  { name: '3×3 phase 16→64 on 14×14', batch: 64, size: 14, taps: [3, 3], inChannels: 16, outChannels: 64 },
 ];
 
 /** CPU ms of `run` (user + system, this process's threads). */
@@ -41,20 +46,21 @@ function cpuMs(run: () => void): number {
 const addressOf = (backend: WasmBackendLike, t: tf.Tensor): number => backend.getMemoryOffset(t.dataId);
 
 function correlationOf(backend: WasmBackendLike, s: Shape, x: tf.Tensor, w: tf.Tensor, out: tf.Tensor): Correlation {
-  const { size, taps, inChannels: cin, outChannels: cout } = s;
-  const pad = -Math.floor((taps - 1) / 2);
+  const { size, inChannels: cin, outChannels: cout } = s;
+  const [R, S] = s.taps;
   return {
     batch: s.batch,
     outHeight: size,
     outWidth: size,
     inChannels: cin,
     outChannels: cout,
-    filterHeight: taps,
-    filterWidth: taps,
-    offsetY: pad,
-    offsetX: pad,
+    filterHeight: R,
+    filterWidth: S,
+    // 'same' padding as tf.conv2d puts it: the smaller half before.
+    offsetY: -Math.floor((R - 1) / 2),
+    offsetX: -Math.floor((S - 1) / 2),
     input: { base: addressOf(backend, x), strides: [size * size * cin, size * cin, cin, 1], height: size, width: size },
-    filter: { base: addressOf(backend, w), strides: [taps * cin * cout, cin * cout, cout, 1] },
+    filter: { base: addressOf(backend, w), strides: [S * cin * cout, cin * cout, cout, 1] },
     output: { base: addressOf(backend, out), strides: [size * size * cout, size * cout, cout, 1] },
     accumulate: false,
   };
@@ -70,12 +76,13 @@ async function main(): Promise<void> {
   console.log(`threads: ${kernels.pool?.threads ?? 1}, ${kernels.kind}; best of ${repeats}, CPU ms`);
   console.log(['shape', 'plan', 'pays', 'fwd direct', 'fwd wino', 'speedup', 'dW direct', 'dW wino', 'speedup'].join('\t'));
   for (const s of SHAPES) {
-    const { batch, size, taps, inChannels: cin, outChannels: cout } = s;
+    const { batch, size, inChannels: cin, outChannels: cout } = s;
+    const [R, S] = s.taps;
     const x = tf.tensor4d(seededValues(batch * size * size * cin, 1), [batch, size, size, cin]);
-    const w = tf.tensor4d(seededValues(taps * taps * cin * cout, 2), [taps, taps, cin, cout]);
+    const w = tf.tensor4d(seededValues(R * S * cin * cout, 2), [R, S, cin, cout]);
     const dy = tf.tensor4d(seededValues(batch * size * size * cout, 3), [batch, size, size, cout]);
     const out = tf.zeros([batch, size, size, cout]);
-    const dw = tf.zeros([taps, taps, cin, cout]);
+    const dw = tf.zeros([R, S, cin, cout]);
     const forward = correlationOf(backend, s, x, w, out);
     const gradient = { ...correlationOf(backend, s, x, dw, dy) };
     const best = { fwdDirect: Infinity, fwdWino: Infinity, dwDirect: Infinity, dwWino: Infinity };
@@ -86,7 +93,7 @@ async function main(): Promise<void> {
       keep('fwdWino', cpuMs(() => correlate(backend, kernels, forward)));
       keep(
         'dwDirect',
-        cpuMs(() => (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [taps, taps, cin, cout] }) as tf.Tensor).dispose()),
+        cpuMs(() => (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [R, S, cin, cout] }) as tf.Tensor).dispose()),
       );
       keep('dwWino', cpuMs(() => correlateFilterGradient(backend, kernels, gradient)));
     }
@@ -94,7 +101,7 @@ async function main(): Promise<void> {
     console.log(
       [
         s.name,
-        `F(${plan.y.m},${plan.y.r})²`,
+        `F(${plan.y.m},${plan.y.r})×F(${plan.x.m},${plan.x.r})`,
         String(winogradPays(forward)),
         best.fwdDirect.toFixed(1),
         best.fwdWino.toFixed(1),

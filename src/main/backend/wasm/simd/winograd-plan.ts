@@ -14,11 +14,12 @@ import type { Correlation } from './correlation';
 export const MAX_TILE_INPUTS = 8;
 
 /**
- * What one multiply-add of a transform costs against one of the GEMM: the
- * transforms' generic loops load the coefficient and the operand for each
- * (measured on the bench shapes: about 3×).
+ * What a transform costs per tile per channel, in gemm multiply-adds per
+ * multiply-add of its two passes plus per element moved: measured with
+ * npm run bench:winograd (the 8 × 8 input transform of F(4, 5)² takes about
+ * as long as 1,800 of the products' multiply-adds per tile per channel).
  */
-const TRANSFORM_COST = 3;
+const TRANSFORM_COST = 1.6;
 
 export interface AxisPlan {
   /** Outputs per tile, taps, inputs per tile (m + r − 1), tiles along the axis. */
@@ -46,12 +47,14 @@ function axisPlans(out: number, r: number): AxisPlan[] {
   return plans;
 }
 
+/** Transform work per tile per channel: two passes (L then R) and the patches gathered and scattered. */
+const transformCost = (pIn: number, qIn: number, pOut: number, qOut: number): number =>
+  TRANSFORM_COST * (pOut * pIn * qIn + pOut * qOut * qIn + pIn * qIn + pOut * qOut);
+
 function costPerImage(y: AxisPlan, x: AxisPlan, cin: number, cout: number): number {
-  const tiles = y.tiles * x.tiles;
   const products = y.n * x.n * cin * cout;
-  const inputTransform = cin * (y.n * y.n * x.n + y.n * x.n * x.n);
-  const outputTransform = cout * (y.m * y.n * x.n + y.m * x.n * x.m);
-  return tiles * (products + TRANSFORM_COST * (inputTransform + outputTransform));
+  const transforms = cin * transformCost(y.n, x.n, y.n, x.n) + cout * transformCost(y.n, x.n, y.m, x.m);
+  return y.tiles * x.tiles * (products + transforms);
 }
 
 /** The cheapest tiling of `c` (the forward's; the filter gradient's transforms cost the same). */
@@ -70,20 +73,21 @@ export function tilePlan(c: Correlation): TilePlan {
 }
 
 /**
- * The direct kernel's gemm runs near the FMA peak; Winograd's per-position
- * products are as fast but its transforms and their memory traffic are
- * not, so it must save at least this factor of multiply-adds to win
- * (measured: scripts/bench-winograd.ts).
+ * Measured (npm run bench:winograd, one thread; docs/backends.md): Winograd
+ * wins on 5×5 (2.8–4×) and 3×3 (1.2–1.5×) with 64 or more channels on both
+ * sides, and loses on 3×2, 2×2 (its tiles save too little against the
+ * transforms) and on narrow layers (16 → 64 channels: 0.7×).
  */
+const MIN_TAPS = 3;
+const MIN_CHANNELS = 64;
+/** The model's multiply-adds, transforms included, must be at most the direct ones over this. */
 const REQUIRED_SAVING = 1.5;
-/** Below this many channels on either side the products are too narrow for the gemm's register tile. */
-const MIN_CHANNELS = 16;
 
 /** True where Winograd beats the direct kernel for `c`'s shape (channels, taps, grid). */
 export function winogradPays(c: Correlation): boolean {
-  if (c.filterHeight >= MAX_TILE_INPUTS || c.filterWidth >= MAX_TILE_INPUTS) return false;
-  if (c.filterHeight * c.filterWidth < 4) return false;
-  if (c.inChannels < MIN_CHANNELS || c.outChannels < MIN_CHANNELS) return false;
+  const taps = [c.filterHeight, c.filterWidth];
+  if (taps.some((r) => r < MIN_TAPS || r >= MAX_TILE_INPUTS)) return false;
+  if (Math.min(c.inChannels, c.outChannels) < MIN_CHANNELS) return false;
   const direct = c.outHeight * c.outWidth * c.filterHeight * c.filterWidth * c.inChannels * c.outChannels;
   return tilePlan(c).costPerImage * REQUIRED_SAVING <= direct;
 }

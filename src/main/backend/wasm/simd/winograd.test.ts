@@ -148,11 +148,20 @@ describe('Winograd resources', () => {
 
 describe('winogradPays', () => {
   const layer = (overrides: Partial<Correlation>): Correlation => ({ ...(base as unknown as Correlation), ...overrides });
-  it('takes the generator’s 5×5 256→128 layers and its 3×3 phases, not 1×1 or few-channel ones', () => {
+  // What npm run bench:winograd measured (docs/backends.md): wins on 5×5 and 3×3 with ≥ 64 channels, losses elsewhere.
+  it('takes the generator’s 5×5 256→128 layers and its 3×3 phases', () => {
     expect(winogradPays(layer({ outHeight: 7, outWidth: 7, inChannels: 256, outChannels: 128 }))).toBe(true);
     expect(winogradPays(layer({ outHeight: 8, outWidth: 8, inChannels: 256, outChannels: 128 }))).toBe(true);
     expect(winogradPays(layer({ filterHeight: 3, filterWidth: 3, inChannels: 128, outChannels: 64 }))).toBe(true);
+    expect(winogradPays(layer({ filterHeight: 3, filterWidth: 3, inChannels: 64, outChannels: 128 }))).toBe(true);
+  });
+
+  it('leaves 3×2, 2×2, 1×1, narrow and one-pixel layers to the direct kernel', () => {
+    expect(winogradPays(layer({ filterHeight: 3, filterWidth: 2, inChannels: 128, outChannels: 64 }))).toBe(false);
+    expect(winogradPays(layer({ filterHeight: 2, filterWidth: 2, inChannels: 128, outChannels: 64 }))).toBe(false);
     expect(winogradPays(layer({ filterHeight: 1, filterWidth: 1, inChannels: 256, outChannels: 128 }))).toBe(false);
+    expect(winogradPays(layer({ filterHeight: 3, filterWidth: 3, outHeight: 14, outWidth: 14, inChannels: 16, outChannels: 64 }))).toBe(false);
     expect(winogradPays(layer({ inChannels: 3, outChannels: 64 }))).toBe(false);
+    expect(winogradPays(layer({ outHeight: 1, outWidth: 1, inChannels: 256, outChannels: 128 }))).toBe(false);
   });
 });
