@@ -58,6 +58,7 @@ export const SIMD = {
   f32x4Div: 0xe7,
   f32x4Sqrt: 0xe3,
   f32x4RelaxedMadd: 0x105,
+  f32x4RelaxedNmadd: 0x106,
 } as const;
 
 /** Plain opcodes used by the kernels. */
@@ -144,14 +145,6 @@ export class FunctionBuilder {
 
   f64(value: number): this {
     this.code.push(0x44, ...new Uint8Array(new Float64Array([value]).buffer));
-    return this;
-  }
-
-  /** v128.const with `value` in all four f32 lanes. */
-  f32x4Const(value: number): this {
-    this.simd(0x0c);
-    const lane = new Uint8Array(new Float32Array([value]).buffer);
-    for (let l = 0; l < 4; l++) this.code.push(...lane);
     return this;
   }
 

@@ -196,22 +196,30 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
       },
     );
 
-  /** Pushes Σ_j M[row][j]·xs[j] with the nonzero constants inlined (±1 as add / subtract). */
-  const constantRow = (m: Matrix, row: number) => {
+  const magnitudes = (m: Matrix): number[] => [...new Set([...m.data].map((c) => Math.abs(Math.fround(c))).filter((c) => c !== 0 && c !== 1))];
+  /** v128 locals holding the current matrix's coefficient magnitudes (splatted once per pass, not per use). */
+  const constants = Array.from({ length: Math.max(...MATRICES.map((m) => magnitudes(m).length)) }, () => fb.local('v128'));
+  /**
+   * Pushes Σ_j M[row][j]·xs[j], zero coefficients skipped, ±1 as add /
+   * subtract, negative ones as a negated multiply-add; `slot` maps a
+   * coefficient's magnitude to its local.
+   */
+  const constantRow = (m: Matrix, row: number, slot: Map<number, number>) => {
     let first = true;
     for (let j = 0; j < m.cols; j++) {
       const c = Math.fround(entry(m, row, j));
       if (c === 0) continue;
       const xj = xs[j]!;
+      const magnitude = Math.abs(c);
+      const k = slot.get(magnitude);
       if (first) {
         fb.get(xj);
-        if (c === -1) fb.simd(SIMD.f32x4Neg);
-        else if (c !== 1) fb.f32x4Const(c).simd(SIMD.f32x4Mul);
+        if (k !== undefined) fb.get(k).simd(SIMD.f32x4Mul);
+        if (c < 0) fb.simd(SIMD.f32x4Neg);
         first = false;
-      } else if (c === 1) fb.get(xj).simd(SIMD.f32x4Add);
-      else if (c === -1) fb.get(xj).simd(SIMD.f32x4Sub);
-      else if (fma) fb.set(acc).get(xj).f32x4Const(c).get(acc).simd(SIMD.f32x4RelaxedMadd);
-      else fb.get(xj).f32x4Const(c).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
+      } else if (k === undefined) fb.get(xj).simd(c > 0 ? SIMD.f32x4Add : SIMD.f32x4Sub);
+      else if (fma) fb.set(acc).get(xj).get(k).get(acc).simd(c > 0 ? SIMD.f32x4RelaxedMadd : SIMD.f32x4RelaxedNmadd);
+      else fb.get(xj).get(k).simd(SIMD.f32x4Mul).simd(c > 0 ? SIMD.f32x4Add : SIMD.f32x4Sub);
     }
     if (first) zero(fb, true);
   };
@@ -221,6 +229,11 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
    * same in `to`; M is MATRICES[kind − 1].
    */
   const pass = (m: Matrix, count: number, from: number, to: number, itemBytes: number, elementBytes: number) => {
+    const slot = new Map<number, number>();
+    magnitudes(m).forEach((c, i) => {
+      fb.f32(c).simd(SIMD.f32x4Splat).set(constants[i]!);
+      slot.set(c, constants[i]!);
+    });
     fb.forRange(item, 0, () => fb.get(count), 1, () => {
       fb.get(item).i32(itemBytes).op(OP.i32Mul).set(p);
       fb.get(p).get(to).op(OP.i32Add).set(q);
@@ -229,7 +242,7 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
         for (let j = 0; j < m.cols; j++) fb.get(p).simdMem(SIMD.load, j * elementBytes, 4).set(xs[j]!);
         for (let k = 0; k < m.rows; k++) {
           fb.get(q);
-          constantRow(m, k);
+          constantRow(m, k, slot);
           fb.simdMem(SIMD.store, k * elementBytes, 4);
         }
         fb.addTo(p, 16);
