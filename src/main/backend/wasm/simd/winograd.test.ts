@@ -12,7 +12,7 @@ import type { WasmBackendLike } from '../kernel-ops';
 import { maxRelativeError, useWasm } from '../test-support';
 import { studioKernels } from './conv-kernels';
 import { correlateFilterGradientReference, correlateReference, type Correlation } from './correlation';
-import type { SimdKernels } from './simd-runtime';
+import { instantiateSimdKernels, type SimdKernels } from './simd-runtime';
 import { correlate, correlateFilterGradient, winogradPays } from './winograd';
 import { placeCorrelation, read, write, type Buffer, type CorrelationCase } from './winograd-fixture';
 import { tilePlan } from './winograd-plan';
@@ -121,6 +121,43 @@ describe('Winograd correlateFilterGradient', () => {
     errors.push(`gradient ${name.padEnd(56)} ${err.toExponential(2)}`);
     expect(err).toBeLessThan(BOUND);
     expectUntouchedKept(run);
+  });
+});
+
+describe('Winograd in chunks of images', () => {
+  // 5 images in chunks of 2 (the last one short): V and the filter gradient's dU carry across chunks.
+  const k: CorrelationCase = { ...base, batch: 5, inChannels: 20, outChannels: 9, accumulate: true };
+  const perImage = 4 * 64 * (20 + 9) * 4;
+  const options = { chunkBytes: 2 * perImage };
+  it('computes the forward sum image chunk by image chunk', () => {
+    const run = compare(k, 41, 'output', (_, c) => correlate(backend, kernels, c, options), correlateReference);
+    expect(maxRelativeError(run.got, run.want)).toBeLessThan(BOUND);
+    expectUntouchedKept(run);
+  });
+  it('sums the filter gradient over every chunk', () => {
+    const run = compare(k, 43, 'filter', (_, c) => correlateFilterGradient(backend, kernels, c, options), correlateFilterGradientReference);
+    expect(maxRelativeError(run.got, run.want)).toBeLessThan(BOUND);
+  });
+});
+
+describe('Winograd on the SIMD128 build (multiply, then add: runtimes without relaxed SIMD)', () => {
+  it.each([CASES[1]!, CASES[7]!])('%s matches the direct sums', (name, overrides) => {
+    const previous = process.env['GAN_STUDIO_WASM_SIMD'];
+    process.env['GAN_STUDIO_WASM_SIMD'] = 'simd128';
+    let simd128: SimdKernels;
+    try {
+      simd128 = instantiateSimdKernels(kernels.memory);
+    } finally {
+      if (previous === undefined) delete process.env['GAN_STUDIO_WASM_SIMD'];
+      else process.env['GAN_STUDIO_WASM_SIMD'] = previous;
+    }
+    expect(simd128.kind).toBe('simd128');
+    const k = { ...base, ...overrides };
+    const forward = compare(k, 31, 'output', (_, c) => correlate(backend, simd128, c), correlateReference);
+    const gradient = compare(k, 37, 'filter', (_, c) => correlateFilterGradient(backend, simd128, c), correlateFilterGradientReference);
+    errors.push(`simd128  ${name.padEnd(56)} ${maxRelativeError(forward.got, forward.want).toExponential(2)} / ${maxRelativeError(gradient.got, gradient.want).toExponential(2)}`);
+    expect(maxRelativeError(forward.got, forward.want)).toBeLessThan(BOUND);
+    expect(maxRelativeError(gradient.got, gradient.want)).toBeLessThan(BOUND);
   });
 });
 

@@ -10,7 +10,7 @@
  * filter (+)= Gᵀ dU G. The transforms are winograd-kernels.ts's one kernel,
  * split over tiles across the kernel threads; the products are the direct
  * kernels' gemms (gemm-dispatch.ts) with P = tiles, T = 1, K = Cin, N = Cout.
- * Images go in chunks so V and M stay under CHUNK_BYTES.
+ * Images go in chunks so V and M stay under CHUNK_BYTES (or the caller's `chunkBytes`).
  */
 import type { WasmBackendLike } from '../kernel-ops';
 import type { Correlation, HeapView, ImageView } from './correlation';
@@ -25,7 +25,12 @@ import { tilePlan, type TilePlan } from './winograd-plan';
 export { winogradPays } from './winograd-plan';
 
 /** The most bytes of V and M (or dM) one chunk of images keeps. */
-const CHUNK_BYTES = 32 << 20;
+export const CHUNK_BYTES = 32 << 20;
+
+export interface WinogradOptions {
+  /** Bytes of V and M per chunk of images (default CHUNK_BYTES; tests make it small to run several chunks). */
+  chunkBytes?: number;
+}
 /** A side's bound that never cuts (the Winograd-domain buffers). */
 const UNBOUNDED = 0x7fffffff;
 
@@ -41,7 +46,7 @@ interface Layout {
   matrices: Record<'BTy' | 'BTx' | 'Gy' | 'Gx' | 'ATy' | 'ATx' | 'Ay' | 'Ax' | 'GTy' | 'GTx', number>;
 }
 
-function layout(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, c: Correlation): Layout {
+function layout(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, c: Correlation, chunkBytes: number): Layout {
   const plan = tilePlan(c);
   const my = winogradMatrices(plan.y.m, plan.y.r);
   const mx = winogradMatrices(plan.x.m, plan.x.r);
@@ -61,7 +66,7 @@ function layout(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, c: C
   const positions = plan.y.n * plan.x.n;
   const tilesPerImage = plan.y.tiles * plan.x.tiles;
   const bytesPerImage = positions * tilesPerImage * (c.inChannels + c.outChannels) * 4;
-  const imagesPerChunk = Math.max(1, Math.min(c.batch, Math.floor(CHUNK_BYTES / Math.max(bytesPerImage, 1))));
+  const imagesPerChunk = Math.max(1, Math.min(c.batch, Math.floor(chunkBytes / Math.max(bytesPerImage, 1))));
   const threadScratch = address(backend, s.alloc([(threadsOf(kernels) * TRANSFORM_SCRATCH_BYTES) / 4], 'float32'));
   return { plan, positions, tilesPerImage, imagesPerChunk, threadScratch, matrices };
 }
@@ -154,10 +159,10 @@ function inputTransform(backend: WasmBackendLike, kernels: SimdKernels, s: Scrat
 const block = (backend: WasmBackendLike, s: Scratch, floats: number): number => address(backend, s.alloc([floats + 4], 'float32'));
 
 /** out (+)= Σ in·filter: the Correlation's forward sum by Winograd tiles. */
-export function correlate(backend: WasmBackendLike, kernels: SimdKernels, c: Correlation): void {
+export function correlate(backend: WasmBackendLike, kernels: SimdKernels, c: Correlation, options: WinogradOptions = {}): void {
   const s = scratch(backend);
   try {
-    const at = layout(backend, kernels, s, c);
+    const at = layout(backend, kernels, s, c, options.chunkBytes ?? CHUNK_BYTES);
     const { plan, positions, matrices } = at;
     const { inChannels: cin, outChannels: cout } = c;
     const f = bytes(c.filter.strides);
@@ -204,10 +209,10 @@ export function correlate(backend: WasmBackendLike, kernels: SimdKernels, c: Cor
 }
 
 /** filter (+)= Σ in·dy (dy read through c.output): the filter gradient by Winograd tiles. */
-export function correlateFilterGradient(backend: WasmBackendLike, kernels: SimdKernels, c: Correlation): void {
+export function correlateFilterGradient(backend: WasmBackendLike, kernels: SimdKernels, c: Correlation, options: WinogradOptions = {}): void {
   const s = scratch(backend);
   try {
-    const at = layout(backend, kernels, s, c);
+    const at = layout(backend, kernels, s, c, options.chunkBytes ?? CHUNK_BYTES);
     const { plan, positions, matrices } = at;
     const { inChannels: cin, outChannels: cout } = c;
     const du = block(backend, s, positions * cin * cout);
