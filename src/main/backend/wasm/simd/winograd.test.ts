@@ -20,8 +20,8 @@ import { tilePlan } from './winograd-plan';
 /**
  * float32 Winograd's error relative to the output's scale: the transforms'
  * coefficients (up to 2⁶ at n = 8 with points ±2, ±½) amplify rounding of
- * the 4-byte products before the sums cancel it back; measured ≤ 3e-5 on
- * these cases at n = 8 (F(4, 5)), ~1e-6 at n ≤ 6. The direct kernels reach ~1e-6.
+ * the 4-byte products before the sums cancel it back; measured ≤ 1e-5 on
+ * these cases at n = 8 (F(4, 5)), ≤ 3e-6 at n ≤ 6. The direct kernels reach ~1e-6.
  */
 const BOUND = 1e-4;
 
