@@ -9,8 +9,10 @@
  * and for the filter gradient dM[ξ] = A dy Aᵀ, dU[ξ] = Σ V[ξ]ᵀ dM[ξ],
  * filter (+)= Gᵀ dU G. The transforms are winograd-kernels.ts's one kernel,
  * split over tiles across the kernel threads; the products are the direct
- * kernels' gemms (gemm-dispatch.ts) with P = tiles, T = 1, K = Cin, N = Cout.
- * Images go in chunks so V and M stay under CHUNK_BYTES (or the caller's `chunkBytes`).
+ * kernels' gemms (gemm-dispatch.ts) with P = tiles, T = 1, K = Cin, N = Cout:
+ * V and M are tile-major (their rows reached through tables), U, dU and dM
+ * position-major (the gemms read weights and dy contiguously). Images go in
+ * chunks so V and M stay under CHUNK_BYTES (or the caller's `chunkBytes`).
  */
 import type { WasmBackendLike } from '../kernel-ops';
 import type { Correlation, HeapView, ImageView } from './correlation';
@@ -31,6 +33,7 @@ export interface WinogradOptions {
   /** Bytes of V and M per chunk of images (default CHUNK_BYTES; tests make it small to run several chunks). */
   chunkBytes?: number;
 }
+
 /** A side's bound that never cuts (the Winograd-domain buffers). */
 const UNBOUNDED = 0x7fffffff;
 
@@ -139,7 +142,7 @@ function transform(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, a
   parallel(kernels, items, 1, work, (from, to, part) => ({ fn: 'winogradTransform', args: [desc, from, to, at.threadScratch + part * TRANSFORM_SCRATCH_BYTES] }));
 }
 
-/** V = Bᵀ d B for the chunk's images (from n0): [ξ][tile][Cin]. */
+/** V = Bᵀ d B for the chunk's images (from n0): [tile][ξ][Cin]. */
 function inputTransform(backend: WasmBackendLike, kernels: SimdKernels, s: Scratch, at: Layout, c: Correlation, n0: number, tiles: number, v: number): void {
   const { plan, matrices } = at;
   const input: ImageView = c.input;
@@ -155,8 +158,8 @@ function inputTransform(backend: WasmBackendLike, kernels: SimdKernels, s: Scrat
   );
 }
 
-/** Allocates a float32 block of `floats` (plus a vector of slack) and returns its address. */
-const block = (backend: WasmBackendLike, s: Scratch, floats: number): number => address(backend, s.alloc([floats + 4], 'float32'));
+/** Allocates a float32 block of `floats` and returns its address. */
+const block = (backend: WasmBackendLike, s: Scratch, floats: number): number => address(backend, s.alloc([Math.max(floats, 1)], 'float32'));
 
 /** out (+)= Σ in·filter: the Correlation's forward sum by Winograd tiles. */
 export function correlate(backend: WasmBackendLike, kernels: SimdKernels, c: Correlation, options: WinogradOptions = {}): void {
