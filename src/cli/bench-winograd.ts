@@ -26,6 +26,7 @@ interface Shape {
 
 const SHAPES: Shape[] = [
   { name: 'tf-tutorial 5×5 256→128 on 7×7', batch: 64, size: 7, taps: [5, 5], inChannels: 256, outChannels: 128 },
+  { name: 'tf-tutorial dx 5×5 128→256 on 7×7', batch: 64, size: 7, taps: [5, 5], inChannels: 128, outChannels: 256 },
   { name: 'seed-model-one 5×5 256→128 on 8×8', batch: 64, size: 8, taps: [5, 5], inChannels: 256, outChannels: 128 },
   { name: '3×3 phase 128→64 on 7×7', batch: 64, size: 7, taps: [3, 3], inChannels: 128, outChannels: 64 },
   { name: '3×2 phase 128→64 on 7×7', batch: 64, size: 7, taps: [3, 2], inChannels: 128, outChannels: 64 },

@@ -36,9 +36,17 @@ export interface TilePlan {
   costPerImage: number;
 }
 
+/**
+ * The most outputs per tile per axis. Larger tiles save products on paper
+ * but lose in practice (npm run bench:winograd, a 2×2 phase 128→64 on 7×7:
+ * F(7, 2)² 0.55× the direct kernel, F(4, 2)² 1.0×; a 3×2 phase: F(4,3)×F(7,2)
+ * 0.95×, F(4,3)×F(4,2) 1.1–1.4×).
+ */
+export const MAX_TILE_OUTPUTS = 4;
+
 function axisPlans(out: number, r: number): AxisPlan[] {
   const plans: AxisPlan[] = [];
-  for (let m = 1; m + r - 1 <= MAX_TILE_INPUTS; m++) {
+  for (let m = 1; m <= MAX_TILE_OUTPUTS && m + r - 1 <= MAX_TILE_INPUTS; m++) {
     const n = m + r - 1;
     if (n < 2) continue;
     plans.push({ m, r, n, tiles: Math.ceil(out / m) });

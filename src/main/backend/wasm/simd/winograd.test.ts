@@ -193,6 +193,19 @@ describe('winogradPays', () => {
     expect(winogradPays(layer({ filterHeight: 3, filterWidth: 3, inChannels: 64, outChannels: 128 }))).toBe(true);
   });
 
+  it('tiles as measured best: F(4, r) per axis on the 7×7 and 8×8 grids, smaller tiles where they cover the grid with less waste', () => {
+    const plan = (overrides: Partial<Correlation>): string => {
+      const p = tilePlan(layer({ inChannels: 128, outChannels: 64, ...overrides }));
+      return `F(${p.y.m},${p.y.r})×F(${p.x.m},${p.x.r})`;
+    };
+    expect(plan({ outHeight: 7, outWidth: 7, inChannels: 256, outChannels: 128 })).toBe('F(4,5)×F(4,5)');
+    expect(plan({ outHeight: 8, outWidth: 8, inChannels: 256, outChannels: 128 })).toBe('F(4,5)×F(4,5)');
+    expect(plan({ filterHeight: 3, filterWidth: 3 })).toBe('F(4,3)×F(4,3)');
+    expect(plan({ filterHeight: 3, filterWidth: 2 })).toBe('F(4,3)×F(4,2)');
+    expect(plan({ filterHeight: 2, filterWidth: 2 })).toBe('F(4,2)×F(4,2)');
+    expect(plan({ outHeight: 4, outWidth: 5 })).toBe('F(4,5)×F(3,5)');
+  });
+
   it('leaves 3×2, 2×2, 1×1, narrow and one-pixel layers to the direct kernel', () => {
     expect(winogradPays(layer({ filterHeight: 3, filterWidth: 2, inChannels: 128, outChannels: 64 }))).toBe(false);
     expect(winogradPays(layer({ filterHeight: 2, filterWidth: 2, inChannels: 128, outChannels: 64 }))).toBe(false);
