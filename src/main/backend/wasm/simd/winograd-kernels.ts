@@ -26,7 +26,7 @@
  * channels are not contiguous) moves lane by lane, so nothing past a row is
  * touched.
  *
- * Every matrix of every F(m, r) with n ≤ 8 is in the code as constants
+ * Every matrix of every F(m, r) the plan can pick is in the code as constants
  * (`MATRICES`; the descriptor names them by kind): zero coefficients are
  * skipped, ±1 are adds and subtracts. The sums run in a fixed order per
  * element, so any split of items across threads gives the same bits.
@@ -34,6 +34,7 @@
 import { zero } from './gemm-kernels';
 import { FunctionBuilder, OP, SIMD } from './wasm-emitter';
 import { entry, MAX_TILE, transpose, winogradMatrices, type Matrix } from './winograd-matrices';
+import { MAX_TILE_OUTPUTS } from './winograd-plan';
 
 /** i32 fields of a side's addressing, in descriptor order. */
 export const SIDE_FIELDS = ['base', 'sN', 'sY', 'sX', 'sLane', 'tilesY', 'tilesX', 'mY', 'mX', 'oY', 'oX', 'H', 'W'] as const;
@@ -64,13 +65,13 @@ const I32_SHR_S = 0x75;
 const keyOf = (m: Matrix): string => `${m.rows}×${m.cols}:${m.data.join(',')}`;
 
 /**
- * Every matrix a transform can name: Bᵀ per n, and Aᵀ, A, G, Gᵀ per F(m, r),
- * n = m + r − 1 ≤ 8 (kind = index + 1).
+ * Every matrix a transform can name: Bᵀ per n, and Aᵀ, A, G, Gᵀ per F(m, r)
+ * the plan can pick (m ≤ MAX_TILE_OUTPUTS, n = m + r − 1 ≤ 8; kind = index + 1).
  */
 export const MATRICES: readonly Matrix[] = (() => {
   const all = new Map<string, Matrix>();
   for (let n = 2; n <= MAX_TILE; n++) {
-    for (let m = 1; m <= n; m++) {
+    for (let m = 1; m <= Math.min(n, MAX_TILE_OUTPUTS); m++) {
       const w = winogradMatrices(m, n - m + 1);
       for (const matrix of [w.BT, w.AT, transpose(w.AT), w.G, transpose(w.G)]) all.set(keyOf(matrix), matrix);
     }
@@ -81,7 +82,7 @@ export const MATRICES: readonly Matrix[] = (() => {
 /** The kind that names `m` in a descriptor: 1 + its index in MATRICES. */
 export function matrixKind(m: Matrix): number {
   const index = MATRICES.findIndex((s) => keyOf(s) === keyOf(m));
-  if (index < 0) throw new Error(`expected a Winograd matrix of n ≤ ${MAX_TILE}, got a ${m.rows}×${m.cols} one the kernel does not have`);
+  if (index < 0) throw new Error(`expected a Winograd matrix of F(m ≤ ${MAX_TILE_OUTPUTS}, r) with n ≤ ${MAX_TILE}, got a ${m.rows}×${m.cols} one the kernel does not have`);
   return index + 1;
 }
 
