@@ -28,7 +28,8 @@
  *
  * Every matrix of every F(m, r) the plan can pick is in the code as constants
  * (`MATRICES`; the descriptor names them by kind): zero coefficients are
- * skipped, ±1 are adds and subtracts. The sums run in a fixed order per
+ * skipped, ±1 are adds and subtracts, and the rows of a point a and of −a
+ * share one even and one odd half-sum. The sums run in a fixed order per
  * element, so any split of items across threads gives the same bits.
  */
 import { zero } from './gemm-kernels';
@@ -84,6 +85,24 @@ export function matrixKind(m: Matrix): number {
   const index = MATRICES.findIndex((s) => keyOf(s) === keyOf(m));
   if (index < 0) throw new Error(`expected a Winograd matrix of F(m ≤ ${MAX_TILE_OUTPUTS}, r) with n ≤ ${MAX_TILE}, got a ${m.rows}×${m.cols} one the kernel does not have`);
   return index + 1;
+}
+
+/**
+ * A later row k' of `m` with row k' = sign·(−1)^j·row k (row k has terms of
+ * both parities), if there is one: the rows of a point a and of −a.
+ */
+function mirrorRow(m: Matrix, k: number, taken: Set<number>): { row: number; sign: 1 | -1 } | undefined {
+  const row = (i: number) => Array.from({ length: m.cols }, (_, j) => Math.fround(entry(m, i, j)));
+  const base = row(k);
+  if (!base.some((c, j) => c !== 0 && j % 2 === 0) || !base.some((c, j) => c !== 0 && j % 2 === 1)) return undefined;
+  for (let other = k + 1; other < m.rows; other++) {
+    if (taken.has(other)) continue;
+    const candidate = row(other);
+    for (const sign of [1, -1] as const) {
+      if (candidate.every((c, j) => c === sign * (j % 2 === 0 ? 1 : -1) * base[j]!)) return { row: other, sign };
+    }
+  }
+  return undefined;
 }
 
 /** The descriptor's words for one transform. */
@@ -197,6 +216,7 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
       },
     );
 
+  const [even, odd] = [fb.local('v128'), fb.local('v128')];
   const magnitudes = (m: Matrix): number[] => [...new Set([...m.data].map((c) => Math.abs(Math.fround(c))).filter((c) => c !== 0 && c !== 1))];
   /** v128 locals holding the current matrix's coefficient magnitudes (splatted once per pass, not per use). */
   const constants = Array.from({ length: Math.max(...MATRICES.map((m) => magnitudes(m).length)) }, () => fb.local('v128'));
@@ -205,11 +225,11 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
    * subtract, negative ones as a negated multiply-add; `slot` maps a
    * coefficient's magnitude to its local.
    */
-  const constantRow = (m: Matrix, row: number, slot: Map<number, number>) => {
+  const constantRow = (m: Matrix, row: number, slot: Map<number, number>, parity?: 0 | 1) => {
     let first = true;
     for (let j = 0; j < m.cols; j++) {
       const c = Math.fround(entry(m, row, j));
-      if (c === 0) continue;
+      if (c === 0 || (parity !== undefined && j % 2 !== parity)) continue;
       const xj = xs[j]!;
       const magnitude = Math.abs(c);
       const k = slot.get(magnitude);
@@ -241,10 +261,27 @@ export function winogradTransform(fma: boolean): FunctionBuilder {
       fb.get(p).get(from).op(OP.i32Add).set(p);
       fb.forRange(v, 0, () => fb.get(vectors), 1, () => {
         for (let j = 0; j < m.cols; j++) fb.get(p).simdMem(SIMD.load, j * elementBytes, 4).set(xs[j]!);
+        const paired = new Set<number>();
         for (let k = 0; k < m.rows; k++) {
+          if (paired.has(k)) continue;
+          const partner = mirrorRow(m, k, paired);
+          if (partner === undefined) {
+            fb.get(q);
+            constantRow(m, k, slot);
+            fb.simdMem(SIMD.store, k * elementBytes, 4);
+            continue;
+          }
+          // Rows k and k' = ±(−1)^j·row k (points a and −a): E ± O from one even and one odd half-sum.
+          paired.add(partner.row);
+          constantRow(m, k, slot, 0);
+          fb.set(even);
+          constantRow(m, k, slot, 1);
+          fb.set(odd);
+          fb.get(q).get(even).get(odd).simd(SIMD.f32x4Add).simdMem(SIMD.store, k * elementBytes, 4);
           fb.get(q);
-          constantRow(m, k, slot);
-          fb.simdMem(SIMD.store, k * elementBytes, 4);
+          if (partner.sign > 0) fb.get(even).get(odd);
+          else fb.get(odd).get(even);
+          fb.simd(SIMD.f32x4Sub).simdMem(SIMD.store, partner.row * elementBytes, 4);
         }
         fb.addTo(p, 16);
         fb.addTo(q, 16);
