@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { maxRelativeError, runOn, seededValues } from './test-support';
 
 /**
@@ -107,11 +107,22 @@ function gradients(c: Case): () => tf.Tensor[] {
 const warnings = vi.spyOn(console, 'warn');
 const xnnErrors = () => warnings.mock.calls.flat().filter((m) => String(m).includes('XNN status'));
 
-describe('wasm Conv2D / FusedConv2D / Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', () => {
+/**
+ * GAN_STUDIO_WASM_CONV: `direct` pins the direct kernels (every path of
+ * them, which the automatic choice would send partly to the phase split),
+ * `phases` runs every conv that splits as stride-1 correlations (conv-phases.ts).
+ */
+describe.each(['direct', 'phases'])('GAN_STUDIO_WASM_CONV=%s: wasm Conv2D / FusedConv2D / Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', (conv) => {
   const worst = { filter: 0, input: 0, forward: 0, fused: 0 };
+  beforeEach(() => {
+    process.env['GAN_STUDIO_WASM_CONV'] = conv;
+  });
+  afterEach(() => {
+    delete process.env['GAN_STUDIO_WASM_CONV'];
+  });
   afterAll(() => {
     console.log(
-      `max relative error vs cpu: Conv2DBackpropFilter ${worst.filter.toExponential(2)}, Conv2DBackpropInput ${worst.input.toExponential(2)}, ` +
+      `${conv}: max relative error vs cpu: Conv2DBackpropFilter ${worst.filter.toExponential(2)}, Conv2DBackpropInput ${worst.input.toExponential(2)}, ` +
         `Conv2D ${worst.forward.toExponential(2)}, FusedConv2D (bias, sigmoid) ${worst.fused.toExponential(2)}`,
     );
   });
