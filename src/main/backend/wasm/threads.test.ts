@@ -143,6 +143,10 @@ describe('threaded wasm in a real process', () => {
     expect(out).toEqual({ threads: 1, threadsFailed: 'no pthreads here', backend: 'wasm', sum: ONES_CONV_SUM });
   }, 60_000);
 
+  it('refuses a bad GAN_STUDIO_WASM_CONV by name when wasm is forced', async () => {
+    await expect(stepInChild('1', 'winograd')).rejects.toThrow(/GAN_STUDIO_WASM_CONV must be "direct" or "phases" \(or unset\), got "winograd"/);
+  }, 60_000);
+
   it('refuses a bad thread count by name when wasm is forced', async () => {
     await expect(stepInChild('zero')).rejects.toThrow(/GAN_STUDIO_WASM_THREADS must be a whole number ≥ 1, got "zero"/);
   }, 60_000);
