@@ -39,9 +39,9 @@ export interface ConvOperands {
 interface ForwardAxis {
   firstTap: number;
   taps: number;
-  /** The first input row the taps read (x rows firstRow, firstRow + s, …) and how many there are. */
-  firstRow: number;
-  rows: number;
+  /** The first input position the taps read (then every s-th: firstInput, firstInput + s, …) and how many there are. */
+  firstInput: number;
+  inputs: number;
   /** Output 0's tap 0 reads phase row `offset`. */
   offset: number;
 }
@@ -54,8 +54,8 @@ function forwardAxis(stride: number, pad: number, kernel: number, inSize: number
     phases.push({
       firstTap: a,
       taps: Math.ceil((kernel - a) / stride),
-      firstRow: r,
-      rows: r < inSize ? Math.ceil((inSize - r) / stride) : 0,
+      firstInput: r,
+      inputs: r < inSize ? Math.ceil((inSize - r) / stride) : 0,
       offset: Math.floor((a - pad) / stride),
     });
   }
@@ -99,7 +99,7 @@ function forwardCorrelations(g: ConvGeometry, at: ConvOperands, accumulateAfterF
   const { inHeight: H, inWidth: W, inChannels: C, outChannels: CO, filterWidth: KW } = g;
   const rows = forwardAxis(g.strideHeight, g.padTop, g.filterHeight, H);
   const cols = forwardAxis(g.strideWidth, g.padLeft, KW, W);
-  if ([...rows, ...cols].some((p) => p.rows === 0)) return undefined;
+  if ([...rows, ...cols].some((p) => p.inputs === 0)) return undefined;
   const correlations: Correlation[] = [];
   for (const row of rows) {
     for (const col of cols) {
@@ -114,10 +114,10 @@ function forwardCorrelations(g: ConvGeometry, at: ConvOperands, accumulateAfterF
         offsetY: row.offset,
         offsetX: col.offset,
         input: {
-          base: at.x + 4 * (row.firstRow * W + col.firstRow) * C,
+          base: at.x + 4 * (row.firstInput * W + col.firstInput) * C,
           strides: [H * W * C, g.strideHeight * W * C, g.strideWidth * C, 1],
-          height: row.rows,
-          width: col.rows,
+          height: row.inputs,
+          width: col.inputs,
         },
         filter: { base: at.filter + 4 * (row.firstTap * KW + col.firstTap) * C * CO, strides: [g.strideHeight * KW * C * CO, g.strideWidth * C * CO, CO, 1] },
         output: { base: at.y, strides: [g.outHeight * g.outWidth * CO, g.outWidth * CO, CO, 1] },
