@@ -34,6 +34,11 @@ img/CPU-s column divides by this process's CPU time (all its threads) instead of
 wall time: on a busy machine it shows what a single-threaded backend (cpu, or wasm
 with GAN_STUDIO_WASM_THREADS=1) does alone.
 
+On wasm, GAN_STUDIO_WASM_SIMD=simd128|off picks the studio kernels' instruction
+set or leaves them out, and GAN_STUDIO_WASM_CONV=direct keeps the direct conv
+kernels instead of the stride-1 phase split onto Winograd (phases: split every
+conv that splits), to compare.
+
 When tf-tutorial is among the rows, a scoring row follows on each backend: the
 seconds one per-epoch scoring takes (default sample size, all six scores) against
 one tf-tutorial epoch on the built-in sample (the first run trains the score

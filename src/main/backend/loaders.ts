@@ -17,6 +17,7 @@ import { installLazyFusedGradients } from './wasm/lazy-fused-gradients';
 import { registerWasmTrainingKernels } from './wasm/register';
 import { startSimdKernels } from './wasm/simd/simd-runtime';
 import { startWasm, wasmThreadCount } from './wasm/threads';
+import { convSetting } from './wasm/simd/conv-phases';
 import { loadWebgpu } from './webgpu/load';
 
 /** A backend made available to tf: its registered tf name and (once active) the device it runs on. */
@@ -79,6 +80,8 @@ async function loadWasm(): Promise<LoadedBackend> {
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') === undefined) {
     throw new BackendUnavailable('the wasm backend lacks a Conv2DBackpropFilter kernel');
   }
+  // Bad settings are refused here, by name, rather than in the first conv of a step.
+  convSetting();
   const { threads, threadsFailed } = await startWasm(wasm, wasmThreadCount());
   const { kernels, poolFailed } = await startSimdKernels(tf.backend(), threads);
   const failed = [threadsFailed && `threads failed: ${threadsFailed}`, poolFailed && `kernel threads failed: ${poolFailed}`].filter(Boolean);

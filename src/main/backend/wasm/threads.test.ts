@@ -79,9 +79,9 @@ interface FallbackOutput {
 // 6×6 outputs × 4 filters, each summing 3·3·2 ones.
 const ONES_CONV_SUM = 6 * 6 * 4 * 18;
 
-async function runChild<T>(script: string, threads: string): Promise<T> {
+async function runChild<T>(script: string, threads: string, conv = ''): Promise<T> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], {
-    env: { ...process.env, GAN_STUDIO_WASM_THREADS: threads },
+    env: { ...process.env, GAN_STUDIO_WASM_THREADS: threads, GAN_STUDIO_WASM_CONV: conv },
     // A pool thread holding the process open shows as this timeout.
     timeout: 60_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -89,7 +89,7 @@ async function runChild<T>(script: string, threads: string): Promise<T> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
 }
 
-const stepInChild = (threads: string) => runChild<StepOutput>(STEP, threads);
+const stepInChild = (threads: string, conv = '') => runChild<StepOutput>(STEP, threads, conv);
 
 describe('wasmThreadCount', () => {
   it('uses every core, at most tfjs’s 8, unless GAN_STUDIO_WASM_THREADS says', () => {
@@ -109,13 +109,14 @@ describe('wasmThreadCount', () => {
 });
 
 describe('threaded wasm in a real process', () => {
-  it('trains a conv step, Adam and elementwise passes on 2 threads to the single thread’s numbers, then exits by itself', async () => {
-    const [two, one] = await Promise.all([stepInChild('2'), stepInChild('1')]);
+  // The direct conv kernels, and every conv split into stride-1 phases (conv-phases.ts).
+  it.each(['direct', 'phases'])('GAN_STUDIO_WASM_CONV=%s: trains a conv step, Adam and elementwise passes on 2 threads to the single thread’s numbers, then exits by itself', async (conv) => {
+    const [two, one] = await Promise.all([stepInChild('2', conv), stepInChild('1', conv)]);
     // The studio's own kernels (their threads too) and XNNPACK; relaxed SIMD where the runtime has it.
     expect(two.device).toMatch(/^CPU \(WebAssembly, studio kernels \((relaxed-simd|simd128)\) \+ XNNPACK, 2 threads\)$/);
     expect(one.device).toMatch(/^CPU \(WebAssembly, studio kernels \((relaxed-simd|simd128)\) \+ XNNPACK, single thread\)$/);
     expect(one.dw.length).toBe(5 * 5 * 16 * 32);
-    // Bit for bit: the studio's kernels and XNNPACK split the work by output tile, never a sum, so seeded runs repeat on any thread count.
+    // Bit for bit: the studio's kernels (the phases' correlations too) and XNNPACK split the work by output tile, never a sum, so seeded runs repeat on any thread count.
     expect(two.loss).toEqual(one.loss);
     expect(two.dw).toEqual(one.dw);
     expect(two.dx).toEqual(one.dx);
@@ -140,6 +141,10 @@ describe('threaded wasm in a real process', () => {
   it('falls back to one thread, instead of dying, when a pool worker fails to start', async () => {
     const out = await runChild<FallbackOutput>(fallbackScript(`{ bootstrap: "throw new Error('no pthreads here')" }`), '2');
     expect(out).toEqual({ threads: 1, threadsFailed: 'no pthreads here', backend: 'wasm', sum: ONES_CONV_SUM });
+  }, 60_000);
+
+  it('refuses a bad GAN_STUDIO_WASM_CONV by name when wasm is forced', async () => {
+    await expect(stepInChild('1', 'winograd')).rejects.toThrow(/GAN_STUDIO_WASM_CONV must be "direct" or "phases" \(or unset\), got "winograd"/);
   }, 60_000);
 
   it('refuses a bad thread count by name when wasm is forced', async () => {

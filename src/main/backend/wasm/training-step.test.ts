@@ -4,7 +4,7 @@
  * give the cpu backend's losses and gradients, and leak nothing.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { maxRelativeError, seededValues, useWasm } from './test-support';
 
 // XNNPACK only logs rejected geometries; the wasm module binds console.warn when it initialises.
@@ -100,7 +100,15 @@ function twoSteps(): StepResult[] {
   return results;
 }
 
-describe('a seeded DCGAN training step on wasm', () => {
+// direct: the direct conv kernels; phases: every conv that splits as stride-1 correlations (conv-phases.ts).
+describe.each(['direct', 'phases'])('a seeded DCGAN training step on wasm, GAN_STUDIO_WASM_CONV=%s', (conv) => {
+  beforeEach(() => {
+    process.env['GAN_STUDIO_WASM_CONV'] = conv;
+  });
+  afterEach(() => {
+    delete process.env['GAN_STUDIO_WASM_CONV'];
+  });
+
   it('matches the cpu backend in losses and gradients over two steps', async () => {
     await tf.setBackend('cpu');
     const reference = twoSteps();
@@ -113,7 +121,7 @@ describe('a seeded DCGAN training step on wasm', () => {
       expect(actual[s]!.grads).toHaveLength(reference[s]!.grads.length);
       actual[s]!.grads.forEach((g, i) => (worst = Math.max(worst, maxRelativeError(g, reference[s]!.grads[i]!))));
     }
-    console.log(`training step: worst gradient relative error wasm vs cpu ${worst.toExponential(2)}`);
+    console.log(`training step (${conv}): worst gradient relative error wasm vs cpu ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-4);
     expect(xnnErrors()).toEqual([]);
   });

@@ -11,6 +11,9 @@
  *   one gemmRows over its own taps with the filter transposed per tap.
  * - conv2dBackpropFilter: dW[t][ci][co] = Σ_p x-row(p, t)[ci] · dy[p][co],
  *   the forward conv's tables read by gemmColumnsPacked.
+ *
+ * Each first asks conv-phases.ts for a plan: where every stride-1 phase is
+ * one the Winograd kernels pay on, those run instead of the direct kernels.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
@@ -18,6 +21,8 @@ import type { SimdKernels } from './simd-runtime';
 import { address, columnsProduct, rowsProduct, scratch } from './gemm-dispatch';
 import type { Product, Scratch } from './gemm-dispatch';
 import { contiguousRows, tablesOf, zeroRow } from './table-cache';
+import { phasePlan, runPhases } from './conv-phases';
+import type { ConvOperands } from './conv-phases';
 
 /** A convolution's geometry (NHWC), as tfjs's Conv2DInfo gives it. */
 export interface ConvGeometry {
@@ -64,6 +69,21 @@ function forwardProduct(backend: WasmBackendLike, kernels: SimdKernels, g: ConvG
   };
 }
 
+/** The heap addresses of a pass's tensors, in the forward conv's roles (see ConvOperands). */
+const operands = (backend: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, y: tf.TensorInfo): ConvOperands => ({
+  x: address(backend, x),
+  filter: address(backend, filter),
+  y: address(backend, y),
+});
+
+/** Fills every pixel of `out` with the per-channel `bias` (doubling copies, as tile.ts does). */
+function fillWithBias(backend: WasmBackendLike, out: tf.TensorInfo, bias: tf.TensorInfo): void {
+  const values = backend.typedArrayFromHeap(out) as Float32Array;
+  const channels = bias.shape[0]!;
+  values.set(backend.typedArrayFromHeap(bias) as Float32Array);
+  for (let filled = channels; filled < values.length; filled *= 2) values.copyWithin(filled, 0, Math.min(filled, values.length - filled));
+}
+
 /** NHWC conv2d with an HWIO filter and optional bias: [batch, outH, outW, outC]. */
 export function conv2d(
   backend: WasmBackendLike,
@@ -74,6 +94,13 @@ export function conv2d(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32');
+  const plan = phasePlan('forward', g, operands(backend, x, filter, out));
+  if (plan !== undefined) {
+    if (bias !== undefined) fillWithBias(backend, out, bias);
+    // With a bias in place every phase adds to it.
+    runPhases(backend, kernels, 'forward', bias === undefined ? plan : plan.map((c) => ({ ...c, accumulate: true })));
+    return out;
+  }
   const s = scratch(backend);
   try {
     const product = forwardProduct(backend, kernels, g, x);
@@ -94,6 +121,11 @@ export function conv2dBackpropFilter(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
+  const plan = phasePlan('backpropFilter', g, operands(backend, x, out, dy));
+  if (plan !== undefined) {
+    runPhases(backend, kernels, 'backpropFilter', plan);
+    return out;
+  }
   const s = scratch(backend);
   try {
     const product = forwardProduct(backend, kernels, g, x);
@@ -121,6 +153,11 @@ export function conv2dBackpropInput(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');
+  const plan = phasePlan('backpropInput', g, operands(backend, out, filter, dy));
+  if (plan !== undefined) {
+    runPhases(backend, kernels, 'backpropInput', plan);
+    return out;
+  }
   const { strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = g;
   for (let a = 0; a < Math.min(sh, g.inHeight); a++) {
     for (let b = 0; b < Math.min(sw, g.inWidth); b++) {
