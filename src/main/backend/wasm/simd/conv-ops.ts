@@ -12,8 +12,10 @@
  * - conv2dBackpropFilter: dW[t][ci][co] = Σ_p x-row(p, t)[ci] · dy[p][co],
  *   the forward conv's tables read by gemmColumnsPacked.
  *
- * Each first asks conv-phases.ts for a plan: where every stride-1 phase is
- * one the Winograd kernels pay on, those run instead of the direct kernels.
+ * Each first asks conv-space-to-depth.ts (a strided conv as one stride-1
+ * correlation on s²·C channels), then conv-phases.ts (the stride's phases):
+ * where the Winograd kernels pay on those correlations, they run instead of
+ * the direct kernels.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../kernel-ops';
@@ -23,6 +25,7 @@ import type { Product, Scratch } from './gemm-dispatch';
 import { contiguousRows, tablesOf, zeroRow } from './table-cache';
 import { phasePlan, runPhases } from './conv-phases';
 import type { ConvOperands } from './conv-phases';
+import { runSpaceToDepth, spaceToDepthPays } from './conv-space-to-depth';
 
 /** A convolution's geometry (NHWC), as tfjs's Conv2DInfo gives it. */
 export interface ConvGeometry {
@@ -94,6 +97,11 @@ export function conv2d(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32');
+  if (spaceToDepthPays('forward', g)) {
+    if (bias !== undefined) fillWithBias(backend, out, bias);
+    runSpaceToDepth(backend, kernels, 'forward', g, operands(backend, x, filter, out), bias !== undefined);
+    return out;
+  }
   const plan = phasePlan('forward', g, operands(backend, x, filter, out));
   if (plan !== undefined) {
     if (bias !== undefined) fillWithBias(backend, out, bias);
@@ -121,6 +129,10 @@ export function conv2dBackpropFilter(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
+  if (spaceToDepthPays('backpropFilter', g)) {
+    runSpaceToDepth(backend, kernels, 'backpropFilter', g, operands(backend, x, out, dy));
+    return out;
+  }
   const plan = phasePlan('backpropFilter', g, operands(backend, x, out, dy));
   if (plan !== undefined) {
     runPhases(backend, kernels, 'backpropFilter', plan);
@@ -153,6 +165,10 @@ export function conv2dBackpropInput(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');
+  if (spaceToDepthPays('backpropInput', g)) {
+    runSpaceToDepth(backend, kernels, 'backpropInput', g, operands(backend, out, filter, dy));
+    return out;
+  }
   const plan = phasePlan('backpropInput', g, operands(backend, out, filter, dy));
   if (plan !== undefined) {
     runPhases(backend, kernels, 'backpropInput', plan);

@@ -6,26 +6,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { maxRelativeError, runOn, seededValues } from '../test-support';
+import { maxRelativeError, runOn } from '../test-support';
 import { convSetting, phaseCorrelations, phasePlan } from './conv-phases';
 import type { ConvPass } from './conv-phases';
 import { geometryOf } from './conv-kernels';
+import { info, label, OUTPUTS, passes, type Case } from './conv-pass-fixture';
 
 /**
  * The correlations run on the Winograd kernels: ≤ ~1e-5 of the output's scale (winograd.test.ts). A wrong
  * phase, offset or flip is off by O(1), so this bound still pins the decomposition.
  */
 const TOLERANCE = 1e-4;
-
-interface Case {
-  size: number;
-  kernel: number;
-  stride: number;
-  pad: 'same' | 'valid';
-  inChannels: number;
-  outChannels: number;
-  batch: number;
-}
 
 /** The presets' layer shapes (channels cut down to keep the cases small), odd sizes and 1 or 3 input channels. */
 const CASES: Case[] = [
@@ -44,37 +35,6 @@ const CASES: Case[] = [
   { size: 8, kernel: 3, stride: 1, pad: 'valid', inChannels: 1, outChannels: 3, batch: 4 },
   { size: 15, kernel: 5, stride: 3, pad: 'same', inChannels: 2, outChannels: 3, batch: 1 },
 ];
-
-const label = (c: Case) => `${c.size}×${c.size} k${c.kernel} s${c.stride} ${c.pad} n${c.batch} ci${c.inChannels} co${c.outChannels}`;
-
-const info = (c: Case) =>
-  tf.backend_util.computeConv2DInfo([c.batch, c.size, c.size, c.inChannels], [c.kernel, c.kernel, c.inChannels, c.outChannels], c.stride, 1, c.pad);
-
-const OUTPUTS = ['conv2d', 'fused conv2d + bias', 'dx', 'dW', 'conv2dTranspose', 'its dz', 'its dW'] as const;
-
-/** Every pass twice over: tf.conv2d and its gradients, tf.conv2dTranspose (the input gradient as a forward pass) and its gradients. */
-function passes(c: Case): () => tf.Tensor[] {
-  const xShape: [number, number, number, number] = [c.batch, c.size, c.size, c.inChannels];
-  const fShape: [number, number, number, number] = [c.kernel, c.kernel, c.inChannels, c.outChannels];
-  const yShape = info(c).outShape;
-  const count = (shape: number[]) => shape.reduce((a, b) => a * b);
-  return () =>
-    tf.tidy(() => {
-      const x = tf.tensor4d(seededValues(count(xShape), 1), xShape);
-      const f = tf.tensor4d(seededValues(count(fShape), 2), fShape);
-      const bias = tf.tensor1d(seededValues(c.outChannels, 3));
-      // Weighting the outputs makes every output element's gradient distinct.
-      const yWeights = tf.tensor(seededValues(count(yShape), 4), yShape);
-      const xWeights = tf.tensor(seededValues(count(xShape), 5), xShape);
-      const z = tf.tensor4d(seededValues(count(yShape), 6), yShape);
-      const y = tf.conv2d(x, f, c.stride, c.pad);
-      const fused = tf.fused.conv2d({ x, filter: f, strides: c.stride, pad: c.pad, bias });
-      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad).mul(yWeights).sum())([x, f]);
-      const transposed = tf.conv2dTranspose(z, f, xShape, c.stride, c.pad);
-      const [dz, dwT] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, xShape, c.stride, c.pad).mul(xWeights).sum())([z, f]);
-      return [y, fused, dx!, dw!, transposed, dz!, dwT!];
-    });
-}
 
 const ANY_ADDRESS = { x: 0, filter: 0, y: 0 };
 
@@ -172,6 +132,7 @@ describe('phasePlan', () => {
   it('refuses an unknown GAN_STUDIO_WASM_CONV by name', () => {
     expect(convSetting({})).toBe('auto');
     expect(convSetting({ GAN_STUDIO_WASM_CONV: 'direct' })).toBe('direct');
-    expect(() => convSetting({ GAN_STUDIO_WASM_CONV: 'winograd' })).toThrow('GAN_STUDIO_WASM_CONV must be "direct" or "phases" (or unset), got "winograd"');
+    expect(convSetting({ GAN_STUDIO_WASM_CONV: 'space-to-depth' })).toBe('space-to-depth');
+    expect(() => convSetting({ GAN_STUDIO_WASM_CONV: 'winograd' })).toThrow('GAN_STUDIO_WASM_CONV must be "direct", "phases" or "space-to-depth" (or unset), got "winograd"');
   });
 });

@@ -169,12 +169,19 @@ export function phaseCorrelations(pass: ConvPass, g: ConvGeometry, at: ConvOpera
   return forwardCorrelations(g, at, pass === 'forward');
 }
 
-/** GAN_STUDIO_WASM_CONV: unset (Winograd where it pays), `direct` or `phases` (split whatever splits). */
-export function convSetting(env: NodeJS.ProcessEnv = process.env): 'auto' | 'direct' | 'phases' {
+/**
+ * GAN_STUDIO_WASM_CONV: unset (Winograd where it pays: space-to-depth for
+ * strided convs, else the phase split), `direct`, `phases` (the phase split
+ * whatever splits, no space-to-depth) or `space-to-depth` (every strided
+ * undilated conv through conv-space-to-depth.ts; the rest as unset).
+ */
+export type ConvSetting = 'auto' | 'direct' | 'phases' | 'space-to-depth';
+
+export function convSetting(env: NodeJS.ProcessEnv = process.env): ConvSetting {
   const value = env['GAN_STUDIO_WASM_CONV']?.trim() ?? '';
   if (value === '') return 'auto';
-  if (value === 'direct' || value === 'phases') return value;
-  throw new Error(`GAN_STUDIO_WASM_CONV must be "direct" or "phases" (or unset), got "${value}"`);
+  if (value === 'direct' || value === 'phases' || value === 'space-to-depth') return value;
+  throw new Error(`GAN_STUDIO_WASM_CONV must be "direct", "phases" or "space-to-depth" (or unset), got "${value}"`);
 }
 
 /**

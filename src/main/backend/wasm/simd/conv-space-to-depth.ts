@@ -1,0 +1,271 @@
+/**
+ * Strided convolutions as ONE stride-1 correlation on the Winograd kernels,
+ * by space-to-depth. Write tap k = s·i + a (a < s): x(s·y + k − pad) =
+ * x_a(y + i) with x_a(u) = x(s·u + a − pad). So with
+ *
+ *   X′(n, u, v, (a, b, ci)) = x(n, s_h·u + a − padTop, s_w·v + b − padLeft, ci)   (zero outside x)
+ *   W′(i, j, (a, b, ci), co) = w(s_h·i + a, s_w·j + b, ci, co)                   (zero past the filter)
+ *
+ * an R×S stride-s conv on C channels is a stride-1 correlation of X′ with
+ * W′: ⌈R/s_h⌉×⌈S/s_w⌉ taps on s_h·s_w·C channels, offset 0 — 5×5 stride 2 on
+ * 64 channels becomes 3×3 on 256, which Winograd runs with fewer
+ * multiply-adds than the direct 5×5, where the phase split's 3×2 and 2×2
+ * phases (conv-phases.ts) are too small to pay.
+ *
+ * - forward: copy x into X′ and w into W′, one `correlate`;
+ * - filter gradient: `correlateFilterGradient` of X′ against dy into a
+ *   W′-shaped block, then its valid taps copied into dW (the padded taps'
+ *   gradients are dropped: they are not parameters);
+ * - input gradient: the adjoint — dX′ = dy correlated with W′ flipped
+ *   (negative strides, offset −(R′ − 1), channels swapped), then dx gathered
+ *   back from dX′ (depth-to-space: each dx element is exactly one dX′ cell).
+ *
+ * The copies are TypedArray runs of s_w·C floats (one (n, u, v, a) at a time).
+ */
+import type { WasmBackendLike } from '../kernel-ops';
+import type { Correlation } from './correlation';
+import type { ConvGeometry } from './conv-ops';
+import { convSetting, type ConvPass, type ConvOperands } from './conv-phases';
+import { address, scratch, type Scratch } from './gemm-dispatch';
+import type { SimdKernels } from './simd-runtime';
+import { memoryOf } from './table-cache';
+import { correlate, correlateFilterGradient, winogradPays } from './winograd';
+
+/** X′'s and W′'s sizes for a geometry. */
+export interface SpaceToDepth {
+  /** Taps of W′ per axis: ⌈R/s_h⌉, ⌈S/s_w⌉. */
+  taps: [number, number];
+  /** X′'s rows and columns: outH + R′ − 1, outW + S′ − 1 (what the stride-1 correlation reads). */
+  height: number;
+  width: number;
+  /** s_h·s_w·C. */
+  channels: number;
+}
+
+export function spaceToDepth(g: ConvGeometry): SpaceToDepth {
+  const taps: [number, number] = [Math.ceil(g.filterHeight / g.strideHeight), Math.ceil(g.filterWidth / g.strideWidth)];
+  return {
+    taps,
+    height: g.outHeight + taps[0] - 1,
+    width: g.outWidth + taps[1] - 1,
+    channels: g.strideHeight * g.strideWidth * g.inChannels,
+  };
+}
+
+/** Where X′ (or dX′), W′ (or dW′) and y (or dy) lie on the heap. */
+interface Blocks {
+  xs: number;
+  ws: number;
+  y: number;
+}
+
+/** The forward (and filter-gradient) correlation of X′ with W′ into y. */
+function forwardCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Correlation {
+  const [r, s] = d.taps;
+  const C = d.channels;
+  const CO = g.outChannels;
+  return {
+    batch: g.batch,
+    outHeight: g.outHeight,
+    outWidth: g.outWidth,
+    inChannels: C,
+    outChannels: CO,
+    filterHeight: r,
+    filterWidth: s,
+    offsetY: 0,
+    offsetX: 0,
+    input: { base: at.xs, strides: [d.height * d.width * C, d.width * C, C, 1], height: d.height, width: d.width },
+    filter: { base: at.ws, strides: [s * C * CO, C * CO, CO, 1] },
+    output: { base: at.y, strides: [g.outHeight * g.outWidth * CO, g.outWidth * CO, CO, 1] },
+    accumulate: false,
+  };
+}
+
+/**
+ * dX′(u, v) = Σ_{i, j} dy(u − i, v − j) · W′(i, j)ᵀ: counting i from the
+ * last tap makes it dy(u + i − (R′ − 1)) against W′ flipped, co and c′ swapped.
+ */
+function inputCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Correlation {
+  const [r, s] = d.taps;
+  const C = d.channels;
+  const CO = g.outChannels;
+  return {
+    batch: g.batch,
+    outHeight: d.height,
+    outWidth: d.width,
+    inChannels: CO,
+    outChannels: C,
+    filterHeight: r,
+    filterWidth: s,
+    offsetY: -(r - 1),
+    offsetX: -(s - 1),
+    input: { base: at.y, strides: [g.outHeight * g.outWidth * CO, g.outWidth * CO, CO, 1], height: g.outHeight, width: g.outWidth },
+    filter: { base: at.ws + 4 * ((r - 1) * s + (s - 1)) * C * CO, strides: [-s * C * CO, -C * CO, 1, CO] },
+    output: { base: at.xs, strides: [d.height * d.width * C, d.width * C, C, 1] },
+    accumulate: false,
+  };
+}
+
+const NO_BLOCKS: Blocks = { xs: 0, ws: 0, y: 0 };
+
+/**
+ * The decision rule: true where `pass` should run through space-to-depth —
+ * a stride above 1 on an axis, no dilation, and a correlation Winograd pays
+ * on (GAN_STUDIO_WASM_CONV unset); wherever it applies with
+ * GAN_STUDIO_WASM_CONV=space-to-depth; never with `direct` or `phases`.
+ */
+export function spaceToDepthPays(pass: ConvPass, g: ConvGeometry): boolean {
+  const setting = convSetting();
+  if (setting === 'direct' || setting === 'phases') return false;
+  if (g.strideHeight === 1 && g.strideWidth === 1) return false;
+  if (g.dilationHeight !== 1 || g.dilationWidth !== 1) return false;
+  if (setting === 'space-to-depth') return true;
+  const d = spaceToDepth(g);
+  return winogradPays(pass === 'backpropInput' ? inputCorrelation(g, d, NO_BLOCKS) : forwardCorrelation(g, d, NO_BLOCKS));
+}
+
+const floats = (backend: WasmBackendLike): Float32Array => new Float32Array(memoryOf(backend));
+
+/**
+ * Visits X′'s runs: for each (n, u, v, a) the s_w·C floats at `xs` and the x
+ * row h they map to, columns w0 … w0 + s_w − 1 (some may lie outside x: the caller clips).
+ */
+function forEachRun(g: ConvGeometry, d: SpaceToDepth, visit: (xsAt: number, n: number, h: number, w0: number) => void): void {
+  const { strideHeight: sh, strideWidth: sw } = g;
+  const run = sw * g.inChannels;
+  for (let n = 0; n < g.batch; n++) {
+    for (let u = 0; u < d.height; u++) {
+      for (let v = 0; v < d.width; v++) {
+        for (let a = 0; a < sh; a++) {
+          visit((((n * d.height + u) * d.width + v) * sh + a) * run, n, sh * u + a - g.padTop, sw * v - g.padLeft);
+        }
+      }
+    }
+  }
+}
+
+/** The columns of a run that lie inside x: [first, end) of b. */
+function insideColumns(g: ConvGeometry, w0: number): [number, number] {
+  return [Math.max(0, -w0), Math.min(g.strideWidth, g.inWidth - w0)];
+}
+
+/** X′ from x at byte address `x` into the block at `xs` (zeros where it maps outside x). */
+function gatherSpaceToDepth(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, x: number, xs: number): void {
+  const heap = floats(backend);
+  const C = g.inChannels;
+  const from = x / 4;
+  const to = xs / 4;
+  const run = g.strideWidth * C;
+  forEachRun(g, d, (at, n, h, w0) => {
+    const dst = to + at;
+    if (h < 0 || h >= g.inHeight) {
+      heap.fill(0, dst, dst + run);
+      return;
+    }
+    const [b0, b1] = insideColumns(g, w0);
+    if (b0 > 0) heap.fill(0, dst, dst + b0 * C);
+    if (b1 > b0) {
+      const src = from + ((n * g.inHeight + h) * g.inWidth + w0 + b0) * C;
+      heap.copyWithin(dst + b0 * C, src, src + (b1 - b0) * C);
+    }
+    if (b1 < g.strideWidth) heap.fill(0, dst + Math.max(b0, b1) * C, dst + run);
+  });
+}
+
+/** dx at byte address `x` from dX′ at `xs` (depth-to-space; dX′ cells outside x are padding, dropped). */
+function scatterDepthToSpace(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, xs: number, x: number): void {
+  const heap = floats(backend);
+  const C = g.inChannels;
+  // Rows or columns past X′'s reach (a 'valid' conv that never reads them) get no gradient.
+  if (g.strideHeight * d.height - g.padTop < g.inHeight || g.strideWidth * d.width - g.padLeft < g.inWidth) {
+    heap.fill(0, x / 4, x / 4 + g.batch * g.inHeight * g.inWidth * C);
+  }
+  const from = xs / 4;
+  const to = x / 4;
+  forEachRun(g, d, (at, n, h, w0) => {
+    if (h < 0 || h >= g.inHeight) return;
+    const [b0, b1] = insideColumns(g, w0);
+    if (b1 <= b0) return;
+    const src = from + at + b0 * C;
+    heap.copyWithin(to + ((n * g.inHeight + h) * g.inWidth + w0 + b0) * C, src, src + (b1 - b0) * C);
+  });
+}
+
+/**
+ * Visits the filter's taps as W′ holds them: tap (i, j) phase (a, b) at W′
+ * float offset `wsAt`, and filter tap (kh, kw) — or kh ≥ R / kw ≥ S past the
+ * filter (W′'s zero padding). Each is a run of C·CO floats on both sides.
+ */
+function forEachTap(g: ConvGeometry, d: SpaceToDepth, visit: (wsAt: number, kh: number, kw: number) => void): void {
+  const { strideHeight: sh, strideWidth: sw } = g;
+  const block = g.inChannels * g.outChannels;
+  for (let i = 0; i < d.taps[0]; i++) {
+    for (let j = 0; j < d.taps[1]; j++) {
+      for (let a = 0; a < sh; a++) {
+        for (let b = 0; b < sw; b++) visit(((((i * d.taps[1] + j) * sh + a) * sw + b) * block), sh * i + a, sw * j + b);
+      }
+    }
+  }
+}
+
+/** W′ from the HWIO filter at byte address `w` into `ws`. */
+function spreadFilter(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, w: number, ws: number): void {
+  const heap = floats(backend);
+  const block = g.inChannels * g.outChannels;
+  forEachTap(g, d, (at, kh, kw) => {
+    const dst = ws / 4 + at;
+    if (kh >= g.filterHeight || kw >= g.filterWidth) heap.fill(0, dst, dst + block);
+    else heap.copyWithin(dst, w / 4 + (kh * g.filterWidth + kw) * block, w / 4 + (kh * g.filterWidth + kw + 1) * block);
+  });
+}
+
+/** dW from dW′ at `ws`: the valid taps only. */
+function collectFilter(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, ws: number, w: number): void {
+  const heap = floats(backend);
+  const block = g.inChannels * g.outChannels;
+  forEachTap(g, d, (at, kh, kw) => {
+    if (kh >= g.filterHeight || kw >= g.filterWidth) return;
+    heap.copyWithin(w / 4 + (kh * g.filterWidth + kw) * block, ws / 4 + at, ws / 4 + at + block);
+  });
+}
+
+/** Allocates a float32 block and returns its byte address. */
+const block = (backend: WasmBackendLike, s: Scratch, count: number): number => address(backend, s.alloc([Math.max(count, 1)], 'float32'));
+
+/** X′'s and W′'s float counts. */
+const sizes = (g: ConvGeometry, d: SpaceToDepth): [number, number] => [
+  g.batch * d.height * d.width * d.channels,
+  d.taps[0] * d.taps[1] * d.channels * g.outChannels,
+];
+
+/**
+ * Runs `pass` through space-to-depth on the operands of conv-phases.ts: the
+ * forward writes y from x and filter, the filter gradient writes dW at
+ * `filter` from x and dy at `y`, the input gradient writes dx at `x` from
+ * dy at `y` and the filter. The forward overwrites y unless `accumulate`
+ * (a bias already in place).
+ */
+export function runSpaceToDepth(backend: WasmBackendLike, kernels: SimdKernels, pass: ConvPass, g: ConvGeometry, operands: ConvOperands, accumulate = false): void {
+  const d = spaceToDepth(g);
+  const [xsFloats, wsFloats] = sizes(g, d);
+  const s = scratch(backend);
+  try {
+    // Each copy below takes its heap view when it runs (allocations, here and in the kernels, may grow the heap).
+    const at: Blocks = { xs: block(backend, s, xsFloats), ws: block(backend, s, wsFloats), y: operands.y };
+    if (pass === 'forward') {
+      gatherSpaceToDepth(backend, g, d, operands.x, at.xs);
+      spreadFilter(backend, g, d, operands.filter, at.ws);
+      correlate(backend, kernels, { ...forwardCorrelation(g, d, at), accumulate });
+    } else if (pass === 'backpropFilter') {
+      gatherSpaceToDepth(backend, g, d, operands.x, at.xs);
+      correlateFilterGradient(backend, kernels, forwardCorrelation(g, d, at));
+      collectFilter(backend, g, d, at.ws, operands.filter);
+    } else {
+      spreadFilter(backend, g, d, operands.filter, at.ws);
+      correlate(backend, kernels, inputCorrelation(g, d, at));
+      scatterDepthToSpace(backend, g, d, at.xs, operands.x);
+    }
+  } finally {
+    s.release();
+  }
+}
