@@ -1,8 +1,8 @@
 /**
  * tf-tutorial's and seed-model-one's seeded training steps on threaded wasm
- * (real child processes, 2 threads) with the phase split on
- * (GAN_STUDIO_WASM_CONV unset: the convs whose phases all pay run as
- * stride-1 correlations) against the direct kernels
+ * (real child processes, 2 threads) with the Winograd paths on
+ * (GAN_STUDIO_WASM_CONV unset: the stride-2 5×5 layers through space-to-depth,
+ * the other convs whose phases all pay as stride-1 correlations) against the direct kernels
  * (GAN_STUDIO_WASM_CONV=direct): the same losses within float32 rounding,
  * which grows a little step by step, and a flat tensor count and heap once
  * warm.

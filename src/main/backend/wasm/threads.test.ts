@@ -109,14 +109,15 @@ describe('wasmThreadCount', () => {
 });
 
 describe('threaded wasm in a real process', () => {
-  // The direct conv kernels, and every conv split into stride-1 phases (conv-phases.ts).
-  it.each(['direct', 'phases'])('GAN_STUDIO_WASM_CONV=%s: trains a conv step, Adam and elementwise passes on 2 threads to the single thread’s numbers, then exits by itself', async (conv) => {
+  // The direct conv kernels, every conv split into stride-1 phases (conv-phases.ts), and every strided conv as one
+  // stride-1 correlation through space-to-depth (conv-space-to-depth.ts: its copies, then the Winograd kernels).
+  it.each(['direct', 'phases', 'space-to-depth'])('GAN_STUDIO_WASM_CONV=%s: trains a conv step, Adam and elementwise passes on 2 threads to the single thread’s numbers, then exits by itself', async (conv) => {
     const [two, one] = await Promise.all([stepInChild('2', conv), stepInChild('1', conv)]);
     // The studio's own kernels (their threads too) and XNNPACK; relaxed SIMD where the runtime has it.
     expect(two.device).toMatch(/^CPU \(WebAssembly, studio kernels \((relaxed-simd|simd128)\) \+ XNNPACK, 2 threads\)$/);
     expect(one.device).toMatch(/^CPU \(WebAssembly, studio kernels \((relaxed-simd|simd128)\) \+ XNNPACK, single thread\)$/);
     expect(one.dw.length).toBe(5 * 5 * 16 * 32);
-    // Bit for bit: the studio's kernels (the phases' correlations too) and XNNPACK split the work by output tile, never a sum, so seeded runs repeat on any thread count.
+    // Bit for bit: the studio's kernels (the phases' and space-to-depth's correlations too) and XNNPACK split the work by output tile, never a sum, so seeded runs repeat on any thread count.
     expect(two.loss).toEqual(one.loss);
     expect(two.dw).toEqual(one.dw);
     expect(two.dx).toEqual(one.dx);
