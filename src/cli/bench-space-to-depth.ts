@@ -50,8 +50,13 @@ function passesOf(layer: Layer): { forward: () => void; grads: () => void; dispo
     layer.transposed ? tf.conv2dTranspose(input as tf.Tensor4D, filter as tf.Tensor4D, xShape, 2, 'same') : tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 2, 'same');
   const input = layer.transposed ? z : x;
   return {
-    forward: () => tf.tidy(() => apply(input, w).dataSync()),
-    grads: () => tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => apply(a, b).square().sum())([input, w]).forEach((g) => g.dataSync())),
+    // Block bodies: a tidy that returns the data would walk its every element looking for tensors.
+    forward: () => tf.tidy(() => {
+      apply(input, w).dataSync();
+    }),
+    grads: () => tf.tidy(() => {
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => apply(a, b).square().sum())([input, w]).forEach((g) => g.dataSync());
+    }),
     dispose: () => tf.dispose([x, z, w]),
   };
 }

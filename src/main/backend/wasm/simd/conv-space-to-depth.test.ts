@@ -92,10 +92,19 @@ describe('spaceToDepthPays and the X′/W′ shapes', () => {
   const layer = (c: Partial<Case>) => geometryOf(info({ ...PRESET_LAYERS[0]!, ...c }));
 
   it('turns 5×5 stride 2 on 64 channels into 3×3 on 256, X′ one tap row and column past the output', () => {
-    expect(spaceToDepth(layer({}))).toEqual({ taps: [3, 3], height: 9, width: 9, channels: 256 });
+    expect(spaceToDepth(layer({}), 'forward')).toEqual({ taps: [3, 3], first: [0, 0], height: 9, width: 9, channels: 256 });
     // 4×4 stride 2 is 2×2 on 4·C; 5×5 stride 3 is 2×2 on 9·C.
-    expect(spaceToDepth(layer({ kernel: 4 }))).toEqual({ taps: [2, 2], height: 8, width: 8, channels: 256 });
-    expect(spaceToDepth(layer({ kernel: 5, stride: 3 }))).toMatchObject({ taps: [2, 2], channels: 576 });
+    expect(spaceToDepth(layer({ kernel: 4 }), 'backpropFilter')).toEqual({ taps: [2, 2], first: [0, 0], height: 8, width: 8, channels: 256 });
+    expect(spaceToDepth(layer({ kernel: 5, stride: 3 }), 'forward')).toMatchObject({ taps: [2, 2], channels: 576 });
+  });
+
+  it('keeps only the dX′ rows that reach x for the input gradient', () => {
+    // 14 rows, pad 1: x rows 2u + a − 1 for u = 0 … 7 (u = 8 is all padding).
+    expect(spaceToDepth(layer({}), 'backpropInput')).toEqual({ taps: [3, 3], first: [0, 0], height: 8, width: 8, channels: 256 });
+    // 16 rows, pad 1: u = 0 … 8 (x row 15 is u = 8, a = 0).
+    expect(spaceToDepth(layer({ size: 16 }), 'backpropInput')).toMatchObject({ first: [0, 0], height: 9, width: 9 });
+    // 'valid' 10 rows, 3×3 stride 3: u = 0 … 3, though the conv reads rows 0 … 8 only (row 9's gradient is zero).
+    expect(spaceToDepth(layer({ size: 10, kernel: 3, stride: 3, pad: 'valid' }), 'backpropInput')).toMatchObject({ first: [0, 0], height: 4 });
   });
 
   it('leaves 2×2-tap results, narrow layers, stride 1 and dilation elsewhere; never with direct or phases', () => {

@@ -31,24 +31,35 @@ import type { SimdKernels } from './simd-runtime';
 import { memoryOf } from './table-cache';
 import { correlate, correlateFilterGradient, winogradPays } from './winograd';
 
-/** X′'s and W′'s sizes for a geometry. */
+/** W′'s taps and the window of X′ (or dX′) a pass keeps on the heap. */
 export interface SpaceToDepth {
   /** Taps of W′ per axis: ⌈R/s_h⌉, ⌈S/s_w⌉. */
   taps: [number, number];
-  /** X′'s rows and columns: outH + R′ − 1, outW + S′ − 1 (what the stride-1 correlation reads). */
+  /** The window's first X′ row and column, and its rows and columns. */
+  first: [number, number];
   height: number;
   width: number;
   /** s_h·s_w·C. */
   channels: number;
 }
 
-export function spaceToDepth(g: ConvGeometry): SpaceToDepth {
+/**
+ * The forward and the filter gradient read X′ rows 0 … outH + R′ − 2 (offset
+ * 0); the input gradient writes only the dX′ rows that reach x — u with
+ * 0 ≤ s·u + a − pad < H for some a < s — so no dX′ row is all padding
+ * (14 → 7, 5×5: 8 rows, two 4-output tiles, where 0 … 8 would take three).
+ */
+export function spaceToDepth(g: ConvGeometry, pass: ConvPass): SpaceToDepth {
   const taps: [number, number] = [Math.ceil(g.filterHeight / g.strideHeight), Math.ceil(g.filterWidth / g.strideWidth)];
+  const channels = g.strideHeight * g.strideWidth * g.inChannels;
+  if (pass !== 'backpropInput') return { taps, first: [0, 0], height: g.outHeight + taps[0] - 1, width: g.outWidth + taps[1] - 1, channels };
+  const first: [number, number] = [Math.floor(g.padTop / g.strideHeight), Math.floor(g.padLeft / g.strideWidth)];
   return {
     taps,
-    height: g.outHeight + taps[0] - 1,
-    width: g.outWidth + taps[1] - 1,
-    channels: g.strideHeight * g.strideWidth * g.inChannels,
+    first,
+    height: Math.floor((g.inHeight - 1 + g.padTop) / g.strideHeight) - first[0] + 1,
+    width: Math.floor((g.inWidth - 1 + g.padLeft) / g.strideWidth) - first[1] + 1,
+    channels,
   };
 }
 
@@ -83,7 +94,8 @@ function forwardCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Corre
 
 /**
  * dX′(u, v) = Σ_{i, j} dy(u − i, v − j) · W′(i, j)ᵀ: counting i from the
- * last tap makes it dy(u + i − (R′ − 1)) against W′ flipped, co and c′ swapped.
+ * last tap makes it dy(u + i − (R′ − 1)) against W′ flipped, co and c′
+ * swapped; the window's row 0 is u = first.
  */
 function inputCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Correlation {
   const [r, s] = d.taps;
@@ -97,8 +109,8 @@ function inputCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Correla
     outChannels: C,
     filterHeight: r,
     filterWidth: s,
-    offsetY: -(r - 1),
-    offsetX: -(s - 1),
+    offsetY: d.first[0] - (r - 1),
+    offsetX: d.first[1] - (s - 1),
     input: { base: at.y, strides: [g.outHeight * g.outWidth * CO, g.outWidth * CO, CO, 1], height: g.outHeight, width: g.outWidth },
     filter: { base: at.ws + 4 * ((r - 1) * s + (s - 1)) * C * CO, strides: [-s * C * CO, -C * CO, 1, CO] },
     output: { base: at.xs, strides: [d.height * d.width * C, d.width * C, C, 1] },
@@ -120,15 +132,16 @@ export function spaceToDepthPays(pass: ConvPass, g: ConvGeometry): boolean {
   if (g.strideHeight === 1 && g.strideWidth === 1) return false;
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1) return false;
   if (setting === 'space-to-depth') return true;
-  const d = spaceToDepth(g);
+  const d = spaceToDepth(g, pass);
   return winogradPays(pass === 'backpropInput' ? inputCorrelation(g, d, NO_BLOCKS) : forwardCorrelation(g, d, NO_BLOCKS));
 }
 
 const floats = (backend: WasmBackendLike): Float32Array => new Float32Array(memoryOf(backend));
 
 /**
- * Visits X′'s runs: for each (n, u, v, a) the s_w·C floats at `xs` and the x
- * row h they map to, columns w0 … w0 + s_w − 1 (some may lie outside x: the caller clips).
+ * Visits the window's runs: for each (n, u, v, a) the s_w·C floats at float
+ * offset `xsAt` and the x row h they map to, columns w0 … w0 + s_w − 1 (some
+ * may lie outside x: the caller clips).
  */
 function forEachRun(g: ConvGeometry, d: SpaceToDepth, visit: (xsAt: number, n: number, h: number, w0: number) => void): void {
   const { strideHeight: sh, strideWidth: sw } = g;
@@ -137,7 +150,7 @@ function forEachRun(g: ConvGeometry, d: SpaceToDepth, visit: (xsAt: number, n: n
     for (let u = 0; u < d.height; u++) {
       for (let v = 0; v < d.width; v++) {
         for (let a = 0; a < sh; a++) {
-          visit((((n * d.height + u) * d.width + v) * sh + a) * run, n, sh * u + a - g.padTop, sw * v - g.padLeft);
+          visit((((n * d.height + u) * d.width + v) * sh + a) * run, n, sh * (d.first[0] + u) + a - g.padTop, sw * (d.first[1] + v) - g.padLeft);
         }
       }
     }
@@ -172,14 +185,13 @@ function gatherSpaceToDepth(backend: WasmBackendLike, g: ConvGeometry, d: SpaceT
   });
 }
 
-/** dx at byte address `x` from dX′ at `xs` (depth-to-space; dX′ cells outside x are padding, dropped). */
+/**
+ * dx at byte address `x` from dX′ at `xs` (depth-to-space): the window holds
+ * every dx element once; its cells outside x are padding, dropped.
+ */
 function scatterDepthToSpace(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, xs: number, x: number): void {
   const heap = floats(backend);
   const C = g.inChannels;
-  // Rows or columns past X′'s reach (a 'valid' conv that never reads them) get no gradient.
-  if (g.strideHeight * d.height - g.padTop < g.inHeight || g.strideWidth * d.width - g.padLeft < g.inWidth) {
-    heap.fill(0, x / 4, x / 4 + g.batch * g.inHeight * g.inWidth * C);
-  }
   const from = xs / 4;
   const to = x / 4;
   forEachRun(g, d, (at, n, h, w0) => {
@@ -232,7 +244,7 @@ function collectFilter(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDept
 /** Allocates a float32 block and returns its byte address. */
 const block = (backend: WasmBackendLike, s: Scratch, count: number): number => address(backend, s.alloc([Math.max(count, 1)], 'float32'));
 
-/** X′'s and W′'s float counts. */
+/** The window's and W′'s float counts. */
 const sizes = (g: ConvGeometry, d: SpaceToDepth): [number, number] => [
   g.batch * d.height * d.width * d.channels,
   d.taps[0] * d.taps[1] * d.channels * g.outChannels,
@@ -246,7 +258,7 @@ const sizes = (g: ConvGeometry, d: SpaceToDepth): [number, number] => [
  * (a bias already in place).
  */
 export function runSpaceToDepth(backend: WasmBackendLike, kernels: SimdKernels, pass: ConvPass, g: ConvGeometry, operands: ConvOperands, accumulate = false): void {
-  const d = spaceToDepth(g);
+  const d = spaceToDepth(g, pass);
   const [xsFloats, wsFloats] = sizes(g, d);
   const s = scratch(backend);
   try {
