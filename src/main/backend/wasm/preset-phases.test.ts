@@ -76,7 +76,7 @@ const FIRST_LOSS_TOLERANCE = 1e-5;
  */
 const LATER_LOSS_TOLERANCE = 2e-3;
 
-describe.each(['tf-tutorial', 'seed-model-one'])('%s on 2 wasm threads: the phase split against the direct kernels', (preset) => {
+describe.each(['tf-tutorial', 'seed-model-one'])('%s on 2 wasm threads: the Winograd paths (space-to-depth, the phase split) against the direct kernels', (preset) => {
   it(`gives the direct kernels' losses over ${STEPS} seeded steps and leaks nothing`, async () => {
     const [split, direct] = [await train(preset, ''), await train(preset, 'direct')];
     expect(split.device).toMatch(/2 threads\)$/);
@@ -84,11 +84,11 @@ describe.each(['tf-tutorial', 'seed-model-one'])('%s on 2 wasm threads: the phas
       const [gDirect, dDirect] = direct.losses[i]!;
       return `step ${i + 1}: gen ${g.toFixed(6)} vs ${gDirect.toFixed(6)}, disc ${d.toFixed(6)} vs ${dDirect.toFixed(6)} (Δ ${Math.abs(g - gDirect).toExponential(1)}, ${Math.abs(d - dDirect).toExponential(1)})`;
     });
-    console.log(`${preset}, phase split vs direct:\n  ${rows.join('\n  ')}`);
+    console.log(`${preset}, Winograd paths vs direct:\n  ${rows.join('\n  ')}`);
     split.losses.forEach((pair, step) =>
       pair.forEach((loss, i) => expect(Math.abs(loss - direct.losses[step]![i]!)).toBeLessThan(step === 0 ? FIRST_LOSS_TOLERANCE : LATER_LOSS_TOLERANCE)),
     );
-    // The split ran (its sums round differently) and training moved: the comparison would pass on either not happening.
+    // The Winograd paths ran (their sums round differently) and training moved: the comparison would pass on either not happening.
     expect(split.losses).not.toEqual(direct.losses);
     expect(split.losses[0]).not.toEqual(split.losses[STEPS - 1]);
     expect(split.after).toEqual(split.before);
