@@ -117,11 +117,13 @@ const xnnErrors = () => warnings.mock.calls.flat().filter((m) => String(m).inclu
 /**
  * GAN_STUDIO_WASM_CONV: `direct` pins the direct kernels (every path of
  * them, which the automatic choice would send partly to the phase split),
- * `phases` runs every conv that splits as stride-1 correlations (conv-phases.ts).
+ * `phases` runs every conv that splits as stride-1 correlations (conv-phases.ts),
+ * `space-to-depth` every strided one as one stride-1 correlation on s²·C
+ * channels (conv-space-to-depth.ts; the stride-1 ones as unset).
  */
-describe.each(['direct', 'phases'])('GAN_STUDIO_WASM_CONV=%s: wasm Conv2D / FusedConv2D / Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', (conv) => {
+describe.each(['direct', 'phases', 'space-to-depth'])('GAN_STUDIO_WASM_CONV=%s: wasm Conv2D / FusedConv2D / Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', (conv) => {
   const worst = { filter: 0, input: 0, forward: 0, fused: 0 };
-  const tolerance = conv === 'phases' ? WINOGRAD_TOLERANCE : TOLERANCE;
+  const tolerance = conv === 'direct' ? TOLERANCE : WINOGRAD_TOLERANCE;
   beforeEach(() => {
     process.env['GAN_STUDIO_WASM_CONV'] = conv;
   });
