@@ -30,6 +30,7 @@ import { address, scratch, type Scratch } from './gemm-dispatch';
 import type { SimdKernels } from './simd-runtime';
 import { memoryOf } from './table-cache';
 import { correlate, correlateFilterGradient, winogradPays } from './winograd';
+import { tilePlan } from './winograd-plan';
 
 /** W′'s taps and the window of X′ (or dX′) a pass keeps on the heap. */
 export interface SpaceToDepth {
@@ -121,10 +122,25 @@ function inputCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Correla
 const NO_BLOCKS: Blocks = { xs: 0, ws: 0, y: 0 };
 
 /**
+ * The direct kernels' multiply-adds per image against Winograd's modelled
+ * cost (winograd-plan.ts) must reach this. `winogradPays` alone compares
+ * with the direct cost of the X′ ⊛ W′ correlation, whose zero taps and
+ * padding cells the direct kernels never do (3×3 on 256 is 1.44× the 5×5 on
+ * 64). Measured (npm run bench:space-to-depth, 2 threads, batch 64): at a
+ * modelled 1.74–2.27 the passes ran 1.0–1.7× the direct kernels; seed-model-one's
+ * input gradient (9×9 dX′ in F(3, 3) tiles, 1.54) ran 0.7–1.07×.
+ */
+const REQUIRED_SAVING = 1.6;
+
+/** The direct kernels' multiply-adds per image: the same for the three passes. */
+const directPerImage = (g: ConvGeometry): number => g.outHeight * g.outWidth * g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
+
+/**
  * The decision rule: true where `pass` should run through space-to-depth —
  * a stride above 1 on an axis, no dilation, and a correlation Winograd pays
- * on (GAN_STUDIO_WASM_CONV unset); wherever it applies with
- * GAN_STUDIO_WASM_CONV=space-to-depth; never with `direct` or `phases`.
+ * on by REQUIRED_SAVING against the direct conv (GAN_STUDIO_WASM_CONV unset);
+ * wherever it applies with GAN_STUDIO_WASM_CONV=space-to-depth; never with
+ * `direct` or `phases`.
  */
 export function spaceToDepthPays(pass: ConvPass, g: ConvGeometry): boolean {
   const setting = convSetting();
@@ -133,7 +149,8 @@ export function spaceToDepthPays(pass: ConvPass, g: ConvGeometry): boolean {
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1) return false;
   if (setting === 'space-to-depth') return true;
   const d = spaceToDepth(g, pass);
-  return winogradPays(pass === 'backpropInput' ? inputCorrelation(g, d, NO_BLOCKS) : forwardCorrelation(g, d, NO_BLOCKS));
+  const c = pass === 'backpropInput' ? inputCorrelation(g, d, NO_BLOCKS) : forwardCorrelation(g, d, NO_BLOCKS);
+  return winogradPays(c) && tilePlan(c).costPerImage * REQUIRED_SAVING <= directPerImage(g);
 }
 
 const floats = (backend: WasmBackendLike): Float32Array => new Float32Array(memoryOf(backend));
