@@ -36,8 +36,9 @@ with GAN_STUDIO_WASM_THREADS=1) does alone.
 
 On wasm, GAN_STUDIO_WASM_SIMD=simd128|off picks the studio kernels' instruction
 set or leaves them out, and GAN_STUDIO_WASM_CONV=direct keeps the direct conv
-kernels instead of the stride-1 phase split onto Winograd (phases: split every
-conv that splits), to compare.
+kernels instead of space-to-depth and the stride-1 phase split onto Winograd
+(phases: split every conv that splits; space-to-depth: every strided conv
+through space-to-depth), to compare.
 
 When tf-tutorial is among the rows, a scoring row follows on each backend: the
 seconds one per-epoch scoring takes (default sample size, all six scores) against

@@ -145,7 +145,7 @@ describe('threaded wasm in a real process', () => {
   }, 60_000);
 
   it('refuses a bad GAN_STUDIO_WASM_CONV by name when wasm is forced', async () => {
-    await expect(stepInChild('1', 'winograd')).rejects.toThrow(/GAN_STUDIO_WASM_CONV must be "direct" or "phases" \(or unset\), got "winograd"/);
+    await expect(stepInChild('1', 'winograd')).rejects.toThrow(/GAN_STUDIO_WASM_CONV must be "direct", "phases" or "space-to-depth" \(or unset\), got "winograd"/);
   }, 60_000);
 
   it('refuses a bad thread count by name when wasm is forced', async () => {

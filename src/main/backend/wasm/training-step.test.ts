@@ -100,8 +100,9 @@ function twoSteps(): StepResult[] {
   return results;
 }
 
-// direct: the direct conv kernels; phases: every conv that splits as stride-1 correlations (conv-phases.ts).
-describe.each(['direct', 'phases'])('a seeded DCGAN training step on wasm, GAN_STUDIO_WASM_CONV=%s', (conv) => {
+// direct: the direct conv kernels; phases: every conv that splits as stride-1 correlations (conv-phases.ts);
+// space-to-depth: every strided conv as one stride-1 correlation (conv-space-to-depth.ts).
+describe.each(['direct', 'phases', 'space-to-depth'])('a seeded DCGAN training step on wasm, GAN_STUDIO_WASM_CONV=%s', (conv) => {
   beforeEach(() => {
     process.env['GAN_STUDIO_WASM_CONV'] = conv;
   });
