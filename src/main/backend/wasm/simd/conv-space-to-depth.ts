@@ -126,8 +126,9 @@ const NO_BLOCKS: Blocks = { xs: 0, ws: 0, y: 0 };
  * cost (winograd-plan.ts) must reach this. `winogradPays` alone compares
  * with the direct cost of the X′ ⊛ W′ correlation, whose zero taps and
  * padding cells the direct kernels never do (3×3 on 256 is 1.44× the 5×5 on
- * 64). Measured (npm run bench:space-to-depth, 2 threads, batch 64): at a
- * modelled 1.74–2.27 the passes ran 1.0–1.7× the direct kernels; seed-model-one's
+ * 64). Measured (npm run bench:space-to-depth, 2 threads, batch 64, a
+ * loaded machine): at a modelled 1.74–2.27 the passes ran 0.9–1.5× the direct
+ * kernels (the 7×7-output ones about even, 8×8 1.3–1.5×); seed-model-one's
  * input gradient (9×9 dX′ in F(3, 3) tiles, 1.54) ran 0.7–1.07×.
  */
 const REQUIRED_SAVING = 1.6;
