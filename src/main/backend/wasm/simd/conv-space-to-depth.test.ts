@@ -21,12 +21,12 @@ const PASSES: ConvPass[] = ['forward', 'backpropInput', 'backpropFilter'];
 
 /**
  * The presets' stride-2 layers (D 14→7 / 16→8, 64→128; their transposes are G's 7→14 / 8→16, 128→64),
- * batch cut to 2, and the passes the rule sends through space-to-depth: all but 16→8's input
- * gradient (its 9×9 dX′ saves too little: conv-space-to-depth.ts REQUIRED_SAVING).
+ * batch cut to 2, and the passes the rule sends through space-to-depth: all three (16→8's input
+ * gradient too, now that its dX′ is 8×8, not 9×9).
  */
 const PRESET_LAYERS: [Case, ConvPass[]][] = [
   [{ size: 14, kernel: 5, stride: 2, pad: 'same', inChannels: 64, outChannels: 128, batch: 2 }, ['forward', 'backpropInput', 'backpropFilter']],
-  [{ size: 16, kernel: 5, stride: 2, pad: 'same', inChannels: 64, outChannels: 128, batch: 2 }, ['forward', 'backpropFilter']],
+  [{ size: 16, kernel: 5, stride: 2, pad: 'same', inChannels: 64, outChannels: 128, batch: 2 }, ['forward', 'backpropInput', 'backpropFilter']],
 ];
 
 /** The pass each of OUTPUTS comes from: conv2d, fused, dx, dW, conv2dTranspose, its dz, its dW. */
@@ -98,20 +98,15 @@ describe('space-to-depth forced on odd sizes, valid padding, 3×3, 4×4 and stri
 describe('spaceToDepthPays and the X′/W′ shapes', () => {
   const layer = (c: Partial<Case>) => geometryOf(info({ ...PRESET_LAYERS[0]![0], ...c }));
 
-  it('turns 5×5 stride 2 on 64 channels into 3×3 on 256, X′ one tap row and column past the output', () => {
-    expect(spaceToDepth(layer({}), 'forward')).toEqual({ taps: [3, 3], first: [0, 0], height: 9, width: 9, channels: 256 });
-    // 4×4 stride 2 is 2×2 on 4·C; 5×5 stride 3 is 2×2 on 9·C.
-    expect(spaceToDepth(layer({ kernel: 4 }), 'backpropFilter')).toEqual({ taps: [2, 2], first: [0, 0], height: 8, width: 8, channels: 256 });
-    expect(spaceToDepth(layer({ kernel: 5, stride: 3 }), 'forward')).toMatchObject({ taps: [2, 2], channels: 576 });
-  });
-
-  it('keeps only the dX′ rows that reach x for the input gradient', () => {
-    // 14 rows, pad 1: x rows 2u + a − 1 for u = 0 … 7 (u = 8 is all padding).
-    expect(spaceToDepth(layer({}), 'backpropInput')).toEqual({ taps: [3, 3], first: [0, 0], height: 8, width: 8, channels: 256 });
-    // 16 rows, pad 1: u = 0 … 8 (x row 15 is u = 8, a = 0).
-    expect(spaceToDepth(layer({ size: 16 }), 'backpropInput')).toMatchObject({ first: [0, 0], height: 9, width: 9 });
-    // 'valid' 10 rows, 3×3 stride 3: u = 0 … 3, though the conv reads rows 0 … 8 only (row 9's gradient is zero).
-    expect(spaceToDepth(layer({ size: 10, kernel: 3, stride: 3, pad: 'valid' }), 'backpropInput')).toMatchObject({ first: [0, 0], height: 4 });
+  it('turns 5×5 stride 2 on 64 channels into 3×3 on 256 at offset −1, X′ on x’s grid halved', () => {
+    // 'same' 14 → 7, padTop 1: taps kh − 1 = 2i + a for i = −1 … 1; X′ (and dX′) 7×7.
+    expect(spaceToDepth(layer({}))).toEqual({ taps: [3, 3], offset: [-1, -1], height: 7, width: 7, channels: 256 });
+    // 16 → 8: X′ and dX′ 8×8 (2×2 F(4, 3) tiles), not 9×9.
+    expect(spaceToDepth(layer({ size: 16 }))).toEqual({ taps: [3, 3], offset: [-1, -1], height: 8, width: 8, channels: 256 });
+    // 'valid' 15, 5×5: no padding, offset 0, ⌈15/2⌉ = 8 rows.
+    expect(spaceToDepth(layer({ size: 15, pad: 'valid' }))).toEqual({ taps: [3, 3], offset: [0, 0], height: 8, width: 8, channels: 256 });
+    // 5×5 stride 3 'same' on 14 (padTop 1): kh − 1 = −1 … 3 spans i = −1 … 1, 3×3 on 9·C (the padding costs a tap where ⌈5/3⌉ = 2).
+    expect(spaceToDepth(layer({ kernel: 5, stride: 3 }))).toEqual({ taps: [3, 3], offset: [-1, -1], height: 5, width: 5, channels: 576 });
   });
 
   it('leaves 2×2-tap results, narrow layers, stride 1 and dilation elsewhere; never with direct or phases', () => {

@@ -1,14 +1,18 @@
 /**
  * Strided convolutions as ONE stride-1 correlation on the Winograd kernels,
- * by space-to-depth. Write tap k = s·i + a (a < s): x(s·y + k − pad) =
- * x_a(y + i) with x_a(u) = x(s·u + a − pad). So with
+ * by space-to-depth on x's own grid. Write tap k − pad = s·i + a (a < s):
+ * x(s·y + k − pad) = x_a(y + i) with x_a(u) = x(s·u + a). So with
  *
- *   X′(n, u, v, (a, b, ci)) = x(n, s_h·u + a − padTop, s_w·v + b − padLeft, ci)   (zero outside x)
- *   W′(i, j, (a, b, ci), co) = w(s_h·i + a, s_w·j + b, ci, co)                   (zero past the filter)
+ *   X′(n, u, v, (a, b, ci)) = x(n, s_h·u + a, s_w·v + b, ci)                       (u < ⌈H/s_h⌉; zero past x)
+ *   W′(i − i₀, j − j₀, (a, b, ci), co) = w(s_h·i + a + padTop, s_w·j + b + padLeft, ci, co)   (zero outside the filter)
  *
- * an R×S stride-s conv on C channels is a stride-1 correlation of X′ with
- * W′: ⌈R/s_h⌉×⌈S/s_w⌉ taps on s_h·s_w·C channels, offset 0 — 5×5 stride 2 on
- * 64 channels becomes 3×3 on 256, which Winograd runs with fewer
+ * with i from i₀ = ⌊−padTop/s_h⌋ to ⌊(R − 1 − padTop)/s_h⌋ (j likewise), an
+ * R×S stride-s conv on C channels is a stride-1 correlation of X′ with W′
+ * at offset (i₀, j₀) on s_h·s_w·C channels. The padding lives in W′ and the
+ * offset, never in X′: the correlation reads zeros outside X′'s view, so
+ * X′ and dX′ are x's grid divided by s — 16 → 8, 5×5 'same' (padTop 1) is
+ * 3×3 taps at offset −1 on an 8×8 X′, whose 8×8 dX′ is 2×2 F(4, 3) tiles.
+ * 5×5 stride 2 on 64 channels becomes 3×3 on 256, which Winograd runs with fewer
  * multiply-adds than the direct 5×5, where the phase split's 3×2 and 2×2
  * phases (conv-phases.ts) are too small to pay.
  *
@@ -34,33 +38,29 @@ import { tilePlan } from './winograd-plan';
 
 /** W′'s taps and the window of X′ (or dX′) a pass keeps on the heap. */
 export interface SpaceToDepth {
-  /** Taps of W′ per axis: ⌈R/s_h⌉, ⌈S/s_w⌉. */
+  /** Taps of W′ per axis. */
   taps: [number, number];
-  /** The window's first X′ row and column, and its rows and columns. */
-  first: [number, number];
+  /** The forward correlation's offset (i₀, j₀): ⌊−padTop/s_h⌋, ⌊−padLeft/s_w⌋. */
+  offset: [number, number];
+  /** X′'s (and dX′'s) rows and columns: ⌈H/s_h⌉, ⌈W/s_w⌉. */
   height: number;
   width: number;
   /** s_h·s_w·C. */
   channels: number;
 }
 
-/**
- * The forward and the filter gradient read X′ rows 0 … outH + R′ − 2 (offset
- * 0); the input gradient writes only the dX′ rows that reach x — u with
- * 0 ≤ s·u + a − pad < H for some a < s — so no dX′ row is all padding
- * (14 → 7, 5×5: 8 rows, two 4-output tiles, where 0 … 8 would take three).
- */
-export function spaceToDepth(g: ConvGeometry, pass: ConvPass): SpaceToDepth {
-  const taps: [number, number] = [Math.ceil(g.filterHeight / g.strideHeight), Math.ceil(g.filterWidth / g.strideWidth)];
-  const channels = g.strideHeight * g.strideWidth * g.inChannels;
-  if (pass !== 'backpropInput') return { taps, first: [0, 0], height: g.outHeight + taps[0] - 1, width: g.outWidth + taps[1] - 1, channels };
-  const first: [number, number] = [Math.floor(g.padTop / g.strideHeight), Math.floor(g.padLeft / g.strideWidth)];
+/** The same for the three passes: dX′ covers exactly x (14 → 7, 5×5: 7×7, two 4-output tiles a side). */
+export function spaceToDepth(g: ConvGeometry): SpaceToDepth {
+  // 0 − pad, not −pad: no padding is offset 0, not −0.
+  const first = (pad: number, s: number): number => Math.floor((0 - pad) / s);
+  const last = (pad: number, s: number, k: number): number => Math.floor((k - 1 - pad) / s);
+  const offset: [number, number] = [first(g.padTop, g.strideHeight), first(g.padLeft, g.strideWidth)];
   return {
-    taps,
-    first,
-    height: Math.floor((g.inHeight - 1 + g.padTop) / g.strideHeight) - first[0] + 1,
-    width: Math.floor((g.inWidth - 1 + g.padLeft) / g.strideWidth) - first[1] + 1,
-    channels,
+    taps: [last(g.padTop, g.strideHeight, g.filterHeight) - offset[0] + 1, last(g.padLeft, g.strideWidth, g.filterWidth) - offset[1] + 1],
+    offset,
+    height: Math.ceil(g.inHeight / g.strideHeight),
+    width: Math.ceil(g.inWidth / g.strideWidth),
+    channels: g.strideHeight * g.strideWidth * g.inChannels,
   };
 }
 
@@ -84,8 +84,8 @@ function forwardCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Corre
     outChannels: CO,
     filterHeight: r,
     filterWidth: s,
-    offsetY: 0,
-    offsetX: 0,
+    offsetY: d.offset[0],
+    offsetX: d.offset[1],
     input: { base: at.xs, strides: [d.height * d.width * C, d.width * C, C, 1], height: d.height, width: d.width },
     filter: { base: at.ws, strides: [s * C * CO, C * CO, CO, 1] },
     output: { base: at.y, strides: [g.outHeight * g.outWidth * CO, g.outWidth * CO, CO, 1] },
@@ -94,9 +94,9 @@ function forwardCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Corre
 }
 
 /**
- * dX′(u, v) = Σ_{i, j} dy(u − i, v − j) · W′(i, j)ᵀ: counting i from the
- * last tap makes it dy(u + i − (R′ − 1)) against W′ flipped, co and c′
- * swapped; the window's row 0 is u = first.
+ * dX′(u, v) = Σ_{i, j} dy(u − i − i₀, v − j − j₀) · W′(i, j)ᵀ: counting i
+ * from the last tap makes it dy(u + i − (R′ − 1) − i₀) against W′ flipped,
+ * co and c′ swapped.
  */
 function inputCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Correlation {
   const [r, s] = d.taps;
@@ -110,8 +110,8 @@ function inputCorrelation(g: ConvGeometry, d: SpaceToDepth, at: Blocks): Correla
     outChannels: C,
     filterHeight: r,
     filterWidth: s,
-    offsetY: d.first[0] - (r - 1),
-    offsetX: d.first[1] - (s - 1),
+    offsetY: -(r - 1) - d.offset[0],
+    offsetX: -(s - 1) - d.offset[1],
     input: { base: at.y, strides: [g.outHeight * g.outWidth * CO, g.outWidth * CO, CO, 1], height: g.outHeight, width: g.outWidth },
     filter: { base: at.ws + 4 * ((r - 1) * s + (s - 1)) * C * CO, strides: [-s * C * CO, -C * CO, 1, CO] },
     output: { base: at.xs, strides: [d.height * d.width * C, d.width * C, C, 1] },
@@ -149,7 +149,7 @@ export function spaceToDepthPays(pass: ConvPass, g: ConvGeometry): boolean {
   if (g.strideHeight === 1 && g.strideWidth === 1) return false;
   if (g.dilationHeight !== 1 || g.dilationWidth !== 1) return false;
   if (setting === 'space-to-depth') return true;
-  const d = spaceToDepth(g, pass);
+  const d = spaceToDepth(g);
   const c = pass === 'backpropInput' ? inputCorrelation(g, d, NO_BLOCKS) : forwardCorrelation(g, d, NO_BLOCKS);
   return winogradPays(c) && tilePlan(c).costPerImage * REQUIRED_SAVING <= directPerImage(g);
 }
@@ -157,9 +157,9 @@ export function spaceToDepthPays(pass: ConvPass, g: ConvGeometry): boolean {
 const floats = (backend: WasmBackendLike): Float32Array => new Float32Array(memoryOf(backend));
 
 /**
- * Visits the window's runs: for each (n, u, v, a) the s_w·C floats at float
- * offset `xsAt` and the x row h they map to, columns w0 … w0 + s_w − 1 (some
- * may lie outside x: the caller clips).
+ * Visits X′'s runs: for each (n, u, v, a) the s_w·C floats at float offset
+ * `xsAt` and the x row h they map to, columns w0 … w0 + s_w − 1 (rows and
+ * columns past x's edge: the caller clips).
  */
 function forEachRun(g: ConvGeometry, d: SpaceToDepth, visit: (xsAt: number, n: number, h: number, w0: number) => void): void {
   const { strideHeight: sh, strideWidth: sw } = g;
@@ -168,17 +168,15 @@ function forEachRun(g: ConvGeometry, d: SpaceToDepth, visit: (xsAt: number, n: n
     for (let u = 0; u < d.height; u++) {
       for (let v = 0; v < d.width; v++) {
         for (let a = 0; a < sh; a++) {
-          visit((((n * d.height + u) * d.width + v) * sh + a) * run, n, sh * (d.first[0] + u) + a - g.padTop, sw * (d.first[1] + v) - g.padLeft);
+          visit((((n * d.height + u) * d.width + v) * sh + a) * run, n, sh * u + a, sw * v);
         }
       }
     }
   }
 }
 
-/** The columns of a run that lie inside x: [first, end) of b. */
-function insideColumns(g: ConvGeometry, w0: number): [number, number] {
-  return [Math.max(0, -w0), Math.min(g.strideWidth, g.inWidth - w0)];
-}
+/** The columns of a run that lie inside x: b < end. */
+const insideColumns = (g: ConvGeometry, w0: number): number => Math.min(g.strideWidth, g.inWidth - w0);
 
 /** X′ from x at byte address `x` into the block at `xs` (zeros where it maps outside x). */
 function gatherSpaceToDepth(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, x: number, xs: number): void {
@@ -189,23 +187,20 @@ function gatherSpaceToDepth(backend: WasmBackendLike, g: ConvGeometry, d: SpaceT
   const run = g.strideWidth * C;
   forEachRun(g, d, (at, n, h, w0) => {
     const dst = to + at;
-    if (h < 0 || h >= g.inHeight) {
+    if (h >= g.inHeight) {
       heap.fill(0, dst, dst + run);
       return;
     }
-    const [b0, b1] = insideColumns(g, w0);
-    if (b0 > 0) heap.fill(0, dst, dst + b0 * C);
-    if (b1 > b0) {
-      const src = from + ((n * g.inHeight + h) * g.inWidth + w0 + b0) * C;
-      heap.copyWithin(dst + b0 * C, src, src + (b1 - b0) * C);
-    }
-    if (b1 < g.strideWidth) heap.fill(0, dst + Math.max(b0, b1) * C, dst + run);
+    const end = insideColumns(g, w0);
+    const src = from + ((n * g.inHeight + h) * g.inWidth + w0) * C;
+    heap.copyWithin(dst, src, src + end * C);
+    if (end < g.strideWidth) heap.fill(0, dst + end * C, dst + run);
   });
 }
 
 /**
- * dx at byte address `x` from dX′ at `xs` (depth-to-space): the window holds
- * every dx element once; its cells outside x are padding, dropped.
+ * dx at byte address `x` from dX′ at `xs` (depth-to-space): dX′ holds every
+ * dx element once; its cells past x's edge are dropped.
  */
 function scatterDepthToSpace(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, xs: number, x: number): void {
   const heap = floats(backend);
@@ -213,18 +208,16 @@ function scatterDepthToSpace(backend: WasmBackendLike, g: ConvGeometry, d: Space
   const from = xs / 4;
   const to = x / 4;
   forEachRun(g, d, (at, n, h, w0) => {
-    if (h < 0 || h >= g.inHeight) return;
-    const [b0, b1] = insideColumns(g, w0);
-    if (b1 <= b0) return;
-    const src = from + at + b0 * C;
-    heap.copyWithin(to + ((n * g.inHeight + h) * g.inWidth + w0 + b0) * C, src, src + (b1 - b0) * C);
+    if (h >= g.inHeight) return;
+    const src = from + at;
+    heap.copyWithin(to + ((n * g.inHeight + h) * g.inWidth + w0) * C, src, src + insideColumns(g, w0) * C);
   });
 }
 
 /**
  * Visits the filter's taps as W′ holds them: tap (i, j) phase (a, b) at W′
- * float offset `wsAt`, and filter tap (kh, kw) — or kh ≥ R / kw ≥ S past the
- * filter (W′'s zero padding). Each is a run of C·CO floats on both sides.
+ * float offset `wsAt`, and filter tap (kh, kw) — which may lie outside the
+ * filter (W′'s zeros: the padding). Each is a run of C·CO floats on both sides.
  */
 function forEachTap(g: ConvGeometry, d: SpaceToDepth, visit: (wsAt: number, kh: number, kw: number) => void): void {
   const { strideHeight: sh, strideWidth: sw } = g;
@@ -232,11 +225,15 @@ function forEachTap(g: ConvGeometry, d: SpaceToDepth, visit: (wsAt: number, kh: 
   for (let i = 0; i < d.taps[0]; i++) {
     for (let j = 0; j < d.taps[1]; j++) {
       for (let a = 0; a < sh; a++) {
-        for (let b = 0; b < sw; b++) visit(((((i * d.taps[1] + j) * sh + a) * sw + b) * block), sh * i + a, sw * j + b);
+        for (let b = 0; b < sw; b++) {
+          visit(((((i * d.taps[1] + j) * sh + a) * sw + b) * block), sh * (i + d.offset[0]) + a + g.padTop, sw * (j + d.offset[1]) + b + g.padLeft);
+        }
       }
     }
   }
 }
+
+const insideFilter = (g: ConvGeometry, kh: number, kw: number): boolean => kh >= 0 && kh < g.filterHeight && kw >= 0 && kw < g.filterWidth;
 
 /** W′ from the HWIO filter at byte address `w` into `ws`. */
 function spreadFilter(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth, w: number, ws: number): void {
@@ -244,7 +241,7 @@ function spreadFilter(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDepth
   const block = g.inChannels * g.outChannels;
   forEachTap(g, d, (at, kh, kw) => {
     const dst = ws / 4 + at;
-    if (kh >= g.filterHeight || kw >= g.filterWidth) heap.fill(0, dst, dst + block);
+    if (!insideFilter(g, kh, kw)) heap.fill(0, dst, dst + block);
     else heap.copyWithin(dst, w / 4 + (kh * g.filterWidth + kw) * block, w / 4 + (kh * g.filterWidth + kw + 1) * block);
   });
 }
@@ -254,7 +251,7 @@ function collectFilter(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDept
   const heap = floats(backend);
   const block = g.inChannels * g.outChannels;
   forEachTap(g, d, (at, kh, kw) => {
-    if (kh >= g.filterHeight || kw >= g.filterWidth) return;
+    if (!insideFilter(g, kh, kw)) return;
     heap.copyWithin(w / 4 + (kh * g.filterWidth + kw) * block, ws / 4 + at, ws / 4 + at + block);
   });
 }
@@ -262,7 +259,7 @@ function collectFilter(backend: WasmBackendLike, g: ConvGeometry, d: SpaceToDept
 /** Allocates a float32 block and returns its byte address. */
 const block = (backend: WasmBackendLike, s: Scratch, count: number): number => address(backend, s.alloc([Math.max(count, 1)], 'float32'));
 
-/** The window's and W′'s float counts. */
+/** X′'s and W′'s float counts. */
 const sizes = (g: ConvGeometry, d: SpaceToDepth): [number, number] => [
   g.batch * d.height * d.width * d.channels,
   d.taps[0] * d.taps[1] * d.channels * g.outChannels,
@@ -276,7 +273,7 @@ const sizes = (g: ConvGeometry, d: SpaceToDepth): [number, number] => [
  * (a bias already in place).
  */
 export function runSpaceToDepth(backend: WasmBackendLike, kernels: SimdKernels, pass: ConvPass, g: ConvGeometry, operands: ConvOperands, accumulate = false): void {
-  const d = spaceToDepth(g, pass);
+  const d = spaceToDepth(g);
   const [xsFloats, wsFloats] = sizes(g, d);
   const s = scratch(backend);
   try {
