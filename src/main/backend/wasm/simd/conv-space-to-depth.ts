@@ -127,9 +127,10 @@ const NO_BLOCKS: Blocks = { xs: 0, ws: 0, y: 0 };
  * with the direct cost of the X′ ⊛ W′ correlation, whose zero taps and
  * padding cells the direct kernels never do (3×3 on 256 is 1.44× the 5×5 on
  * 64). Measured (npm run bench:space-to-depth, 2 threads, batch 64, a
- * loaded machine): at a modelled 1.74–2.27 the passes ran 0.9–1.5× the direct
- * kernels (the 7×7-output ones about even, 8×8 1.3–1.5×); seed-model-one's
- * input gradient (9×9 dX′ in F(3, 3) tiles, 1.54) ran 0.7–1.07×.
+ * loaded machine): at a modelled 1.74–2.34 the passes ran 1.2–1.8× the direct
+ * kernels (the 7×7-output ones 1.2–1.3×, 8×8 1.3–1.8×, seed-model-one's
+ * input gradient — 8×8 dX′, 2.34 — included); with the padding in X′ that
+ * input gradient was a 9×9 dX′ in F(3, 3) tiles, 1.54, and ran 0.7–1.07×.
  */
 const REQUIRED_SAVING = 1.6;
 
