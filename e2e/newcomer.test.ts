@@ -138,7 +138,8 @@ describe.skipIf(!hasChromium())('newcomer polish in Chromium against serve', () 
   });
 
   it('a live run: the Step tile never shows less than the grid, and Stop does not make the epoch go back', async () => {
-    const run = await server.service.createRun({ datasetId: ids.large16, config: { ...TINY, epochs: 40, seed: 9 } });
+    // 12 steps an epoch: 400 epochs outlast the test on any machine (Stop ends the run, not its length).
+    const run = await server.service.createRun({ datasetId: ids.large16, config: { ...TINY, epochs: 400, seed: 9 } });
     await page.goto(`${server.url}#/runs/${run.id}`);
     await waitForImage(page, '[data-testid="sample-grid"]', 120_000);
     for (let i = 0; i < 5; i++) {
@@ -153,7 +154,7 @@ describe.skipIf(!hasChromium())('newcomer polish in Chromium against serve', () 
     const label = await page.locator('.tile', { has: page.getByTestId('epoch') }).locator('span').first().textContent();
     expect(label).toBe('Epochs done');
     await page.goto(`${server.url}#/runs`);
-    expect(await page.locator(`[data-run-id="${run.id}"] .meta`).textContent()).toMatch(/\d+ of 40 epochs done/);
+    expect(await page.locator(`[data-run-id="${run.id}"] .meta`).textContent()).toMatch(/\d+ of 400 epochs done/);
   });
 
   it('dark mode: the sample grid has no white gutters (they are transparent) on a dark frame', async () => {

@@ -20,7 +20,8 @@ describe.skipIf(!hasChromium())('the run queue in Chromium against serve', () =>
     studio = await startStudioServer('gan-studio-queue-', { maxConcurrentRuns: 1 });
     const { service } = studio.server;
     const dataset = await service.importDataset(await makePngZip(studio.work, 16), { channels: 1 });
-    const config = { preset: 'tiny' as const, epochs: 200, batchSize: 8, seed: 2 };
+    // 16 images at batch 8: 2 steps an epoch. 3,000 epochs keep the first run training for the whole test on any machine.
+    const config = { preset: 'tiny' as const, epochs: 3000, batchSize: 8, seed: 2 };
     const first = await service.createRun({ name: 'training now', datasetId: dataset.manifest.id, config });
     const second = await service.createRun({ name: 'waiting its turn', datasetId: dataset.manifest.id, config });
     ids = [first.id, second.id];

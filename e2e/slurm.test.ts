@@ -62,7 +62,8 @@ describe.skipIf(!hasChromium() || !cluster.run)('Slurm in Chromium against serve
     const run = await studio.server.service.createRun({
       name: 'followed',
       datasetId,
-      config: { preset: 'tiny', epochs: 60, batchSize: 8, seed: 4, scoreEvery: 0, earlySampleSteps: [] },
+      // 16 images at batch 8: 2 steps an epoch. 3,000 epochs outlast the test on any machine; Stop ends the run, not its length.
+      config: { preset: 'tiny', epochs: 3000, batchSize: 8, seed: 4, scoreEvery: 0, earlySampleSteps: [] },
       executor: { kind: 'slurm', slurm: { time: '10' } },
     });
     await page.goto(`${studio.server.url}#/runs/${run.id}`);
