@@ -24,7 +24,7 @@ import { address, columnsProduct, rowsProduct, scratch } from './gemm-dispatch';
 import type { Product, Scratch } from './gemm-dispatch';
 import { contiguousRows, tablesOf, zeroRow } from './table-cache';
 import { phasePlan, runPhases } from './conv-phases';
-import type { ConvOperands } from './conv-phases';
+import type { ConvOperands, ConvPass } from './conv-phases';
 import { runSpaceToDepth, spaceToDepthPays } from './conv-space-to-depth';
 
 /** A convolution's geometry (NHWC), as tfjs's Conv2DInfo gives it. */
@@ -87,6 +87,23 @@ function fillWithBias(backend: WasmBackendLike, out: tf.TensorInfo, bias: tf.Ten
   for (let filled = channels; filled < values.length; filled *= 2) values.copyWithin(filled, 0, Math.min(filled, values.length - filled));
 }
 
+/**
+ * The pass on the Winograd kernels where one of their layouts pays — space-to-depth for a strided conv, else
+ * the phase split — as a function of `accumulate` (add into what the output holds); undefined: the direct kernels'.
+ */
+function winogradRun(
+  backend: WasmBackendLike,
+  kernels: SimdKernels,
+  pass: ConvPass,
+  g: ConvGeometry,
+  at: ConvOperands,
+): ((accumulate: boolean) => void) | undefined {
+  if (spaceToDepthPays(pass, g)) return (accumulate) => runSpaceToDepth(backend, kernels, pass, g, at, accumulate);
+  const plan = phasePlan(pass, g, at);
+  if (plan === undefined) return undefined;
+  return (accumulate) => runPhases(backend, kernels, pass, accumulate ? plan.map((c) => ({ ...c, accumulate: true })) : plan);
+}
+
 /** NHWC conv2d with an HWIO filter and optional bias: [batch, outH, outW, outC]. */
 export function conv2d(
   backend: WasmBackendLike,
@@ -97,16 +114,11 @@ export function conv2d(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32');
-  if (spaceToDepthPays('forward', g)) {
+  const winograd = winogradRun(backend, kernels, 'forward', g, operands(backend, x, filter, out));
+  if (winograd !== undefined) {
     if (bias !== undefined) fillWithBias(backend, out, bias);
-    runSpaceToDepth(backend, kernels, 'forward', g, operands(backend, x, filter, out), bias !== undefined);
-    return out;
-  }
-  const plan = phasePlan('forward', g, operands(backend, x, filter, out));
-  if (plan !== undefined) {
-    if (bias !== undefined) fillWithBias(backend, out, bias);
-    // With a bias in place every phase adds to it.
-    runPhases(backend, kernels, 'forward', bias === undefined ? plan : plan.map((c) => ({ ...c, accumulate: true })));
+    // With a bias in place the correlations add to it.
+    winograd(bias !== undefined);
     return out;
   }
   const s = scratch(backend);
@@ -129,13 +141,9 @@ export function conv2dBackpropFilter(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
-  if (spaceToDepthPays('backpropFilter', g)) {
-    runSpaceToDepth(backend, kernels, 'backpropFilter', g, operands(backend, x, out, dy));
-    return out;
-  }
-  const plan = phasePlan('backpropFilter', g, operands(backend, x, out, dy));
-  if (plan !== undefined) {
-    runPhases(backend, kernels, 'backpropFilter', plan);
+  const winograd = winogradRun(backend, kernels, 'backpropFilter', g, operands(backend, x, out, dy));
+  if (winograd !== undefined) {
+    winograd(false);
     return out;
   }
   const s = scratch(backend);
@@ -165,13 +173,9 @@ export function conv2dBackpropInput(
   g: ConvGeometry,
 ): tf.TensorInfo {
   const out = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');
-  if (spaceToDepthPays('backpropInput', g)) {
-    runSpaceToDepth(backend, kernels, 'backpropInput', g, operands(backend, out, filter, dy));
-    return out;
-  }
-  const plan = phasePlan('backpropInput', g, operands(backend, out, filter, dy));
-  if (plan !== undefined) {
-    runPhases(backend, kernels, 'backpropInput', plan);
+  const winograd = winogradRun(backend, kernels, 'backpropInput', g, operands(backend, out, filter, dy));
+  if (winograd !== undefined) {
+    winograd(false);
     return out;
   }
   const { strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = g;
