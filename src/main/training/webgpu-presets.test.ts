@@ -2,7 +2,8 @@
  * Every preset's generator and discriminator, forward and backward, on the
  * webgpu backend (llvmpipe in CI): finite outputs, one gradient per trainable
  * weight with the weight's shape, and the same numbers as wasm — the
- * studio's CPU backend — from identical weights, noise and dropout masks.
+ * studio's CPU backend, on its direct conv kernels — from identical weights,
+ * noise and dropout masks.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -102,7 +103,11 @@ describe.skipIf(!availability.run)('every preset forward and backward on webgpu'
     expect(gpu.grads.some((g) => g.network === 'generator' && g.values.some((v) => v !== 0))).toBe(true);
     expect(gpu.grads.some((g) => g.network === 'discriminator' && g.values.some((v) => v !== 0))).toBe(true);
 
-    const cpu = await forwardBackward(preset, 'wasm');
+    // wasm's direct kernels: the same float32 sums as webgpu's. Its Winograd path rounds differently (each conv pass
+    // within 2e-5 of direct, pinned against cpu in conv2d-kernels.test), and dcgan-64's nine layers of batch-2
+    // BatchNorm and LeakyReLU amplify that to gradients up to 0.2 of their largest value apart.
+    process.env['GAN_STUDIO_WASM_CONV'] = 'direct';
+    const cpu = await forwardBackward(preset, 'wasm').finally(() => delete process.env['GAN_STUDIO_WASM_CONV']);
     expect(mismatch(gpu.images.values, cpu.images.values)).toBeLessThanOrEqual(1);
     expect(mismatch(gpu.logits.values, cpu.logits.values)).toBeLessThanOrEqual(1);
     gpu.grads.forEach((grad, i) => expect(mismatch(grad.values, cpu.grads[i]!.values), grad.name).toBeLessThanOrEqual(1));
