@@ -13,22 +13,14 @@ import { memoryOf } from './table-cache';
 
 export type FilterLayout = 'plain' | 'flipped' | 'transposed-flipped';
 
-export interface CorrelationCase {
-  batch: number;
-  outHeight: number;
-  outWidth: number;
-  inChannels: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  offsetY: number;
-  offsetX: number;
+/** A Correlation's sizes and offsets, plus how its buffers are laid out (the views are made from these). */
+export interface CorrelationCase
+  extends Pick<Correlation, 'batch' | 'outHeight' | 'outWidth' | 'inChannels' | 'outChannels' | 'filterHeight' | 'filterWidth' | 'offsetY' | 'offsetX' | 'accumulate'> {
   inputHeight: number;
   inputWidth: number;
   /** Input and output are one phase of a grid twice the size (strides ×2). */
   phase: boolean;
   filter: FilterLayout;
-  accumulate: boolean;
 }
 
 /** One heap buffer: its tensor, float index and length. */
